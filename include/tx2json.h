@@ -1,0 +1,108 @@
+/* tx2json.h - public interface of libtx2json.
+ *
+ * tx2json turns the speech-recognition transcript of a news episode into
+ * structured JSON: entries, organisations, project mentions, and links from
+ * mentions to the episode's reference list.  This is the only public header;
+ * every other symbol of the library is hidden.
+ *
+ * Errors are values: every function that can fail returns a tx2json_status
+ * and fills a caller-provided tx2json_error.  The library never exits or
+ * aborts, not even when memory runs out.
+ */
+#ifndef TX2JSON_H
+#define TX2JSON_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define TX2JSON_API __attribute__((visibility("default")))
+#else
+#define TX2JSON_API
+#endif
+
+#define TX2JSON_VERSION "0.1.0"
+#define TX2JSON_SCHEMA_VERSION 1
+
+typedef enum tx2json_status {
+    TX2JSON_OK = 0,
+    TX2JSON_ENOMEM,   /* allocation failed */
+    TX2JSON_EIO,      /* file could not be opened or read */
+    TX2JSON_EDECODE,  /* input is not valid text in its encoding */
+    TX2JSON_EEMPTY,   /* input holds no text */
+    TX2JSON_ERULES,   /* a rule file could not be read or compiled */
+    TX2JSON_ELIMIT,   /* a configured limit was exceeded */
+    TX2JSON_EINVAL,   /* bad argument */
+    TX2JSON_EINTERNAL /* a library call (ICU, PCRE2, cJSON) failed */
+} tx2json_status;
+
+/* Where and why something failed.  Fields that do not apply are 0 / "". */
+typedef struct tx2json_error {
+    tx2json_status code;
+    char file[512];   /* file the error is about (input or rule file) */
+    size_t line;      /* 1-based line, 0 when unknown */
+    size_t column;    /* 1-based column in code points, 0 when unknown */
+    size_t offset;    /* byte offset into the file, (size_t)-1 when unknown */
+    char message[512];
+} tx2json_error;
+
+/* Per-conversion options.  Zero-initialise, then set what you need. */
+typedef struct tx2json_options {
+    const char *encoding; /* force an input encoding (ICU name); NULL = detect */
+    const char *lang;     /* "zh", "en" or NULL/"auto" = detect from Han share */
+    int compact;          /* nonzero: one-line JSON instead of indented */
+    size_t max_input;     /* bytes; 0 = default (256 MiB) */
+    /* Called once per warning of a successful conversion (may be NULL):
+     * line and column are 1-based, in code points, 0 when the warning has no
+     * position; code is a stable identifier such as "unlinked-reference". */
+    void (*on_warning)(void *user, const char *file, size_t line, size_t column,
+                       const char *code, const char *message);
+    void *user;
+} tx2json_options;
+
+/* A loaded rule set plus the caches shared by conversions (pinyin).  One per
+ * process is enough; it is not safe to use one context from two threads at
+ * once. */
+typedef struct tx2json_ctx tx2json_ctx;
+
+/* Returns the library version string (static storage). */
+TX2JSON_API const char *tx2json_version(void);
+
+/* Returns a static English description of a status code. */
+TX2JSON_API const char *tx2json_strstatus(tx2json_status code);
+
+/* Loads and compiles every *.rules file in rules_dir (or the single file it
+ * names).  On success stores a new context in *out (caller frees with
+ * tx2json_ctx_free) and returns TX2JSON_OK.  On failure *out is NULL and err
+ * says which rule file, line and column failed. */
+TX2JSON_API tx2json_status tx2json_ctx_new(const char *rules_dir, tx2json_ctx **out,
+                                           tx2json_error *err);
+
+/* Frees a context; NULL is allowed. */
+TX2JSON_API void tx2json_ctx_free(tx2json_ctx *ctx);
+
+/* Converts the bytes data[0..len) that were read from `name` (used in
+ * messages and in source.path).  On success *json_out holds a NUL-terminated
+ * JSON document (caller frees with tx2json_free).  On failure *json_out is
+ * NULL and err is filled. */
+TX2JSON_API tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name,
+                                                  const unsigned char *data, size_t len,
+                                                  const tx2json_options *opts, char **json_out,
+                                                  tx2json_error *err);
+
+/* Reads the file at path and converts it, as tx2json_convert_buffer.
+ * A directory, a missing file or an unreadable one gives TX2JSON_EIO. */
+TX2JSON_API tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *path,
+                                                const tx2json_options *opts, char **json_out,
+                                                tx2json_error *err);
+
+/* Frees memory returned by the library; NULL is allowed. */
+TX2JSON_API void tx2json_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

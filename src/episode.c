@@ -1,0 +1,399 @@
+/* episode.c - stages 5 and 6: episode structure, entries, organisations and
+ * mentions.
+ *
+ * Works sentence by sentence on the matching form.  The first sentence may
+ * be the intro (rules of kind `intro`, whose named groups title, year,
+ * month, day and number fill the episode fields); the first sentence an
+ * `outro` rule matches starts the outro.  Between them each sentence either
+ * starts an entry or continues the current one: a `continuation` rule
+ * vetoes a start, then the first `entry-start` rule that matches (and whose
+ * requirements hold) starts one.  Organisations come from `organization`
+ * rules and from the `org` group of the entry-start match; mentions are the
+ * Latin name candidates of the segmenter plus names captured by `mention`
+ * rules, minus stop-names and organisations. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct ctx {
+    const tx_ruleset *rs;
+    const tx_doc *doc;
+    const tx_norm *n;
+    const tx_seg *seg;
+    const char *lang;
+} ctx;
+
+static int group(const tx_match *m, const char *prefix, int from, size_t *s, size_t *e)
+{
+    size_t pl = strlen(prefix);
+    for (int g = from; g < m->ngroups; g++)
+        if (m->gname[g] && strncmp(m->gname[g], prefix, pl) == 0 && m->gstart[g] >= 0 &&
+            m->gend[g] > m->gstart[g]) {
+            *s = (size_t)m->gstart[g];
+            *e = (size_t)m->gend[g];
+            return g;
+        }
+    return 0;
+}
+
+/* Does rule kind k match sentence [a,b)?  Fills m with sentence-relative
+ * offsets and returns the rule, or NULL. */
+static const tx_rule *first_match(const ctx *c, rule_kind k, size_t a, size_t b, tx_match *m,
+                                  size_t skip)
+{
+    const tx_rule *r;
+    for (size_t i = skip; (r = tx_rules_get(c->rs, k, c->lang, i)); i++)
+        if (tx_rule_match(c->rs, r, c->n->s + a, b - a, 0, m) == 1) return r;
+    return NULL;
+}
+
+static int is_stop(const ctx *c, size_t s, size_t e)
+{
+    return tx_rules_any_full(c->rs, RK_STOPNAME, c->lang, c->n->s + s, e - s);
+}
+
+static char *copy_digits(const char *s, size_t n)
+{
+    return tx_strndup(s, n);
+}
+
+static void episode_meta(ctx *c, tx_episode *ep, const tx_match *m, size_t base)
+{
+    size_t s, e;
+    const char *t = c->n->s + base;
+    if (group(m, "title", 1, &s, &e)) {
+        /* Trim spaces and connecting punctuation around the title. */
+        while (s < e && strchr(" ,", t[s])) s++;
+        while (e > s && strchr(" ,", t[e - 1])) e--;
+        if (e > s) {
+            size_t cs = c->n->map[base + s], ce = c->n->map[base + e];
+            ep->title = tx_strndup(c->doc->text + c->doc->cp_off[cs],
+                                   c->doc->cp_off[ce] - c->doc->cp_off[cs]);
+        }
+    }
+    size_t ys, ye, ms, me, ds, de;
+    if (group(m, "year", 1, &ys, &ye)) {
+        char buf[32];
+        int mon = group(m, "month", 1, &ms, &me) ? atoi(t + ms) : 0;
+        int day = group(m, "day", 1, &ds, &de) ? atoi(t + ds) : 0;
+        int year = atoi(t + ys);
+        if (mon >= 1 && mon <= 12 && day >= 1 && day <= 31)
+            snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, mon, day);
+        else if (mon >= 1 && mon <= 12)
+            snprintf(buf, sizeof buf, "%04d-%02d", year, mon);
+        else
+            snprintf(buf, sizeof buf, "%04d", year);
+        ep->date = copy_digits(buf, strlen(buf));
+    }
+    if (group(m, "number", 1, &s, &e)) {
+        size_t cs = c->n->map[base + s], ce = c->n->map[base + e];
+        ep->number = tx_strndup(c->doc->text + c->doc->cp_off[cs],
+                                c->doc->cp_off[ce] - c->doc->cp_off[cs]);
+    }
+}
+
+static int add_item(tx_item **v, size_t *n, size_t *cap, size_t s, size_t e, const char *rule)
+{
+    for (size_t i = 0; i < *n; i++)
+        if ((*v)[i].start == s && (*v)[i].end == e) return 0;
+    tx_item *p = tx_grow(*v, cap, *n + 1, sizeof *p);
+    if (!p) return -1;
+    *v = p;
+    memset(&p[*n], 0, sizeof **v);
+    p[*n].start = s;
+    p[*n].end = e;
+    p[*n].rule = rule;
+    p[*n].reference = -1;
+    (*n)++;
+    return 0;
+}
+
+static int overlaps(size_t a, size_t b, size_t c, size_t d)
+{
+    return a < d && c < b;
+}
+
+/* Organisations of one sentence [a,b) into entry en. */
+static int sentence_orgs(ctx *c, tx_entry *en, size_t *cap, size_t a, size_t b)
+{
+    const tx_rule *r;
+    tx_match m;
+    for (size_t i = 0; (r = tx_rules_get(c->rs, RK_ORG, c->lang, i)); i++) {
+        size_t from = 0;
+        while (from < b - a) {
+            int rc = tx_rule_match(c->rs, r, c->n->s + a, b - a, from, &m);
+            if (rc != 1) break;
+            size_t s, e;
+            int g = 1;
+            while ((g = group(&m, "org", g, &s, &e))) {
+                int dup = 0;
+                for (size_t k = 0; k < en->norg; k++)
+                    if (overlaps(en->org[k].start, en->org[k].end, a + s, a + e)) dup = 1;
+                if (!dup && add_item(&en->org, &en->norg, cap, a + s, a + e, tx_rule_name(r)))
+                    return -1;
+                g++;
+            }
+            from = m.end > m.start ? m.end : m.start + 1;
+            while (from < b - a && ((unsigned char)c->n->s[a + from] & 0xC0) == 0x80) from++;
+        }
+    }
+    return 0;
+}
+
+/* Is candidate key new in [entry_start, sentence_start)? */
+static int name_seen(const ctx *c, size_t from, size_t upto, const char *key)
+{
+    for (size_t i = 0; i < c->seg->ncand; i++) {
+        const tx_cand *k = &c->seg->cand[i];
+        if (k->start < from || k->start >= upto) continue;
+        char *kk = tx_name_key(c->n->s + k->start, k->end - k->start);
+        int same = kk && strcmp(kk, key) == 0;
+        free(kk);
+        if (same) return 1;
+    }
+    return 0;
+}
+
+/* A sentence holds a name candidate not yet seen in the current entry and
+ * neither a stop-name nor inside the given org span. */
+static int has_new_name(const ctx *c, size_t entry_start, size_t a, size_t b, size_t os,
+                        size_t oe)
+{
+    for (size_t i = 0; i < c->seg->ncand; i++) {
+        const tx_cand *k = &c->seg->cand[i];
+        if (k->start < a || k->end > b) continue;
+        if (oe > os && overlaps(k->start, k->end, os, oe)) continue;
+        if (is_stop(c, k->start, k->end)) continue;
+        char *kk = tx_name_key(c->n->s + k->start, k->end - k->start);
+        if (!kk) return 0;
+        int seen = entry_start < a && name_seen(c, entry_start, a, kk);
+        free(kk);
+        if (!seen) return 1;
+    }
+    return 0;
+}
+
+tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const tx_norm *n,
+                                const tx_seg *seg, size_t body_end, tx_episode *ep,
+                                tx2json_error *err)
+{
+    ctx c = {rs, doc, n, seg, doc->lang};
+    memset(ep, 0, sizeof *ep);
+    size_t ecap = 0;
+    size_t first = 0, last = seg->nsent; /* content sentences [first, last) */
+    tx_match m;
+    const tx_rule *r;
+
+    /* Intro: sentence 0, extended by following sentences an intro rule matches. */
+    if (seg->nsent && (r = first_match(&c, RK_INTRO, seg->sent[0].start, seg->sent[0].end, &m, 0))) {
+        ep->has_intro = 1;
+        ep->intro_start = seg->sent[0].start;
+        ep->intro_end = seg->sent[0].end;
+        episode_meta(&c, ep, &m, seg->sent[0].start);
+        first = 1;
+        while (first < seg->nsent && first < 8) {
+            const tx_sentence *s = &seg->sent[first];
+            if (!first_match(&c, RK_INTRO, s->start, s->end, &m, 0)) break;
+            if (!ep->date || !ep->title) episode_meta(&c, ep, &m, s->start);
+            ep->intro_end = s->end;
+            first++;
+        }
+    }
+    /* Outro: the first sentence after the intro that an outro rule matches. */
+    for (size_t i = first; i < seg->nsent; i++) {
+        const tx_sentence *s = &seg->sent[i];
+        if (first_match(&c, RK_OUTRO, s->start, s->end, &m, 0)) {
+            ep->has_outro = 1;
+            ep->outro_start = s->start;
+            ep->outro_end = seg->sent[seg->nsent - 1].end;
+            last = i;
+            break;
+        }
+    }
+    (void)body_end;
+
+    /* Entries. */
+    size_t *ocap = NULL, *mcap = NULL;
+    for (size_t i = first; i < last; i++) {
+        const tx_sentence *s = &seg->sent[i];
+        int starts = 0;
+        const char *why = NULL;
+        size_t os = 0, oe = 0;
+        tx_match sm;
+        if (!first_match(&c, RK_CONTINUATION, s->start, s->end, &m, 0)) {
+            for (size_t k = 0; (r = tx_rules_get(rs, RK_ENTRY, c.lang, k)); k++) {
+                if (tx_rule_match(rs, r, n->s + s->start, s->end - s->start, 0, &sm) != 1)
+                    continue;
+                size_t gs, ge;
+                if (group(&sm, "org", 1, &gs, &ge)) {
+                    os = s->start + gs;
+                    oe = s->start + ge;
+                } else {
+                    os = oe = 0;
+                }
+                if (tx_rule_requires(r) & REQ_NEWNAME) {
+                    size_t es = ep->nentry ? ep->entry[ep->nentry - 1].start : s->start;
+                    if (!has_new_name(&c, es, s->start, s->end, os, oe)) continue;
+                }
+                starts = 1;
+                why = tx_rule_name(r);
+                break;
+            }
+        }
+        if (starts) {
+            tx_entry *p = tx_grow(ep->entry, &ecap, ep->nentry + 1, sizeof *p);
+            size_t *q1 = realloc(ocap, ecap * sizeof *ocap);
+            if (q1) ocap = q1;
+            size_t *q2 = realloc(mcap, ecap * sizeof *mcap);
+            if (q2) mcap = q2;
+            if (!p || !q1 || !q2) {
+                if (p) ep->entry = p;
+                goto oom;
+            }
+            ep->entry = p;
+            tx_entry *en = &ep->entry[ep->nentry];
+            memset(en, 0, sizeof *en);
+            ocap[ep->nentry] = mcap[ep->nentry] = 0;
+            en->start = s->start;
+            en->rule = why;
+            ep->nentry++;
+            if (oe > os) {
+                /* Subject of the entry-start rule: keep the parts that org
+                 * rules did not already find, split by the rule's groups. */
+                if (sentence_orgs(&c, en, &ocap[ep->nentry - 1], s->start, s->end)) goto oom;
+                int g = 1;
+                size_t gs, ge;
+                while ((g = group(&sm, "org", g, &gs, &ge))) {
+                    size_t a = s->start + gs, b = s->start + ge;
+                    int dup = 0;
+                    for (size_t k = 0; k < en->norg; k++)
+                        if (overlaps(en->org[k].start, en->org[k].end, a, b)) dup = 1;
+                    if (!dup && add_item(&en->org, &en->norg, &ocap[ep->nentry - 1], a, b, why))
+                        goto oom;
+                    g++;
+                }
+                continue;
+            }
+        }
+        if (ep->nentry &&
+            sentence_orgs(&c, &ep->entry[ep->nentry - 1], &ocap[ep->nentry - 1], s->start, s->end))
+            goto oom;
+    }
+    if (!ep->nentry && first < last) {
+        /* No rule fired: the whole body is one entry rather than none. */
+        tx_entry *p = tx_grow(ep->entry, &ecap, 1, sizeof *p);
+        size_t *q1 = realloc(ocap, ecap * sizeof *ocap);
+        if (q1) ocap = q1;
+        size_t *q2 = realloc(mcap, ecap * sizeof *mcap);
+        if (q2) mcap = q2;
+        if (!p || !q1 || !q2) {
+            if (p) ep->entry = p;
+            goto oom;
+        }
+        ep->entry = p;
+        memset(p, 0, sizeof *p);
+        ocap[0] = mcap[0] = 0;
+        p->start = seg->sent[first].start;
+        p->rule = "fallback";
+        ep->nentry = 1;
+        for (size_t i = first; i < last; i++)
+            if (sentence_orgs(&c, p, &ocap[0], seg->sent[i].start, seg->sent[i].end)) goto oom;
+    }
+    /* Entry ends: next start, or the end of the last content sentence. */
+    for (size_t k = 0; k < ep->nentry; k++) {
+        size_t end = k + 1 < ep->nentry ? ep->entry[k + 1].start
+                                        : (last > first ? seg->sent[last - 1].end : 0);
+        while (end > ep->entry[k].start &&
+               (n->s[end - 1] == ' ' || n->s[end - 1] == '\n' || n->s[end - 1] == '\t'))
+            end--;
+        ep->entry[k].end = end;
+    }
+
+    /* Mentions: candidates in each entry, minus stop-names and orgs. */
+    for (size_t k = 0; k < ep->nentry; k++) {
+        tx_entry *en = &ep->entry[k];
+        for (size_t i = 0; i < seg->ncand; i++) {
+            const tx_cand *cd = &seg->cand[i];
+            if (cd->start < en->start || cd->end > en->end) continue;
+            if (is_stop(&c, cd->start, cd->end)) continue;
+            int org = 0;
+            for (size_t o = 0; o < en->norg; o++)
+                if (overlaps(en->org[o].start, en->org[o].end, cd->start, cd->end)) org = 1;
+            if (org) continue;
+            if (add_item(&en->men, &en->nmen, &mcap[k], cd->start, cd->end, "latin-name"))
+                goto oom;
+        }
+        /* Mention rules: mark the named candidate primary, or add a new one. */
+        for (size_t si = first; si < last; si++) {
+            const tx_sentence *s = &seg->sent[si];
+            if (s->start < en->start || s->end > en->end) continue;
+            for (size_t ri = 0; (r = tx_rules_get(rs, RK_MENTION, c.lang, ri)); ri++) {
+                if (tx_rule_match(rs, r, n->s + s->start, s->end - s->start, 0, &m) != 1) continue;
+                size_t gs, ge;
+                if (!group(&m, "name", 1, &gs, &ge)) continue;
+                size_t a = s->start + gs, b = s->start + ge;
+                if (is_stop(&c, a, b)) continue;
+                int found = 0;
+                for (size_t mi = 0; mi < en->nmen; mi++)
+                    if (overlaps(en->men[mi].start, en->men[mi].end, a, b)) {
+                        if (!en->men[mi].primary) {
+                            en->men[mi].primary = 1;
+                            en->men[mi].rule = tx_rule_name(r);
+                        }
+                        found = 1;
+                    }
+                int org = 0;
+                for (size_t o = 0; o < en->norg; o++)
+                    if (overlaps(en->org[o].start, en->org[o].end, a, b)) org = 1;
+                /* Latin names are the segmenter's; rules add Han names only. */
+                if (!found && !org && tx_has_han(n->s + a, b - a)) {
+                    if (add_item(&en->men, &en->nmen, &mcap[k], a, b, tx_rule_name(r))) goto oom;
+                    en->men[en->nmen - 1].primary = 1;
+                }
+            }
+        }
+        /* Keep mentions in text order. */
+        for (size_t i = 1; i < en->nmen; i++)
+            for (size_t j = i; j > 0 && en->men[j - 1].start > en->men[j].start; j--) {
+                tx_item t = en->men[j];
+                en->men[j] = en->men[j - 1];
+                en->men[j - 1] = t;
+            }
+        for (size_t i = 1; i < en->norg; i++)
+            for (size_t j = i; j > 0 && en->org[j - 1].start > en->org[j].start; j--) {
+                tx_item t = en->org[j];
+                en->org[j] = en->org[j - 1];
+                en->org[j - 1] = t;
+            }
+        for (size_t i = 0; i < en->nmen; i++) {
+            en->men[i].key = tx_name_key(n->s + en->men[i].start, en->men[i].end - en->men[i].start);
+            if (!en->men[i].key) goto oom;
+        }
+    }
+    free(ocap);
+    free(mcap);
+    return TX2JSON_OK;
+oom:
+    free(ocap);
+    free(mcap);
+    tx_episode_free(ep);
+    tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");
+    return TX2JSON_ENOMEM;
+}
+
+void tx_episode_free(tx_episode *ep)
+{
+    for (size_t k = 0; k < ep->nentry; k++) {
+        for (size_t i = 0; i < ep->entry[k].nmen; i++) free(ep->entry[k].men[i].key);
+        free(ep->entry[k].men);
+        free(ep->entry[k].org);
+        free(ep->entry[k].refs);
+    }
+    free(ep->entry);
+    free(ep->title);
+    free(ep->date);
+    free(ep->number);
+    memset(ep, 0, sizeof *ep);
+}

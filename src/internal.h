@@ -1,0 +1,250 @@
+/* internal.h - types shared by the pipeline stages of libtx2json.
+ *
+ * Data flows one way:  read.c (bytes -> text)  ->  normalize.c (text ->
+ * matching form + offset map)  ->  segment.c (sentences, tokens, name
+ * candidates)  ->  rules.c (compiled patterns, used by the later stages)  ->
+ * episode.c (intro, outro, entries, organisations, mentions)  ->
+ * references.c (reference list)  ->  link.c (scoring + assignment)  ->
+ * output.c (JSON).  tx2json.c drives the stages.  Nothing here is exported.
+ */
+#ifndef TX2JSON_INTERNAL_H
+#define TX2JSON_INTERNAL_H
+
+#include "tx2json.h"
+#include <stddef.h>
+#include <stdint.h>
+
+#define TXI __attribute__((visibility("hidden")))
+
+/* ---- util.c ---------------------------------------------------------- */
+TXI void tx_seterr(tx2json_error *err, tx2json_status code, const char *file, size_t line,
+                   size_t col, size_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+TXI char *tx_strndup(const char *s, size_t n); /* NULL on OOM; caller frees */
+TXI void *tx_grow(void *p, size_t *cap, size_t need, size_t elem); /* NULL on OOM */
+
+/* Growable byte buffer; s is always NUL-terminated when non-NULL. */
+typedef struct strbuf {
+    char *s;
+    size_t len, cap;
+    int oom;
+} strbuf;
+TXI void sb_add(strbuf *b, const char *s, size_t n);
+TXI void sb_addc(strbuf *b, char c);
+TXI void sb_addcp(strbuf *b, uint32_t cp); /* append one code point as UTF-8 */
+TXI void sb_free(strbuf *b);
+
+/* Decodes one UTF-8 code point at s[*i] (input known valid); advances *i. */
+TXI uint32_t u8_next(const char *s, size_t *i);
+TXI void sha256_hex(const unsigned char *data, size_t len, char out[65]);
+
+/* ---- read.c ---------------------------------------------------------- */
+/* The decoded input: UTF-8 text with CRLF/CR folded to LF and no BOM, plus
+ * the byte offset of every code point, so spans can be given in code points
+ * as Python's str indexing does. */
+typedef struct tx_doc {
+    const char *name;
+    size_t raw_len;
+    char sha256[65];
+    char encoding[64];
+    char *text; /* decoded UTF-8 */
+    size_t len; /* bytes */
+    size_t ncp; /* code points */
+    uint32_t *cp_off; /* ncp+1 byte offsets */
+    char lang[4];
+} tx_doc;
+
+TXI tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len,
+                             const char *forced_encoding, tx2json_error *err);
+TXI void tx_doc_free(tx_doc *doc);
+TXI size_t tx_byte_to_cp(const tx_doc *doc, size_t byte); /* text byte -> code point */
+
+/* ---- normalize.c ----------------------------------------------------- */
+/* The matching form: NFKC applied per normalisation chunk, so full-width
+ * forms become half-width; map[b] is the code point of the original text
+ * where the chunk holding normalised byte b starts. */
+typedef struct tx_norm {
+    char *s;
+    size_t len;
+    uint32_t *map; /* len+1 entries; map[len] == doc->ncp */
+} tx_norm;
+TXI tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err);
+TXI void tx_norm_free(tx_norm *n);
+/* Matching key of a name: NFKC, case-folded, letters and digits only, with
+ * spoken number words turned into digits.  Caller frees; NULL on OOM. */
+TXI char *tx_name_key(const char *s, size_t n);
+TXI int tx_is_number_word(const char *s, size_t n);
+TXI int tx_has_han(const char *s, size_t n);
+TXI double tx_han_share(const char *s, size_t n);
+
+/* ---- segment.c ------------------------------------------------------- */
+typedef struct tx_sentence {
+    size_t start, end; /* byte offsets into norm */
+} tx_sentence;
+
+enum { CAND_LATIN = 1, CAND_HAN = 2 };
+typedef struct tx_cand {
+    size_t start, end; /* byte offsets into norm */
+    int kind;
+    int sentence;
+} tx_cand;
+
+typedef struct tx_seg {
+    tx_sentence *sent;
+    size_t nsent;
+    tx_cand *cand;
+    size_t ncand;
+} tx_seg;
+/* Splits norm[from..to) into sentences and Latin name candidates. */
+TXI tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_layout,
+                              tx_seg *out, tx2json_error *err);
+TXI void tx_seg_free(tx_seg *s);
+
+/* ---- rules.c --------------------------------------------------------- */
+typedef enum rule_kind {
+    RK_INTRO,
+    RK_OUTRO,
+    RK_REFHEADER,
+    RK_REFERENCE,
+    RK_ENTRY,
+    RK_CONTINUATION,
+    RK_ORG,
+    RK_MENTION,
+    RK_STOPNAME,
+    RK_URLNOISE,
+    RK_NKINDS
+} rule_kind;
+
+enum { REQ_NEWNAME = 1 };
+
+typedef struct tx_rule tx_rule;
+typedef struct tx_ruleset tx_ruleset;
+
+/* A match: group spans as byte offsets in the subject, -1 when unset. */
+#define TX_MAXGROUPS 16
+typedef struct tx_match {
+    size_t start, end;
+    int ngroups;
+    const char *gname[TX_MAXGROUPS];
+    long gstart[TX_MAXGROUPS], gend[TX_MAXGROUPS];
+} tx_match;
+
+TXI tx2json_status tx_rules_load(const char *path, tx_ruleset **out, tx2json_error *err);
+TXI void tx_rules_free(tx_ruleset *rs);
+TXI size_t tx_rules_count(const tx_ruleset *rs, rule_kind k, const char *lang);
+/* Iterates rules of kind k for language lang ("zh"/"en"); idx from 0. */
+TXI const tx_rule *tx_rules_get(const tx_ruleset *rs, rule_kind k, const char *lang, size_t idx);
+TXI const char *tx_rule_name(const tx_rule *r);
+TXI int tx_rule_requires(const tx_rule *r);
+/* Matches r against subj[0..len) from byte offset `from`.  Returns 1 on a
+ * match (filled into m), 0 on no match, -1 when a PCRE2 limit was hit or
+ * the match failed (no match is then assumed). */
+TXI int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size_t len,
+                      size_t from, tx_match *m);
+/* 1 when any rule of kind k matches the whole of s[0..n). */
+TXI int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const char *s,
+                          size_t n);
+TXI size_t tx_rules_limit_hits(const tx_ruleset *rs);
+
+/* ---- references.c ---------------------------------------------------- */
+typedef struct tx_ref {
+    size_t start, end;             /* norm byte span of the whole line */
+    size_t lstart, lend;           /* label, norm bytes */
+    size_t ustart, uend;           /* url, norm bytes */
+    char *label, *url;             /* copies (original text) */
+    const char *rule;
+    int entry;                     /* owning entry or -1 */
+} tx_ref;
+typedef struct tx_reflist {
+    tx_ref *ref;
+    size_t nref;
+    size_t region_start; /* norm byte where the list (or its header) starts; == len when none */
+} tx_reflist;
+TXI tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc,
+                                      const tx_norm *n, tx_reflist *out, tx2json_error *err);
+TXI void tx_reflist_free(tx_reflist *r);
+/* Splits a URL into lower-case word tokens, dropping rule-listed noise.
+ * Returns count; tokens are written to toks (each malloc'd, caller frees). */
+TXI size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks);
+
+/* ---- episode.c ------------------------------------------------------- */
+typedef struct tx_item {
+    size_t start, end; /* norm bytes */
+    const char *rule;
+    int reference;     /* mentions: linked reference or -1 */
+    double score;
+    const char *method;
+    int primary;       /* mentions: named by an entry/mention rule */
+    char *key;         /* mentions: matching key (owned) */
+} tx_item;
+
+typedef struct tx_entry {
+    size_t start, end; /* norm bytes */
+    const char *rule;
+    tx_item *org;
+    size_t norg;
+    tx_item *men;
+    size_t nmen;
+    int *refs;
+    size_t nrefs;
+} tx_entry;
+
+typedef struct tx_episode {
+    int has_intro, has_outro;
+    size_t intro_start, intro_end, outro_start, outro_end;
+    char *title, *date, *number;
+    tx_entry *entry;
+    size_t nentry;
+} tx_episode;
+
+TXI tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const tx_norm *n,
+                                    const tx_seg *seg, size_t body_end, tx_episode *ep,
+                                    tx2json_error *err);
+TXI void tx_episode_free(tx_episode *ep);
+
+/* ---- similar.c ------------------------------------------------------- */
+typedef struct tx_pinyin tx_pinyin; /* lazy Han-Latin transliterator + cache */
+TXI tx_pinyin *tx_pinyin_new(void);
+TXI void tx_pinyin_free(tx_pinyin *p);
+/* Returns the cached pinyin key (letters only) of s, or NULL on failure;
+ * the string belongs to the cache. */
+TXI const char *tx_pinyin_key(tx_pinyin *p, const char *s);
+TXI size_t tx_levenshtein(const char *a, const char *b);
+TXI double tx_edit_sim(const char *a, const char *b);
+TXI char *tx_phonetic_key(const char *key); /* caller frees; NULL on OOM */
+
+/* ---- link.c ---------------------------------------------------------- */
+typedef struct tx_diag {
+    const char *severity;
+    const char *code;
+    char *message;
+    long start, end; /* norm bytes, -1 when none */
+} tx_diag;
+typedef struct tx_diags {
+    tx_diag *d;
+    size_t n, cap;
+} tx_diags;
+TXI void tx_diag_add(tx_diags *ds, const char *severity, const char *code, long start, long end,
+                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+TXI void tx_diags_free(tx_diags *ds);
+
+TXI tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n,
+                           tx_episode *ep, tx_reflist *refs, tx_diags *diags,
+                           tx2json_error *err);
+/* The assignment solver, exposed for unit tests: maximises the summed
+ * score of a rows x cols matrix; writes the column of each row to
+ * assign[row] (-1 when none).  Returns 0, or -1 on OOM. */
+TXI int tx_assign(const double *score, size_t rows, size_t cols, int *assign);
+
+/* ---- output.c -------------------------------------------------------- */
+TXI tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_episode *ep,
+                                 const tx_reflist *refs, const tx_diags *diags, int compact,
+                                 char **out, tx2json_error *err);
+
+/* ---- tx2json.c ------------------------------------------------------- */
+struct tx2json_ctx {
+    tx_ruleset *rules;
+    tx_pinyin *pinyin;
+};
+
+#endif

@@ -1,0 +1,320 @@
+/* link.c - stage 7: link mentions to references.
+ *
+ * Every (mention, reference) pair gets a similarity from several signals:
+ * exact match of normalised keys, edit distance, an English phonetic key,
+ * pinyin for Han text (either side), and the word tokens of the URL.  Each
+ * entry's best pair per reference feeds one global one-to-one assignment
+ * (the Hungarian algorithm), so a reference goes to the entry that
+ * introduces it rather than to whichever entry came first.  Pairs below
+ * LINK_MIN stay unlinked.  References left over go to an entry only on a
+ * strong match; other mentions link only on a strong match too. */
+#include "internal.h"
+
+#include <float.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LINK_MIN 0.5    /* below this an entry-reference pair is not linked */
+#define STRONG 0.85     /* extra links (second reference, repeat mentions) */
+#define MAX_MATRIX 4096 /* entries or references beyond this skip assignment */
+
+void tx_diag_add(tx_diags *ds, const char *sev, const char *code, long s, long e,
+                 const char *fmt, ...)
+{
+    tx_diag *p = tx_grow(ds->d, &ds->cap, ds->n + 1, sizeof *p);
+    if (!p) return;
+    ds->d = p;
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char *m = tx_strndup(buf, strlen(buf));
+    if (!m) return;
+    ds->d[ds->n++] = (tx_diag){sev, code, m, s, e};
+}
+
+void tx_diags_free(tx_diags *ds)
+{
+    for (size_t i = 0; i < ds->n; i++) free(ds->d[i].message);
+    free(ds->d);
+    memset(ds, 0, sizeof *ds);
+}
+
+typedef struct refinfo {
+    char *key;
+    char *phon;
+    const char *pinyin; /* owned by the cache */
+    char *pyphon;
+    char **tok;
+    char **tokphon;
+    size_t ntok;
+    int han;
+} refinfo;
+
+typedef struct meninfo {
+    tx_item *it;
+    int entry;
+    char *phon;
+    const char *pinyin;
+    char *pyphon;
+    int han;
+    int first; /* first occurrence of its key in the episode */
+} meninfo;
+
+static double phon_sim(const char *a, const char *b)
+{
+    if (!a || !b || strlen(a) < 2 || strlen(b) < 2) return 0.0;
+    return tx_edit_sim(a, b);
+}
+
+/* Similarity of mention m to reference r, and the signal that decided. */
+static double similarity(const meninfo *m, const refinfo *r, const char **method)
+{
+    const char *mk = m->it->key;
+    double best = 0.0;
+    *method = "none";
+#define TRY(v, name)                                                                           \
+    do {                                                                                       \
+        double v_ = (v);                                                                       \
+        if (v_ > best) {                                                                       \
+            best = v_;                                                                         \
+            *method = name;                                                                    \
+        }                                                                                      \
+    } while (0)
+    if (!*mk || !*r->key) return 0.0;
+    if (strcmp(mk, r->key) == 0) {
+        *method = "exact";
+        return 1.0;
+    }
+    if (!m->han && !r->han) {
+        TRY(tx_edit_sim(mk, r->key), "edit");
+        if (strlen(mk) >= 3 && strlen(r->key) >= 3) TRY(0.9 * phon_sim(m->phon, r->phon), "phonetic");
+    } else if (m->han && r->han) {
+        if (m->pinyin && r->pinyin && *m->pinyin)
+            TRY(strcmp(m->pinyin, r->pinyin) == 0 ? 0.95 : 0.9 * tx_edit_sim(m->pinyin, r->pinyin),
+                "pinyin");
+        TRY(tx_edit_sim(mk, r->key), "edit");
+    } else if (r->han && r->pinyin && *r->pinyin) {
+        TRY(0.9 * tx_edit_sim(mk, r->pinyin), "pinyin");
+        TRY(0.85 * phon_sim(m->phon, r->pyphon), "pinyin");
+    } else if (m->han && m->pinyin && *m->pinyin) {
+        TRY(0.9 * tx_edit_sim(m->pinyin, r->key), "pinyin");
+        TRY(0.85 * phon_sim(m->pyphon, r->phon), "pinyin");
+    }
+    const char *ak = m->han ? (m->pinyin ? m->pinyin : "") : mk;
+    const char *ap = m->han ? m->pyphon : m->phon;
+    for (size_t t = 0; t < r->ntok && *ak; t++) {
+        if (strcmp(ak, r->tok[t]) == 0) TRY(0.95, "url");
+        TRY(0.9 * tx_edit_sim(ak, r->tok[t]), "url");
+        if (strlen(r->tok[t]) >= 3) TRY(0.85 * phon_sim(ap, r->tokphon[t]), "url");
+    }
+#undef TRY
+    return best;
+}
+
+/* Hungarian algorithm (Kuhn-Munkres, O(n^3)) maximising the total score of
+ * a rows x cols matrix; pairs with score <= 0 are left unassigned. */
+int tx_assign(const double *score, size_t rows, size_t cols, int *assign)
+{
+    size_t n = rows > cols ? rows : cols;
+    double *u = calloc(n + 1, sizeof *u), *v = calloc(n + 1, sizeof *v);
+    double *minv = malloc((n + 1) * sizeof *minv);
+    size_t *p = calloc(n + 1, sizeof *p), *way = calloc(n + 1, sizeof *way);
+    char *used = malloc(n + 1);
+    if (!u || !v || !minv || !p || !way || !used) {
+        free(u), free(v), free(minv), free(p), free(way), free(used);
+        return -1;
+    }
+#define COST(i, j) ((i) <= rows && (j) <= cols ? -score[((i)-1) * cols + ((j)-1)] : 0.0)
+    for (size_t i = 1; i <= n; i++) {
+        p[0] = i;
+        size_t j0 = 0;
+        for (size_t j = 0; j <= n; j++) minv[j] = DBL_MAX, used[j] = 0;
+        do {
+            used[j0] = 1;
+            size_t i0 = p[j0], j1 = 0;
+            double delta = DBL_MAX;
+            for (size_t j = 1; j <= n; j++) {
+                if (used[j]) continue;
+                double cur = COST(i0, j) - u[i0] - v[j];
+                if (cur < minv[j]) minv[j] = cur, way[j] = j0;
+                if (minv[j] < delta) delta = minv[j], j1 = j;
+            }
+            for (size_t j = 0; j <= n; j++) {
+                if (used[j])
+                    u[p[j]] += delta, v[j] -= delta;
+                else
+                    minv[j] -= delta;
+            }
+            j0 = j1;
+        } while (p[j0] != 0);
+        do {
+            size_t j1 = way[j0];
+            p[j0] = p[j1];
+            j0 = j1;
+        } while (j0);
+    }
+#undef COST
+    for (size_t i = 0; i < rows; i++) assign[i] = -1;
+    for (size_t j = 1; j <= n; j++)
+        if (p[j] && p[j] <= rows && j <= cols && score[(p[j] - 1) * cols + (j - 1)] > 0)
+            assign[p[j] - 1] = (int)(j - 1);
+    free(u), free(v), free(minv), free(p), free(way), free(used);
+    return 0;
+}
+
+tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx_episode *ep,
+                       tx_reflist *refs, tx_diags *diags, tx2json_error *err)
+{
+    (void)n;
+    size_t R = refs->nref, E = ep->nentry, M = 0;
+    for (size_t e = 0; e < E; e++) M += ep->entry[e].nmen;
+    refinfo *ri = calloc(R ? R : 1, sizeof *ri);
+    meninfo *mi = calloc(M ? M : 1, sizeof *mi);
+    double *sim = calloc((M * R) ? M * R : 1, sizeof *sim);
+    const char **meth = calloc((M * R) ? M * R : 1, sizeof *meth);
+    double *es = NULL;
+    int *best_m = NULL, *assign = NULL;
+    tx2json_status rc = TX2JSON_OK;
+    if (!ri || !mi || !sim || !meth) goto oom;
+
+    for (size_t r = 0; r < R; r++) {
+        tx_ref *rf = &refs->ref[r];
+        ri[r].key = tx_name_key(rf->label, strlen(rf->label));
+        if (!ri[r].key || !(ri[r].phon = tx_phonetic_key(ri[r].key))) goto oom;
+        ri[r].han = tx_has_han(rf->label, strlen(rf->label));
+        if (ri[r].han) {
+            ri[r].pinyin = tx_pinyin_key(py, ri[r].key);
+            if (ri[r].pinyin && !(ri[r].pyphon = tx_phonetic_key(ri[r].pinyin))) goto oom;
+        }
+        ri[r].ntok = tx_url_tokens(rs, rf->url, &ri[r].tok);
+        ri[r].tokphon = calloc(ri[r].ntok ? ri[r].ntok : 1, sizeof(char *));
+        if (!ri[r].tokphon) goto oom;
+        for (size_t t = 0; t < ri[r].ntok; t++)
+            if (!(ri[r].tokphon[t] = tx_phonetic_key(ri[r].tok[t]))) goto oom;
+    }
+    size_t k = 0;
+    for (size_t e = 0; e < E; e++)
+        for (size_t j = 0; j < ep->entry[e].nmen; j++, k++) {
+            tx_item *it = &ep->entry[e].men[j];
+            mi[k].it = it;
+            mi[k].entry = (int)e;
+            if (!(mi[k].phon = tx_phonetic_key(it->key))) goto oom;
+            mi[k].han = tx_has_han(it->key, strlen(it->key));
+            if (mi[k].han) {
+                mi[k].pinyin = tx_pinyin_key(py, it->key);
+                if (mi[k].pinyin && !(mi[k].pyphon = tx_phonetic_key(mi[k].pinyin))) goto oom;
+            }
+            mi[k].first = 1;
+            for (size_t q = 0; q < k; q++)
+                if (strcmp(mi[q].it->key, it->key) == 0) mi[k].first = 0;
+        }
+    for (size_t m = 0; m < M; m++)
+        for (size_t r = 0; r < R; r++) sim[m * R + r] = similarity(&mi[m], &ri[r], &meth[m * R + r]);
+
+    /* Entry x reference matrix: the best mention of the entry, with small
+     * bonuses for a mention a rule names as the entry's project and for the
+     * first time a name is heard in the episode. */
+    if (E && R && E <= MAX_MATRIX && R <= MAX_MATRIX) {
+        es = calloc(E * R, sizeof *es);
+        best_m = malloc(E * R * sizeof *best_m);
+        assign = malloc(E * sizeof *assign);
+        if (!es || !best_m || !assign) goto oom;
+        for (size_t i = 0; i < E * R; i++) best_m[i] = -1;
+        for (size_t m = 0; m < M; m++)
+            for (size_t r = 0; r < R; r++) {
+                double s = sim[m * R + r];
+                if (s < LINK_MIN) continue;
+                double v = s + (mi[m].it->primary ? 0.05 : 0) + (mi[m].first ? 0.05 : 0);
+                size_t c = (size_t)mi[m].entry * R + r;
+                if (v > es[c]) es[c] = v, best_m[c] = (int)m;
+            }
+        if (tx_assign(es, E, R, assign)) goto oom;
+        for (size_t e = 0; e < E; e++) {
+            int r = assign[e];
+            if (r < 0 || best_m[e * R + (size_t)r] < 0) continue;
+            size_t m = (size_t)best_m[e * R + (size_t)r];
+            refs->ref[r].entry = (int)e;
+            mi[m].it->reference = r;
+            mi[m].it->score = sim[m * R + (size_t)r];
+            mi[m].it->method = meth[m * R + (size_t)r];
+            tx_entry *en = &ep->entry[e];
+            int *p = realloc(en->refs, (en->nrefs + 1) * sizeof *p);
+            if (!p) goto oom;
+            en->refs = p;
+            en->refs[en->nrefs++] = r;
+        }
+    } else if (E > MAX_MATRIX || R > MAX_MATRIX) {
+        tx_diag_add(diags, "warning", "link-cap", -1, -1,
+                    "%zu entries x %zu references exceed the assignment cap of %d; "
+                    "references were not linked",
+                    E, R, MAX_MATRIX);
+    }
+    /* References still unowned go to the first unlinked mention that
+     * matches them strongly. */
+    for (size_t r = 0; r < R && E <= MAX_MATRIX && R <= MAX_MATRIX; r++) {
+        if (refs->ref[r].entry >= 0) continue;
+        for (size_t m = 0; m < M; m++) {
+            if (mi[m].it->reference >= 0 || sim[m * R + r] < STRONG) continue;
+            tx_entry *en = &ep->entry[mi[m].entry];
+            int *p = realloc(en->refs, (en->nrefs + 1) * sizeof *p);
+            if (!p) goto oom;
+            en->refs = p;
+            en->refs[en->nrefs++] = (int)r;
+            refs->ref[r].entry = mi[m].entry;
+            mi[m].it->reference = (int)r;
+            mi[m].it->score = sim[m * R + r];
+            mi[m].it->method = meth[m * R + r];
+            break;
+        }
+    }
+    /* Remaining mentions: a strong match links (a later mention of an
+     * earlier project); otherwise report the best score, unlinked. */
+    for (size_t m = 0; m < M; m++) {
+        tx_item *it = mi[m].it;
+        if (it->reference >= 0) continue;
+        double b = 0;
+        int br = -1;
+        for (size_t r = 0; r < R; r++)
+            if (sim[m * R + r] > b) b = sim[m * R + r], br = (int)r;
+        it->score = b;
+        it->method = br >= 0 ? meth[m * R + (size_t)br] : "none";
+        if (br >= 0 && b >= STRONG && refs->ref[br].entry >= 0) it->reference = br;
+    }
+    for (size_t r = 0; r < R; r++)
+        if (refs->ref[r].entry < 0)
+            tx_diag_add(diags, "warning", "unlinked-reference", (long)refs->ref[r].start,
+                        (long)refs->ref[r].end, "reference [%s] is not introduced by any entry",
+                        refs->ref[r].label);
+    goto done;
+oom:
+    tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
+    rc = TX2JSON_ENOMEM;
+done:
+    for (size_t r = 0; ri && r < R; r++) {
+        free(ri[r].key);
+        free(ri[r].phon);
+        free(ri[r].pyphon);
+        for (size_t t = 0; t < ri[r].ntok; t++) {
+            free(ri[r].tok[t]);
+            if (ri[r].tokphon) free(ri[r].tokphon[t]);
+        }
+        free(ri[r].tok);
+        free(ri[r].tokphon);
+    }
+    for (size_t m = 0; mi && m < M; m++) {
+        free(mi[m].phon);
+        free(mi[m].pyphon);
+    }
+    free(ri);
+    free(mi);
+    free(sim);
+    free(meth);
+    free(es);
+    free(best_m);
+    free(assign);
+    return rc;
+}

@@ -1,0 +1,198 @@
+/* main.c - the tx2json command line: parses options, loads the rules once
+ * and converts each input through the library.  Diagnostics look like a
+ * compiler's: "tx2json: FILE:LINE:COL: error: MESSAGE".
+ *
+ * Exit status: 0 success, 1 an input could not be converted, 2 usage error,
+ * 3 rules could not be loaded or a system error (out of memory, output). */
+#include "tx2json.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef TX2JSON_RULES_DIR
+#define TX2JSON_RULES_DIR "rules"
+#endif
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: tx2json [OPTIONS] FILE...\n"
+            "Convert spoken-news transcripts into JSON (schema_version %d).\n"
+            "\n"
+            "  -o, --output FILE     write the JSON to FILE (atomically) instead of stdout\n"
+            "      --rules PATH      rule file or directory (default: $TX2JSON_RULES or\n"
+            "                        " TX2JSON_RULES_DIR ")\n"
+            "      --encoding NAME   input encoding (ICU name, e.g. GB18030, UTF-16LE);\n"
+            "                        default: UTF-8, a BOM, or detection\n"
+            "      --lang zh|en|auto rule language (default auto: share of Han text)\n"
+            "      --compact         one-line JSON\n"
+            "      --max-input BYTES largest input accepted (default 268435456)\n"
+            "  -q, --quiet           do not print warnings\n"
+            "  -h, --help            show this help\n"
+            "  -V, --version         show the version\n"
+            "\n"
+            "Exit status: 0 success; 1 an input could not be converted; 2 usage error;\n"
+            "3 rules could not be loaded, or a system error.\n",
+            TX2JSON_SCHEMA_VERSION);
+}
+
+static void print_error(const tx2json_error *e)
+{
+    if (e->line)
+        fprintf(stderr, "tx2json: %s:%zu:%zu: error: %s\n", e->file, e->line, e->column,
+                e->message);
+    else
+        fprintf(stderr, "tx2json: %s: error: %s\n", e->file, e->message);
+}
+
+static void on_warning(void *user, const char *file, size_t line, size_t col, const char *code,
+                       const char *msg)
+{
+    (void)user;
+    if (line)
+        fprintf(stderr, "tx2json: %s:%zu:%zu: warning: %s [%s]\n", file, line, col, msg, code);
+    else
+        fprintf(stderr, "tx2json: %s: warning: %s [%s]\n", file, msg, code);
+}
+
+/* Writes data to path through a temporary file and rename, so a reader
+ * never sees a half-written file.  Returns 0 or -1 (errno set). */
+static int write_atomic(const char *path, const char *data)
+{
+    size_t l = strlen(path);
+    char *tmp = malloc(l + 32);
+    if (!tmp) return -1;
+    snprintf(tmp, l + 32, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        free(tmp);
+        return -1;
+    }
+    size_t n = strlen(data);
+    int ok = fwrite(data, 1, n, f) == n;
+    ok = (fflush(f) == 0) && ok;
+    ok = (fsync(fileno(f)) == 0) && ok;
+    ok = (fclose(f) == 0) && ok;
+    if (!ok || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        free(tmp);
+        errno = e;
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    tx2json_options opts = {0};
+    const char *rules = getenv("TX2JSON_RULES");
+    const char *output = NULL;
+    int quiet = 0, nfiles = 0;
+    char **files = calloc((size_t)argc, sizeof *files);
+    if (!files) {
+        fprintf(stderr, "tx2json: error: out of memory\n");
+        return 3;
+    }
+    if (!rules || !*rules) rules = TX2JSON_RULES_DIR;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+#define ARG(name)                                                                              \
+    (strcmp(a, name) == 0 && (i + 1 < argc ||                                                  \
+                              (fprintf(stderr, "tx2json: error: %s needs an argument\n", name), \
+                               free(files), exit(2), 0)))
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            free(files);
+            return 0;
+        } else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+            printf("tx2json %s\n", tx2json_version());
+            free(files);
+            return 0;
+        } else if (ARG("--rules")) {
+            rules = argv[++i];
+        } else if (ARG("--encoding")) {
+            opts.encoding = argv[++i];
+        } else if (ARG("--lang")) {
+            opts.lang = argv[++i];
+            if (strcmp(opts.lang, "zh") && strcmp(opts.lang, "en") && strcmp(opts.lang, "auto")) {
+                fprintf(stderr, "tx2json: error: --lang must be zh, en or auto\n");
+                free(files);
+                return 2;
+            }
+        } else if (ARG("--max-input")) {
+            char *end;
+            unsigned long long v = strtoull(argv[++i], &end, 10);
+            if (*end || v == 0) {
+                fprintf(stderr, "tx2json: error: --max-input needs a positive byte count\n");
+                free(files);
+                return 2;
+            }
+            opts.max_input = (size_t)v;
+        } else if (ARG("-o") || ARG("--output")) {
+            output = argv[++i];
+        } else if (strcmp(a, "--compact") == 0) {
+            opts.compact = 1;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = 1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "tx2json: error: unknown option '%s' (see --help)\n", a);
+            free(files);
+            return 2;
+        } else {
+            files[nfiles++] = argv[i];
+        }
+#undef ARG
+    }
+    if (nfiles == 0) {
+        usage(stderr);
+        free(files);
+        return 2;
+    }
+    if (output && nfiles > 1) {
+        fprintf(stderr, "tx2json: error: -o takes a single input\n");
+        free(files);
+        return 2;
+    }
+    if (!quiet) opts.on_warning = on_warning;
+
+    tx2json_error err;
+    tx2json_ctx *ctx = NULL;
+    if (tx2json_ctx_new(rules, &ctx, &err) != TX2JSON_OK) {
+        print_error(&err);
+        free(files);
+        return 3;
+    }
+    int status = 0;
+    for (int i = 0; i < nfiles; i++) {
+        char *json = NULL;
+        tx2json_status rc = tx2json_convert_file(ctx, files[i], &opts, &json, &err);
+        if (rc != TX2JSON_OK) {
+            print_error(&err);
+            int s = (rc == TX2JSON_ENOMEM || rc == TX2JSON_EINTERNAL) ? 3 : 1;
+            if (s > status) status = s;
+            continue;
+        }
+        if (output) {
+            if (write_atomic(output, json) != 0) {
+                fprintf(stderr, "tx2json: %s: error: cannot write: %s\n", output, strerror(errno));
+                status = 3;
+            }
+        } else if (fputs(json, stdout) == EOF) {
+            fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
+            status = 3;
+        }
+        tx2json_free(json);
+    }
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
+        status = 3;
+    }
+    tx2json_ctx_free(ctx);
+    free(files);
+    return status;
+}

@@ -1,0 +1,203 @@
+/* normalize.c - stage 2: the matching form of the text.
+ *
+ * Rules and candidate finding run on an NFKC form of the decoded text, so
+ * full-width letters, digits and punctuation look like ASCII.  Each
+ * normalisation chunk (a starter plus what combines with it) is normalised
+ * on its own, and every output byte remembers the code point where its
+ * chunk starts, so spans found in the matching form point into the input
+ * as given.  Name keys (tx_name_key) also fold case and drop punctuation. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/uscript.h>
+
+static int identity_cp(const UNormalizer2 *nf, uint32_t c)
+{
+    if (c < 0x80) return 1;
+    UChar tmp[32];
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t n = unorm2_getDecomposition(nf, (UChar32)c, tmp, 32, &st);
+    return n < 0;
+}
+
+tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    const UNormalizer2 *nf = unorm2_getNFKCInstance(&st);
+    if (U_FAILURE(st)) {
+        tx_seterr(err, TX2JSON_EINTERNAL, doc->name, 0, 0, (size_t)-1, "ICU NFKC: %s",
+                  u_errorName(st));
+        return TX2JSON_EINTERNAL;
+    }
+    strbuf b = {0};
+    uint32_t *map = NULL;
+    size_t mcap = 0;
+    const char *t = doc->text;
+    size_t i = 0, cp = 0;
+    /* Reserve roughly the input size up front. */
+    map = tx_grow(NULL, &mcap, doc->len + 1, sizeof *map);
+    sb_add(&b, "", 0);
+    if (!map || b.oom) goto oom;
+    while (i < doc->len) {
+        size_t ci = i, ccp = cp;
+        uint32_t c = u8_next(t, &i);
+        cp++;
+        /* Extend the chunk while the next code point combines with it. */
+        int single = 1;
+        while (i < doc->len) {
+            size_t j = i;
+            uint32_t d = u8_next(t, &j);
+            if (unorm2_hasBoundaryBefore(nf, (UChar32)d)) break;
+            i = j;
+            cp++;
+            single = 0;
+        }
+        size_t before = b.len;
+        if (single && identity_cp(nf, c)) {
+            sb_add(&b, t + ci, i - ci);
+        } else {
+            UChar src[64], dst[256];
+            int32_t sl = 0;
+            UErrorCode s2 = U_ZERO_ERROR;
+            if (i - ci > 60) { /* absurd combining run: keep as is */
+                sb_add(&b, t + ci, i - ci);
+            } else {
+                u_strFromUTF8(src, 64, &sl, t + ci, (int32_t)(i - ci), &s2);
+                int32_t dl = U_SUCCESS(s2) ? unorm2_normalize(nf, src, sl, dst, 256, &s2) : 0;
+                char u8[1024];
+                int32_t ul = 0;
+                if (U_SUCCESS(s2)) u_strToUTF8(u8, sizeof u8, &ul, dst, dl, &s2);
+                if (U_SUCCESS(s2) && ul > 0)
+                    sb_add(&b, u8, (size_t)ul);
+                else
+                    sb_add(&b, t + ci, i - ci);
+            }
+        }
+        if (b.oom) goto oom;
+        uint32_t *m2 = tx_grow(map, &mcap, b.len + 1, sizeof *map);
+        if (!m2) goto oom;
+        map = m2;
+        for (size_t k = before; k < b.len; k++) map[k] = (uint32_t)ccp;
+    }
+    map[b.len] = (uint32_t)doc->ncp;
+    out->s = b.s;
+    out->len = b.len;
+    out->map = map;
+    return TX2JSON_OK;
+oom:
+    sb_free(&b);
+    free(map);
+    tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");
+    return TX2JSON_ENOMEM;
+}
+
+void tx_norm_free(tx_norm *n)
+{
+    free(n->s);
+    free(n->map);
+    n->s = NULL;
+    n->map = NULL;
+}
+
+int tx_has_han(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        UErrorCode st = U_ZERO_ERROR;
+        if (uscript_getScript((UChar32)u8_next(s, &i), &st) == USCRIPT_HAN) return 1;
+    }
+    return 0;
+}
+
+double tx_han_share(const char *s, size_t n)
+{
+    size_t i = 0, han = 0, lat = 0;
+    while (i < n) {
+        UErrorCode st = U_ZERO_ERROR;
+        UScriptCode sc = uscript_getScript((UChar32)u8_next(s, &i), &st);
+        if (sc == USCRIPT_HAN)
+            han++;
+        else if (sc == USCRIPT_LATIN)
+            lat++;
+    }
+    /* A Han character carries about a word; a Latin word about 5 letters. */
+    double words = (double)han + (double)lat / 5.0;
+    return words > 0 ? (double)han / words : 0.0;
+}
+
+/* Spoken number words, folded to digits in name keys so "Three" matches
+ * "3" and "one point five" matches "1.5". */
+static const char *const NUMWORDS[] = {
+    "zero",    "0",  "one",     "1",  "two",       "2",  "three",    "3",  "four",    "4",
+    "five",    "5",  "six",     "6",  "seven",     "7",  "eight",    "8",  "nine",    "9",
+    "ten",     "10", "eleven",  "11", "twelve",    "12", "thirteen", "13", "fourteen", "14",
+    "fifteen", "15", "sixteen", "16", "seventeen", "17", "eighteen", "18", "nineteen", "19",
+    "twenty",  "20", "thirty",  "30", "forty",     "40", "fifty",    "50", "point",   "",
+    NULL};
+
+int tx_is_number_word(const char *s, size_t n)
+{
+    for (int k = 0; NUMWORDS[k]; k += 2)
+        if (strlen(NUMWORDS[k]) == n && strncasecmp(NUMWORDS[k], s, n) == 0) return 1;
+    return 0;
+}
+
+char *tx_name_key(const char *s, size_t n)
+{
+    /* NFKC + case fold through UTF-16, then keep letters and digits. */
+    int32_t ulen = 0;
+    UErrorCode st = U_ZERO_ERROR;
+    u_strFromUTF8(NULL, 0, &ulen, s, (int32_t)n, &st);
+    st = U_ZERO_ERROR;
+    UChar *u = malloc(sizeof(UChar) * ((size_t)ulen + 1));
+    UChar *f = malloc(sizeof(UChar) * ((size_t)ulen * 3 + 8));
+    strbuf b = {0}, word = {0};
+    if (!u || !f) goto fail;
+    u_strFromUTF8(u, ulen + 1, NULL, s, (int32_t)n, &st);
+    const UNormalizer2 *nf = unorm2_getNFKCCasefoldInstance(&st);
+    int32_t fl = U_SUCCESS(st) ? unorm2_normalize(nf, u, ulen, f, ulen * 3 + 8, &st) : 0;
+    if (U_FAILURE(st)) goto fail;
+    sb_add(&b, "", 0);
+    for (int32_t i = 0; i <= fl;) {
+        UChar32 c = 0;
+        if (i < fl) U16_NEXT(f, i, fl, c);
+        else i++;
+        int alnum = c && u_isalnum(c);
+        int latin = alnum && c < 0x80 && !u_isdigit(c);
+        if (latin) {
+            sb_addcp(&word, (uint32_t)c);
+            continue;
+        }
+        if (word.len) { /* flush a Latin word, mapping number words */
+            const char *rep = NULL;
+            for (int k = 0; NUMWORDS[k]; k += 2)
+                if (strcmp(word.s, NUMWORDS[k]) == 0) rep = NUMWORDS[k + 1];
+            if (rep && b.len == 0 && strcmp(word.s, "one") == 0) rep = NULL;
+            /* "point" is a decimal point only between numbers. */
+            if (rep && !*rep && !(b.len && b.s[b.len - 1] >= '0' && b.s[b.len - 1] <= '9'))
+                rep = NULL;
+            if (rep)
+                sb_add(&b, rep, strlen(rep));
+            else
+                sb_add(&b, word.s, word.len);
+            word.len = 0;
+        }
+        if (alnum) sb_addcp(&b, (uint32_t)c);
+    }
+    if (b.oom || word.oom) goto fail;
+    free(u);
+    free(f);
+    sb_free(&word);
+    return b.s;
+fail:
+    free(u);
+    free(f);
+    sb_free(&b);
+    sb_free(&word);
+    return NULL;
+}

@@ -1,0 +1,150 @@
+/* references.c - stage 5b: the reference list under the transcript.
+ *
+ * Reads lines upward from the end of the text.  A line that a `reference`
+ * rule matches whole (groups `label` and `url`) belongs to the list, blank
+ * lines are skipped, and a `reflist-header` line (相关链接:, Links: ...)
+ * closes the list from above.  The first other line ends the search. */
+#include "internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *orig_copy(const tx_doc *doc, const tx_norm *n, size_t s, size_t e)
+{
+    size_t cs = n->map[s], ce = n->map[e];
+    return tx_strndup(doc->text + doc->cp_off[cs], doc->cp_off[ce] - doc->cp_off[cs]);
+}
+
+static int group(const tx_match *m, const char *name, size_t *s, size_t *e)
+{
+    for (int g = 1; g < m->ngroups; g++)
+        if (m->gname[g] && strcmp(m->gname[g], name) == 0 && m->gstart[g] >= 0) {
+            *s = (size_t)m->gstart[g];
+            *e = (size_t)m->gend[g];
+            return 1;
+        }
+    return 0;
+}
+
+tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc, const tx_norm *n,
+                                  tx_reflist *out, tx2json_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->region_start = n->len;
+    size_t cap = 0;
+    size_t end = n->len;
+    const char *lang = doc->lang;
+    while (end > 0) {
+        size_t ls = end;
+        while (ls > 0 && n->s[ls - 1] != '\n') ls--;
+        size_t a = ls, b = end;
+        while (a < b && (n->s[a] == ' ' || n->s[a] == '\t')) a++;
+        while (b > a && (n->s[b - 1] == ' ' || n->s[b - 1] == '\t')) b--;
+        size_t next = ls > 0 ? ls - 1 : 0;
+        if (a == b) {
+            if (ls == 0) break;
+            end = next;
+            continue;
+        }
+        const tx_rule *r;
+        tx_match m;
+        int hit = 0;
+        for (size_t i = 0; !hit && (r = tx_rules_get(rs, RK_REFERENCE, lang, i)); i++) {
+            if (tx_rule_match(rs, r, n->s + a, b - a, 0, &m) != 1 || m.start != 0 ||
+                m.end != b - a)
+                continue;
+            size_t lsx, lex, us, ue;
+            if (!group(&m, "label", &lsx, &lex) || !group(&m, "url", &us, &ue)) continue;
+            tx_ref *p = tx_grow(out->ref, &cap, out->nref + 1, sizeof *p);
+            if (!p) goto oom;
+            out->ref = p;
+            tx_ref *rf = &out->ref[out->nref++];
+            memset(rf, 0, sizeof *rf);
+            rf->start = a;
+            rf->end = b;
+            rf->lstart = a + lsx;
+            rf->lend = a + lex;
+            rf->ustart = a + us;
+            rf->uend = a + ue;
+            rf->rule = tx_rule_name(r);
+            rf->entry = -1;
+            rf->label = orig_copy(doc, n, rf->lstart, rf->lend);
+            rf->url = tx_strndup(n->s + rf->ustart, rf->uend - rf->ustart);
+            if (!rf->label || !rf->url) goto oom;
+            hit = 1;
+        }
+        if (hit) {
+            out->region_start = a;
+        } else {
+            int header = 0;
+            for (size_t i = 0; !header && (r = tx_rules_get(rs, RK_REFHEADER, lang, i)); i++)
+                if (tx_rule_match(rs, r, n->s + a, b - a, 0, &m) == 1 && m.start == 0 &&
+                    m.end == b - a)
+                    header = 1;
+            if (header && out->nref) out->region_start = a;
+            break;
+        }
+        if (ls == 0) break;
+        end = next;
+    }
+    /* Lines were collected bottom-up; put them in reading order. */
+    for (size_t i = 0; i < out->nref / 2; i++) {
+        tx_ref t = out->ref[i];
+        out->ref[i] = out->ref[out->nref - 1 - i];
+        out->ref[out->nref - 1 - i] = t;
+    }
+    return TX2JSON_OK;
+oom:
+    tx_reflist_free(out);
+    tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");
+    return TX2JSON_ENOMEM;
+}
+
+void tx_reflist_free(tx_reflist *r)
+{
+    for (size_t i = 0; i < r->nref; i++) {
+        free(r->ref[i].label);
+        free(r->ref[i].url);
+    }
+    free(r->ref);
+    r->ref = NULL;
+    r->nref = 0;
+}
+
+size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks)
+{
+    size_t n = 0, cap = 0;
+    char **v = NULL;
+    const char *p = url;
+    /* Skip the scheme. */
+    const char *sc = strstr(url, "://");
+    if (sc) p = sc + 3;
+    while (*p) {
+        while (*p && !isalnum((unsigned char)*p)) p++;
+        const char *s = p;
+        while (*p && isalnum((unsigned char)*p)) p++;
+        size_t l = (size_t)(p - s);
+        if (l < 3) continue;
+        int digits = 1;
+        for (size_t i = 0; i < l; i++)
+            if (!isdigit((unsigned char)s[i])) digits = 0;
+        if (digits) continue;
+        char *t = tx_strndup(s, l);
+        if (!t) break;
+        for (size_t i = 0; i < l; i++) t[i] = (char)tolower((unsigned char)t[i]);
+        if (tx_rules_any_full(rs, RK_URLNOISE, NULL, t, l)) {
+            free(t);
+            continue;
+        }
+        char **q = tx_grow(v, &cap, n + 1, sizeof *q);
+        if (!q) {
+            free(t);
+            break;
+        }
+        v = q;
+        v[n++] = t;
+    }
+    *toks = v;
+    return n;
+}

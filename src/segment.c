@@ -1,0 +1,161 @@
+/* segment.c - stage 3: sentences and name candidates, with ICU.
+ *
+ * Sentences come from ICU's sentence break iterator run over the matching
+ * form (a UTF-8 UText, so boundaries are byte offsets); Chinese and ASCII
+ * terminators and line breaks all end a sentence.  Words come from ICU's
+ * word break iterator; runs of Latin words and numbers joined by a space,
+ * hyphen, dot or plus form one name candidate ("Cross-home LLM",
+ * "GPT-4 Vision"), so a multi-word Latin name inside Han text stays whole. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utext.h>
+
+enum { T_OTHER, T_LATIN, T_NUM };
+
+typedef struct tok {
+    size_t s, e;
+    int type;
+    int upper_or_digit;
+} tok;
+
+static int is_space_only(const char *s, size_t a, size_t b)
+{
+    return b == a + 1 && s[a] == ' ';
+}
+
+static int is_joiner(const char *s, size_t a, size_t b)
+{
+    if (b == a) return 1;
+    if (b != a + 1) return 0;
+    return s[a] == '-' || s[a] == '+' || s[a] == '.' || s[a] == '_' || s[a] == '\'';
+}
+
+static tx2json_status add_sentence(tx_seg *out, size_t *cap, const char *s, size_t a, size_t b)
+{
+    while (a < b && (s[a] == ' ' || s[a] == '\n' || s[a] == '\t')) a++;
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\n' || s[b - 1] == '\t')) b--;
+    /* Skip a full-width ideographic space (U+3000, E3 80 80) at either end. */
+    while (b >= a + 3 && memcmp(s + a, "\xe3\x80\x80", 3) == 0) a += 3;
+    if (a >= b) return TX2JSON_OK;
+    tx_sentence *p = tx_grow(out->sent, cap, out->nsent + 1, sizeof *p);
+    if (!p) return TX2JSON_ENOMEM;
+    out->sent = p;
+    out->sent[out->nsent].start = a;
+    out->sent[out->nsent].end = b;
+    out->nsent++;
+    return TX2JSON_OK;
+}
+
+tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_layout,
+                          tx_seg *out, tx2json_error *err)
+{
+    (void)lines_layout; /* ICU already breaks at every line feed */
+    memset(out, 0, sizeof *out);
+    UErrorCode st = U_ZERO_ERROR;
+    UText *ut = utext_openUTF8(NULL, n->s + from, (int64_t)(to - from), &st);
+    UBreakIterator *sb = ubrk_open(UBRK_SENTENCE, "zh", NULL, 0, &st);
+    UBreakIterator *wb = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
+    tok *toks = NULL;
+    size_t ntok = 0, tcap = 0, scap = 0, ccap = 0;
+    tx2json_status rc = TX2JSON_OK;
+    if (U_FAILURE(st)) goto icu;
+    ubrk_setUText(sb, ut, &st);
+    ubrk_setUText(wb, ut, &st);
+    if (U_FAILURE(st)) goto icu;
+
+    int32_t prev = 0;
+    for (int32_t b = ubrk_next(sb); b != UBRK_DONE; b = ubrk_next(sb)) {
+        if ((rc = add_sentence(out, &scap, n->s, from + (size_t)prev, from + (size_t)b))) goto oom;
+        prev = b;
+    }
+
+    prev = 0;
+    for (int32_t b = ubrk_next(wb); b != UBRK_DONE; b = ubrk_next(wb)) {
+        int32_t status = ubrk_getRuleStatus(wb);
+        size_t s = from + (size_t)prev, e = from + (size_t)b;
+        prev = b;
+        int type = T_OTHER;
+        if (status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT) {
+            type = T_NUM;
+        } else if (status >= UBRK_WORD_LETTER && status < UBRK_WORD_LETTER_LIMIT) {
+            size_t i = s;
+            UErrorCode s2 = U_ZERO_ERROR;
+            if (uscript_getScript((UChar32)u8_next(n->s, &i), &s2) == USCRIPT_LATIN ||
+                (n->s[s] >= '0' && n->s[s] <= '9'))
+                type = T_LATIN;
+        }
+        if (type == T_OTHER) continue;
+        tok *p = tx_grow(toks, &tcap, ntok + 1, sizeof *p);
+        if (!p) goto oom;
+        toks = p;
+        int ud = type == T_NUM;
+        for (size_t i = s; i < e; i++)
+            if ((n->s[i] >= 'A' && n->s[i] <= 'Z') || (n->s[i] >= '0' && n->s[i] <= '9')) ud = 1;
+        toks[ntok++] = (tok){s, e, type, ud};
+    }
+
+    /* Group tokens into runs, never across a sentence end. */
+    size_t si = 0;
+    for (size_t i = 0; i < ntok;) {
+        if (toks[i].type != T_LATIN || !toks[i].upper_or_digit) {
+            i++;
+            continue;
+        }
+        while (si < out->nsent && out->sent[si].end <= toks[i].s) si++;
+        size_t send = si < out->nsent ? out->sent[si].end : to;
+        size_t j = i, ud = toks[i].upper_or_digit;
+        while (j + 1 < ntok && toks[j + 1].e <= send) {
+            size_t a = toks[j].e, b = toks[j + 1].s;
+            if (is_joiner(n->s, a, b) ||
+                (is_space_only(n->s, a, b) &&
+                 (toks[j + 1].upper_or_digit ||
+                  tx_is_number_word(n->s + toks[j + 1].s, toks[j + 1].e - toks[j + 1].s)))) {
+                j++;
+                ud |= toks[j].upper_or_digit;
+            } else {
+                break;
+            }
+        }
+        size_t cs = toks[i].s, ce = toks[j].e;
+        int letters = 0;
+        for (size_t k = cs; k < ce; k++)
+            if ((unsigned char)n->s[k] >= 'A' && !(n->s[k] >= '0' && n->s[k] <= '9')) letters++;
+        if (ud && letters >= 1 && ce - cs >= 2) {
+            tx_cand *p = tx_grow(out->cand, &ccap, out->ncand + 1, sizeof *p);
+            if (!p) goto oom;
+            out->cand = p;
+            out->cand[out->ncand++] = (tx_cand){cs, ce, CAND_LATIN, (int)si};
+        }
+        i = j + 1;
+    }
+    goto done;
+icu:
+    tx_seterr(err, TX2JSON_EINTERNAL, NULL, 0, 0, (size_t)-1, "ICU break iterator: %s",
+              u_errorName(st));
+    rc = TX2JSON_EINTERNAL;
+    goto done;
+oom:
+    tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
+    rc = TX2JSON_ENOMEM;
+done:
+    free(toks);
+    if (sb) ubrk_close(sb);
+    if (wb) ubrk_close(wb);
+    utext_close(ut);
+    if (rc) tx_seg_free(out);
+    return rc;
+}
+
+void tx_seg_free(tx_seg *s)
+{
+    free(s->sent);
+    free(s->cand);
+    s->sent = NULL;
+    s->cand = NULL;
+    s->nsent = s->ncand = 0;
+}

@@ -1,0 +1,209 @@
+/* similar.c - string similarity signals used by the linker: edit distance
+ * over code points, an English phonetic key, and pinyin keys for Han text
+ * through ICU's Han-Latin transliterator.  The transliterator is expensive
+ * to open (over 100 ms), so it is opened on first use and every result is
+ * cached by input string. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
+static size_t to_cps(const char *s, uint32_t *out, size_t max)
+{
+    size_t i = 0, n = 0, len = strlen(s);
+    while (i < len && n < max) out[n++] = u8_next(s, &i);
+    return n;
+}
+
+size_t tx_levenshtein(const char *a, const char *b)
+{
+    uint32_t A[128], B[128];
+    size_t n = to_cps(a, A, 128), m = to_cps(b, B, 128);
+    size_t row[129];
+    for (size_t j = 0; j <= m; j++) row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t up = row[j];
+            size_t best = diag + (A[i - 1] != B[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[m];
+}
+
+double tx_edit_sim(const char *a, const char *b)
+{
+    uint32_t tmp[128];
+    size_t la = to_cps(a, tmp, 128), lb = to_cps(b, tmp, 128);
+    size_t mx = la > lb ? la : lb;
+    if (mx == 0) return 0.0;
+    return 1.0 - (double)tx_levenshtein(a, b) / (double)mx;
+}
+
+static int vowel(char c)
+{
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+}
+
+/* A consonant skeleton in the spirit of Metaphone: letters that sound alike
+ * share a code, vowels after the first letter drop, repeats collapse. */
+char *tx_phonetic_key(const char *k)
+{
+    size_t n = strlen(k);
+    char *out = malloc(n * 2 + 1);
+    if (!out) return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = k[i], nx = i + 1 < n ? k[i + 1] : 0, code = 0;
+        if (c >= '0' && c <= '9') {
+            code = c;
+        } else if (c < 'a' || c > 'z') {
+            continue;
+        } else if (vowel(c)) {
+            code = i == 0 ? 'A' : 0;
+        } else {
+            switch (c) {
+            case 'b': case 'p': code = 'P'; break;
+            case 'f': case 'v': code = 'F'; break;
+            case 'd': case 't': code = 'T'; break;
+            case 'g': case 'k': case 'q': code = 'K'; break;
+            case 'c': code = (nx == 'h') ? 'X' : (nx == 'e' || nx == 'i') ? 'S' : 'K'; break;
+            case 's': code = (nx == 'h') ? 'X' : 'S'; break;
+            case 'z': code = 'S'; break;
+            case 'j': code = 'J'; break;
+            case 'x': code = 'S'; break;
+            case 'h': code = 0; break;
+            case 'w': code = vowel(nx) ? 'W' : 0; break;
+            case 'l': code = 'L'; break;
+            case 'r': code = 'R'; break;
+            case 'm': case 'n': code = 'N'; break;
+            default: code = (char)(c - 'a' + 'A');
+            }
+            if (c == 'p' && nx == 'h') code = 'F';
+        }
+        if (!code) continue;
+        if (o && out[o - 1] == code) continue;
+        out[o++] = code;
+    }
+    out[o] = 0;
+    return out;
+}
+
+typedef struct pentry {
+    char *in, *out;
+} pentry;
+
+struct tx_pinyin {
+    UTransliterator *tr;
+    int failed;
+    pentry *tab;
+    size_t cap, n;
+};
+
+tx_pinyin *tx_pinyin_new(void)
+{
+    return calloc(1, sizeof(tx_pinyin));
+}
+
+void tx_pinyin_free(tx_pinyin *p)
+{
+    if (!p) return;
+    if (p->tr) utrans_close(p->tr);
+    for (size_t i = 0; i < p->cap; i++) {
+        free(p->tab[i].in);
+        free(p->tab[i].out);
+    }
+    free(p->tab);
+    free(p);
+}
+
+static size_t hash(const char *s)
+{
+    size_t h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static char *transliterate(tx_pinyin *p, const char *s)
+{
+    if (!p->tr && !p->failed) {
+        UErrorCode st = U_ZERO_ERROR;
+        UChar id[64];
+        u_uastrcpy(id, "Han-Latin; Latin-ASCII; Lower");
+        p->tr = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+        if (U_FAILURE(st)) {
+            p->tr = NULL;
+            p->failed = 1;
+        }
+    }
+    if (!p->tr) return NULL;
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t ul = 0;
+    u_strFromUTF8(NULL, 0, &ul, s, -1, &st);
+    st = U_ZERO_ERROR;
+    int32_t cap = ul * 8 + 16;
+    UChar *u = malloc(sizeof(UChar) * (size_t)cap);
+    if (!u) return NULL;
+    u_strFromUTF8(u, cap, NULL, s, -1, &st);
+    int32_t len = ul, lim = ul;
+    utrans_transUChars(p->tr, u, &len, cap, 0, &lim, &st);
+    char *out = NULL;
+    if (U_SUCCESS(st)) {
+        int32_t ol = 0;
+        UErrorCode s2 = U_ZERO_ERROR;
+        u_strToUTF8(NULL, 0, &ol, u, len, &s2);
+        out = malloc((size_t)ol + 1);
+        s2 = U_ZERO_ERROR;
+        if (out) u_strToUTF8(out, ol + 1, NULL, u, len, &s2);
+        if (out) { /* letters and digits only */
+            size_t w = 0;
+            for (size_t i = 0; out[i]; i++)
+                if ((out[i] >= 'a' && out[i] <= 'z') || (out[i] >= '0' && out[i] <= '9'))
+                    out[w++] = out[i];
+            out[w] = 0;
+        }
+    }
+    free(u);
+    return out;
+}
+
+const char *tx_pinyin_key(tx_pinyin *p, const char *s)
+{
+    if (p->n * 2 >= p->cap) {
+        size_t nc = p->cap ? p->cap * 2 : 64;
+        pentry *nt = calloc(nc, sizeof *nt);
+        if (!nt) return NULL;
+        for (size_t i = 0; i < p->cap; i++)
+            if (p->tab[i].in) {
+                size_t h = hash(p->tab[i].in) & (nc - 1);
+                while (nt[h].in) h = (h + 1) & (nc - 1);
+                nt[h] = p->tab[i];
+            }
+        free(p->tab);
+        p->tab = nt;
+        p->cap = nc;
+    }
+    size_t h = hash(s) & (p->cap - 1);
+    while (p->tab[h].in) {
+        if (strcmp(p->tab[h].in, s) == 0) return p->tab[h].out;
+        h = (h + 1) & (p->cap - 1);
+    }
+    char *out = transliterate(p, s);
+    char *in = tx_strndup(s, strlen(s));
+    if (!out || !in) {
+        free(out);
+        free(in);
+        return NULL;
+    }
+    p->tab[h].in = in;
+    p->tab[h].out = out;
+    p->n++;
+    return out;
+}

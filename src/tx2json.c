@@ -1,0 +1,185 @@
+/* tx2json.c - the public API: runs the pipeline stages in order over one
+ * input and owns the process-wide context (rules, pinyin cache). */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *tx2json_version(void)
+{
+    return TX2JSON_VERSION;
+}
+
+const char *tx2json_strstatus(tx2json_status c)
+{
+    switch (c) {
+    case TX2JSON_OK: return "success";
+    case TX2JSON_ENOMEM: return "out of memory";
+    case TX2JSON_EIO: return "input/output error";
+    case TX2JSON_EDECODE: return "malformed input";
+    case TX2JSON_EEMPTY: return "empty input";
+    case TX2JSON_ERULES: return "bad rule file";
+    case TX2JSON_ELIMIT: return "limit exceeded";
+    case TX2JSON_EINVAL: return "invalid argument";
+    case TX2JSON_EINTERNAL: return "internal error";
+    }
+    return "unknown error";
+}
+
+tx2json_status tx2json_ctx_new(const char *rules_dir, tx2json_ctx **out, tx2json_error *err)
+{
+    *out = NULL;
+    tx2json_ctx *c = calloc(1, sizeof *c);
+    if (!c || !(c->pinyin = tx_pinyin_new())) {
+        free(c);
+        tx_seterr(err, TX2JSON_ENOMEM, rules_dir, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
+    tx2json_status rc = tx_rules_load(rules_dir, &c->rules, err);
+    if (rc) {
+        tx2json_ctx_free(c);
+        return rc;
+    }
+    *out = c;
+    return TX2JSON_OK;
+}
+
+void tx2json_ctx_free(tx2json_ctx *c)
+{
+    if (!c) return;
+    tx_rules_free(c->rules);
+    tx_pinyin_free(c->pinyin);
+    free(c);
+}
+
+void tx2json_free(void *p)
+{
+    free(p);
+}
+
+tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const unsigned char *data,
+                                      size_t len, const tx2json_options *opts, char **json_out,
+                                      tx2json_error *err)
+{
+    tx2json_options none = {0};
+    if (!opts) opts = &none;
+    *json_out = NULL;
+    if (err) memset(err, 0, sizeof *err), err->offset = (size_t)-1;
+    size_t max = opts->max_input ? opts->max_input : (size_t)256 << 20;
+    if (len > max) {
+        tx_seterr(err, TX2JSON_ELIMIT, name, 0, 0, (size_t)-1,
+                  "input is %zu bytes, over the limit of %zu (--max-input)", len, max);
+        return TX2JSON_ELIMIT;
+    }
+    tx_doc doc = {0};
+    tx_norm n = {0};
+    tx_seg seg = {0};
+    tx_reflist refs = {0};
+    tx_episode ep = {0};
+    tx_diags diags = {0};
+    doc.name = name;
+    tx2json_status rc = tx_decode(&doc, data, len, opts->encoding, err);
+    if (rc) goto done;
+    int blank = 1;
+    for (size_t i = 0; i < doc.len && blank; i++)
+        if (!strchr(" \t\n\v\f", doc.text[i])) blank = 0;
+    if (blank) {
+        tx_seterr(err, TX2JSON_EEMPTY, name, 0, 0, (size_t)-1,
+                  len ? "input holds only whitespace" : "input is empty");
+        rc = TX2JSON_EEMPTY;
+        goto done;
+    }
+    if ((rc = tx_normalize(&doc, &n, err))) goto done;
+    if (opts->lang && strcmp(opts->lang, "auto") != 0) {
+        snprintf(doc.lang, sizeof doc.lang, "%s", opts->lang);
+    } else {
+        strcpy(doc.lang, tx_han_share(n.s, n.len) >= 0.3 ? "zh" : "en");
+    }
+    if ((rc = tx_find_references(ctx->rules, &doc, &n, &refs, err))) goto done;
+    if ((rc = tx_segment(&n, 0, refs.region_start, 0, &seg, err))) goto done;
+    if ((rc = tx_build_episode(ctx->rules, &doc, &n, &seg, refs.region_start, &ep, err)))
+        goto done;
+    if (!refs.nref)
+        tx_diag_add(&diags, "warning", "no-references", -1, -1, "no reference list found");
+    if ((rc = tx_link(ctx->rules, ctx->pinyin, &n, &ep, &refs, &diags, err))) goto done;
+    if (tx_rules_limit_hits(ctx->rules))
+        tx_diag_add(&diags, "warning", "match-limit", -1, -1,
+                    "%zu rule matches hit a PCRE2 limit and were treated as no match",
+                    tx_rules_limit_hits(ctx->rules));
+    rc = tx_write_json(&doc, &n, &ep, &refs, &diags, opts->compact, json_out, err);
+    if (!rc && opts->on_warning)
+        for (size_t i = 0; i < diags.n; i++) {
+            size_t line = 0, col = 0;
+            if (diags.d[i].start >= 0) {
+                size_t cp = n.map[diags.d[i].start], b = doc.cp_off[cp], ls = 0;
+                line = 1;
+                for (size_t k = 0; k < b; k++)
+                    if (doc.text[k] == '\n') line++, ls = k + 1;
+                col = cp - tx_byte_to_cp(&doc, ls) + 1;
+            }
+            opts->on_warning(opts->user, name, line, col, diags.d[i].code, diags.d[i].message);
+        }
+done:
+    if (rc && err && err->offset != (size_t)-1 && err->line == 0 && err->offset <= len &&
+        strcmp(err->file, name) == 0) {
+        /* Point at the bad byte as line:column (columns in bytes here, as
+         * the bytes are not valid text). */
+        size_t line = 1, ls = 0;
+        for (size_t k = 0; k < err->offset; k++)
+            if (data[k] == '\n') line++, ls = k + 1;
+        err->line = line;
+        err->column = err->offset - ls + 1;
+    }
+    if (rc && err && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", name);
+    tx_diags_free(&diags);
+    tx_episode_free(&ep);
+    tx_reflist_free(&refs);
+    tx_seg_free(&seg);
+    tx_norm_free(&n);
+    tx_doc_free(&doc);
+    return rc;
+}
+
+tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *path,
+                                    const tx2json_options *opts, char **json_out,
+                                    tx2json_error *err)
+{
+    *json_out = NULL;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        tx_seterr(err, TX2JSON_EIO, path, 0, 0, (size_t)-1, "cannot open: %s", strerror(errno));
+        return TX2JSON_EIO;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        tx_seterr(err, TX2JSON_EIO, path, 0, 0, (size_t)-1, "is a directory, not a file");
+        return TX2JSON_EIO;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        tx_seterr(err, TX2JSON_EIO, path, 0, 0, (size_t)-1, "cannot open: %s", strerror(errno));
+        return TX2JSON_EIO;
+    }
+    size_t max = opts && opts->max_input ? opts->max_input : (size_t)256 << 20;
+    strbuf b = {0};
+    char buf[65536];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
+        sb_add(&b, buf, got);
+        if (b.len > max) break;
+    }
+    int rerr = ferror(f);
+    fclose(f);
+    if (rerr || b.oom) {
+        sb_free(&b);
+        tx_seterr(err, rerr ? TX2JSON_EIO : TX2JSON_ENOMEM, path, 0, 0, (size_t)-1,
+                  rerr ? "read error" : "out of memory");
+        return rerr ? TX2JSON_EIO : TX2JSON_ENOMEM;
+    }
+    tx2json_status rc = tx2json_convert_buffer(ctx, path, (const unsigned char *)(b.s ? b.s : ""),
+                                               b.len, opts, json_out, err);
+    sb_free(&b);
+    return rc;
+}
