@@ -99,6 +99,11 @@ TX2JSON_API tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *pa
                                                 const tx2json_options *opts, char **json_out,
                                                 tx2json_error *err);
 
+/* Releases ICU's process-wide caches (transliterator registry, break
+ * dictionaries).  Optional; call once at exit, after every context is
+ * freed and no other thread uses ICU. */
+TX2JSON_API void tx2json_global_cleanup(void);
+
 /* Frees memory returned by the library; NULL is allowed. */
 TX2JSON_API void tx2json_free(void *p);
 

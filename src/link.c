@@ -174,8 +174,9 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
     for (size_t e = 0; e < E; e++) M += ep->entry[e].nmen;
     refinfo *ri = calloc(R ? R : 1, sizeof *ri);
     meninfo *mi = calloc(M ? M : 1, sizeof *mi);
-    double *sim = calloc((M * R) ? M * R : 1, sizeof *sim);
-    const char **meth = calloc((M * R) ? M * R : 1, sizeof *meth);
+    size_t cells = M * R > 0 ? M * R : 1;
+    double *sim = calloc(cells, sizeof *sim);
+    const char **meth = calloc(cells, sizeof *meth);
     double *es = NULL;
     int *best_m = NULL, *assign = NULL;
     tx2json_status rc = TX2JSON_OK;

@@ -193,6 +193,7 @@ int main(int argc, char **argv)
         status = 3;
     }
     tx2json_ctx_free(ctx);
+    tx2json_global_cleanup();
     free(files);
     return status;
 }

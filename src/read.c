@@ -150,7 +150,7 @@ static const char *detect(const unsigned char *data, size_t len)
     for (int32_t i = 0; U_SUCCESS(st) && i < nm && !found; i++) {
         const char *cs = ucsdet_getName(m[i], &st);
         int32_t conf = ucsdet_getConfidence(m[i], &st);
-        if (U_SUCCESS(st) && conf >= 10 && detect_acceptable(cs)) found = cs;
+        if (U_SUCCESS(st) && conf >= 50 && detect_acceptable(cs)) found = cs;
     }
     ucsdet_close(d);
     return found; /* names are static strings inside ICU */

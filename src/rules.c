@@ -178,6 +178,8 @@ static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
     int ec;
     PCRE2_SIZE eo;
     uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | (r->caseless ? PCRE2_CASELESS : 0);
+    /* Stop-names and URL noise are tested against a whole string. */
+    if (r->kind == RK_STOPNAME || r->kind == RK_URLNOISE) opts |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;
     r->code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
     if (!r->code) {
         PCRE2_UCHAR msg[256];

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unicode/uclean.h>
 
 const char *tx2json_version(void)
 {
@@ -53,6 +54,11 @@ void tx2json_ctx_free(tx2json_ctx *c)
     tx_rules_free(c->rules);
     tx_pinyin_free(c->pinyin);
     free(c);
+}
+
+void tx2json_global_cleanup(void)
+{
+    u_cleanup();
 }
 
 void tx2json_free(void *p)

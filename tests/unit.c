@@ -1,0 +1,379 @@
+/* unit.c - unit tests, one group per pipeline stage, linked against the
+ * static library so internal functions can be reached.  Prints one line
+ * per failed check and ends with "unit: N passed, N failed". */
+#include "internal.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+TXI size_t tx_rules_selftest(const tx_ruleset *rs, FILE *report, size_t *nexamples);
+
+static int passed, failed;
+static const char *rules_dir = "rules";
+
+#define CHECK(cond, ...)                                                                       \
+    do {                                                                                       \
+        if (cond) {                                                                            \
+            passed++;                                                                          \
+        } else {                                                                               \
+            failed++;                                                                          \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                        \
+            printf(__VA_ARGS__);                                                               \
+            printf("\n");                                                                      \
+        }                                                                                      \
+    } while (0)
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    strbuf b = {0};
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_add(&b, buf, n);
+    fclose(f);
+    *len = b.len;
+    return b.s;
+}
+
+/* ---- read.c ---- */
+static void test_decode(void)
+{
+    tx2json_error err;
+    tx_doc d = {.name = "t"};
+    const unsigned char bom[] = "\xEF\xBB\xBF" "a\r\nb\rc";
+    CHECK(tx_decode(&d, bom, sizeof bom - 1, NULL, &err) == TX2JSON_OK, "BOM + CRLF decodes");
+    CHECK(d.text && strcmp(d.text, "a\nb\nc") == 0, "BOM dropped, CRLF/CR folded: got '%s'",
+          d.text ? d.text : "(null)");
+    CHECK(d.ncp == 5 && strcmp(d.encoding, "UTF-8") == 0, "5 code points, UTF-8");
+    tx_doc_free(&d);
+
+    const unsigned char bad[] = "ok\xE4\xB8";
+    tx_doc d2 = {.name = "bad.txt"};
+    CHECK(tx_decode(&d2, bad, sizeof bad - 1, NULL, &err) == TX2JSON_EDECODE, "truncated UTF-8");
+    CHECK(err.offset == 2 && strstr(err.message, "byte offset 2"), "offset 2 named: %s",
+          err.message);
+    tx_doc_free(&d2);
+
+    const unsigned char overlong[] = "a\xC0\xAF";
+    tx_doc d3 = {.name = "o"};
+    CHECK(tx_decode(&d3, overlong, 3, NULL, &err) == TX2JSON_EDECODE && err.offset == 1,
+          "overlong encoding rejected at offset 1");
+    tx_doc_free(&d3);
+
+    const unsigned char u16[] = {0xFF, 0xFE, 0x2D, 0x4E, 'A', 0};
+    tx_doc d4 = {.name = "u16"};
+    CHECK(tx_decode(&d4, u16, 6, NULL, &err) == TX2JSON_OK && strcmp(d4.text, "中A") == 0 &&
+              strcmp(d4.encoding, "UTF-16LE") == 0,
+          "UTF-16LE with BOM");
+    tx_doc_free(&d4);
+
+    const unsigned char gb[] = {0xD6, 0xD0, 0xCE, 0xC4}; /* 中文 in GB18030 */
+    tx_doc d5 = {.name = "gb"};
+    CHECK(tx_decode(&d5, gb, 4, "GB18030", &err) == TX2JSON_OK && strcmp(d5.text, "中文") == 0,
+          "forced GB18030");
+    tx_doc_free(&d5);
+
+    tx_doc d6 = {.name = "n"};
+    CHECK(tx_decode(&d6, (const unsigned char *)"a\0b", 3, NULL, &err) == TX2JSON_EDECODE &&
+              strstr(err.message, "NUL"),
+          "NUL byte rejected");
+    tx_doc_free(&d6);
+
+    tx_doc d7 = {.name = "x"};
+    CHECK(tx_decode(&d7, gb, 4, "NO-SUCH-CHARSET", &err) == TX2JSON_EINVAL,
+          "unknown --encoding is an error");
+    tx_doc_free(&d7);
+}
+
+/* ---- normalize.c ---- */
+static void test_normalize(void)
+{
+    tx2json_error err;
+    tx_doc d = {.name = "t"};
+    const char *s = "ＡＢ，中。";
+    tx_decode(&d, (const unsigned char *)s, strlen(s), NULL, &err);
+    tx_norm n = {0};
+    CHECK(tx_normalize(&d, &n, &err) == TX2JSON_OK, "normalise");
+    CHECK(strcmp(n.s, "AB,中。") == 0, "full-width folded: '%s'", n.s);
+    CHECK(n.map[0] == 0 && n.map[1] == 1 && n.map[2] == 2 && n.map[3] == 3 && n.map[6] == 4 &&
+              n.map[n.len] == 5,
+          "map points back to original code points");
+    tx_norm_free(&n);
+    tx_doc_free(&d);
+
+    char *k = tx_name_key("Stable Diffusion Three", 22);
+    CHECK(k && strcmp(k, "stablediffusion3") == 0, "number words: '%s'", k);
+    free(k);
+    k = tx_name_key("Foo one point five", 18);
+    CHECK(k && strcmp(k, "foo15") == 0, "one point five -> 15: '%s'", k);
+    free(k);
+    k = tx_name_key("Point-E", 7);
+    CHECK(k && strcmp(k, "pointe") == 0, "'point' outside numbers stays: '%s'", k);
+    free(k);
+    k = tx_name_key("MM-Interleaved", 14);
+    CHECK(k && strcmp(k, "mminterleaved") == 0, "punctuation dropped, case folded");
+    free(k);
+    CHECK(tx_han_share("中文中文", 12) > 0.9 && tx_han_share("hello world", 11) < 0.1,
+          "Han share");
+}
+
+/* ---- segment.c ---- */
+static void test_segment(void)
+{
+    tx2json_error err;
+    tx_doc d = {.name = "t"};
+    const char *s = "某公司推出Cross-home LLM模型,还有GPT-4 Vision。第二句话!Third one? 第四句";
+    tx_decode(&d, (const unsigned char *)s, strlen(s), NULL, &err);
+    tx_norm n = {0};
+    tx_normalize(&d, &n, &err);
+    tx_seg seg = {0};
+    CHECK(tx_segment(&n, 0, n.len, 0, &seg, &err) == TX2JSON_OK, "segment");
+    CHECK(seg.nsent == 4, "4 sentences (。 ! ? and the rest), got %zu", seg.nsent);
+    int whole = 0, vision = 0;
+    for (size_t i = 0; i < seg.ncand; i++) {
+        size_t l = seg.cand[i].end - seg.cand[i].start;
+        if (l == 14 && memcmp(n.s + seg.cand[i].start, "Cross-home LLM", 14) == 0) whole = 1;
+        if (l == 12 && memcmp(n.s + seg.cand[i].start, "GPT-4 Vision", 12) == 0) vision = 1;
+    }
+    CHECK(whole, "multi-word Latin name is one candidate");
+    CHECK(vision, "name with a number and a word is one candidate");
+    tx_seg_free(&seg);
+    tx_norm_free(&n);
+    tx_doc_free(&d);
+}
+
+/* ---- rules.c ---- */
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static void test_rules(void)
+{
+    tx2json_error err;
+    tx_ruleset *rs = NULL;
+    CHECK(tx_rules_load(rules_dir, &rs, &err) == TX2JSON_OK, "shipped rules load: %s:%zu: %s",
+          err.file, err.line, err.message);
+    if (rs) {
+        size_t nex = 0;
+        size_t f = tx_rules_selftest(rs, stdout, &nex);
+        CHECK(f == 0, "%zu of %zu rule examples fail", f, nex);
+        CHECK(nex >= 40, "shipped rules carry examples (%zu)", nex);
+        tx_rules_free(rs);
+    }
+    char tmp[] = "/tmp/tx2json-unit-XXXXXX";
+    int fd = mkstemp(tmp);
+    if (fd >= 0) close(fd);
+    write_file(tmp, "rule a\nkind: mention\npattern: (?<name>foo\n");
+    CHECK(tx_rules_load(tmp, &rs, &err) == TX2JSON_ERULES && err.line == 3 && err.column == 21,
+          "PCRE2 error (at the end of the pattern) mapped to line 3 col 21, got %zu:%zu %s", err.line, err.column,
+          err.message);
+    write_file(tmp, "define x = a(b\nrule a\nkind: mention\npattern: zz${x}\n");
+    CHECK(tx_rules_load(tmp, &rs, &err) == TX2JSON_ERULES && err.line == 4,
+          "error inside a define reported at its use, line %zu", err.line);
+    write_file(tmp, "rule a\nkind: nonsense\npattern: x\n");
+    CHECK(tx_rules_load(tmp, &rs, &err) == TX2JSON_ERULES && strstr(err.message, "unknown rule kind"),
+          "unknown kind: %s", err.message);
+    write_file(tmp, "rule a\nkind: mention\npattern: x\nrule a\nkind: mention\npattern: y\n");
+    CHECK(tx_rules_load(tmp, &rs, &err) == TX2JSON_ERULES && strstr(err.message, "duplicate") &&
+              err.line == 4,
+          "duplicate name: %s", err.message);
+    write_file(tmp, "rule a\nkind: mention\ncolour: red\npattern: x\n");
+    CHECK(tx_rules_load(tmp, &rs, &err) == TX2JSON_ERULES && strstr(err.message, "unknown key"),
+          "unknown key: %s", err.message);
+    write_file(tmp, "rule a\nkind: mention\npattern: ${nope}\n");
+    CHECK(tx_rules_load(tmp, &rs, &err) == TX2JSON_ERULES && strstr(err.message, "unknown define"),
+          "unknown define: %s", err.message);
+    /* A catastrophic pattern is stopped by the match limit, not hung. */
+    write_file(tmp, "rule slow\nkind: mention\npattern: ^(a+)+$\n");
+    CHECK(tx_rules_load(tmp, &rs, &err) == TX2JSON_OK, "slow rule compiles");
+    if (rs) {
+        char subj[64];
+        memset(subj, 'a', 40);
+        subj[40] = 'b';
+        tx_match m;
+        CHECK(tx_rule_match(rs, tx_rules_get(rs, RK_MENTION, NULL, 0), subj, 41, 0, &m) == -1 &&
+                  tx_rules_limit_hits(rs) == 1,
+              "catastrophic backtracking hits the match limit");
+        tx_rules_free(rs);
+    }
+    remove(tmp);
+}
+
+/* ---- references.c ---- */
+static void test_references(void)
+{
+    tx2json_error err;
+    tx_ruleset *rs = NULL;
+    if (tx_rules_load(rules_dir, &rs, &err)) return;
+    const char *s = "正文。\n\n相关链接:\n[Foo] https://a.org/x\n- [Bar Baz](https://github.com/o/bar-baz)\n"
+                    "Qux: https://qux.example.cn/\n- 某项目: https://b.cn/p\n";
+    tx_doc d = {.name = "t"};
+    tx_decode(&d, (const unsigned char *)s, strlen(s), NULL, &err);
+    strcpy(d.lang, "zh");
+    tx_norm n = {0};
+    tx_normalize(&d, &n, &err);
+    tx_reflist r = {0};
+    CHECK(tx_find_references(rs, &d, &n, &r, &err) == TX2JSON_OK, "references parse");
+    CHECK(r.nref == 4, "4 references in 4 forms, got %zu", r.nref);
+    if (r.nref == 4) {
+        CHECK(strcmp(r.ref[0].label, "Foo") == 0 && strcmp(r.ref[1].label, "Bar Baz") == 0 &&
+                  strcmp(r.ref[2].label, "Qux") == 0 && strcmp(r.ref[3].label, "某项目") == 0,
+              "labels in reading order");
+        CHECK(strcmp(r.ref[1].url, "https://github.com/o/bar-baz") == 0, "markdown URL");
+        CHECK(n.map[r.region_start] == 5, "list starts at the header line (cp 5), got %u",
+              n.map[r.region_start]);
+        char **tok = NULL;
+        size_t nt = tx_url_tokens(rs, r.ref[1].url, &tok);
+        CHECK(nt == 2 && strcmp(tok[0], "bar") == 0 && strcmp(tok[1], "baz") == 0,
+              "URL tokens drop host noise (github, com)");
+        for (size_t i = 0; i < nt; i++) free(tok[i]);
+        free(tok);
+    }
+    tx_reflist_free(&r);
+    tx_norm_free(&n);
+    tx_doc_free(&d);
+    tx_rules_free(rs);
+}
+
+/* ---- similar.c and link.c ---- */
+static void test_similar(void)
+{
+    CHECK(tx_levenshtein("kitten", "sitting") == 3, "levenshtein");
+    CHECK(tx_levenshtein("中文", "中午") == 1, "levenshtein counts code points");
+    char *a = tx_phonetic_key("glroffer"), *b = tx_phonetic_key("dlrover");
+    CHECK(a && b && tx_levenshtein(a, b) == 1, "phonetic keys close: %s %s", a, b);
+    free(a);
+    free(b);
+    a = tx_phonetic_key("sansnova");
+    b = tx_phonetic_key("sensenova");
+    CHECK(a && b && strcmp(a, b) == 0, "vowel changes share a key: %s %s", a, b);
+    free(a);
+    free(b);
+    tx_pinyin *py = tx_pinyin_new();
+    const char *p1 = tx_pinyin_key(py, "商汤");
+    const char *p2 = tx_pinyin_key(py, "商汤");
+    CHECK(p1 && strcmp(p1, "shangtang") == 0, "pinyin of Han: %s", p1 ? p1 : "(null)");
+    CHECK(p1 == p2, "pinyin results are cached");
+    const char *p3 = tx_pinyin_key(py, "双汤");
+    CHECK(p3 && strcmp(p3, "shuangtang") == 0, "pinyin of a homophone-ish name");
+    tx_pinyin_free(py);
+
+    /* Greedy would take (0,0)=0.9 and leave row 1 with 0.1; the optimum
+     * pairs (0,1) and (1,0) for 0.8 + 0.85. */
+    double m[] = {0.9, 0.8, 0.85, 0.1};
+    int as[2];
+    CHECK(tx_assign(m, 2, 2, as) == 0 && as[0] == 1 && as[1] == 0,
+          "assignment is global, not greedy: %d %d", as[0], as[1]);
+    double r[] = {0.0, 0.7, 0.0, 0.0, 0.6, 0.5};
+    int as3[3];
+    CHECK(tx_assign(r, 3, 2, as3) == 0 && as3[0] == 1 && as3[1] == -1 && as3[2] == 0,
+          "rectangular: row 0 -> 1, row 1 none, row 2 -> 0: %d %d %d", as3[0], as3[1], as3[2]);
+}
+
+/* ---- whole pipeline and output.c ---- */
+static char *convert(tx2json_ctx *ctx, const char *path, const char *enc)
+{
+    tx2json_options o = {0};
+    o.encoding = enc;
+    char *json = NULL;
+    tx2json_error err;
+    if (tx2json_convert_file(ctx, path, &o, &json, &err) != TX2JSON_OK)
+        printf("convert %s: %s\n", path, err.message);
+    return json;
+}
+
+static char *without_source(const char *json)
+{
+    cJSON *j = cJSON_Parse(json);
+    if (!j) return NULL;
+    cJSON_DeleteItemFromObject(j, "source");
+    char *s = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    return s;
+}
+
+static void test_pipeline(void)
+{
+    tx2json_error err;
+    tx2json_ctx *ctx = NULL;
+    CHECK(tx2json_ctx_new(rules_dir, &ctx, &err) == TX2JSON_OK, "context");
+    if (!ctx) return;
+    char *a = convert(ctx, "corpora/000_3c858c9825c89cc2.txt", NULL);
+    char *b = convert(ctx, "tests/data/seed-gb18030.txt", NULL);
+    char *c = convert(ctx, "tests/data/seed-gb18030.txt", "GB18030");
+    CHECK(a && b && c, "seed converts in UTF-8 and GB18030");
+    if (a && b && c) {
+        cJSON *j = cJSON_Parse(b);
+        cJSON *src = cJSON_GetObjectItem(j, "source");
+        CHECK(strcmp(cJSON_GetObjectItem(src, "encoding")->valuestring, "GB18030") == 0,
+              "GB18030 detected");
+        cJSON_Delete(j);
+        char *sa = without_source(a), *sb = without_source(b), *sc = without_source(c);
+        CHECK(sa && sb && strcmp(sa, sb) == 0, "GB18030 copy gives identical entries and spans");
+        CHECK(sa && sc && strcmp(sa, sc) == 0, "--encoding GB18030 gives the same");
+        cJSON_free(sa);
+        cJSON_free(sb);
+        cJSON_free(sc);
+    }
+    /* Every span's text equals the input cut at those code points. */
+    if (a) {
+        size_t len = 0;
+        char *raw = slurp("corpora/000_3c858c9825c89cc2.txt", &len);
+        tx_doc d = {.name = "s"};
+        tx_decode(&d, (unsigned char *)raw, len, NULL, &err);
+        cJSON *j = cJSON_Parse(a);
+        cJSON *e;
+        int ok = 1, count = 0;
+        cJSON_ArrayForEach(e, cJSON_GetObjectItem(j, "entries"))
+        {
+            cJSON *sp = cJSON_GetObjectItem(e, "span");
+            size_t s = (size_t)cJSON_GetArrayItem(sp, 0)->valuedouble;
+            size_t t = (size_t)cJSON_GetArrayItem(sp, 1)->valuedouble;
+            const char *txt = cJSON_GetObjectItem(e, "text")->valuestring;
+            size_t bl = d.cp_off[t] - d.cp_off[s];
+            if (strlen(txt) != bl || memcmp(txt, d.text + d.cp_off[s], bl) != 0) ok = 0;
+            cJSON *m;
+            cJSON_ArrayForEach(m, cJSON_GetObjectItem(e, "mentions"))
+            {
+                sp = cJSON_GetObjectItem(m, "span");
+                s = (size_t)cJSON_GetArrayItem(sp, 0)->valuedouble;
+                t = (size_t)cJSON_GetArrayItem(sp, 1)->valuedouble;
+                txt = cJSON_GetObjectItem(m, "text")->valuestring;
+                bl = d.cp_off[t] - d.cp_off[s];
+                if (strlen(txt) != bl || memcmp(txt, d.text + d.cp_off[s], bl) != 0) ok = 0;
+                count++;
+            }
+        }
+        CHECK(ok && count > 15, "entry and mention spans cut the input to their text (%d)", count);
+        cJSON_Delete(j);
+        tx_doc_free(&d);
+        free(raw);
+    }
+    free(a);
+    free(b);
+    free(c);
+    tx2json_ctx_free(ctx);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1) rules_dir = argv[1];
+    test_decode();
+    test_normalize();
+    test_segment();
+    test_rules();
+    test_references();
+    test_similar();
+    test_pipeline();
+    printf("unit: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
