@@ -156,8 +156,18 @@ static int name_seen(const ctx *c, size_t from, size_t upto, const char *key)
     return 0;
 }
 
-/* A sentence holds a name candidate not yet seen in the current entry and
- * neither a stop-name nor inside the given org span. */
+/* Is the text of norm[s,e) heard in norm[from,upto)? */
+static int text_seen(const ctx *c, size_t from, size_t upto, size_t s, size_t e)
+{
+    size_t l = e - s;
+    for (size_t i = from; i + l <= upto; i++)
+        if (memcmp(c->n->s + i, c->n->s + s, l) == 0) return 1;
+    return 0;
+}
+
+/* A sentence holds a name not yet heard in the current entry: a Latin
+ * candidate (not a stop-name, not inside the given org span), or a Han
+ * name captured by a mention rule. */
 static int has_new_name(const ctx *c, size_t entry_start, size_t a, size_t b, size_t os,
                         size_t oe)
 {
@@ -171,6 +181,16 @@ static int has_new_name(const ctx *c, size_t entry_start, size_t a, size_t b, si
         int seen = entry_start < a && name_seen(c, entry_start, a, kk);
         free(kk);
         if (!seen) return 1;
+    }
+    const tx_rule *r;
+    tx_match m;
+    for (size_t ri = 0; (r = tx_rules_get(c->rs, RK_MENTION, c->lang, ri)); ri++) {
+        size_t gs, ge;
+        if (tx_rule_match(c->rs, r, c->n->s + a, b - a, 0, &m) != 1 ||
+            !group(&m, "name", 1, &gs, &ge) || !tx_has_han(c->n->s + a + gs, ge - gs))
+            continue;
+        if (oe > os && overlaps(a + gs, a + ge, os, oe)) continue;
+        if (!(entry_start < a && text_seen(c, entry_start, a, a + gs, a + ge))) return 1;
     }
     return 0;
 }
@@ -216,6 +236,8 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
 
     /* Entries. */
     size_t *ocap = NULL, *mcap = NULL;
+    char **orgkeys = NULL;
+    size_t norgkeys = 0;
     for (size_t i = first; i < last; i++) {
         const tx_sentence *s = &seg->sent[i];
         int starts = 0;
@@ -311,6 +333,19 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         ep->entry[k].end = end;
     }
 
+    /* Names heard as organisations anywhere in the episode are not
+     * project mentions elsewhere either ("Meta also said…"). */
+    size_t total_orgs = 0;
+    for (size_t k = 0; k < ep->nentry; k++) total_orgs += ep->entry[k].norg;
+    orgkeys = calloc(total_orgs ? total_orgs : 1, sizeof *orgkeys);
+    if (!orgkeys) goto oom;
+    for (size_t k = 0; k < ep->nentry; k++)
+        for (size_t o = 0; o < ep->entry[k].norg; o++) {
+            const tx_item *it = &ep->entry[k].org[o];
+            orgkeys[norgkeys] = tx_name_key(n->s + it->start, it->end - it->start);
+            if (!orgkeys[norgkeys++]) goto oom;
+        }
+
     /* Mentions: candidates in each entry, minus stop-names and orgs. */
     for (size_t k = 0; k < ep->nentry; k++) {
         tx_entry *en = &ep->entry[k];
@@ -321,6 +356,10 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
             int org = 0;
             for (size_t o = 0; o < en->norg; o++)
                 if (overlaps(en->org[o].start, en->org[o].end, cd->start, cd->end)) org = 1;
+            char *ck = tx_name_key(n->s + cd->start, cd->end - cd->start);
+            for (size_t q = 0; ck && q < norgkeys && !org; q++)
+                if (*ck && strcmp(ck, orgkeys[q]) == 0) org = 1;
+            free(ck);
             if (org) continue;
             if (add_item(&en->men, &en->nmen, &mcap[k], cd->start, cd->end, "latin-name"))
                 goto oom;
@@ -335,11 +374,18 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
                 if (!group(&m, "name", 1, &gs, &ge)) continue;
                 size_t a = s->start + gs, b = s->start + ge;
                 if (is_stop(&c, a, b)) continue;
-                int found = 0;
+                int found = 0, han = tx_has_han(n->s + a, b - a);
                 for (size_t mi = 0; mi < en->nmen; mi++)
                     if (overlaps(en->men[mi].start, en->men[mi].end, a, b)) {
                         if (!en->men[mi].primary) {
                             en->men[mi].primary = 1;
+                            en->men[mi].rule = tx_rule_name(r);
+                        }
+                        /* A Han name that wraps a Latin candidate ("某元DIT")
+                         * replaces it. */
+                        if (han && a <= en->men[mi].start && b >= en->men[mi].end) {
+                            en->men[mi].start = a;
+                            en->men[mi].end = b;
                             en->men[mi].rule = tx_rule_name(r);
                         }
                         found = 1;
@@ -348,7 +394,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
                 for (size_t o = 0; o < en->norg; o++)
                     if (overlaps(en->org[o].start, en->org[o].end, a, b)) org = 1;
                 /* Latin names are the segmenter's; rules add Han names only. */
-                if (!found && !org && tx_has_han(n->s + a, b - a)) {
+                if (!found && !org && han) {
                     if (add_item(&en->men, &en->nmen, &mcap[k], a, b, tx_rule_name(r))) goto oom;
                     en->men[en->nmen - 1].primary = 1;
                 }
@@ -372,10 +418,14 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
             if (!en->men[i].key) goto oom;
         }
     }
+    for (size_t q = 0; q < norgkeys; q++) free(orgkeys[q]);
+    free(orgkeys);
     free(ocap);
     free(mcap);
     return TX2JSON_OK;
 oom:
+    for (size_t q = 0; q < norgkeys; q++) free(orgkeys[q]);
+    free(orgkeys);
     free(ocap);
     free(mcap);
     tx_episode_free(ep);

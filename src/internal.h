@@ -164,8 +164,9 @@ TXI tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc,
                                       const tx_norm *n, tx_reflist *out, tx2json_error *err);
 TXI void tx_reflist_free(tx_reflist *r);
 /* Splits a URL into lower-case word tokens, dropping rule-listed noise.
- * Returns count; tokens are written to toks (each malloc'd, caller frees). */
-TXI size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks);
+ * Returns count; tokens are written to toks (each malloc'd, caller frees);
+ * the first *nhost of them come from the host name. */
+TXI size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks, size_t *nhost);
 
 /* ---- episode.c ------------------------------------------------------- */
 typedef struct tx_item {

@@ -18,7 +18,8 @@
 
 #define LINK_MIN 0.5    /* below this an entry-reference pair is not linked */
 #define STRONG 0.85     /* extra links (second reference, repeat mentions) */
-#define MAX_MATRIX 4096 /* entries or references beyond this skip assignment */
+#define MAX_MATRIX 4096
+#define PRIMARY_BONUS 0.15 /* a mention a rule names as the entry's project */ /* entries or references beyond this skip assignment */
 
 void tx_diag_add(tx_diags *ds, const char *sev, const char *code, long s, long e,
                  const char *fmt, ...)
@@ -50,7 +51,7 @@ typedef struct refinfo {
     char *pyphon;
     char **tok;
     char **tokphon;
-    size_t ntok;
+    size_t ntok, nhost;
     int han;
 } refinfo;
 
@@ -64,9 +65,13 @@ typedef struct meninfo {
     int first; /* first occurrence of its key in the episode */
 } meninfo;
 
-static double phon_sim(const char *a, const char *b)
+/* Phonetic keys are lossy: compare them only when the spelled keys are of
+ * similar length, so "meta" never sounds like "hunyuandit". */
+static double phon_sim(const char *a, const char *b, const char *ka, const char *kb)
 {
     if (!a || !b || strlen(a) < 2 || strlen(b) < 2) return 0.0;
+    double la = (double)strlen(ka), lb = (double)strlen(kb);
+    if ((la < lb ? la / lb : lb / la) < 0.6) return 0.0;
     return tx_edit_sim(a, b);
 }
 
@@ -91,7 +96,7 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
     }
     if (!m->han && !r->han) {
         TRY(tx_edit_sim(mk, r->key), "edit");
-        if (strlen(mk) >= 3 && strlen(r->key) >= 3) TRY(0.9 * phon_sim(m->phon, r->phon), "phonetic");
+        if (strlen(mk) >= 3 && strlen(r->key) >= 3) TRY(0.9 * phon_sim(m->phon, r->phon, mk, r->key), "phonetic");
     } else if (m->han && r->han) {
         if (m->pinyin && r->pinyin && *m->pinyin)
             TRY(strcmp(m->pinyin, r->pinyin) == 0 ? 0.95 : 0.9 * tx_edit_sim(m->pinyin, r->pinyin),
@@ -99,17 +104,19 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
         TRY(tx_edit_sim(mk, r->key), "edit");
     } else if (r->han && r->pinyin && *r->pinyin) {
         TRY(0.9 * tx_edit_sim(mk, r->pinyin), "pinyin");
-        TRY(0.85 * phon_sim(m->phon, r->pyphon), "pinyin");
+        TRY(0.85 * phon_sim(m->phon, r->pyphon, mk, r->pinyin), "pinyin");
     } else if (m->han && m->pinyin && *m->pinyin) {
         TRY(0.9 * tx_edit_sim(m->pinyin, r->key), "pinyin");
-        TRY(0.85 * phon_sim(m->pyphon, r->phon), "pinyin");
+        TRY(0.85 * phon_sim(m->pyphon, r->phon, m->pinyin, r->key), "pinyin");
     }
     const char *ak = m->han ? (m->pinyin ? m->pinyin : "") : mk;
     const char *ap = m->han ? m->pyphon : m->phon;
+    /* Host words usually name the maker, path words the project. */
     for (size_t t = 0; t < r->ntok && *ak; t++) {
-        if (strcmp(ak, r->tok[t]) == 0) TRY(0.95, "url");
-        TRY(0.9 * tx_edit_sim(ak, r->tok[t]), "url");
-        if (strlen(r->tok[t]) >= 3) TRY(0.85 * phon_sim(ap, r->tokphon[t]), "url");
+        double w = t < r->nhost ? 0.8 : 0.9;
+        if (strcmp(ak, r->tok[t]) == 0) TRY(w + 0.05, "url");
+        TRY(w * tx_edit_sim(ak, r->tok[t]), "url");
+        if (strlen(r->tok[t]) >= 3) TRY((w - 0.05) * phon_sim(ap, r->tokphon[t], ak, r->tok[t]), "url");
     }
 #undef TRY
     return best;
@@ -191,7 +198,7 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
             ri[r].pinyin = tx_pinyin_key(py, ri[r].key);
             if (ri[r].pinyin && !(ri[r].pyphon = tx_phonetic_key(ri[r].pinyin))) goto oom;
         }
-        ri[r].ntok = tx_url_tokens(rs, rf->url, &ri[r].tok);
+        ri[r].ntok = tx_url_tokens(rs, rf->url, &ri[r].tok, &ri[r].nhost);
         ri[r].tokphon = calloc(ri[r].ntok ? ri[r].ntok : 1, sizeof(char *));
         if (!ri[r].tokphon) goto oom;
         for (size_t t = 0; t < ri[r].ntok; t++)
@@ -229,7 +236,7 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
             for (size_t r = 0; r < R; r++) {
                 double s = sim[m * R + r];
                 if (s < LINK_MIN) continue;
-                double v = s + (mi[m].it->primary ? 0.05 : 0) + (mi[m].first ? 0.05 : 0);
+                double v = s + (mi[m].it->primary ? PRIMARY_BONUS : 0) + (mi[m].first ? 0.05 : 0);
                 size_t c = (size_t)mi[m].entry * R + r;
                 if (v > es[c]) es[c] = v, best_m[c] = (int)m;
             }
@@ -283,7 +290,13 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
             if (sim[m * R + r] > b) b = sim[m * R + r], br = (int)r;
         it->score = b;
         it->method = br >= 0 ? meth[m * R + (size_t)br] : "none";
-        if (br >= 0 && b >= STRONG && refs->ref[br].entry >= 0) it->reference = br;
+        if (br < 0 || refs->ref[br].entry < 0) continue;
+        /* A repeat of a linked name, or an exact label, links too. */
+        int same = b >= 1.0;
+        for (size_t q = 0; q < M && !same; q++)
+            if (mi[q].it->reference == br && mi[q].it != it && strcmp(mi[q].it->key, it->key) == 0)
+                same = 1;
+        if (same) it->reference = br;
     }
     for (size_t r = 0; r < R; r++)
         if (refs->ref[r].entry < 0)

@@ -8,6 +8,7 @@
  * as given.  Name keys (tx_name_key) also fold case and drop punctuation. */
 #include "internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -137,14 +138,26 @@ static const char *const NUMWORDS[] = {
     "five",    "5",  "six",     "6",  "seven",     "7",  "eight",    "8",  "nine",    "9",
     "ten",     "10", "eleven",  "11", "twelve",    "12", "thirteen", "13", "fourteen", "14",
     "fifteen", "15", "sixteen", "16", "seventeen", "17", "eighteen", "18", "nineteen", "19",
-    "twenty",  "20", "thirty",  "30", "forty",     "40", "fifty",    "50", "point",   "",
+    "twenty",  "20", "thirty",  "30", "forty",     "40", "fifty",    "50", "sixty",   "60", "seventy", "70", "eighty", "80", "ninety", "90",
     NULL};
 
 int tx_is_number_word(const char *s, size_t n)
 {
+    static const char *const more[] = {"point", "hundred", "thousand", NULL};
+    for (int k = 0; more[k]; k++)
+        if (strlen(more[k]) == n && strncasecmp(more[k], s, n) == 0) return 1;
     for (int k = 0; NUMWORDS[k]; k += 2)
         if (strlen(NUMWORDS[k]) == n && strncasecmp(NUMWORDS[k], s, n) == 0) return 1;
     return 0;
+}
+
+static void flush_num(strbuf *b, long *num)
+{
+    if (*num < 0) return;
+    char buf[32];
+    snprintf(buf, sizeof buf, "%ld", *num);
+    sb_add(b, buf, strlen(buf));
+    *num = -1;
 }
 
 char *tx_name_key(const char *s, size_t n)
@@ -163,6 +176,8 @@ char *tx_name_key(const char *s, size_t n)
     int32_t fl = U_SUCCESS(st) ? unorm2_normalize(nf, u, ulen, f, ulen * 3 + 8, &st) : 0;
     if (U_FAILURE(st)) goto fail;
     sb_add(&b, "", 0);
+    long num = -1; /* spoken number being read, -1 when none */
+    int after_point = 0;
     for (int32_t i = 0; i <= fl;) {
         UChar32 c = 0;
         if (i < fl) U16_NEXT(f, i, fl, c);
@@ -173,22 +188,47 @@ char *tx_name_key(const char *s, size_t n)
             sb_addcp(&word, (uint32_t)c);
             continue;
         }
-        if (word.len) { /* flush a Latin word, mapping number words */
-            const char *rep = NULL;
+        if (word.len) { /* flush a Latin word, reading spoken numbers */
+            long v = -1;
             for (int k = 0; NUMWORDS[k]; k += 2)
-                if (strcmp(word.s, NUMWORDS[k]) == 0) rep = NUMWORDS[k + 1];
-            if (rep && b.len == 0 && strcmp(word.s, "one") == 0) rep = NULL;
-            /* "point" is a decimal point only between numbers. */
-            if (rep && !*rep && !(b.len && b.s[b.len - 1] >= '0' && b.s[b.len - 1] <= '9'))
-                rep = NULL;
-            if (rep)
-                sb_add(&b, rep, strlen(rep));
-            else
+                if (strcmp(word.s, NUMWORDS[k]) == 0 && *NUMWORDS[k + 1])
+                    v = atol(NUMWORDS[k + 1]);
+            int lastdigit = b.len && b.s[b.len - 1] >= '0' && b.s[b.len - 1] <= '9';
+            if (v >= 0 && b.len == 0 && num < 0 && strcmp(word.s, "one") == 0) v = -1;
+            if (v >= 0) {
+                if (after_point)
+                    flush_num(&b, &v), v = -1; /* digits after a point are read singly */
+                else if (num >= 20 && num % 10 == 0 && num % 100 != 0 && v < 10)
+                    num += v; /* twenty two */
+                else if (num >= 100 && num % 100 == 0 && v < 100)
+                    num += v; /* three hundred forty */
+                else {
+                    flush_num(&b, &num);
+                    num = v;
+                }
+            } else if ((strcmp(word.s, "hundred") == 0 || strcmp(word.s, "thousand") == 0) &&
+                       num >= 0) {
+                num *= word.s[0] == 'h' ? 100 : 1000;
+            } else if (strcmp(word.s, "point") == 0 && num >= 0) {
+                flush_num(&b, &num);
+                after_point = 1;
+            } else if (strcmp(word.s, "by") == 0 && (num >= 0 || lastdigit)) {
+                flush_num(&b, &num);
+                after_point = 0;
+                sb_addc(&b, 'x'); /* eight by twenty two: 8x22 */
+            } else {
+                flush_num(&b, &num);
+                after_point = 0;
                 sb_add(&b, word.s, word.len);
+            }
             word.len = 0;
+        } else if (alnum) {
+            flush_num(&b, &num);
+            after_point = 0;
         }
         if (alnum) sb_addcp(&b, (uint32_t)c);
     }
+    flush_num(&b, &num);
     if (b.oom || word.oom) goto fail;
     free(u);
     free(f);

@@ -112,7 +112,7 @@ void tx_reflist_free(tx_reflist *r)
     r->nref = 0;
 }
 
-size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks)
+size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks, size_t *nhost)
 {
     size_t n = 0, cap = 0;
     char **v = NULL;
@@ -120,6 +120,8 @@ size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks)
     /* Skip the scheme. */
     const char *sc = strstr(url, "://");
     if (sc) p = sc + 3;
+    const char *host_end = p + strcspn(p, "/?#");
+    *nhost = 0;
     while (*p) {
         while (*p && !isalnum((unsigned char)*p)) p++;
         const char *s = p;
@@ -144,6 +146,7 @@ size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks)
         }
         v = q;
         v[n++] = t;
+        if (s < host_end) (*nhost)++;
     }
     *toks = v;
     return n;

@@ -111,10 +111,15 @@ tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_la
         size_t j = i, ud = toks[i].upper_or_digit;
         while (j + 1 < ntok && toks[j + 1].e <= send) {
             size_t a = toks[j].e, b = toks[j + 1].s;
-            if (is_joiner(n->s, a, b) ||
-                (is_space_only(n->s, a, b) &&
-                 (toks[j + 1].upper_or_digit ||
-                  tx_is_number_word(n->s + toks[j + 1].s, toks[j + 1].e - toks[j + 1].s)))) {
+            const tok *nx = &toks[j + 1];
+            int numnext = nx->upper_or_digit || tx_is_number_word(n->s + nx->s, nx->e - nx->s);
+            /* "eight by twenty two B": "by" between numbers. */
+            int by = is_space_only(n->s, a, b) && nx->e - nx->s == 2 &&
+                     memcmp(n->s + nx->s, "by", 2) == 0 &&
+                     tx_is_number_word(n->s + toks[j].s, toks[j].e - toks[j].s) &&
+                     j + 2 < ntok && is_space_only(n->s, nx->e, toks[j + 2].s) &&
+                     tx_is_number_word(n->s + toks[j + 2].s, toks[j + 2].e - toks[j + 2].s);
+            if (is_joiner(n->s, a, b) || (is_space_only(n->s, a, b) && (numnext || by))) {
                 j++;
                 ud |= toks[j].upper_or_digit;
             } else {

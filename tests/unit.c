@@ -111,6 +111,15 @@ static void test_normalize(void)
     k = tx_name_key("Foo one point five", 18);
     CHECK(k && strcmp(k, "foo15") == 0, "one point five -> 15: '%s'", k);
     free(k);
+    k = tx_name_key("Bar eight by twenty two B", 25);
+    CHECK(k && strcmp(k, "bar8x22b") == 0, "eight by twenty two B -> 8x22b: '%s'", k);
+    free(k);
+    k = tx_name_key("Foo four three hundred forty B", 30);
+    CHECK(k && strcmp(k, "foo4340b") == 0, "four three hundred forty -> 4340: '%s'", k);
+    free(k);
+    k = tx_name_key("Foo one point seven zero", 24);
+    CHECK(k && strcmp(k, "foo170") == 0, "digits after a point are read singly: '%s'", k);
+    free(k);
     k = tx_name_key("Point-E", 7);
     CHECK(k && strcmp(k, "pointe") == 0, "'point' outside numbers stays: '%s'", k);
     free(k);
@@ -232,9 +241,14 @@ static void test_references(void)
         CHECK(n.map[r.region_start] == 5, "list starts at the header line (cp 5), got %u",
               n.map[r.region_start]);
         char **tok = NULL;
-        size_t nt = tx_url_tokens(rs, r.ref[1].url, &tok);
-        CHECK(nt == 2 && strcmp(tok[0], "bar") == 0 && strcmp(tok[1], "baz") == 0,
+        size_t nh = 9, nt = tx_url_tokens(rs, r.ref[1].url, &tok, &nh);
+        CHECK(nt == 2 && nh == 0 && strcmp(tok[0], "bar") == 0 && strcmp(tok[1], "baz") == 0,
               "URL tokens drop host noise (github, com)");
+        for (size_t i = 0; i < nt; i++) free(tok[i]);
+        free(tok);
+        nt = tx_url_tokens(rs, r.ref[2].url, &tok, &nh);
+        CHECK(nt == 2 && nh == 2 && strcmp(tok[0], "qux") == 0, "host words counted: %zu %zu",
+              nt, nh);
         for (size_t i = 0; i < nt; i++) free(tok[i]);
         free(tok);
     }
