@@ -195,19 +195,123 @@ static int has_new_name(const ctx *c, size_t entry_start, size_t a, size_t b, si
     return 0;
 }
 
+int tx_is_lines_layout(const tx_norm *n, size_t end)
+{
+    size_t lines = 0, shortl = 0, term = 0, i = 0;
+    while (i < end) {
+        size_t j = i;
+        while (j < end && n->s[j] != '\n') j++;
+        size_t a = i, b = j;
+        while (a < b && (n->s[a] == ' ' || n->s[a] == '\t')) a++;
+        while (b > a && (n->s[b - 1] == ' ' || n->s[b - 1] == '\t')) b--;
+        if (b > a) {
+            size_t cps = 0;
+            for (size_t k = a; k < b; k++)
+                if (((unsigned char)n->s[k] & 0xC0) != 0x80) cps++;
+            lines++;
+            /* Short: a subtitle line holds about 20 Han characters or a
+             * dozen English words. */
+            if (cps <= 40 || (cps <= 80 && !tx_has_han(n->s + a, b - a))) shortl++;
+            const char *e = n->s + b;
+            if (e[-1] == '.' || e[-1] == '!' || e[-1] == '?' ||
+                (b - a >= 3 && memcmp(e - 3, "\xe3\x80\x82", 3) == 0))
+                term++;
+        }
+        i = j + 1;
+    }
+    return lines >= 12 && shortl * 10 >= lines * 7 && term * 10 < lines * 4;
+}
+
+/* Numbered items of a subtitle layout: "1" on its own line (or glued,
+ * "1.10秒…", when it is the number expected next). */
+typedef struct itemnum {
+    size_t sent;  /* sentence index of the number */
+    size_t start; /* where the item's text starts (norm bytes) */
+    long n;
+} itemnum;
+
+static size_t find_item_numbers(const ctx *c, itemnum *out, size_t max)
+{
+    size_t k = 0;
+    long prev = 0;
+    for (size_t i = 0; i < c->seg->nsent && k < max; i++) {
+        const tx_sentence *s = &c->seg->sent[i];
+        tx_match m;
+        const tx_rule *r;
+        for (size_t ri = 0; (r = tx_rules_get(c->rs, RK_ITEMNUM, c->lang, ri)); ri++) {
+            size_t gs, ge;
+            if (tx_rule_match(c->rs, r, c->n->s + s->start, s->end - s->start, 0, &m) != 1 ||
+                m.start != 0 || !group(&m, "n", 1, &gs, &ge))
+                continue;
+            long v = atol(c->n->s + s->start + gs);
+            int alone = m.end == s->end - s->start;
+            if (!alone && v != prev + 1 && v != 1) continue;
+            size_t start;
+            if (alone)
+                start = i + 1 < c->seg->nsent ? c->seg->sent[i + 1].start : s->end;
+            else
+                start = s->start + m.end;
+            out[k++] = (itemnum){i, start, v};
+            prev = v;
+            break;
+        }
+    }
+    return k;
+}
+
 tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const tx_norm *n,
-                                const tx_seg *seg, size_t body_end, tx_episode *ep,
+                                const tx_seg *seg, int lines_layout, tx_episode *ep,
                                 tx2json_error *err)
 {
     ctx c = {rs, doc, n, seg, doc->lang};
+    size_t *ocap = NULL, *mcap = NULL;
+    char **orgkeys = NULL;
+    size_t norgkeys = 0;
     memset(ep, 0, sizeof *ep);
     size_t ecap = 0;
     size_t first = 0, last = seg->nsent; /* content sentences [first, last) */
     tx_match m;
     const tx_rule *r;
 
-    /* Intro: sentence 0, extended by following sentences an intro rule matches. */
-    if (seg->nsent && (r = first_match(&c, RK_INTRO, seg->sent[0].start, seg->sent[0].end, &m, 0))) {
+    /* Subtitle layout with numbered items: a first run of numbers that
+     * restarts at 1 is the headline block; the numbers after it start the
+     * entries. */
+    itemnum *items = NULL;
+    size_t nitems = 0, items_from = 0;
+    int use_items = 0;
+    ep->lines_layout = lines_layout;
+    if (lines_layout && seg->nsent) {
+        items = malloc(seg->nsent * sizeof *items);
+        if (!items) goto oom;
+        nitems = find_item_numbers(&c, items, seg->nsent);
+        size_t restart = 0;
+        for (size_t j = 1; j < nitems && !restart; j++)
+            if (items[j].n <= items[j - 1].n) restart = j;
+        int short_heads = restart > 0 && items[0].n == 1;
+        for (size_t j = 0; short_heads && j + 1 < restart; j++)
+            if (items[j + 1].sent - items[j].sent > 4) short_heads = 0;
+        if (short_heads) {
+            ep->has_headlines = 1;
+            ep->headlines_start = seg->sent[items[0].sent].start;
+            ep->headlines_end = seg->sent[items[restart].sent - 1].end;
+            items_from = restart;
+        }
+        use_items = nitems - items_from >= 2;
+    }
+
+    /* Intro: sentence 0, extended by following sentences an intro rule
+     * matches; before a headline block, everything above it. */
+    if (ep->has_headlines && items[0].sent > 0) {
+        ep->has_intro = 1;
+        ep->intro_start = seg->sent[0].start;
+        ep->intro_end = seg->sent[items[0].sent - 1].end;
+        for (size_t i = 0; i < items[0].sent; i++)
+            if ((!ep->date || !ep->title) &&
+                first_match(&c, RK_INTRO, seg->sent[i].start, seg->sent[i].end, &m, 0))
+                episode_meta(&c, ep, &m, seg->sent[i].start);
+        first = items[items_from].sent;
+    } else if (seg->nsent &&
+               (r = first_match(&c, RK_INTRO, seg->sent[0].start, seg->sent[0].end, &m, 0))) {
         ep->has_intro = 1;
         ep->intro_start = seg->sent[0].start;
         ep->intro_end = seg->sent[0].end;
@@ -215,14 +319,17 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         first = 1;
         while (first < seg->nsent && first < 8) {
             const tx_sentence *s = &seg->sent[first];
+            if (use_items && first >= items[items_from].sent) break;
             if (!first_match(&c, RK_INTRO, s->start, s->end, &m, 0)) break;
             if (!ep->date || !ep->title) episode_meta(&c, ep, &m, s->start);
             ep->intro_end = s->end;
             first++;
         }
     }
-    /* Outro: the first sentence after the intro that an outro rule matches. */
-    for (size_t i = first; i < seg->nsent; i++) {
+    if (ep->has_headlines && !ep->has_intro) first = items[items_from].sent;
+    /* Outro: the first sentence after the intro (after the last numbered
+     * item, in that layout) that an outro rule matches. */
+    for (size_t i = use_items ? items[nitems - 1].sent + 1 : first; i < seg->nsent; i++) {
         const tx_sentence *s = &seg->sent[i];
         if (first_match(&c, RK_OUTRO, s->start, s->end, &m, 0)) {
             ep->has_outro = 1;
@@ -232,13 +339,9 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
             break;
         }
     }
-    (void)body_end;
 
     /* Entries. */
-    size_t *ocap = NULL, *mcap = NULL;
-    char **orgkeys = NULL;
-    size_t norgkeys = 0;
-    for (size_t i = first; i < last; i++) {
+    for (size_t i = first; i < last && !use_items; i++) {
         const tx_sentence *s = &seg->sent[i];
         int starts = 0;
         const char *why = NULL;
@@ -303,6 +406,29 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
             sentence_orgs(&c, &ep->entry[ep->nentry - 1], &ocap[ep->nentry - 1], s->start, s->end))
             goto oom;
     }
+    for (size_t j = items_from; use_items && j < nitems; j++) {
+        if (items[j].sent >= last) break;
+        tx_entry *p = tx_grow(ep->entry, &ecap, ep->nentry + 1, sizeof *p);
+        size_t *q1 = realloc(ocap, ecap * sizeof *ocap);
+        if (q1) ocap = q1;
+        size_t *q2 = realloc(mcap, ecap * sizeof *mcap);
+        if (q2) mcap = q2;
+        if (!p || !q1 || !q2) {
+            if (p) ep->entry = p;
+            goto oom;
+        }
+        ep->entry = p;
+        tx_entry *en = &ep->entry[ep->nentry];
+        memset(en, 0, sizeof *en);
+        ocap[ep->nentry] = mcap[ep->nentry] = 0;
+        en->start = items[j].start;
+        en->rule = tx_rule_name(tx_rules_get(rs, RK_ITEMNUM, c.lang, 0));
+        ep->nentry++;
+        size_t stop = j + 1 < nitems && items[j + 1].sent < last ? items[j + 1].sent : last;
+        for (size_t i = items[j].sent; i < stop; i++)
+            if (sentence_orgs(&c, en, &ocap[ep->nentry - 1], seg->sent[i].start, seg->sent[i].end))
+                goto oom;
+    }
     if (!ep->nentry && first < last) {
         /* No rule fired: the whole body is one entry rather than none. */
         tx_entry *p = tx_grow(ep->entry, &ecap, 1, sizeof *p);
@@ -327,6 +453,11 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
     for (size_t k = 0; k < ep->nentry; k++) {
         size_t end = k + 1 < ep->nentry ? ep->entry[k + 1].start
                                         : (last > first ? seg->sent[last - 1].end : 0);
+        if (use_items) { /* stop before the next item's number */
+            for (size_t j = items_from; j + 1 < nitems; j++)
+                if (items[j].start == ep->entry[k].start && items[j + 1].sent < last)
+                    end = seg->sent[items[j + 1].sent].start;
+        }
         while (end > ep->entry[k].start &&
                (n->s[end - 1] == ' ' || n->s[end - 1] == '\n' || n->s[end - 1] == '\t'))
             end--;
@@ -422,12 +553,14 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
     free(orgkeys);
     free(ocap);
     free(mcap);
+    free(items);
     return TX2JSON_OK;
 oom:
     for (size_t q = 0; q < norgkeys; q++) free(orgkeys[q]);
     free(orgkeys);
     free(ocap);
     free(mcap);
+    free(items);
     tx_episode_free(ep);
     tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");
     return TX2JSON_ENOMEM;

@@ -112,6 +112,7 @@ typedef enum rule_kind {
     RK_MENTION,
     RK_STOPNAME,
     RK_URLNOISE,
+    RK_ITEMNUM,
     RK_NKINDS
 } rule_kind;
 
@@ -191,16 +192,23 @@ typedef struct tx_entry {
 } tx_entry;
 
 typedef struct tx_episode {
-    int has_intro, has_outro;
+    int lines_layout;
+    int has_intro, has_outro, has_headlines;
+    size_t headlines_start, headlines_end;
     size_t intro_start, intro_end, outro_start, outro_end;
     char *title, *date, *number;
     tx_entry *entry;
     size_t nentry;
 } tx_episode;
 
+/* lines_layout: the transcript is one short phrase per line (subtitles);
+ * numbered items, when present, then define the entries. */
 TXI tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const tx_norm *n,
-                                    const tx_seg *seg, size_t body_end, tx_episode *ep,
+                                    const tx_seg *seg, int lines_layout, tx_episode *ep,
                                     tx2json_error *err);
+/* 1 when norm[0,end) looks like auto-generated subtitles: many short lines,
+ * few of them ending in a sentence terminator. */
+TXI int tx_is_lines_layout(const tx_norm *n, size_t end);
 TXI void tx_episode_free(tx_episode *ep);
 
 /* ---- similar.c ------------------------------------------------------- */

@@ -20,7 +20,8 @@
 
 static const char *const KIND_NAMES[RK_NKINDS] = {
     "intro",        "outro",        "reflist-header", "reference", "entry-start",
-    "continuation", "organization", "mention",        "stop-name", "url-noise"};
+    "continuation", "organization", "mention",        "stop-name", "url-noise",
+    "item-number"};
 
 typedef struct example {
     int positive;

@@ -105,8 +105,9 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
         strcpy(doc.lang, tx_han_share(n.s, n.len) >= 0.3 ? "zh" : "en");
     }
     if ((rc = tx_find_references(ctx->rules, &doc, &n, &refs, err))) goto done;
-    if ((rc = tx_segment(&n, 0, refs.region_start, 0, &seg, err))) goto done;
-    if ((rc = tx_build_episode(ctx->rules, &doc, &n, &seg, refs.region_start, &ep, err)))
+    int lines = tx_is_lines_layout(&n, refs.region_start);
+    if ((rc = tx_segment(&n, 0, refs.region_start, lines, &seg, err))) goto done;
+    if ((rc = tx_build_episode(ctx->rules, &doc, &n, &seg, lines, &ep, err)))
         goto done;
     if (!refs.nref)
         tx_diag_add(&diags, "warning", "no-references", -1, -1, "no reference list found");
