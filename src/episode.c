@@ -195,6 +195,50 @@ static int has_new_name(const ctx *c, size_t entry_start, size_t a, size_t b, si
     return 0;
 }
 
+/* Applies the mention rules to norm[a,b) inside entry en: a captured name
+ * marks the candidate it overlaps as the entry's primary mention; a Han
+ * name, or a lower-case one where the segmenter found no capitalised
+ * candidate, becomes a mention of its own.  Returns 0, or -1 on OOM. */
+static int apply_mentions(const ctx *c, tx_entry *en, size_t *mcap, size_t sa, size_t sb)
+{
+    const tx_rule *r;
+    tx_match m;
+    const tx_norm *n = c->n;
+    for (size_t ri = 0; (r = tx_rules_get(c->rs, RK_MENTION, c->lang, ri)); ri++) {
+        if (tx_rule_match(c->rs, r, n->s + sa, sb - sa, 0, &m) != 1) continue;
+        size_t gs, ge;
+        if (!group(&m, "name", 1, &gs, &ge)) continue;
+        size_t a = sa + gs, b = sa + ge;
+        if (is_stop(c, a, b)) continue;
+        int found = 0, han = tx_has_han(n->s + a, b - a), lower = 1;
+        for (size_t i = a; i < b; i++)
+            if (n->s[i] >= 'A' && n->s[i] <= 'Z') lower = 0;
+        for (size_t mi = 0; mi < en->nmen; mi++)
+            if (overlaps(en->men[mi].start, en->men[mi].end, a, b)) {
+                if (!en->men[mi].primary) {
+                    en->men[mi].primary = 1;
+                    en->men[mi].rule = tx_rule_name(r);
+                }
+                /* A Han name that wraps a Latin candidate ("某元DIT")
+                 * replaces it. */
+                if (han && a <= en->men[mi].start && b >= en->men[mi].end) {
+                    en->men[mi].start = a;
+                    en->men[mi].end = b;
+                    en->men[mi].rule = tx_rule_name(r);
+                }
+                found = 1;
+            }
+        int org = 0;
+        for (size_t o = 0; o < en->norg; o++)
+            if (overlaps(en->org[o].start, en->org[o].end, a, b)) org = 1;
+        if (!found && !org && (han || lower)) {
+            if (add_item(&en->men, &en->nmen, mcap, a, b, tx_rule_name(r))) return -1;
+            en->men[en->nmen - 1].primary = 1;
+        }
+    }
+    return 0;
+}
+
 int tx_is_lines_layout(const tx_norm *n, size_t end)
 {
     size_t lines = 0, shortl = 0, term = 0, i = 0;
@@ -495,41 +539,19 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
             if (add_item(&en->men, &en->nmen, &mcap[k], cd->start, cd->end, "latin-name"))
                 goto oom;
         }
-        /* Mention rules: mark the named candidate primary, or add a new one. */
+        /* Mention rules, sentence by sentence; in the subtitle layout also
+         * over the item's first lines together, as a name often follows its
+         * verb on the next line. */
         for (size_t si = first; si < last; si++) {
             const tx_sentence *s = &seg->sent[si];
             if (s->start < en->start || s->end > en->end) continue;
-            for (size_t ri = 0; (r = tx_rules_get(rs, RK_MENTION, c.lang, ri)); ri++) {
-                if (tx_rule_match(rs, r, n->s + s->start, s->end - s->start, 0, &m) != 1) continue;
-                size_t gs, ge;
-                if (!group(&m, "name", 1, &gs, &ge)) continue;
-                size_t a = s->start + gs, b = s->start + ge;
-                if (is_stop(&c, a, b)) continue;
-                int found = 0, han = tx_has_han(n->s + a, b - a);
-                for (size_t mi = 0; mi < en->nmen; mi++)
-                    if (overlaps(en->men[mi].start, en->men[mi].end, a, b)) {
-                        if (!en->men[mi].primary) {
-                            en->men[mi].primary = 1;
-                            en->men[mi].rule = tx_rule_name(r);
-                        }
-                        /* A Han name that wraps a Latin candidate ("某元DIT")
-                         * replaces it. */
-                        if (han && a <= en->men[mi].start && b >= en->men[mi].end) {
-                            en->men[mi].start = a;
-                            en->men[mi].end = b;
-                            en->men[mi].rule = tx_rule_name(r);
-                        }
-                        found = 1;
-                    }
-                int org = 0;
-                for (size_t o = 0; o < en->norg; o++)
-                    if (overlaps(en->org[o].start, en->org[o].end, a, b)) org = 1;
-                /* Latin names are the segmenter's; rules add Han names only. */
-                if (!found && !org && han) {
-                    if (add_item(&en->men, &en->nmen, &mcap[k], a, b, tx_rule_name(r))) goto oom;
-                    en->men[en->nmen - 1].primary = 1;
-                }
-            }
+            if (apply_mentions(&c, en, &mcap[k], s->start, s->end)) goto oom;
+        }
+        if (lines_layout) {
+            size_t wend = en->start, nl = 0;
+            while (wend < en->end && nl < 3)
+                if (n->s[wend++] == '\n') nl++;
+            if (apply_mentions(&c, en, &mcap[k], en->start, wend)) goto oom;
         }
         /* Keep mentions in text order. */
         for (size_t i = 1; i < en->nmen; i++)

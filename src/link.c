@@ -10,6 +10,7 @@
  * strong match; other mentions link only on a strong match too. */
 #include "internal.h"
 
+#include <ctype.h>
 #include <float.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -46,6 +47,8 @@ void tx_diags_free(tx_diags *ds)
 
 typedef struct refinfo {
     char *key;
+    char *suffix[8]; /* keys of the label's last words ("r1" of DeepSeek-R1) */
+    size_t nsuffix;
     char *phon;
     const char *pinyin; /* owned by the cache */
     char *pyphon;
@@ -75,6 +78,32 @@ static double phon_sim(const char *a, const char *b, const char *ka, const char 
     return tx_edit_sim(a, b);
 }
 
+/* Keys of the label's trailing words, for a mention that names only the
+ * project part of "Maker Project" labels.  A suffix must hold a digit or
+ * at least 4 characters, so "mini" of "o3-mini" alone does not count. */
+static int label_suffixes(refinfo *ri, const char *label)
+{
+    size_t starts[16], nw = 0, len = strlen(label);
+    int prev = 0;
+    for (size_t i = 0; i < len && nw < 16; i++) {
+        int an = isalnum((unsigned char)label[i]) || ((unsigned char)label[i] & 0x80);
+        if (an && !prev) starts[nw++] = i;
+        prev = an;
+    }
+    for (size_t w = 1; w < nw && ri->nsuffix < 8; w++) {
+        char *k = tx_name_key(label + starts[w], len - starts[w]);
+        if (!k) return -1;
+        int digit = 0;
+        for (char *x = k; *x; x++)
+            if (*x >= '0' && *x <= '9') digit = 1;
+        if (strlen(k) >= 2 && (digit || strlen(k) >= 4))
+            ri->suffix[ri->nsuffix++] = k;
+        else
+            free(k);
+    }
+    return 0;
+}
+
 /* Similarity of mention m to reference r, and the signal that decided. */
 static double similarity(const meninfo *m, const refinfo *r, const char **method)
 {
@@ -96,6 +125,7 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
     }
     if (!m->han && !r->han) {
         TRY(tx_edit_sim(mk, r->key), "edit");
+        for (size_t q = 0; q < r->nsuffix; q++) TRY(0.85 * tx_edit_sim(mk, r->suffix[q]), "partial");
         if (strlen(mk) >= 3 && strlen(r->key) >= 3) TRY(0.9 * phon_sim(m->phon, r->phon, mk, r->key), "phonetic");
     } else if (m->han && r->han) {
         if (m->pinyin && r->pinyin && *m->pinyin)
@@ -194,6 +224,7 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
         ri[r].key = tx_name_key(rf->label, strlen(rf->label));
         if (!ri[r].key || !(ri[r].phon = tx_phonetic_key(ri[r].key))) goto oom;
         ri[r].han = tx_has_han(rf->label, strlen(rf->label));
+        if (label_suffixes(&ri[r], rf->label)) goto oom;
         if (ri[r].han) {
             ri[r].pinyin = tx_pinyin_key(py, ri[r].key);
             if (ri[r].pinyin && !(ri[r].pyphon = tx_phonetic_key(ri[r].pinyin))) goto oom;
@@ -310,6 +341,7 @@ oom:
 done:
     for (size_t r = 0; ri && r < R; r++) {
         free(ri[r].key);
+        for (size_t q = 0; q < ri[r].nsuffix; q++) free(ri[r].suffix[q]);
         free(ri[r].phon);
         free(ri[r].pyphon);
         for (size_t t = 0; t < ri[r].ntok; t++) {

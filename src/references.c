@@ -148,6 +148,36 @@ size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks, size_t
         v[n++] = t;
         if (s < host_end) (*nhost)++;
     }
+    /* Whole path segments too, punctuation dropped: "qwen2.5-vl" also
+     * gives "qwen25vl", the way a name is spoken. */
+    const char *q = host_end;
+    while (*q == '/') q++;
+    while (*q && *q != '?' && *q != '#') {
+        const char *e = q + strcspn(q, "/?#");
+        char *t = malloc((size_t)(e - q) + 1);
+        if (!t) break;
+        size_t l = 0, parts = 0, digits = 0;
+        int prev_alnum = 0;
+        for (const char *x = q; x < e; x++) {
+            int an = isalnum((unsigned char)*x);
+            if (an) {
+                t[l++] = (char)tolower((unsigned char)*x);
+                if (isdigit((unsigned char)*x)) digits++;
+                if (!prev_alnum) parts++;
+            }
+            prev_alnum = an;
+        }
+        t[l] = 0;
+        char **qq = NULL;
+        if (parts < 2 || l < 3 || digits == l || !(qq = tx_grow(v, &cap, n + 1, sizeof *qq))) {
+            free(t);
+        } else {
+            v = qq;
+            v[n++] = t;
+        }
+        q = e;
+        while (*q == '/') q++;
+    }
     *toks = v;
     return n;
 }

@@ -412,6 +412,17 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
             e->text = arrow ? tx_strndup(v, (size_t)(arrow - v)) : xstrdup(v);
             if (arrow) e->expect = xstrdup(arrow + 4);
             if (!e->text || (arrow && !e->expect)) goto oom;
+            /* "\n" in an example is a line break, "\\" a backslash. */
+            char *w = e->text;
+            for (const char *q = e->text; *q; q++) {
+                if (q[0] == '\\' && (q[1] == 'n' || q[1] == '\\')) {
+                    *w++ = q[1] == 'n' ? '\n' : '\\';
+                    q++;
+                } else {
+                    *w++ = *q;
+                }
+            }
+            *w = 0;
         } else if (KEY("note")) {
             /* free text for people */
         } else {

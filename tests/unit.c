@@ -242,8 +242,9 @@ static void test_references(void)
               n.map[r.region_start]);
         char **tok = NULL;
         size_t nh = 9, nt = tx_url_tokens(rs, r.ref[1].url, &tok, &nh);
-        CHECK(nt == 2 && nh == 0 && strcmp(tok[0], "bar") == 0 && strcmp(tok[1], "baz") == 0,
-              "URL tokens drop host noise (github, com)");
+        CHECK(nt == 3 && nh == 0 && strcmp(tok[0], "bar") == 0 && strcmp(tok[1], "baz") == 0 &&
+                  strcmp(tok[2], "barbaz") == 0,
+              "URL tokens drop host noise (github, com) and add joined path segments");
         for (size_t i = 0; i < nt; i++) free(tok[i]);
         free(tok);
         nt = tx_url_tokens(rs, r.ref[2].url, &tok, &nh);
