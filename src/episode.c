@@ -239,6 +239,43 @@ static int apply_mentions(const ctx *c, tx_entry *en, size_t *mcap, size_t sa, s
     return 0;
 }
 
+/* Does sentence s start an entry, given the current entry starts at
+ * entry_start?  No continuation rule may match, then the first entry-start
+ * rule whose requirements hold decides.  Returns that rule (its match in
+ * *sm, its org span in *os,*oe) or NULL. */
+static const tx_rule *starts_entry(const ctx *c, size_t entry_start, const tx_sentence *s,
+                                   tx_match *sm, size_t *os, size_t *oe)
+{
+    tx_match m;
+    const tx_rule *r;
+    if (first_match(c, RK_CONTINUATION, s->start, s->end, &m, 0)) return NULL;
+    for (size_t k = 0; (r = tx_rules_get(c->rs, RK_ENTRY, c->lang, k)); k++) {
+        if (tx_rule_match(c->rs, r, c->n->s + s->start, s->end - s->start, 0, sm) != 1) continue;
+        size_t gs, ge;
+        if (group(sm, "org", 1, &gs, &ge)) {
+            *os = s->start + gs;
+            *oe = s->start + ge;
+        } else {
+            *os = *oe = 0;
+        }
+        if ((tx_rule_requires(r) & REQ_NEWNAME) &&
+            !has_new_name(c, entry_start, s->start, s->end, *os, *oe))
+            continue;
+        return r;
+    }
+    return NULL;
+}
+
+/* Fills title, date and number from every intro rule that matches norm[a,b),
+ * keeping fields already set. */
+static void intro_meta(ctx *c, tx_episode *ep, size_t a, size_t b)
+{
+    const tx_rule *r;
+    tx_match m;
+    for (size_t i = 0; (r = tx_rules_get(c->rs, RK_INTRO, c->lang, i)); i++)
+        if (tx_rule_match(c->rs, r, c->n->s + a, b - a, 0, &m) == 1) episode_meta(c, ep, &m, a);
+}
+
 int tx_is_lines_layout(const tx_norm *n, size_t end)
 {
     size_t lines = 0, shortl = 0, term = 0, i = 0;
@@ -350,25 +387,33 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         ep->intro_start = seg->sent[0].start;
         ep->intro_end = seg->sent[items[0].sent - 1].end;
         for (size_t i = 0; i < items[0].sent; i++)
-            if ((!ep->date || !ep->title) &&
-                first_match(&c, RK_INTRO, seg->sent[i].start, seg->sent[i].end, &m, 0))
-                episode_meta(&c, ep, &m, seg->sent[i].start);
+            intro_meta(&c, ep, seg->sent[i].start, seg->sent[i].end);
         first = items[items_from].sent;
     } else if (seg->nsent &&
                (r = first_match(&c, RK_INTRO, seg->sent[0].start, seg->sent[0].end, &m, 0))) {
+        /* The intro runs until the first entry starts, when that happens
+         * within a few sentences; otherwise over sentences intro rules
+         * match. */
         ep->has_intro = 1;
         ep->intro_start = seg->sent[0].start;
         ep->intro_end = seg->sent[0].end;
-        episode_meta(&c, ep, &m, seg->sent[0].start);
-        first = 1;
-        while (first < seg->nsent && first < 8) {
-            const tx_sentence *s = &seg->sent[first];
-            if (use_items && first >= items[items_from].sent) break;
-            if (!first_match(&c, RK_INTRO, s->start, s->end, &m, 0)) break;
-            if (!ep->date || !ep->title) episode_meta(&c, ep, &m, s->start);
-            ep->intro_end = s->end;
-            first++;
+        size_t window = seg->nsent < 6 ? seg->nsent : 6, upto = 1;
+        if (use_items && items[items_from].sent < window) window = items[items_from].sent;
+        tx_match sm;
+        size_t os, oe;
+        while (upto < window && !first_match(&c, RK_OUTRO, seg->sent[upto].start,
+                                             seg->sent[upto].end, &m, 0) &&
+               !starts_entry(&c, seg->sent[upto].start, &seg->sent[upto], &sm, &os, &oe))
+            upto++;
+        if (upto >= window || use_items) {
+            upto = 1;
+            while (upto < window && first_match(&c, RK_INTRO, seg->sent[upto].start,
+                                                seg->sent[upto].end, &m, 0))
+                upto++;
         }
+        for (size_t i = 0; i < upto; i++) intro_meta(&c, ep, seg->sent[i].start, seg->sent[i].end);
+        ep->intro_end = seg->sent[upto - 1].end;
+        first = upto;
     }
     if (ep->has_headlines && !ep->has_intro) first = items[items_from].sent;
     /* Outro: the first sentence after the intro (after the last numbered
@@ -387,30 +432,12 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
     /* Entries. */
     for (size_t i = first; i < last && !use_items; i++) {
         const tx_sentence *s = &seg->sent[i];
-        int starts = 0;
-        const char *why = NULL;
         size_t os = 0, oe = 0;
         tx_match sm;
-        if (!first_match(&c, RK_CONTINUATION, s->start, s->end, &m, 0)) {
-            for (size_t k = 0; (r = tx_rules_get(rs, RK_ENTRY, c.lang, k)); k++) {
-                if (tx_rule_match(rs, r, n->s + s->start, s->end - s->start, 0, &sm) != 1)
-                    continue;
-                size_t gs, ge;
-                if (group(&sm, "org", 1, &gs, &ge)) {
-                    os = s->start + gs;
-                    oe = s->start + ge;
-                } else {
-                    os = oe = 0;
-                }
-                if (tx_rule_requires(r) & REQ_NEWNAME) {
-                    size_t es = ep->nentry ? ep->entry[ep->nentry - 1].start : s->start;
-                    if (!has_new_name(&c, es, s->start, s->end, os, oe)) continue;
-                }
-                starts = 1;
-                why = tx_rule_name(r);
-                break;
-            }
-        }
+        const tx_rule *sr =
+            starts_entry(&c, ep->nentry ? ep->entry[ep->nentry - 1].start : s->start, s, &sm, &os, &oe);
+        int starts = sr != NULL;
+        const char *why = sr ? tx_rule_name(sr) : NULL;
         if (starts) {
             tx_entry *p = tx_grow(ep->entry, &ecap, ep->nentry + 1, sizeof *p);
             size_t *q1 = realloc(ocap, ecap * sizeof *ocap);
