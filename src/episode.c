@@ -210,9 +210,12 @@ static int apply_mentions(const ctx *c, tx_entry *en, size_t *mcap, size_t sa, s
         if (!group(&m, "name", 1, &gs, &ge)) continue;
         size_t a = sa + gs, b = sa + ge;
         if (is_stop(c, a, b)) continue;
-        int found = 0, han = tx_has_han(n->s + a, b - a), lower = 1;
-        for (size_t i = a; i < b; i++)
+        int found = 0, han = tx_has_han(n->s + a, b - a), lower = 1, letters = 0;
+        for (size_t i = a; i < b; i++) {
             if (n->s[i] >= 'A' && n->s[i] <= 'Z') lower = 0;
+            if (n->s[i] >= 'a' && n->s[i] <= 'z') letters++;
+        }
+        lower = lower && letters >= 2;
         for (size_t mi = 0; mi < en->nmen; mi++)
             if (overlaps(en->men[mi].start, en->men[mi].end, a, b)) {
                 if (!en->men[mi].primary) {
