@@ -60,6 +60,9 @@ typedef struct refinfo {
 
 typedef struct meninfo {
     tx_item *it;
+    const char *pysuffix[3]; /* pinyin of the last 2-4 Han characters (+ tail) */
+    char *pysuffixphon[3];
+    size_t npysuffix;
     int entry;
     char *phon;
     const char *pinyin;
@@ -104,6 +107,32 @@ static int label_suffixes(refinfo *ri, const char *label)
     return 0;
 }
 
+/* Pinyin keys of the mention's last 2, 3 and 4 Han characters plus what
+ * follows them ("千问2" of "通义千问2").  Returns 0, or -1 on OOM. */
+static int han_suffixes(tx_pinyin *py, meninfo *m)
+{
+    const char *k = m->it->key;
+    size_t len = strlen(k), pos[64], np = 0, i = 0;
+    while (i < len && np < 64) {
+        pos[np++] = i;
+        u8_next(k, &i);
+    }
+    /* Code points from the end: skip the non-Han tail first. */
+    size_t tail = np;
+    while (tail > 0 && (unsigned char)k[pos[tail - 1]] < 0x80) tail--;
+    for (size_t n = 2; n <= 4 && m->npysuffix < 3; n++) {
+        if (tail < n + 1) break; /* keep at least one Han character before */
+        const char *sub = k + pos[tail - n];
+        const char *p = tx_pinyin_key(py, sub);
+        if (!p) continue;
+        char *ph = tx_phonetic_key(p);
+        if (!ph) return -1;
+        m->pysuffix[m->npysuffix] = p;
+        m->pysuffixphon[m->npysuffix++] = ph;
+    }
+    return 0;
+}
+
 /* Similarity of mention m to reference r, and the signal that decided. */
 static double similarity(const meninfo *m, const refinfo *r, const char **method)
 {
@@ -138,6 +167,11 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
     } else if (m->han && m->pinyin && *m->pinyin) {
         TRY(0.9 * tx_edit_sim(m->pinyin, r->key), "pinyin");
         TRY(0.85 * phon_sim(m->pyphon, r->phon, m->pinyin, r->key), "pinyin");
+        /* Brand names often keep only the tail: 通义千问 -> Qianwen -> Qwen. */
+        for (size_t q = 0; q < m->npysuffix; q++) {
+            TRY(0.8 * tx_edit_sim(m->pysuffix[q], r->key), "pinyin");
+            TRY(0.8 * phon_sim(m->pysuffixphon[q], r->phon, m->pysuffix[q], r->key), "pinyin");
+        }
     }
     const char *ak = m->han ? (m->pinyin ? m->pinyin : "") : mk;
     const char *ap = m->han ? m->pyphon : m->phon;
@@ -246,6 +280,7 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
             if (mi[k].han) {
                 mi[k].pinyin = tx_pinyin_key(py, it->key);
                 if (mi[k].pinyin && !(mi[k].pyphon = tx_phonetic_key(mi[k].pinyin))) goto oom;
+                if (han_suffixes(py, &mi[k])) goto oom;
             }
             mi[k].first = 1;
             for (size_t q = 0; q < k; q++)
@@ -267,7 +302,10 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
             for (size_t r = 0; r < R; r++) {
                 double s = sim[m * R + r];
                 if (s < LINK_MIN) continue;
-                double v = s + (mi[m].it->primary ? PRIMARY_BONUS : 0) + (mi[m].first ? 0.05 : 0);
+                /* Counted above the threshold, so two weak links never
+                 * outweigh one good one in the total. */
+                double v = s - LINK_MIN + 0.01 + (mi[m].it->primary ? PRIMARY_BONUS : 0) +
+                           (mi[m].first ? 0.05 : 0);
                 size_t c = (size_t)mi[m].entry * R + r;
                 if (v > es[c]) es[c] = v, best_m[c] = (int)m;
             }
@@ -293,11 +331,13 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
                     E, R, MAX_MATRIX);
     }
     /* References still unowned go to the first unlinked mention that
-     * matches them strongly. */
+     * matches them strongly, or fairly well when a rule named it as the
+     * entry's project (an entry introducing two projects). */
     for (size_t r = 0; r < R && E <= MAX_MATRIX && R <= MAX_MATRIX; r++) {
         if (refs->ref[r].entry >= 0) continue;
         for (size_t m = 0; m < M; m++) {
-            if (mi[m].it->reference >= 0 || sim[m * R + r] < STRONG) continue;
+            double need = mi[m].it->primary ? LINK_MIN + 0.1 : STRONG;
+            if (mi[m].it->reference >= 0 || sim[m * R + r] < need) continue;
             tx_entry *en = &ep->entry[mi[m].entry];
             int *p = realloc(en->refs, (en->nrefs + 1) * sizeof *p);
             if (!p) goto oom;
@@ -354,6 +394,7 @@ done:
     for (size_t m = 0; mi && m < M; m++) {
         free(mi[m].phon);
         free(mi[m].pyphon);
+        for (size_t q = 0; q < mi[m].npysuffix; q++) free(mi[m].pysuffixphon[q]);
     }
     free(ri);
     free(mi);

@@ -134,7 +134,7 @@ double tx_han_share(const char *s, size_t n)
 /* Spoken number words, folded to digits in name keys so "Three" matches
  * "3" and "one point five" matches "1.5". */
 static const char *const NUMWORDS[] = {
-    "zero",    "0",  "one",     "1",  "two",       "2",  "three",    "3",  "four",    "4",
+    "zero",    "0",  "oh",      "0",  "one",     "1",  "two",       "2",  "three",    "3",  "four",    "4",
     "five",    "5",  "six",     "6",  "seven",     "7",  "eight",    "8",  "nine",    "9",
     "ten",     "10", "eleven",  "11", "twelve",    "12", "thirteen", "13", "fourteen", "14",
     "fifteen", "15", "sixteen", "16", "seventeen", "17", "eighteen", "18", "nineteen", "19",
