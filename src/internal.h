@@ -34,7 +34,7 @@ TXI void sb_addc(strbuf *b, char c);
 TXI void sb_addcp(strbuf *b, uint32_t cp); /* append one code point as UTF-8 */
 TXI void sb_free(strbuf *b);
 
-/* Decodes one UTF-8 code point at s[*i] (input known valid); advances *i. */
+/* Reads one UTF-8 code point at s[*i] (input known valid); advances *i. */
 TXI uint32_t u8_next(const char *s, size_t *i);
 TXI void sha256_hex(const unsigned char *data, size_t len, char out[65]);
 

@@ -47,7 +47,7 @@ void tx_diags_free(tx_diags *ds)
 
 typedef struct refinfo {
     char *key;
-    char *suffix[8]; /* keys of the label's last words ("r1" of DeepSeek-R1) */
+    char *suffix[8]; /* keys of the label's last words ("x2" of FooSeek-X2) */
     size_t nsuffix;
     char *phon;
     const char *pinyin; /* owned by the cache */
@@ -72,7 +72,7 @@ typedef struct meninfo {
 } meninfo;
 
 /* Phonetic keys are lossy: compare them only when the spelled keys are of
- * similar length, so "meta" never sounds like "hunyuandit". */
+ * similar length, so "mola" never sounds like "handlemodelit". */
 static double phon_sim(const char *a, const char *b, const char *ka, const char *kb)
 {
     if (!a || !b || strlen(a) < 2 || strlen(b) < 2) return 0.0;
@@ -108,7 +108,7 @@ static int label_suffixes(refinfo *ri, const char *label)
 }
 
 /* Pinyin keys of the mention's last 2, 3 and 4 Han characters plus what
- * follows them ("千问2" of "通义千问2").  Returns 0, or -1 on OOM. */
+ * follows them ("甲乙2" of "某某甲乙2").  Returns 0, or -1 on OOM. */
 static int han_suffixes(tx_pinyin *py, meninfo *m)
 {
     const char *k = m->it->key;
@@ -167,7 +167,7 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
     } else if (m->han && m->pinyin && *m->pinyin) {
         TRY(0.9 * tx_edit_sim(m->pinyin, r->key), "pinyin");
         TRY(0.85 * phon_sim(m->pyphon, r->phon, m->pinyin, r->key), "pinyin");
-        /* Brand names often keep only the tail: 通义千问 -> Qianwen -> Qwen. */
+        /* Brand names often keep only the tail: 某某千问 -> qianwen -> a short brand. */
         for (size_t q = 0; q < m->npysuffix; q++) {
             TRY(0.8 * tx_edit_sim(m->pysuffix[q], r->key), "pinyin");
             TRY(0.8 * phon_sim(m->pysuffixphon[q], r->phon, m->pysuffix[q], r->key), "pinyin");

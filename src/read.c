@@ -52,7 +52,7 @@ static size_t utf8_check(const unsigned char *s, size_t len, size_t *nmulti, siz
     return first;
 }
 
-/* Decodes with an ICU converter; stops at the first illegal sequence and
+/* Converts with an ICU converter; stops at the first illegal sequence and
  * reports its byte offset.  Output is UTF-8 in *out (caller frees). */
 static tx2json_status icu_decode(const char *name, const char *enc, const unsigned char *data,
                                  size_t len, char **out, size_t *outlen, tx2json_error *err)

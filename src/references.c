@@ -148,8 +148,8 @@ size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks, size_t
         v[n++] = t;
         if (s < host_end) (*nhost)++;
     }
-    /* Whole path segments too, punctuation dropped: "qwen2.5-vl" also
-     * gives "qwen25vl", the way a name is spoken. */
+    /* Whole path segments too, punctuation dropped: "foo2.5-vl" also
+     * gives "foo25vl", the way a name is spoken. */
     const char *q = host_end;
     while (*q == '/') q++;
     while (*q && *q != '?' && *q != '#') {

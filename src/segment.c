@@ -4,7 +4,7 @@
  * form (a UTF-8 UText, so boundaries are byte offsets); Chinese and ASCII
  * terminators and line breaks all end a sentence.  Words come from ICU's
  * word break iterator; runs of Latin words and numbers joined by a space,
- * hyphen, dot or plus form one name candidate ("Cross-home LLM",
+ * hyphen, dot or plus form one name candidate ("Foo-bar LLM",
  * "GPT-4 Vision"), so a multi-word Latin name inside Han text stays whole. */
 #include "internal.h"
 
