@@ -116,7 +116,7 @@ static int overlaps(size_t a, size_t b, size_t c, size_t d)
 }
 
 /* Organisations of one sentence [a,b) into entry en. */
-static int sentence_orgs(ctx *c, tx_entry *en, size_t *cap, size_t a, size_t b)
+static int sentence_orgs(ctx *c, tx_entry *en, size_t a, size_t b)
 {
     const tx_rule *r;
     tx_match m;
@@ -131,7 +131,7 @@ static int sentence_orgs(ctx *c, tx_entry *en, size_t *cap, size_t a, size_t b)
                 int dup = 0;
                 for (size_t k = 0; k < en->norg; k++)
                     if (overlaps(en->org[k].start, en->org[k].end, a + s, a + e)) dup = 1;
-                if (!dup && add_item(&en->org, &en->norg, cap, a + s, a + e, tx_rule_name(r)))
+                if (!dup && add_item(&en->org, &en->norg, &en->orgcap, a + s, a + e, tx_rule_name(r)))
                     return -1;
                 g++;
             }
@@ -199,7 +199,7 @@ static int has_new_name(const ctx *c, size_t entry_start, size_t a, size_t b, si
  * marks the candidate it overlaps as the entry's primary mention; a Han
  * name, or a lower-case one where the segmenter found no capitalised
  * candidate, becomes a mention of its own.  Returns 0, or -1 on OOM. */
-static int apply_mentions(const ctx *c, tx_entry *en, size_t *mcap, size_t sa, size_t sb)
+static int apply_mentions(const ctx *c, tx_entry *en, size_t sa, size_t sb)
 {
     const tx_rule *r;
     tx_match m;
@@ -235,11 +235,24 @@ static int apply_mentions(const ctx *c, tx_entry *en, size_t *mcap, size_t sa, s
         for (size_t o = 0; o < en->norg; o++)
             if (overlaps(en->org[o].start, en->org[o].end, a, b)) org = 1;
         if (!found && !org && (han || lower)) {
-            if (add_item(&en->men, &en->nmen, mcap, a, b, tx_rule_name(r))) return -1;
+            if (add_item(&en->men, &en->nmen, &en->mencap, a, b, tx_rule_name(r))) return -1;
             en->men[en->nmen - 1].primary = 1;
         }
     }
     return 0;
+}
+
+/* Appends an entry starting at norm byte start; NULL on OOM. */
+static tx_entry *push_entry(tx_episode *ep, size_t *cap, size_t start, const char *rule)
+{
+    tx_entry *p = tx_grow(ep->entry, cap, ep->nentry + 1, sizeof *p);
+    if (!p) return NULL;
+    ep->entry = p;
+    tx_entry *en = &p[ep->nentry++];
+    memset(en, 0, sizeof *en);
+    en->start = start;
+    en->rule = rule;
+    return en;
 }
 
 /* Does sentence s start an entry, given the current entry starts at
@@ -348,7 +361,6 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
                                 tx2json_error *err)
 {
     ctx c = {rs, doc, n, seg, doc->lang};
-    size_t *ocap = NULL, *mcap = NULL;
     char **orgkeys = NULL;
     size_t norgkeys = 0;
     memset(ep, 0, sizeof *ep);
@@ -442,26 +454,12 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         int starts = sr != NULL;
         const char *why = sr ? tx_rule_name(sr) : NULL;
         if (starts) {
-            tx_entry *p = tx_grow(ep->entry, &ecap, ep->nentry + 1, sizeof *p);
-            size_t *q1 = realloc(ocap, ecap * sizeof *ocap);
-            if (q1) ocap = q1;
-            size_t *q2 = realloc(mcap, ecap * sizeof *mcap);
-            if (q2) mcap = q2;
-            if (!p || !q1 || !q2) {
-                if (p) ep->entry = p;
-                goto oom;
-            }
-            ep->entry = p;
-            tx_entry *en = &ep->entry[ep->nentry];
-            memset(en, 0, sizeof *en);
-            ocap[ep->nentry] = mcap[ep->nentry] = 0;
-            en->start = s->start;
-            en->rule = why;
-            ep->nentry++;
+            tx_entry *en = push_entry(ep, &ecap, s->start, why);
+            if (!en) goto oom;
             if (oe > os) {
                 /* Subject of the entry-start rule: keep the parts that org
                  * rules did not already find, split by the rule's groups. */
-                if (sentence_orgs(&c, en, &ocap[ep->nentry - 1], s->start, s->end)) goto oom;
+                if (sentence_orgs(&c, en, s->start, s->end)) goto oom;
                 int g = 1;
                 size_t gs, ge;
                 while ((g = group(&sm, "org", g, &gs, &ge))) {
@@ -469,7 +467,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
                     int dup = 0;
                     for (size_t k = 0; k < en->norg; k++)
                         if (overlaps(en->org[k].start, en->org[k].end, a, b)) dup = 1;
-                    if (!dup && add_item(&en->org, &en->norg, &ocap[ep->nentry - 1], a, b, why))
+                    if (!dup && add_item(&en->org, &en->norg, &en->orgcap, a, b, why))
                         goto oom;
                     g++;
                 }
@@ -477,51 +475,25 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
             }
         }
         if (ep->nentry &&
-            sentence_orgs(&c, &ep->entry[ep->nentry - 1], &ocap[ep->nentry - 1], s->start, s->end))
+            sentence_orgs(&c, &ep->entry[ep->nentry - 1], s->start, s->end))
             goto oom;
     }
     for (size_t j = items_from; use_items && j < nitems; j++) {
         if (items[j].sent >= last) break;
-        tx_entry *p = tx_grow(ep->entry, &ecap, ep->nentry + 1, sizeof *p);
-        size_t *q1 = realloc(ocap, ecap * sizeof *ocap);
-        if (q1) ocap = q1;
-        size_t *q2 = realloc(mcap, ecap * sizeof *mcap);
-        if (q2) mcap = q2;
-        if (!p || !q1 || !q2) {
-            if (p) ep->entry = p;
-            goto oom;
-        }
-        ep->entry = p;
-        tx_entry *en = &ep->entry[ep->nentry];
-        memset(en, 0, sizeof *en);
-        ocap[ep->nentry] = mcap[ep->nentry] = 0;
-        en->start = items[j].start;
-        en->rule = tx_rule_name(tx_rules_get(rs, RK_ITEMNUM, c.lang, 0));
-        ep->nentry++;
+        tx_entry *en = push_entry(ep, &ecap, items[j].start,
+                                  tx_rule_name(tx_rules_get(rs, RK_ITEMNUM, c.lang, 0)));
+        if (!en) goto oom;
         size_t stop = j + 1 < nitems && items[j + 1].sent < last ? items[j + 1].sent : last;
         for (size_t i = items[j].sent; i < stop; i++)
-            if (sentence_orgs(&c, en, &ocap[ep->nentry - 1], seg->sent[i].start, seg->sent[i].end))
+            if (sentence_orgs(&c, en, seg->sent[i].start, seg->sent[i].end))
                 goto oom;
     }
     if (!ep->nentry && first < last) {
         /* No rule fired: the whole body is one entry rather than none. */
-        tx_entry *p = tx_grow(ep->entry, &ecap, 1, sizeof *p);
-        size_t *q1 = realloc(ocap, ecap * sizeof *ocap);
-        if (q1) ocap = q1;
-        size_t *q2 = realloc(mcap, ecap * sizeof *mcap);
-        if (q2) mcap = q2;
-        if (!p || !q1 || !q2) {
-            if (p) ep->entry = p;
-            goto oom;
-        }
-        ep->entry = p;
-        memset(p, 0, sizeof *p);
-        ocap[0] = mcap[0] = 0;
-        p->start = seg->sent[first].start;
-        p->rule = "fallback";
-        ep->nentry = 1;
+        tx_entry *p = push_entry(ep, &ecap, seg->sent[first].start, "fallback");
+        if (!p) goto oom;
         for (size_t i = first; i < last; i++)
-            if (sentence_orgs(&c, p, &ocap[0], seg->sent[i].start, seg->sent[i].end)) goto oom;
+            if (sentence_orgs(&c, p, seg->sent[i].start, seg->sent[i].end)) goto oom;
     }
     /* Entry ends: next start, or the end of the last content sentence. */
     for (size_t k = 0; k < ep->nentry; k++) {
@@ -566,7 +538,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
                 if (*ck && strcmp(ck, orgkeys[q]) == 0) org = 1;
             free(ck);
             if (org) continue;
-            if (add_item(&en->men, &en->nmen, &mcap[k], cd->start, cd->end, "latin-name"))
+            if (add_item(&en->men, &en->nmen, &en->mencap, cd->start, cd->end, "latin-name"))
                 goto oom;
         }
         /* Mention rules, sentence by sentence; in the subtitle layout also
@@ -575,13 +547,13 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         for (size_t si = first; si < last; si++) {
             const tx_sentence *s = &seg->sent[si];
             if (s->start < en->start || s->end > en->end) continue;
-            if (apply_mentions(&c, en, &mcap[k], s->start, s->end)) goto oom;
+            if (apply_mentions(&c, en, s->start, s->end)) goto oom;
         }
         if (lines_layout) {
             size_t wend = en->start, nl = 0;
             while (wend < en->end && nl < 3)
                 if (n->s[wend++] == '\n') nl++;
-            if (apply_mentions(&c, en, &mcap[k], en->start, wend)) goto oom;
+            if (apply_mentions(&c, en, en->start, wend)) goto oom;
         }
         /* Keep mentions in text order. */
         for (size_t i = 1; i < en->nmen; i++)
@@ -603,15 +575,11 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
     }
     for (size_t q = 0; q < norgkeys; q++) free(orgkeys[q]);
     free(orgkeys);
-    free(ocap);
-    free(mcap);
     free(items);
     return TX2JSON_OK;
 oom:
     for (size_t q = 0; q < norgkeys; q++) free(orgkeys[q]);
     free(orgkeys);
-    free(ocap);
-    free(mcap);
     free(items);
     tx_episode_free(ep);
     tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");

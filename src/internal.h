@@ -184,9 +184,9 @@ typedef struct tx_entry {
     size_t start, end; /* norm bytes */
     const char *rule;
     tx_item *org;
-    size_t norg;
+    size_t norg, orgcap;
     tx_item *men;
-    size_t nmen;
+    size_t nmen, mencap;
     int *refs;
     size_t nrefs;
 } tx_entry;
