@@ -76,9 +76,11 @@ ubsan:
 	  EXTRA_CFLAGS="-fsanitize=undefined -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=undefined" test
 
-leakcheck: tx2json
-	valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
-	  --error-exitcode=9 -q ./tx2json corpora/000_3c858c9825c89cc2.txt >/dev/null
+leakcheck: $(BIN)
+	@for f in corpora/*.txt; do \
+	  valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	    --error-exitcode=9 -q ./$(BIN) -q $$f >/dev/null || { echo "leakcheck: $$f"; exit 1; }; \
+	done; echo "leakcheck: valgrind clean on corpora/*.txt"
 
 format:
 	clang-format -i src/*.c src/*.h include/*.h tests/*.c

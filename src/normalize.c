@@ -86,6 +86,8 @@ tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err)
         for (size_t k = before; k < b.len; k++) map[k] = (uint32_t)ccp;
     }
     map[b.len] = (uint32_t)doc->ncp;
+    /* PCRE2's JIT scans ahead in aligned blocks; keep the slack defined. */
+    memset(b.s + b.len, 0, b.cap - b.len);
     out->s = b.s;
     out->len = b.len;
     out->map = map;
