@@ -130,7 +130,28 @@ typedef struct tx_match {
     long gstart[TX_MAXGROUPS], gend[TX_MAXGROUPS];
 } tx_match;
 
+TXI extern const char *const TX_KIND_NAMES[RK_NKINDS];
+
+/* A problem found in rule files (tx2json check). */
+typedef struct tx_rdiag {
+    int error;      /* 1 error, 0 warning */
+    const char *id; /* stable check id: "pcre2-compile", "shadowed", ... */
+    char *file;
+    size_t line, col; /* 1-based; 0 when unknown */
+    char *rule;       /* rule name or NULL */
+    char *msg;
+} tx_rdiag;
+
+/* Loads rules for conversion: the first error stops the load. */
 TXI tx2json_status tx_rules_load(const char *path, tx_ruleset **out, tx2json_error *err);
+/* Loads rules for checking: every problem is collected (tx_rules_diags)
+ * and loading goes on; only OOM fails. */
+TXI tx2json_status tx_rules_load_check(const char *const *paths, size_t n, tx_ruleset **out,
+                                       tx2json_error *err);
+/* Runs examples, worst-case limit probes and the warnings over a ruleset
+ * loaded with tx_rules_load_check; results go to its diagnostics. */
+TXI tx2json_status tx_rules_check(tx_ruleset *rs, tx2json_error *err);
+TXI size_t tx_rules_diags(const tx_ruleset *rs, const tx_rdiag **out);
 TXI void tx_rules_free(tx_ruleset *rs);
 TXI size_t tx_rules_count(const tx_ruleset *rs, rule_kind k, const char *lang);
 /* Iterates rules of kind k for language lang ("zh"/"en"); idx from 0. */

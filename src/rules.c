@@ -11,6 +11,8 @@
 #include "internal.h"
 
 #include <dirent.h>
+#include <stdarg.h>
+#include <limits.h>
 #include <errno.h>
 #include <pcre2.h>
 #include <stdio.h>
@@ -18,7 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const KIND_NAMES[RK_NKINDS] = {
+const char *const TX_KIND_NAMES[RK_NKINDS] = {
     "intro",        "outro",        "reflist-header", "reference", "entry-start",
     "continuation", "organization", "mention",        "stop-name", "url-noise",
     "item-number"};
@@ -27,19 +29,21 @@ typedef struct example {
     int positive;
     char *text;
     char *expect; /* "group=value, ..." or NULL */
-    size_t line;
+    size_t line, col;
 } example;
 
 struct tx_rule {
     char *name;
     char *file;
     size_t line;
+    size_t pattern_line, pattern_col;
     int kind;
     char lang[4];
     int requires;
-    int caseless;
-    char *pattern;     /* expanded */
-    size_t *pat_line;  /* per byte of pattern */
+    int caseless, bytes;
+    int bad; /* had an error: never compiled, never matched */
+    char *pattern;    /* expanded */
+    size_t *pat_line; /* per byte of pattern */
     size_t *pat_col;
     pcre2_code *code;
     int ngroups;
@@ -62,6 +66,12 @@ struct tx_ruleset {
     pcre2_match_data *md;
     size_t limit_hits;
     uint32_t match_limit, depth_limit;
+    /* Check mode: diagnostics are collected and loading goes on. */
+    int collect;
+    tx_rdiag *dg;
+    size_t ndg, dgcap;
+    char **loaded, **stack; /* real paths: every file read, and the include chain */
+    size_t nloaded, loadedcap, nstack, stackcap;
 };
 
 static char *xstrdup(const char *s)
@@ -95,9 +105,58 @@ void tx_rules_free(tx_ruleset *rs)
         free(rs->def[i].value);
     }
     free(rs->def);
+    for (size_t i = 0; i < rs->ndg; i++) {
+        free(rs->dg[i].file);
+        free(rs->dg[i].rule);
+        free(rs->dg[i].msg);
+    }
+    free(rs->dg);
+    for (size_t i = 0; i < rs->nloaded; i++) free(rs->loaded[i]);
+    free(rs->loaded);
+    free(rs->stack); /* entries point into loaded */
     if (rs->mctx) pcre2_match_context_free(rs->mctx);
     if (rs->md) pcre2_match_data_free(rs->md);
     free(rs);
+}
+
+/* Reports a problem.  When loading for a conversion, an error stops the
+ * load (returns -1 with err filled) and warnings are dropped; when
+ * checking, everything is collected and 0 is returned so the caller can
+ * recover and go on.  OOM while collecting also returns -1. */
+static int report(tx_ruleset *rs, tx2json_error *err, int error, const char *id, const char *file,
+                  size_t line, size_t col, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
+static int report(tx_ruleset *rs, tx2json_error *err, int error, const char *id, const char *file,
+                  size_t line, size_t col, const char *rule, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!rs->collect) {
+        if (!error) return 0;
+        tx_seterr(err, TX2JSON_ERULES, file, line, col, (size_t)-1, "%s", msg);
+        return -1;
+    }
+    tx_rdiag *p = tx_grow(rs->dg, &rs->dgcap, rs->ndg + 1, sizeof *p);
+    if (!p) goto oom;
+    rs->dg = p;
+    tx_rdiag *d = &rs->dg[rs->ndg];
+    memset(d, 0, sizeof *d);
+    d->error = error;
+    d->id = id;
+    d->line = line;
+    d->col = col;
+    d->file = xstrdup(file ? file : "");
+    d->rule = rule ? xstrdup(rule) : NULL;
+    d->msg = xstrdup(msg);
+    rs->ndg++;
+    if (!d->file || !d->msg || (rule && !d->rule)) goto oom;
+    return 0;
+oom:
+    tx_seterr(err, TX2JSON_ENOMEM, file, line, col, (size_t)-1, "out of memory");
+    return -1;
 }
 
 static size_t u8_cols(const char *s, size_t n)
@@ -109,22 +168,23 @@ static size_t u8_cols(const char *s, size_t n)
 }
 
 /* Appends pattern text from the file (line, starting column) to rule r,
- * expanding ${name} defines.  Returns 0, or -1 with err set. */
+ * expanding ${name} defines; each byte remembers where it was written.
+ * Returns 0 (r->bad set on a bad reference when checking) or -1. */
 static int append_pattern(tx_ruleset *rs, tx_rule *r, size_t *plen, size_t *pcap,
                           const char *src, size_t line, size_t col0, const char *file,
-                          tx2json_error *err, int depth)
+                          tx2json_error *err)
 {
     size_t n = strlen(src);
     for (size_t i = 0; i < n;) {
-        const char *piece = src + i;
-        size_t plen_piece = 1;
+        size_t used = 1;
         const char *expand = NULL;
         if (src[i] == '$' && i + 1 < n && src[i + 1] == '{') {
             const char *close = strchr(src + i + 2, '}');
+            size_t col = col0 + u8_cols(src, i);
             if (!close) {
-                tx_seterr(err, TX2JSON_ERULES, file, line, col0 + u8_cols(src, i), (size_t)-1,
-                          "unterminated ${...} reference");
-                return -1;
+                r->bad = 1;
+                return report(rs, err, 1, "syntax", file, line, col, r->name,
+                              "unterminated ${...} reference");
             }
             size_t nl = (size_t)(close - (src + i + 2));
             for (size_t d = 0; d < rs->ndef; d++)
@@ -132,31 +192,29 @@ static int append_pattern(tx_ruleset *rs, tx_rule *r, size_t *plen, size_t *pcap
                     memcmp(rs->def[d].name, src + i + 2, nl) == 0)
                     expand = rs->def[d].value;
             if (!expand) {
-                tx_seterr(err, TX2JSON_ERULES, file, line, col0 + u8_cols(src, i), (size_t)-1,
-                          "unknown define '%.*s'", (int)nl, src + i + 2);
-                return -1;
+                r->bad = 1;
+                return report(rs, err, 1, "unknown-define", file, line, col, r->name,
+                              "unknown define '%.*s'", (int)nl, src + i + 2);
             }
-            plen_piece = nl + 3;
+            used = nl + 3;
         }
-        const char *add = expand ? expand : piece;
         size_t addn = expand ? strlen(expand) + 4 : 1;
         char *p = tx_grow(r->pattern, pcap, *plen + addn + 1, 1);
         if (!p) goto oom;
         r->pattern = p;
-        size_t cap2 = *pcap;
-        size_t *l = realloc(r->pat_line, cap2 * sizeof *l);
+        size_t *l = realloc(r->pat_line, *pcap * sizeof *l);
         if (!l) goto oom;
         r->pat_line = l;
-        size_t *c = realloc(r->pat_col, cap2 * sizeof *c);
+        size_t *c = realloc(r->pat_col, *pcap * sizeof *c);
         if (!c) goto oom;
         r->pat_col = c;
         size_t col = col0 + u8_cols(src, i);
         if (expand) {
             memcpy(r->pattern + *plen, "(?:", 3);
-            memcpy(r->pattern + *plen + 3, add, addn - 4);
+            memcpy(r->pattern + *plen + 3, expand, addn - 4);
             r->pattern[*plen + addn - 1] = ')';
         } else {
-            r->pattern[*plen] = *add;
+            r->pattern[*plen] = src[i];
         }
         for (size_t k = 0; k < addn; k++) {
             r->pat_line[*plen + k] = line;
@@ -164,9 +222,8 @@ static int append_pattern(tx_ruleset *rs, tx_rule *r, size_t *plen, size_t *pcap
         }
         *plen += addn;
         r->pattern[*plen] = 0;
-        i += plen_piece;
+        i += used;
     }
-    (void)depth;
     return 0;
 oom:
     tx_seterr(err, TX2JSON_ENOMEM, file, line, 0, (size_t)-1, "out of memory");
@@ -175,27 +232,27 @@ oom:
 
 static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
 {
-    (void)rs;
     int ec;
     PCRE2_SIZE eo;
-    uint32_t opts = PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES | (r->caseless ? PCRE2_CASELESS : 0);
+    uint32_t opts = PCRE2_DUPNAMES | (r->caseless ? PCRE2_CASELESS : 0) |
+                    (r->bytes ? 0 : PCRE2_UTF | PCRE2_UCP);
     /* Stop-names and URL noise are tested against a whole string. */
     if (r->kind == RK_STOPNAME || r->kind == RK_URLNOISE) opts |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;
     r->code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
     if (!r->code) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(ec, msg, sizeof msg);
-        size_t line = r->line, col = 0;
-        if (r->pat_line && eo < strlen(r->pattern)) {
+        size_t line = r->pattern_line, col = r->pattern_col, len = strlen(r->pattern);
+        if (eo < len) {
             line = r->pat_line[eo];
             col = r->pat_col[eo];
-        } else if (r->pat_line && eo > 0) {
-            line = r->pat_line[eo - 1];
-            col = r->pat_col[eo - 1] + 1;
+        } else if (len > 0) {
+            line = r->pat_line[len - 1];
+            col = r->pat_col[len - 1] + 1;
         }
-        tx_seterr(err, TX2JSON_ERULES, r->file, line, col, (size_t)-1,
-                  "PCRE2 error in rule '%s': %s", r->name, (const char *)msg);
-        return -1;
+        r->bad = 1;
+        return report(rs, err, 1, "pcre2-compile", r->file, line, col, r->name,
+                      "PCRE2 error in rule '%s': %s", r->name, (const char *)msg);
     }
     (void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
     uint32_t cap = 0, nc = 0, es = 0;
@@ -205,10 +262,12 @@ static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
     pcre2_pattern_info(r->code, PCRE2_INFO_NAMEENTRYSIZE, &es);
     pcre2_pattern_info(r->code, PCRE2_INFO_NAMETABLE, &tab);
     if (cap + 1 > TX_MAXGROUPS) {
-        tx_seterr(err, TX2JSON_ERULES, r->file, r->line, 0, (size_t)-1,
-                  "rule '%s' has %u capture groups; at most %d are allowed", r->name, cap,
-                  TX_MAXGROUPS - 1);
-        return -1;
+        pcre2_code_free(r->code);
+        r->code = NULL;
+        r->bad = 1;
+        return report(rs, err, 1, "too-many-groups", r->file, r->pattern_line, r->pattern_col,
+                      r->name, "rule '%s' has %u capture groups; at most %d are allowed",
+                      r->name, cap, TX_MAXGROUPS - 1);
     }
     r->ngroups = (int)cap + 1;
     r->gnames = malloc(nc * es + 1);
@@ -242,28 +301,33 @@ static void rtrim(char *s)
 
 static int finish_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
 {
+    if (r->bad) return 0;
     if (r->kind < 0) {
-        tx_seterr(err, TX2JSON_ERULES, r->file, r->line, 1, (size_t)-1,
-                  "rule '%s' has no kind", r->name);
-        return -1;
+        r->bad = 1;
+        return report(rs, err, 1, "missing-field", r->file, r->line, 1, r->name,
+                      "rule '%s' has no kind", r->name);
     }
     if (!r->pattern) {
-        tx_seterr(err, TX2JSON_ERULES, r->file, r->line, 1, (size_t)-1,
-                  "rule '%s' has no pattern", r->name);
-        return -1;
+        r->bad = 1;
+        return report(rs, err, 1, "missing-field", r->file, r->line, 1, r->name,
+                      "rule '%s' has no pattern", r->name);
     }
     return compile_rule(rs, r, err);
 }
 
-static int load_file(tx_ruleset *rs, const char *path, tx2json_error *err, int depth);
+static int load_file(tx_ruleset *rs, const char *path, const char *from, size_t from_line,
+                     size_t from_col, tx2json_error *err);
 
-static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_error *err,
-                      int depth)
+static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_error *err)
 {
     tx_rule *cur = NULL;
     size_t pcap = 0, plen = 0, excap = 0;
     size_t lineno = 0;
     char *save = NULL;
+#define REPORT(...)                                                                            \
+    do {                                                                                       \
+        if (report(rs, err, __VA_ARGS__)) return -1;                                           \
+    } while (0)
     for (char *line = text; line; line = save) {
         char *nl = strchr(line, '\n');
         save = nl ? nl + 1 : NULL;
@@ -273,19 +337,22 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
         const char *s = skip_ws(line);
         size_t col = u8_cols(line, (size_t)(s - line)) + 1;
         if (!*s || *s == '#') continue;
-        if (strncmp(s, "rule ", 5) == 0 || strncmp(s, "define ", 7) == 0 ||
-            strncmp(s, "include ", 8) == 0) {
+        int is_rule = strncmp(s, "rule ", 5) == 0, is_def = strncmp(s, "define ", 7) == 0,
+            is_inc = strncmp(s, "include ", 8) == 0;
+        if (is_rule || is_def || is_inc) {
             if (cur && finish_rule(rs, cur, err)) return -1;
             cur = NULL;
         }
-        if (strncmp(s, "rule ", 5) == 0) {
+        if (is_rule) {
             const char *nm = skip_ws(s + 5);
+            int dup = 0;
             for (size_t i = 0; i < rs->n; i++)
                 if (strcmp(rs->r[i].name, nm) == 0) {
-                    tx_seterr(err, TX2JSON_ERULES, path, lineno, col + 5, (size_t)-1,
-                              "duplicate rule name '%s' (first defined at %s:%zu)", nm,
-                              rs->r[i].file, rs->r[i].line);
-                    return -1;
+                    REPORT(1, "duplicate-rule", path, lineno, col + (size_t)(nm - s), nm,
+                           "duplicate rule name '%s' (first defined at %s:%zu)", nm,
+                           rs->r[i].file, rs->r[i].line);
+                    dup = 1;
+                    break;
                 }
             tx_rule *p = tx_grow(rs->r, &rs->cap, rs->n + 1, sizeof *p);
             if (!p) goto oom;
@@ -293,6 +360,7 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
             cur = &rs->r[rs->n++];
             memset(cur, 0, sizeof *cur);
             cur->kind = -1;
+            cur->bad = dup;
             strcpy(cur->lang, "any");
             cur->line = lineno;
             cur->name = xstrdup(nm);
@@ -301,14 +369,13 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
             pcap = plen = excap = 0;
             continue;
         }
-        if (strncmp(s, "define ", 7) == 0) {
+        if (is_def) {
             const char *eq = strchr(s, '=');
-            if (!eq) {
-                tx_seterr(err, TX2JSON_ERULES, path, lineno, col, (size_t)-1,
-                          "define needs 'define NAME = PATTERN'");
-                return -1;
-            }
             const char *nm = skip_ws(s + 7);
+            if (!eq) {
+                REPORT(1, "syntax", path, lineno, col, NULL, "define needs 'define NAME = PATTERN'");
+                continue;
+            }
             size_t nl = (size_t)(eq - nm);
             while (nl && (nm[nl - 1] == ' ' || nm[nl - 1] == '\t')) nl--;
             define *p = tx_grow(rs->def, &rs->defcap, rs->ndef + 1, sizeof *p);
@@ -316,10 +383,11 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
             rs->def = p;
             /* Expand earlier defines inside this one through a scratch rule. */
             tx_rule tmp = {0};
+            tmp.name = NULL;
             size_t tcap = 0, tlen = 0;
             const char *val = skip_ws(eq + 1);
             if (append_pattern(rs, &tmp, &tlen, &tcap, val, lineno,
-                               col + u8_cols(s, (size_t)(val - s)), path, err, depth)) {
+                               col + u8_cols(s, (size_t)(val - s)), path, err)) {
                 rule_free(&tmp);
                 return -1;
             }
@@ -331,7 +399,7 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
             rs->ndef++;
             continue;
         }
-        if (strncmp(s, "include ", 8) == 0) {
+        if (is_inc) {
             const char *f = skip_ws(s + 8);
             char buf[4096];
             const char *slash = strrchr(path, '/');
@@ -339,67 +407,70 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
                 snprintf(buf, sizeof buf, "%s", f);
             else
                 snprintf(buf, sizeof buf, "%.*s/%s", (int)(slash - path), path, f);
-            if (depth > 16) {
-                tx_seterr(err, TX2JSON_ERULES, path, lineno, col, (size_t)-1,
-                          "includes nested too deeply (cycle?)");
-                return -1;
-            }
-            if (load_file(rs, buf, err, depth + 1)) return -1;
+            if (load_file(rs, buf, path, lineno, col + (size_t)(f - s), err)) return -1;
             continue;
         }
         const char *colon = strchr(s, ':');
         if (!cur) {
-            tx_seterr(err, TX2JSON_ERULES, path, lineno, col, (size_t)-1,
-                      "expected 'rule NAME', 'define NAME = ...' or 'include FILE'");
-            return -1;
+            REPORT(1, "syntax", path, lineno, col, NULL,
+                   "expected 'rule NAME', 'define NAME = ...' or 'include FILE'");
+            continue;
         }
         if (!colon) {
-            tx_seterr(err, TX2JSON_ERULES, path, lineno, col, (size_t)-1,
-                      "expected 'key: value' inside rule '%s'", cur->name);
-            return -1;
+            REPORT(1, "syntax", path, lineno, col, cur->name,
+                   "expected 'key: value' inside rule '%s'", cur->name);
+            cur->bad = 1;
+            continue;
         }
         size_t kl = (size_t)(colon - s);
         const char *v = skip_ws(colon + 1);
         size_t vcol = col + u8_cols(s, (size_t)(v - s));
 #define KEY(k) (kl == strlen(k) && strncmp(s, k, kl) == 0)
         if (KEY("kind")) {
-            cur->kind = -1;
+            int kind = -1;
             for (int k = 0; k < RK_NKINDS; k++)
-                if (strcmp(v, KIND_NAMES[k]) == 0) cur->kind = k;
-            if (cur->kind < 0) {
-                tx_seterr(err, TX2JSON_ERULES, path, lineno, vcol, (size_t)-1,
-                          "unknown rule kind '%s'", v);
-                return -1;
+                if (strcmp(v, TX_KIND_NAMES[k]) == 0) kind = k;
+            if (kind < 0) {
+                REPORT(1, "unknown-kind", path, lineno, vcol, cur->name,
+                       "unknown rule kind '%s'", v);
+                cur->bad = 1;
             }
+            cur->kind = kind;
         } else if (KEY("lang")) {
             if (strcmp(v, "zh") && strcmp(v, "en") && strcmp(v, "any")) {
-                tx_seterr(err, TX2JSON_ERULES, path, lineno, vcol, (size_t)-1,
-                          "unknown lang '%s' (zh, en or any)", v);
-                return -1;
+                REPORT(1, "bad-value", path, lineno, vcol, cur->name,
+                       "unknown lang '%s' (zh, en or any)", v);
+                cur->bad = 1;
+            } else {
+                strcpy(cur->lang, v);
             }
-            strcpy(cur->lang, v);
         } else if (KEY("requires")) {
-            if (strcmp(v, "new-name") == 0)
+            if (strcmp(v, "new-name") == 0) {
                 cur->requires |= REQ_NEWNAME;
-            else {
-                tx_seterr(err, TX2JSON_ERULES, path, lineno, vcol, (size_t)-1,
-                          "unknown requirement '%s' (new-name)", v);
-                return -1;
+            } else {
+                REPORT(1, "bad-value", path, lineno, vcol, cur->name,
+                       "unknown requirement '%s' (new-name)", v);
+                cur->bad = 1;
             }
         } else if (KEY("flags")) {
             for (const char *f = v; *f; f++) {
-                if (*f == 'i')
+                if (*f == 'i') {
                     cur->caseless = 1;
-                else {
-                    tx_seterr(err, TX2JSON_ERULES, path, lineno,
-                              vcol + u8_cols(v, (size_t)(f - v)), (size_t)-1,
-                              "unknown flag '%c' (i)", *f);
-                    return -1;
+                } else if (*f == 'b') {
+                    cur->bytes = 1;
+                } else if (*f != ' ') {
+                    REPORT(1, "bad-value", path, lineno, vcol + u8_cols(v, (size_t)(f - v)),
+                           cur->name, "unknown flag '%c' (i: caseless, b: bytes, no UTF/UCP)",
+                           *f);
+                    cur->bad = 1;
                 }
             }
         } else if (KEY("pattern")) {
-            if (append_pattern(rs, cur, &plen, &pcap, v, lineno, vcol, path, err, depth))
-                return -1;
+            if (!cur->pattern_line) {
+                cur->pattern_line = lineno;
+                cur->pattern_col = vcol;
+            }
+            if (append_pattern(rs, cur, &plen, &pcap, v, lineno, vcol, path, err)) return -1;
         } else if (KEY("match") || KEY("no-match")) {
             example *p = tx_grow(cur->ex, &excap, cur->nex + 1, sizeof *p);
             if (!p) goto oom;
@@ -408,6 +479,7 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
             memset(e, 0, sizeof *e);
             e->positive = KEY("match");
             e->line = lineno;
+            e->col = vcol;
             const char *arrow = e->positive ? strstr(v, " => ") : NULL;
             e->text = arrow ? tx_strndup(v, (size_t)(arrow - v)) : xstrdup(v);
             if (arrow) e->expect = xstrdup(arrow + 4);
@@ -426,12 +498,14 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
         } else if (KEY("note")) {
             /* free text for people */
         } else {
-            tx_seterr(err, TX2JSON_ERULES, path, lineno, col, (size_t)-1,
-                      "unknown key '%.*s' in rule '%s'", (int)kl, s, cur->name);
-            return -1;
+            REPORT(1, "unknown-key", path, lineno, col, cur->name,
+                   "unknown key '%.*s' in rule '%s' (kind, lang, pattern, flags, requires, "
+                   "match, no-match, note)",
+                   (int)kl, s, cur->name);
         }
 #undef KEY
     }
+#undef REPORT
     if (cur && finish_rule(rs, cur, err)) return -1;
     return 0;
 oom:
@@ -439,28 +513,63 @@ oom:
     return -1;
 }
 
-static int load_file(tx_ruleset *rs, const char *path, tx2json_error *err, int depth)
+/* Loads one rule file.  from/from_line/from_col name the include line that
+ * asked for it (NULL at top level), for messages about missing files and
+ * include cycles.  A file already loaded is skipped. */
+static int load_file(tx_ruleset *rs, const char *path, const char *from, size_t from_line,
+                     size_t from_col, tx2json_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        tx_seterr(err, TX2JSON_ERULES, path, 0, 0, (size_t)-1, "cannot open rule file: %s",
-                  strerror(errno));
+    const char *ef = from ? from : path;
+    size_t el = from ? from_line : 0, ec = from ? from_col : 0;
+    char *real = realpath(path, NULL);
+    if (!real)
+        return report(rs, err, 1, "include", ef, el, ec, NULL, "cannot open rule file '%s': %s",
+                      path, strerror(errno));
+    for (size_t i = 0; i < rs->nstack; i++)
+        if (strcmp(rs->stack[i], real) == 0) {
+            free(real);
+            return report(rs, err, 1, "include-cycle", ef, el, ec, NULL,
+                          "include cycle: '%s' includes itself through %zu file(s)", path,
+                          rs->nstack - i);
+        }
+    for (size_t i = 0; i < rs->nloaded; i++)
+        if (strcmp(rs->loaded[i], real) == 0) {
+            free(real);
+            return 0;
+        }
+    char **lp = tx_grow(rs->loaded, &rs->loadedcap, rs->nloaded + 1, sizeof *lp);
+    char **sp = lp ? tx_grow(rs->stack, &rs->stackcap, rs->nstack + 1, sizeof *sp) : NULL;
+    if (lp) rs->loaded = lp;
+    if (sp) rs->stack = sp;
+    if (!lp || !sp) {
+        free(real);
+        tx_seterr(err, TX2JSON_ENOMEM, path, 0, 0, (size_t)-1, "out of memory");
         return -1;
     }
+    rs->loaded[rs->nloaded++] = real;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return report(rs, err, 1, "include", ef, el, ec, NULL, "cannot open rule file '%s': %s",
+                      path, strerror(errno));
     strbuf b = {0};
     char buf[8192];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_add(&b, buf, n);
     int rerr = ferror(f);
     fclose(f);
-    if (rerr || b.oom) {
+    if (b.oom) {
         sb_free(&b);
-        tx_seterr(err, rerr ? TX2JSON_ERULES : TX2JSON_ENOMEM, path, 0, 0, (size_t)-1,
-                  rerr ? "cannot read rule file" : "out of memory");
+        tx_seterr(err, TX2JSON_ENOMEM, path, 0, 0, (size_t)-1, "out of memory");
         return -1;
     }
+    if (rerr) {
+        sb_free(&b);
+        return report(rs, err, 1, "include", path, 0, 0, NULL, "cannot read rule file");
+    }
     if (!b.s) return 0;
-    int rc = parse_text(rs, path, b.s, err, depth);
+    rs->stack[rs->nstack++] = real;
+    int rc = parse_text(rs, path, b.s, err);
+    rs->nstack--;
     sb_free(&b);
     return rc;
 }
@@ -470,69 +579,92 @@ static int cmpstr(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-tx2json_status tx_rules_load(const char *path, tx_ruleset **out, tx2json_error *err)
+/* Loads a file, or every *.rules file of a directory in name order. */
+static int load_path(tx_ruleset *rs, const char *path, tx2json_error *err)
 {
-    *out = NULL;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return report(rs, err, 1, "include", path, 0, 0, NULL, "cannot open rules: %s",
+                      strerror(errno));
+    if (!S_ISDIR(st.st_mode)) return load_file(rs, path, NULL, 0, 0, err);
+    DIR *d = opendir(path);
+    if (!d)
+        return report(rs, err, 1, "include", path, 0, 0, NULL, "cannot open rules: %s",
+                      strerror(errno));
+    char **names = NULL;
+    size_t nn = 0, ncap = 0;
+    struct dirent *de;
+    int rc = 0;
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (l < 7 || strcmp(de->d_name + l - 6, ".rules") != 0) continue;
+        char **p = tx_grow(names, &ncap, nn + 1, sizeof *p);
+        if (!p || !(names = p, names[nn] = malloc(strlen(path) + l + 2))) {
+            tx_seterr(err, TX2JSON_ENOMEM, path, 0, 0, (size_t)-1, "out of memory");
+            rc = -1;
+            break;
+        }
+        sprintf(names[nn++], "%s/%s", path, de->d_name);
+    }
+    closedir(d);
+    if (!rc) qsort(names, nn, sizeof *names, cmpstr);
+    for (size_t i = 0; i < nn && !rc; i++) rc = load_file(rs, names[i], NULL, 0, 0, err);
+    for (size_t i = 0; i < nn; i++) free(names[i]);
+    free(names);
+    return rc;
+}
+
+static tx_ruleset *ruleset_new(void)
+{
     tx_ruleset *rs = calloc(1, sizeof *rs);
-    if (!rs) goto oom;
+    if (!rs) return NULL;
     rs->match_limit = 1000000;
     rs->depth_limit = 10000;
     rs->mctx = pcre2_match_context_create(NULL);
     rs->md = pcre2_match_data_create(TX_MAXGROUPS, NULL);
-    if (!rs->mctx || !rs->md) goto oom;
+    if (!rs->mctx || !rs->md) {
+        tx_rules_free(rs);
+        return NULL;
+    }
     pcre2_set_match_limit(rs->mctx, rs->match_limit);
     pcre2_set_depth_limit(rs->mctx, rs->depth_limit);
     pcre2_set_heap_limit(rs->mctx, 20000); /* KiB */
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        tx_seterr(err, TX2JSON_ERULES, path, 0, 0, (size_t)-1, "cannot open rules: %s",
-                  strerror(errno));
-        tx_rules_free(rs);
-        return TX2JSON_ERULES;
+    return rs;
+}
+
+tx2json_status tx_rules_load(const char *path, tx_ruleset **out, tx2json_error *err)
+{
+    *out = NULL;
+    tx_ruleset *rs = ruleset_new();
+    if (!rs) {
+        tx_seterr(err, TX2JSON_ENOMEM, path, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
     }
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (!d) {
-            tx_seterr(err, TX2JSON_ERULES, path, 0, 0, (size_t)-1, "cannot open rules: %s",
-                      strerror(errno));
-            tx_rules_free(rs);
-            return TX2JSON_ERULES;
-        }
-        char **names = NULL;
-        size_t nn = 0, ncap = 0;
-        struct dirent *de;
-        int fail = 0;
-        while ((de = readdir(d))) {
-            size_t l = strlen(de->d_name);
-            if (l < 7 || strcmp(de->d_name + l - 6, ".rules") != 0) continue;
-            char **p = tx_grow(names, &ncap, nn + 1, sizeof *p);
-            if (!p || !(names = p, names[nn] = malloc(strlen(path) + l + 2))) {
-                fail = 1;
-                break;
-            }
-            sprintf(names[nn++], "%s/%s", path, de->d_name);
-        }
-        closedir(d);
-        if (!fail) qsort(names, nn, sizeof *names, cmpstr);
-        for (size_t i = 0; i < nn && !fail; i++)
-            if (load_file(rs, names[i], err, 0)) fail = 2;
-        for (size_t i = 0; i < nn; i++) free(names[i]);
-        free(names);
-        if (fail) {
-            tx_rules_free(rs);
-            if (fail == 1) goto oom;
-            return err ? err->code : TX2JSON_ERULES;
-        }
-    } else if (load_file(rs, path, err, 0)) {
+    if (load_path(rs, path, err)) {
         tx_rules_free(rs);
         return err ? err->code : TX2JSON_ERULES;
     }
     *out = rs;
     return TX2JSON_OK;
-oom:
-    tx_rules_free(rs);
-    tx_seterr(err, TX2JSON_ENOMEM, path, 0, 0, (size_t)-1, "out of memory");
-    return TX2JSON_ENOMEM;
+}
+
+tx2json_status tx_rules_load_check(const char *const *paths, size_t npaths, tx_ruleset **out,
+                                   tx2json_error *err)
+{
+    *out = NULL;
+    tx_ruleset *rs = ruleset_new();
+    if (!rs) {
+        tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
+    rs->collect = 1;
+    for (size_t i = 0; i < npaths; i++)
+        if (load_path(rs, paths[i], err)) {
+            tx_rules_free(rs);
+            return TX2JSON_ENOMEM; /* collecting: only OOM stops the load */
+        }
+    *out = rs;
+    return TX2JSON_OK;
 }
 
 static int lang_ok(const tx_rule *r, const char *lang)
@@ -544,14 +676,15 @@ size_t tx_rules_count(const tx_ruleset *rs, rule_kind k, const char *lang)
 {
     size_t c = 0;
     for (size_t i = 0; i < rs->n; i++)
-        if (rs->r[i].kind == (int)k && lang_ok(&rs->r[i], lang)) c++;
+        if (rs->r[i].kind == (int)k && !rs->r[i].bad && lang_ok(&rs->r[i], lang)) c++;
     return c;
 }
 
 const tx_rule *tx_rules_get(const tx_ruleset *rs, rule_kind k, const char *lang, size_t idx)
 {
     for (size_t i = 0; i < rs->n; i++)
-        if (rs->r[i].kind == (int)k && lang_ok(&rs->r[i], lang) && idx-- == 0) return &rs->r[i];
+        if (rs->r[i].kind == (int)k && !rs->r[i].bad && lang_ok(&rs->r[i], lang) && idx-- == 0)
+            return &rs->r[i];
     return NULL;
 }
 
@@ -605,65 +738,189 @@ int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const
     return 0;
 }
 
-/* Runs every rule's examples; prints failures to `report` (may be NULL).
- * Returns the number of failures. */
-TXI size_t tx_rules_selftest(const tx_ruleset *rs, FILE *report, size_t *nexamples);
-size_t tx_rules_selftest(const tx_ruleset *rs, FILE *report, size_t *nexamples)
+
+/* ---- checks over loaded rules (tx2json check) ------------------------ */
+
+/* Is the kind decided by its first matching rule, so that an earlier rule
+ * can hide a later one? */
+static int first_match_kind(int k)
 {
-    size_t fails = 0, total = 0;
-    for (size_t i = 0; i < rs->n; i++) {
-        const tx_rule *r = &rs->r[i];
-        for (size_t j = 0; j < r->nex; j++) {
-            const example *e = &r->ex[j];
-            tx_match m;
-            total++;
-            int got = tx_rule_match(rs, r, e->text, strlen(e->text), 0, &m);
-            const char *why = NULL;
-            char whybuf[512];
-            if (got < 0)
-                why = "hit a match limit";
-            else if (e->positive && got == 0)
-                why = "example does not match";
-            else if (!e->positive && got == 1)
-                why = "negative example matches";
-            else if (e->positive && e->expect) {
-                /* "g=v, g2=v2": each named group must capture exactly v. */
-                char *ex = xstrdup(e->expect), *sv = NULL;
-                for (char *kv = ex ? strtok_r(ex, ",", &sv) : NULL; kv && !why;
-                     kv = strtok_r(NULL, ",", &sv)) {
-                    kv = (char *)skip_ws(kv);
-                    char *eq = strchr(kv, '=');
-                    if (!eq) continue;
-                    *eq = 0;
-                    const char *val = eq + 1;
-                    int found = 0;
-                    for (int g = 1; g < m.ngroups; g++) {
-                        if (!m.gname[g] || strcmp(m.gname[g], kv) || m.gstart[g] < 0) continue;
-                        size_t l = (size_t)(m.gend[g] - m.gstart[g]);
-                        if (l == strlen(val) && memcmp(e->text + m.gstart[g], val, l) == 0)
-                            found = 1;
-                        else {
-                            snprintf(whybuf, sizeof whybuf, "group '%s' captured '%.*s', not '%s'",
-                                     kv, (int)l, e->text + m.gstart[g], val);
-                            why = whybuf;
-                            found = 1;
-                        }
-                    }
-                    if (!found) {
-                        snprintf(whybuf, sizeof whybuf, "group '%s' did not capture", kv);
-                        why = whybuf;
-                    }
-                }
-                free(ex);
+    return k == RK_INTRO || k == RK_OUTRO || k == RK_REFHEADER || k == RK_REFERENCE ||
+           k == RK_ENTRY || k == RK_CONTINUATION || k == RK_ITEMNUM;
+}
+
+static int langs_overlap(const tx_rule *a, const tx_rule *b)
+{
+    return !strcmp(a->lang, "any") || !strcmp(b->lang, "any") || !strcmp(a->lang, b->lang);
+}
+
+/* Runs one example; returns 0 when it behaves, else fills why. */
+static int example_fails(tx_ruleset *rs, const tx_rule *r, const example *e, char *why,
+                         size_t wn, int *limit)
+{
+    tx_match m;
+    *limit = 0;
+    int got = tx_rule_match(rs, r, e->text, strlen(e->text), 0, &m);
+    if (got < 0) {
+        *limit = 1;
+        snprintf(why, wn, "rule '%s' exceeds the PCRE2 match limit (%u) on its example",
+                 r->name, rs->match_limit);
+        return 1;
+    }
+    if (e->positive && got == 0) {
+        snprintf(why, wn, "example does not match rule '%s'", r->name);
+        return 1;
+    }
+    if (!e->positive && got == 1) {
+        snprintf(why, wn, "negative example matches rule '%s' (matched '%.*s')", r->name,
+                 (int)(m.end - m.start), e->text + m.start);
+        return 1;
+    }
+    if (!e->positive || !e->expect) return 0;
+    /* "g=v, g2=v2": each named group must capture exactly v. */
+    char *ex = xstrdup(e->expect), *sv = NULL;
+    if (!ex) return 0;
+    int bad = 0;
+    for (char *kv = strtok_r(ex, ",", &sv); kv && !bad; kv = strtok_r(NULL, ",", &sv)) {
+        kv = (char *)skip_ws(kv);
+        char *eq = strchr(kv, '=');
+        if (!eq) continue;
+        *eq = 0;
+        const char *val = eq + 1;
+        int found = 0;
+        for (int g = 1; g < m.ngroups && !bad; g++) {
+            if (!m.gname[g] || strcmp(m.gname[g], kv) || m.gstart[g] < 0) continue;
+            size_t l = (size_t)(m.gend[g] - m.gstart[g]);
+            found = 1;
+            if (l != strlen(val) || memcmp(e->text + m.gstart[g], val, l) != 0) {
+                snprintf(why, wn, "group '%s' captured '%.*s', expected '%s'", kv, (int)l,
+                         e->text + m.gstart[g], val);
+                bad = 1;
             }
-            if (why) {
-                fails++;
-                if (report)
-                    fprintf(report, "%s:%zu: rule '%s': %s: %s\n", r->file, e->line, r->name, why,
-                            e->text);
+        }
+        if (!found && !bad) {
+            snprintf(why, wn, "group '%s' captured nothing, expected '%s'", kv, val);
+            bad = 1;
+        }
+    }
+    free(ex);
+    return bad;
+}
+
+/* Strings built to make a backtracking pattern explode: each example
+ * character repeated, and each example repeated, then a character that
+ * matches nothing useful.  Returns 1 and describes the string when the
+ * match limit was hit. */
+static int worst_case_hits_limit(tx_ruleset *rs, const tx_rule *r, char *what, size_t wn)
+{
+    static const char *const seeds[] = {"a", "中", " ", "1", NULL};
+    char buf[4096];
+    for (size_t x = 0; x <= r->nex; x++) {
+        const char *src = x < r->nex ? r->ex[x].text : NULL;
+        /* Up to 8 distinct characters of the example, or the fixed seeds. */
+        const char *chars[8];
+        size_t clen[8], nc = 0;
+        if (src) {
+            size_t i = 0, len = strlen(src);
+            while (i < len && nc < 8) {
+                size_t j = i;
+                u8_next(src, &j);
+                int seen = 0;
+                for (size_t k = 0; k < nc; k++)
+                    if (clen[k] == j - i && memcmp(chars[k], src + i, j - i) == 0) seen = 1;
+                if (!seen) chars[nc] = src + i, clen[nc++] = j - i;
+                i = j;
+            }
+        } else {
+            for (; seeds[nc]; nc++) chars[nc] = seeds[nc], clen[nc] = strlen(seeds[nc]);
+        }
+        for (size_t k = 0; k <= nc; k++) {
+            size_t n = 0;
+            const char *unit = k < nc ? chars[k] : src;
+            size_t ul = k < nc ? clen[k] : (src ? strlen(src) : 0);
+            if (!unit || ul == 0) continue;
+            while (n + ul + 2 < sizeof buf && n < 64 * ul) memcpy(buf + n, unit, ul), n += ul;
+            buf[n++] = '\x01';
+            tx_match m;
+            if (tx_rule_match(rs, r, buf, n, 0, &m) < 0) {
+                snprintf(what, wn, "%zu x '%.*s' then U+0001", (n - 1) / ul,
+                         (int)(ul > 20 ? 20 : ul), unit);
+                return 1;
             }
         }
     }
-    if (nexamples) *nexamples = total;
-    return fails;
+    return 0;
 }
+
+static int non_ascii(const char *s)
+{
+    for (; s && *s; s++)
+        if ((unsigned char)*s >= 0x80) return 1;
+    return 0;
+}
+
+tx2json_status tx_rules_check(tx_ruleset *rs, tx2json_error *err)
+{
+    char why[1024];
+#define REPORT(...)                                                                            \
+    do {                                                                                       \
+        if (report(rs, err, __VA_ARGS__)) return TX2JSON_ENOMEM;                               \
+    } while (0)
+    for (size_t i = 0; i < rs->n; i++) {
+        tx_rule *r = &rs->r[i];
+        if (r->bad || !r->code) continue;
+        int limited = 0, positives = 0;
+        for (size_t j = 0; j < r->nex; j++) {
+            const example *e = &r->ex[j];
+            int limit;
+            positives += e->positive;
+            if (example_fails(rs, r, e, why, sizeof why, &limit)) {
+                REPORT(1, limit ? "match-limit" : e->positive ? "example-match" : "example-no-match",
+                       r->file, e->line, e->col, r->name, "%s", why);
+                limited |= limit;
+            }
+        }
+        if (!limited && worst_case_hits_limit(rs, r, why + 512, 512))
+            REPORT(1, "match-limit", r->file, r->pattern_line, r->pattern_col, r->name,
+                   "rule '%s' exceeds the PCRE2 match limit (%u) on a generated worst case (%s): "
+                   "the pattern backtracks catastrophically",
+                   r->name, rs->match_limit, why + 512);
+        if (!positives)
+            REPORT(0, "no-example", r->file, r->line, 1, r->name,
+                   "rule '%s' has no 'match:' example, so nothing tests it", r->name);
+        if (r->bytes && (non_ascii(r->pattern) || (r->nex && non_ascii(r->ex[0].text))))
+            REPORT(0, "no-utf", r->file, r->pattern_line, r->pattern_col, r->name,
+                   "rule '%s' is compiled without UTF/UCP (flag b) but its text holds "
+                   "non-ASCII characters, which will match byte by byte",
+                   r->name);
+        if (first_match_kind(r->kind) && positives) {
+            for (size_t q = 0; q < i; q++) {
+                tx_rule *o = &rs->r[q];
+                if (o->bad || !o->code || o->kind != r->kind || !langs_overlap(o, r)) continue;
+                int all = 1;
+                for (size_t j = 0; j < r->nex && all; j++) {
+                    tx_match m;
+                    if (r->ex[j].positive &&
+                        tx_rule_match(rs, o, r->ex[j].text, strlen(r->ex[j].text), 0, &m) != 1)
+                        all = 0;
+                }
+                if (all) {
+                    REPORT(0, "shadowed", r->file, r->line, 1, r->name,
+                           "rule '%s' is shadowed: earlier rule '%s' (%s:%zu) of the same kind "
+                           "matches all of its examples",
+                           r->name, o->name, o->file, o->line);
+                    break;
+                }
+            }
+        }
+    }
+#undef REPORT
+    return TX2JSON_OK;
+}
+
+size_t tx_rules_diags(const tx_ruleset *rs, const tx_rdiag **out)
+{
+    *out = rs->dg;
+    return rs->ndg;
+}
+
