@@ -22,7 +22,7 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS) -fvisibility=hidden -Iinclud
 LDLIBS_ALL = $(PKG_LIBS) -lm $(EXTRA_LDFLAGS)
 
 LIB_SRC := util.c read.c normalize.c segment.c rules.c references.c episode.c \
-           similar.c link.c output.c tx2json.c
+           similar.c link.c output.c check.c tx2json.c
 LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
 
 .PHONY: all deps test check unit cli golden rules-test score asan ubsan leakcheck format \

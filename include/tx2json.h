@@ -104,6 +104,23 @@ TX2JSON_API tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *pa
  * freed and no other thread uses ICU. */
 TX2JSON_API void tx2json_global_cleanup(void);
 
+typedef enum tx2json_check_format {
+    TX2JSON_CHECK_TEXT,  /* file:line:col: error|warning: message [rule], source line, caret */
+    TX2JSON_CHECK_JSON,  /* a JSON array, one object per diagnostic */
+    TX2JSON_CHECK_SARIF  /* SARIF 2.1.0, one run */
+} tx2json_check_format;
+
+/* Checks the rule files or directories paths[0..npaths): syntax, PCRE2
+ * compilation, each rule's examples, match limits on examples and on
+ * generated worst cases, rules without examples, shadowed rules.  Stores
+ * the report in *report (caller frees with tx2json_free; empty text when
+ * clean) and the counts in *nerrors and *nwarnings.  Problems in the rules
+ * are not failures of this call: it returns TX2JSON_OK unless memory runs
+ * out. */
+TX2JSON_API tx2json_status tx2json_check(const char *const *paths, size_t npaths,
+                                         tx2json_check_format fmt, char **report,
+                                         size_t *nerrors, size_t *nwarnings, tx2json_error *err);
+
 /* Frees memory returned by the library; NULL is allowed. */
 TX2JSON_API void tx2json_free(void *p);
 

@@ -20,6 +20,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: tx2json [OPTIONS] FILE...\n"
+            "       tx2json check [--format text|json|sarif] [--werror] PATH...\n"
             "Convert spoken-news transcripts into JSON (schema_version %d).\n"
             "\n"
             "  -o, --output FILE     write the JSON to FILE (atomically) instead of stdout\n"
@@ -87,8 +88,80 @@ static int write_atomic(const char *path, const char *data)
     return 0;
 }
 
+static void check_usage(FILE *f)
+{
+    fprintf(f, "usage: tx2json check [--format text|json|sarif] [--werror] PATH...\n"
+               "Validate rule files (a PATH is a .rules file or a directory of them).\n"
+               "\n"
+               "  --format FMT  text (default: file:line:col: severity: message [rule],\n"
+               "                then the line and a caret), json, or sarif (SARIF 2.1.0)\n"
+               "  --werror      treat warnings as errors\n"
+               "\n"
+               "Exit status: 0 clean; 1 errors, or warnings with --werror; 2 usage error.\n");
+}
+
+static int check_main(int argc, char **argv)
+{
+    tx2json_check_format fmt = TX2JSON_CHECK_TEXT;
+    int werror = 0, np = 0;
+    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    if (!paths) {
+        fprintf(stderr, "tx2json: error: out of memory\n");
+        return 2;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            check_usage(stdout);
+            free(paths);
+            return 0;
+        } else if (strcmp(a, "--werror") == 0) {
+            werror = 1;
+        } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
+            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
+            if (v && strcmp(v, "text") == 0)
+                fmt = TX2JSON_CHECK_TEXT;
+            else if (v && strcmp(v, "json") == 0)
+                fmt = TX2JSON_CHECK_JSON;
+            else if (v && strcmp(v, "sarif") == 0)
+                fmt = TX2JSON_CHECK_SARIF;
+            else {
+                fprintf(stderr, "tx2json: error: --format must be text, json or sarif\n");
+                free(paths);
+                return 2;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "tx2json: error: unknown option '%s' for check (see check --help)\n", a);
+            free(paths);
+            return 2;
+        } else {
+            paths[np++] = a;
+        }
+    }
+    if (np == 0) {
+        check_usage(stderr);
+        free(paths);
+        return 2;
+    }
+    char *report = NULL;
+    size_t ne = 0, nw = 0;
+    tx2json_error err;
+    tx2json_status rc = tx2json_check(paths, (size_t)np, fmt, &report, &ne, &nw, &err);
+    free(paths);
+    if (rc != TX2JSON_OK) {
+        print_error(&err);
+        return 2;
+    }
+    fputs(report, stdout);
+    tx2json_free(report);
+    tx2json_global_cleanup();
+    if (fflush(stdout) != 0) return 2;
+    return ne || (werror && nw) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "check") == 0) return check_main(argc - 1, argv + 1);
     tx2json_options opts = {0};
     const char *rules = getenv("TX2JSON_RULES");
     const char *output = NULL;

@@ -1,0 +1,246 @@
+/* check.c - `tx2json check`: validates rule files and reports what it
+ * finds as compiler-style text (with the source line and a caret), as
+ * JSON, or as SARIF 2.1.0 for code-scanning services.  The checks
+ * themselves live in rules.c; this module orders and formats them. */
+#include "internal.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicode/uchar.h>
+
+/* One line per check id for SARIF's rule descriptions. */
+static const struct {
+    const char *id, *text;
+} CHECKS[] = {
+    {"syntax", "A line of a rule file is not in the rule-file syntax."},
+    {"unknown-key", "A rule uses a key the format does not define."},
+    {"unknown-kind", "A rule names a kind the engine does not know."},
+    {"bad-value", "A key has a value outside its allowed set."},
+    {"missing-field", "A rule lacks a required key (kind or pattern)."},
+    {"duplicate-rule", "Two rules share a name."},
+    {"unknown-define", "A pattern uses ${name} with no such define."},
+    {"include", "An include or a rule path cannot be opened."},
+    {"include-cycle", "Rule files include each other in a cycle."},
+    {"pcre2-compile", "PCRE2 cannot compile the pattern."},
+    {"too-many-groups", "The pattern has more capture groups than the engine keeps."},
+    {"example-match", "A positive example does not match, or captures the wrong text."},
+    {"example-no-match", "A negative example matches."},
+    {"match-limit", "The pattern exceeds the PCRE2 match limit: catastrophic backtracking."},
+    {"no-example", "No positive example exercises the rule."},
+    {"shadowed", "An earlier rule of the same kind matches all of this rule's examples."},
+    {"no-utf", "A byte-mode rule holds non-ASCII text."},
+};
+
+static const char *check_text(const char *id)
+{
+    for (size_t i = 0; i < sizeof CHECKS / sizeof *CHECKS; i++)
+        if (strcmp(CHECKS[i].id, id) == 0) return CHECKS[i].text;
+    return id;
+}
+
+static int cmp_diag(const void *a, const void *b)
+{
+    const tx_rdiag *x = *(tx_rdiag *const *)a, *y = *(tx_rdiag *const *)b;
+    int c = strcmp(x->file, y->file);
+    if (c) return c;
+    if (x->line != y->line) return x->line < y->line ? -1 : 1;
+    if (x->col != y->col) return x->col < y->col ? -1 : 1;
+    return x < y ? -1 : x > y;
+}
+
+/* Line `line` (1-based) of file, malloc'd without its newline, or NULL. */
+static char *source_line(const char *file, size_t line)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f) return NULL;
+    strbuf b = {0};
+    size_t n = 1;
+    int c;
+    while ((c = fgetc(f)) != EOF) {
+        if (c == '\n') {
+            if (n++ == line) break;
+            continue;
+        }
+        if (n == line && c != '\r') sb_addc(&b, (char)c);
+    }
+    fclose(f);
+    if (b.oom) {
+        sb_free(&b);
+        return NULL;
+    }
+    return b.s ? b.s : tx_strndup("", 0);
+}
+
+static void text_diag(strbuf *o, const tx_rdiag *d)
+{
+    char head[2048];
+    const char *sev = d->error ? "error" : "warning";
+    const char *tag = d->rule ? d->rule : d->id;
+    if (d->line)
+        snprintf(head, sizeof head, "%s:%zu:%zu: %s: %s [%s]\n", d->file, d->line,
+                 d->col ? d->col : 1, sev, d->msg, tag);
+    else
+        snprintf(head, sizeof head, "%s: %s: %s [%s]\n", d->file, sev, d->msg, tag);
+    sb_add(o, head, strlen(head));
+    if (!d->line) return;
+    char *src = source_line(d->file, d->line);
+    if (!src) return;
+    sb_add(o, src, strlen(src));
+    sb_addc(o, '\n');
+    /* Caret under the column, counting wide characters twice. */
+    size_t i = 0, cp = 1, len = strlen(src);
+    while (i < len && cp < d->col) {
+        uint32_t c = u8_next(src, &i);
+        int w = u_getIntPropertyValue((UChar32)c, UCHAR_EAST_ASIAN_WIDTH);
+        if (c == '\t')
+            sb_addc(o, '\t');
+        else if (w == U_EA_WIDE || w == U_EA_FULLWIDTH)
+            sb_add(o, "  ", 2);
+        else
+            sb_addc(o, ' ');
+        cp++;
+    }
+    sb_add(o, "^\n", 2);
+    free(src);
+}
+
+static cJSON *json_diag(const tx_rdiag *d)
+{
+    cJSON *j = cJSON_CreateObject();
+    if (!j) return NULL;
+    cJSON_AddStringToObject(j, "file", d->file);
+    cJSON_AddNumberToObject(j, "line", (double)d->line);
+    cJSON_AddNumberToObject(j, "column", (double)d->col);
+    cJSON_AddStringToObject(j, "severity", d->error ? "error" : "warning");
+    cJSON_AddStringToObject(j, "id", d->id);
+    if (d->rule)
+        cJSON_AddStringToObject(j, "rule", d->rule);
+    else
+        cJSON_AddNullToObject(j, "rule");
+    cJSON_AddStringToObject(j, "message", d->msg);
+    return j;
+}
+
+static cJSON *sarif(const tx_rdiag *const *v, size_t n)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (!root) return NULL;
+    cJSON_AddStringToObject(root, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    cJSON_AddStringToObject(root, "version", "2.1.0");
+    cJSON *runs = cJSON_AddArrayToObject(root, "runs");
+    cJSON *run = cJSON_CreateObject();
+    cJSON_AddItemToArray(runs, run);
+    cJSON *driver = cJSON_AddObjectToObject(cJSON_AddObjectToObject(run, "tool"), "driver");
+    cJSON_AddStringToObject(driver, "name", "tx2json");
+    cJSON_AddStringToObject(driver, "version", TX2JSON_VERSION);
+    cJSON_AddStringToObject(driver, "semanticVersion", TX2JSON_VERSION);
+    cJSON *rules = cJSON_AddArrayToObject(driver, "rules");
+    /* Rules: the check ids used, in first-use order. */
+    const char *ids[64];
+    size_t nid = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < nid && strcmp(ids[k], v[i]->id)) k++;
+        if (k == nid && nid < 64) {
+            ids[nid++] = v[i]->id;
+            cJSON *r = cJSON_CreateObject();
+            cJSON_AddStringToObject(r, "id", v[i]->id);
+            cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "shortDescription"), "text",
+                                    check_text(v[i]->id));
+            cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "defaultConfiguration"), "level",
+                                    v[i]->error ? "error" : "warning");
+            cJSON_AddItemToArray(rules, r);
+        }
+    }
+    cJSON_AddStringToObject(run, "columnKind", "unicodeCodePoints");
+    cJSON *results = cJSON_AddArrayToObject(run, "results");
+    for (size_t i = 0; i < n; i++) {
+        const tx_rdiag *d = v[i];
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddItemToArray(results, r);
+        cJSON_AddStringToObject(r, "ruleId", d->id);
+        size_t k = 0;
+        while (k < nid && strcmp(ids[k], d->id)) k++;
+        cJSON_AddNumberToObject(r, "ruleIndex", (double)k);
+        cJSON_AddStringToObject(r, "level", d->error ? "error" : "warning");
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "message"), "text", d->msg);
+        cJSON *loc = cJSON_CreateObject();
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(r, "locations"), loc);
+        cJSON *phys = cJSON_AddObjectToObject(loc, "physicalLocation");
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(phys, "artifactLocation"), "uri", d->file);
+        if (d->line) {
+            cJSON *reg = cJSON_AddObjectToObject(phys, "region");
+            cJSON_AddNumberToObject(reg, "startLine", (double)d->line);
+            cJSON_AddNumberToObject(reg, "startColumn", (double)(d->col ? d->col : 1));
+        }
+        if (d->rule) {
+            cJSON *lg = cJSON_CreateObject();
+            cJSON_AddStringToObject(lg, "name", d->rule);
+            cJSON_AddStringToObject(lg, "kind", "member");
+            cJSON_AddItemToArray(cJSON_AddArrayToObject(loc, "logicalLocations"), lg);
+        }
+    }
+    return root;
+}
+
+tx2json_status tx2json_check(const char *const *paths, size_t npaths, tx2json_check_format fmt,
+                             char **report, size_t *nerrors, size_t *nwarnings, tx2json_error *err)
+{
+    *report = NULL;
+    *nerrors = *nwarnings = 0;
+    tx_ruleset *rs = NULL;
+    tx2json_status rc = tx_rules_load_check(paths, npaths, &rs, err);
+    if (rc) return rc;
+    if ((rc = tx_rules_check(rs, err))) {
+        tx_rules_free(rs);
+        return rc;
+    }
+    const tx_rdiag *dg;
+    size_t n = tx_rules_diags(rs, &dg);
+    const tx_rdiag **v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) goto oom;
+    for (size_t i = 0; i < n; i++) {
+        v[i] = &dg[i];
+        if (dg[i].error)
+            (*nerrors)++;
+        else
+            (*nwarnings)++;
+    }
+    qsort(v, n, sizeof *v, cmp_diag);
+    strbuf o = {0};
+    if (fmt == TX2JSON_CHECK_TEXT) {
+        for (size_t i = 0; i < n; i++) text_diag(&o, v[i]);
+        sb_add(&o, "", 0);
+    } else {
+        cJSON *j = NULL;
+        if (fmt == TX2JSON_CHECK_JSON) {
+            j = cJSON_CreateArray();
+            for (size_t i = 0; j && i < n; i++) cJSON_AddItemToArray(j, json_diag(v[i]));
+        } else {
+            j = sarif(v, n);
+        }
+        char *s = j ? cJSON_Print(j) : NULL;
+        cJSON_Delete(j);
+        if (!s) {
+            free(v);
+            goto oom;
+        }
+        sb_add(&o, s, strlen(s));
+        sb_addc(&o, '\n');
+        cJSON_free(s);
+    }
+    free(v);
+    if (o.oom) {
+        sb_free(&o);
+        goto oom;
+    }
+    tx_rules_free(rs);
+    *report = o.s;
+    return TX2JSON_OK;
+oom:
+    tx_rules_free(rs);
+    tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
+    return TX2JSON_ENOMEM;
+}
