@@ -25,7 +25,7 @@ LIB_SRC := util.c read.c normalize.c segment.c rules.c references.c episode.c \
            similar.c link.c output.c check.c tx2json.c
 LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
 
-.PHONY: all deps test check unit cli golden rules-test score asan ubsan leakcheck format \
+.PHONY: all deps test check unit cli golden rules-test score asan ubsan leakcheck format bench-check \
         format-check clean
 
 all: $(BIN)
@@ -81,6 +81,12 @@ leakcheck: $(BIN)
 	  valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    --error-exitcode=9 -q ./$(BIN) -q $$f >/dev/null || { echo "leakcheck: $$f"; exit 1; }; \
 	done; echo "leakcheck: valgrind clean on corpora/*.txt"
+
+# tx2json check over the shipped rules, timed with hyperfine against
+# `tx2json --version` (start-up alone) in the same run.
+bench-check: $(BIN)
+	@command -v hyperfine >/dev/null || { echo "bench-check needs hyperfine (apt-get install hyperfine)"; exit 1; }
+	hyperfine -N --warmup 3 --runs 50 './$(BIN) --version' './$(BIN) check rules'
 
 format:
 	clang-format -i src/*.c src/*.h include/*.h tests/*.c

@@ -2,6 +2,8 @@
 # run.sh - the test runner.  Runs the unit tests, then every tests/cli/*.case
 # (one CLI invocation each: expected exit status, stderr fragment, stdout
 # fragment or golden file), then the rule examples through the unit binary.
+# Then every broken rule file in tests/rules against its expected
+# diagnostics, and the SARIF output against the SARIF 2.1.0 schema.
 # Ends with "N passed, N failed"; exits 1 when anything failed.
 #
 # Case format, one key per line ("# ..." lines are comments):
@@ -74,5 +76,47 @@ for case in tests/cli/*.case; do
     fi
 done
 
-echo "$pass passed, $fail failed"
+# 3. Broken rule files: `tx2json check FILE` must print exactly FILE.expected
+#    and exit 1 when it holds an error, 0 when only warnings; with --werror
+#    any diagnostic exits 1.
+for r in tests/rules/*.rules; do
+    exp=${r%.rules}.expected
+    $BIN check "$r" >"$TMP/check.out" 2>"$TMP/check.err"
+    got=$?
+    want=0
+    grep -q ': error: ' "$exp" && want=1
+    if ! cmp -s "$exp" "$TMP/check.out"; then
+        bad "rules/$(basename "$r"): output differs from $exp:"
+        diff "$exp" "$TMP/check.out" | head -10 | sed 's/^/    /'
+    elif [ "$got" != "$want" ]; then
+        bad "rules/$(basename "$r"): exit status $got, expected $want"
+    else
+        ok
+    fi
+    $BIN check --werror "$r" >/dev/null 2>&1
+    got=$?
+    if [ -s "$exp" ] && [ "$got" != 1 ]; then bad "rules/$(basename "$r"): --werror exit $got, expected 1"; else ok; fi
+done
+
+# 4. The SARIF report of every broken file and of the shipped rules
+#    validates against the SARIF 2.1.0 schema (Ajv, from the npm registry).
+$BIN check --format sarif tests/rules/*.rules rules >"$TMP/all.sarif"
+if ! command -v node >/dev/null 2>&1; then
+    echo "SKIP sarif-schema: node is not installed"
+    skip=1
+elif [ ! -d tools/sarif/node_modules ] &&
+    ! (cd tools/sarif && npm ci --no-audit --no-fund --silent >/dev/null 2>&1); then
+    echo "SKIP sarif-schema: npm ci in tools/sarif failed (no registry?)"
+    skip=1
+elif node tools/sarif/validate.js "$TMP/all.sarif" >"$TMP/sarif.log" 2>&1; then
+    ok
+else
+    bad "sarif-schema: $(head -5 "$TMP/sarif.log")"
+fi
+
+if [ "${skip:-0}" = 1 ]; then
+    echo "$pass passed, $fail failed, 1 skipped"
+else
+    echo "$pass passed, $fail failed"
+fi
 [ "$fail" = 0 ]

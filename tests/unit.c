@@ -386,6 +386,67 @@ static void test_pipeline(void)
     tx2json_ctx_free(ctx);
 }
 
+/* ---- check.c: JSON and SARIF reports, read back with a JSON parser ---- */
+static void test_check(void)
+{
+    const char *paths[] = {"tests/rules/pcre2-compile.rules", "tests/rules/shadowed.rules"};
+    char *rep = NULL;
+    size_t ne = 0, nw = 0;
+    tx2json_error err;
+    CHECK(tx2json_check(paths, 2, TX2JSON_CHECK_JSON, &rep, &ne, &nw, &err) == TX2JSON_OK &&
+              ne == 1 && nw == 1,
+          "check counts one error and one warning");
+    cJSON *j = rep ? cJSON_Parse(rep) : NULL;
+    CHECK(cJSON_IsArray(j) && cJSON_GetArraySize(j) == 2, "JSON report is an array of 2");
+    if (cJSON_GetArraySize(j) == 2) {
+        cJSON *d = cJSON_GetArrayItem(j, 0);
+        CHECK(strcmp(cJSON_GetObjectItem(d, "file")->valuestring,
+                     "tests/rules/pcre2-compile.rules") == 0 &&
+                  cJSON_GetObjectItem(d, "line")->valuedouble == 4 &&
+                  cJSON_GetObjectItem(d, "column")->valuedouble == 29 &&
+                  strcmp(cJSON_GetObjectItem(d, "severity")->valuestring, "error") == 0 &&
+                  strcmp(cJSON_GetObjectItem(d, "id")->valuestring, "pcre2-compile") == 0 &&
+                  strcmp(cJSON_GetObjectItem(d, "rule")->valuestring, "demo.unclosed") == 0,
+              "JSON diagnostic fields");
+        d = cJSON_GetArrayItem(j, 1);
+        CHECK(strcmp(cJSON_GetObjectItem(d, "severity")->valuestring, "warning") == 0 &&
+                  strcmp(cJSON_GetObjectItem(d, "id")->valuestring, "shadowed") == 0,
+              "JSON warning");
+    }
+    cJSON_Delete(j);
+    tx2json_free(rep);
+
+    rep = NULL;
+    CHECK(tx2json_check(paths, 2, TX2JSON_CHECK_SARIF, &rep, &ne, &nw, &err) == TX2JSON_OK,
+          "SARIF report");
+    j = rep ? cJSON_Parse(rep) : NULL;
+    cJSON *run = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "runs"), 0);
+    cJSON *driver = cJSON_GetObjectItem(cJSON_GetObjectItem(run, "tool"), "driver");
+    cJSON *results = cJSON_GetObjectItem(run, "results");
+    CHECK(j && strcmp(cJSON_GetObjectItem(j, "version")->valuestring, "2.1.0") == 0 &&
+              cJSON_GetArraySize(cJSON_GetObjectItem(j, "runs")) == 1 &&
+              strcmp(cJSON_GetObjectItem(driver, "name")->valuestring, "tx2json") == 0 &&
+              cJSON_GetArraySize(results) == 2,
+          "SARIF: version 2.1.0, one run, tool tx2json, 2 results");
+    if (cJSON_GetArraySize(results) == 2) {
+        cJSON *r0 = cJSON_GetArrayItem(results, 0);
+        cJSON *reg = cJSON_GetObjectItem(
+            cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r0, "locations"), 0),
+                                "physicalLocation"),
+            "region");
+        int idx = (int)cJSON_GetObjectItem(r0, "ruleIndex")->valuedouble;
+        cJSON *rule = cJSON_GetArrayItem(cJSON_GetObjectItem(driver, "rules"), idx);
+        CHECK(strcmp(cJSON_GetObjectItem(r0, "ruleId")->valuestring, "pcre2-compile") == 0 &&
+                  strcmp(cJSON_GetObjectItem(r0, "level")->valuestring, "error") == 0 &&
+                  cJSON_GetObjectItem(reg, "startLine")->valuedouble == 4 &&
+                  cJSON_GetObjectItem(reg, "startColumn")->valuedouble == 29 && rule &&
+                  strcmp(cJSON_GetObjectItem(rule, "id")->valuestring, "pcre2-compile") == 0,
+              "SARIF result: rule id, level, region, ruleIndex into tool.driver.rules");
+    }
+    cJSON_Delete(j);
+    tx2json_free(rep);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1) rules_dir = argv[1];
@@ -396,6 +457,7 @@ int main(int argc, char **argv)
     test_references();
     test_similar();
     test_pipeline();
+    test_check();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
