@@ -49,6 +49,8 @@ typedef struct refinfo {
     char *key;
     char *suffix[8]; /* keys of the label's last words ("x2" of FooSeek-X2) */
     size_t nsuffix;
+    char *word[8]; /* keys of the label's single words of 5+ letters */
+    size_t nword;
     char *phon;
     const char *pinyin; /* owned by the cache */
     char *pyphon;
@@ -93,6 +95,16 @@ static int label_suffixes(refinfo *ri, const char *label)
         if (an && !prev) starts[nw++] = i;
         prev = an;
     }
+    for (size_t w = 0; w < nw && ri->nword < 8; w++) {
+        size_t e = starts[w];
+        while (e < len && (isalnum((unsigned char)label[e]) || ((unsigned char)label[e] & 0x80))) e++;
+        char *k = tx_name_key(label + starts[w], e - starts[w]);
+        if (!k) return -1;
+        if (strlen(k) >= 5 && nw > 1)
+            ri->word[ri->nword++] = k;
+        else
+            free(k);
+    }
     for (size_t w = 1; w < nw && ri->nsuffix < 8; w++) {
         char *k = tx_name_key(label + starts[w], len - starts[w]);
         if (!k) return -1;
@@ -133,6 +145,26 @@ static int han_suffixes(tx_pinyin *py, meninfo *m)
     return 0;
 }
 
+/* Similarity of a's first code points to b, where a is cut to b's length
+ * in code points (0 when a is not longer). */
+static double prefix_sim(const char *a, const char *b)
+{
+    size_t nb = 0, i = 0, la = strlen(a), lb = strlen(b);
+    for (size_t k = 0; k < lb; k++)
+        if (((unsigned char)b[k] & 0xC0) != 0x80) nb++;
+    size_t cps = 0;
+    while (i < la && cps < nb) {
+        u8_next(a, &i);
+        cps++;
+    }
+    if (cps < nb || i >= la) return 0.0;
+    char buf[256];
+    if (i >= sizeof buf) return 0.0;
+    memcpy(buf, a, i);
+    buf[i] = 0;
+    return tx_edit_sim(buf, b);
+}
+
 /* Similarity of mention m to reference r, and the signal that decided. */
 static double similarity(const meninfo *m, const refinfo *r, const char **method)
 {
@@ -155,6 +187,10 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
     if (!m->han && !r->han) {
         TRY(tx_edit_sim(mk, r->key), "edit");
         for (size_t q = 0; q < r->nsuffix; q++) TRY(0.85 * tx_edit_sim(mk, r->suffix[q]), "partial");
+        /* The label says more than was spoken ("X and computer use"), or
+         * the mention runs on past a label word ("ministroll 8b"). */
+        if (strlen(mk) >= 5) TRY(0.8 * prefix_sim(r->key, mk), "partial");
+        for (size_t q = 0; q < r->nword; q++) TRY(0.8 * prefix_sim(mk, r->word[q]), "partial");
         if (strlen(mk) >= 3 && strlen(r->key) >= 3) TRY(0.9 * phon_sim(m->phon, r->phon, mk, r->key), "phonetic");
     } else if (m->han && r->han) {
         if (m->pinyin && r->pinyin && *m->pinyin)
@@ -180,7 +216,8 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
         double w = t < r->nhost ? 0.8 : 0.9;
         if (strcmp(ak, r->tok[t]) == 0) TRY(w + 0.05, "url");
         TRY(w * tx_edit_sim(ak, r->tok[t]), "url");
-        if (strlen(r->tok[t]) >= 3) TRY((w - 0.05) * phon_sim(ap, r->tokphon[t], ak, r->tok[t]), "url");
+        /* Sounds-alike on a URL word is the weakest evidence there is. */
+        if (strlen(r->tok[t]) >= 4) TRY((w - 0.15) * phon_sim(ap, r->tokphon[t], ak, r->tok[t]), "url");
     }
 #undef TRY
     return best;
@@ -382,6 +419,7 @@ done:
     for (size_t r = 0; ri && r < R; r++) {
         free(ri[r].key);
         for (size_t q = 0; q < ri[r].nsuffix; q++) free(ri[r].suffix[q]);
+        for (size_t q = 0; q < ri[r].nword; q++) free(ri[r].word[q]);
         free(ri[r].phon);
         free(ri[r].pyphon);
         for (size_t t = 0; t < ri[r].ntok; t++) {
