@@ -25,7 +25,7 @@ LIB_SRC := util.c read.c normalize.c segment.c rules.c references.c episode.c \
            similar.c link.c output.c check.c tx2json.c
 LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
 
-.PHONY: all deps test check unit cli golden rules-test score asan ubsan leakcheck format bench-check \
+.PHONY: all deps test check unit cli golden rules-test score asan ubsan leakcheck format bench-check fuzz fuzz-replay \
         format-check clean
 
 all: $(BIN)
@@ -56,8 +56,17 @@ $(BIN): $(BUILD)/main.o $(BUILD)/libtx2json.a
 $(BUILD)/unit: tests/unit.c $(BUILD)/libtx2json.a
 	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $^ $(LDLIBS_ALL)
 
-test check: $(BIN) $(BUILD)/unit
-	@TX2JSON_BIN=./$(BIN) TX2JSON_UNIT=./$(BUILD)/unit sh tests/run.sh
+FUZZERS := extract rules reference
+
+# Replay drivers: each fuzz harness linked with tests/fuzz/replay.c, so the
+# seed corpus and every saved crash run as part of the normal suite.
+$(BUILD)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libtx2json.a
+	$(CC) $(CFLAGS_ALL) -Isrc -o $@ tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(BUILD)/libtx2json.a $(LDLIBS_ALL)
+
+REPLAYS := $(addprefix $(BUILD)/replay_,$(FUZZERS))
+
+test check: $(BIN) $(BUILD)/unit $(REPLAYS)
+	@TX2JSON_BIN=./$(BIN) TX2JSON_UNIT=./$(BUILD)/unit TX2JSON_REPLAY=./$(BUILD)/replay_ sh tests/run.sh
 
 # The corpus score must not fall below these totals (issue 3's targets).
 SCORE_MIN ?= --min-entry-f1 0.95 --min-link-p 0.97 --min-link-r 0.95 --min-mention 0.90
@@ -88,6 +97,41 @@ bench-check: $(BIN)
 	@command -v hyperfine >/dev/null || { echo "bench-check needs hyperfine (apt-get install hyperfine)"; exit 1; }
 	hyperfine -N --warmup 3 --runs 50 './$(BIN) --version' './$(BIN) check rules'
 
+# libFuzzer (clang): `make fuzz FUZZ_TIME=seconds` runs each harness that
+# long in turn; new corpus entries go to build-fuzz/corpus-NAME, crashes to
+# tests/fuzz/crashes/NAME-*.  Commit every crash as a regression input.
+FUZZ_TIME ?= 60
+FUZZ_CC   ?= clang
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ := $(addprefix build-fuzz/,$(LIB_SRC:.c=.o))
+
+build-fuzz/%.o: src/%.c src/internal.h include/tx2json.h $(BUILD)/.deps
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -fvisibility=hidden -Iinclude \
+	  -DTX2JSON_RULES_DIR='"$(RULES_DIR)"' $(PKG_CFLAGS) -c -o $@ $<
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(CSTD) $(FUZZ_FLAGS) -fsanitize=fuzzer -Iinclude -Isrc \
+	  -DTX2JSON_RULES_DIR='"$(RULES_DIR)"' $(PKG_CFLAGS) -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lm
+
+fuzz: $(addprefix build-fuzz/fuzz_,$(FUZZERS))
+	@for f in $(FUZZERS); do \
+	  mkdir -p build-fuzz/corpus-$$f tests/fuzz/crashes; \
+	  echo "fuzz: $$f for $(FUZZ_TIME)s"; \
+	  ./build-fuzz/fuzz_$$f -max_total_time=$(FUZZ_TIME) -timeout=10 -rss_limit_mb=2048 \
+	    -max_len=8192 -print_final_stats=1 \
+	    -artifact_prefix=tests/fuzz/crashes/$$f- build-fuzz/corpus-$$f tests/fuzz/corpus/$$f \
+	    2>build-fuzz/$$f.log || { tail -40 build-fuzz/$$f.log; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units|Done' build-fuzz/$$f.log | tail -2; \
+	done
+
+# Replays the seed corpus and saved crashes under libFuzzer's own runner.
+fuzz-replay: $(addprefix build-fuzz/fuzz_,$(FUZZERS))
+	@for f in $(FUZZERS); do \
+	  ./build-fuzz/fuzz_$$f -runs=0 tests/fuzz/corpus/$$f $$(ls tests/fuzz/crashes/$$f-* 2>/dev/null) \
+	    || exit 1; \
+	done
+
 format:
 	clang-format -i src/*.c src/*.h include/*.h tests/*.c
 
@@ -95,4 +139,4 @@ format-check:
 	clang-format --dry-run --Werror src/*.c src/*.h include/*.h tests/*.c
 
 clean:
-	rm -rf build build-asan build-ubsan tx2json
+	rm -rf build build-asan build-ubsan build-fuzz tx2json

@@ -59,11 +59,12 @@ static char *copy_digits(const char *s, size_t n)
     return tx_strndup(s, n);
 }
 
+/* Fills the episode fields still unset from an intro rule's groups. */
 static void episode_meta(ctx *c, tx_episode *ep, const tx_match *m, size_t base)
 {
     size_t s, e;
     const char *t = c->n->s + base;
-    if (group(m, "title", 1, &s, &e)) {
+    if (!ep->title && group(m, "title", 1, &s, &e)) {
         /* Trim spaces and connecting punctuation around the title. */
         while (s < e && strchr(" ,", t[s])) s++;
         while (e > s && strchr(" ,", t[e - 1])) e--;
@@ -74,7 +75,7 @@ static void episode_meta(ctx *c, tx_episode *ep, const tx_match *m, size_t base)
         }
     }
     size_t ys, ye, ms, me, ds, de;
-    if (group(m, "year", 1, &ys, &ye)) {
+    if (!ep->date && group(m, "year", 1, &ys, &ye)) {
         char buf[32];
         int mon = group(m, "month", 1, &ms, &me) ? atoi(t + ms) : 0;
         int day = group(m, "day", 1, &ds, &de) ? atoi(t + ds) : 0;
@@ -87,7 +88,7 @@ static void episode_meta(ctx *c, tx_episode *ep, const tx_match *m, size_t base)
             snprintf(buf, sizeof buf, "%04d", year);
         ep->date = copy_digits(buf, strlen(buf));
     }
-    if (group(m, "number", 1, &s, &e)) {
+    if (!ep->number && group(m, "number", 1, &s, &e)) {
         size_t cs = c->n->map[base + s], ce = c->n->map[base + e];
         ep->number = tx_strndup(c->doc->text + c->doc->cp_off[cs],
                                 c->doc->cp_off[ce] - c->doc->cp_off[cs]);

@@ -152,6 +152,11 @@ TXI tx2json_status tx_rules_load_check(const char *const *paths, size_t n, tx_ru
  * loaded with tx_rules_load_check; results go to its diagnostics. */
 TXI tx2json_status tx_rules_check(tx_ruleset *rs, tx2json_error *err);
 TXI size_t tx_rules_diags(const tx_ruleset *rs, const tx_rdiag **out);
+/* Parses rule text held in memory (includes resolve against the working
+ * directory); with check set, collects diagnostics and runs the checks.
+ * For the fuzzers and tests. */
+TXI tx2json_status tx_rules_load_text(const char *name, const char *text, size_t len, int check,
+                                      tx_ruleset **out, tx2json_error *err);
 TXI void tx_rules_free(tx_ruleset *rs);
 TXI size_t tx_rules_count(const tx_ruleset *rs, rule_kind k, const char *lang);
 /* Iterates rules of kind k for language lang ("zh"/"en"); idx from 0. */

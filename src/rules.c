@@ -513,6 +513,8 @@ oom:
     return -1;
 }
 
+static tx_ruleset *ruleset_new(void);
+
 /* Loads one rule file.  from/from_line/from_col name the include line that
  * asked for it (NULL at top level), for messages about missing files and
  * include cycles.  A file already loaded is skipped. */
@@ -547,6 +549,10 @@ static int load_file(tx_ruleset *rs, const char *path, const char *from, size_t 
         return -1;
     }
     rs->loaded[rs->nloaded++] = real;
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return report(rs, err, 1, "include", ef, el, ec, NULL,
+                      "cannot read rule file '%s': not a regular file", path);
     FILE *f = fopen(path, "rb");
     if (!f)
         return report(rs, err, 1, "include", ef, el, ec, NULL, "cannot open rule file '%s': %s",
@@ -612,6 +618,30 @@ static int load_path(tx_ruleset *rs, const char *path, tx2json_error *err)
     for (size_t i = 0; i < nn; i++) free(names[i]);
     free(names);
     return rc;
+}
+
+tx2json_status tx_rules_load_text(const char *name, const char *text, size_t len, int check,
+                                  tx_ruleset **out, tx2json_error *err)
+{
+    *out = NULL;
+    tx_ruleset *rs = ruleset_new();
+    char *copy = tx_strndup(text, len);
+    if (!rs || !copy) {
+        tx_rules_free(rs);
+        free(copy);
+        tx_seterr(err, TX2JSON_ENOMEM, name, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
+    rs->collect = check;
+    int rc = parse_text(rs, name, copy, err);
+    free(copy);
+    if (!rc && check && tx_rules_check(rs, err)) rc = -1;
+    if (rc) {
+        tx_rules_free(rs);
+        return err ? err->code : TX2JSON_ERULES;
+    }
+    *out = rs;
+    return TX2JSON_OK;
 }
 
 static tx_ruleset *ruleset_new(void)

@@ -37,7 +37,19 @@ else
     fail=$((fail + uf))
 fi
 
-# 2. CLI cases.
+# 2. Fuzz inputs: the seed corpus and every saved crash, replayed.
+REPLAY=${TX2JSON_REPLAY:-./build/replay_}
+for f in extract rules reference; do
+    set -- tests/fuzz/corpus/$f/*
+    for c in tests/fuzz/crashes/$f-*; do [ -e "$c" ] && set -- "$@" "$c"; done
+    if "$REPLAY$f" "$@" >"$TMP/replay.out" 2>&1; then
+        ok
+    else
+        bad "fuzz replay $f: $(tail -3 "$TMP/replay.out")"
+    fi
+done
+
+# 3. CLI cases.
 for case in tests/cli/*.case; do
     name=$(basename "$case" .case)
     args=$(sed -n 's/^args:[ ]*//p' "$case" | sed "s|\$TMP|$TMP|g")
@@ -76,7 +88,7 @@ for case in tests/cli/*.case; do
     fi
 done
 
-# 3. Broken rule files: `tx2json check FILE` must print exactly FILE.expected
+# 4. Broken rule files: `tx2json check FILE` must print exactly FILE.expected
 #    and exit 1 when it holds an error, 0 when only warnings; with --werror
 #    any diagnostic exits 1.
 for r in tests/rules/*.rules; do
@@ -98,7 +110,7 @@ for r in tests/rules/*.rules; do
     if [ -s "$exp" ] && [ "$got" != 1 ]; then bad "rules/$(basename "$r"): --werror exit $got, expected 1"; else ok; fi
 done
 
-# 4. The SARIF report of every broken file and of the shipped rules
+# 5. The SARIF report of every broken file and of the shipped rules
 #    validates against the SARIF 2.1.0 schema (Ajv, from the npm registry).
 $BIN check --format sarif tests/rules/*.rules rules >"$TMP/all.sarif"
 if ! command -v node >/dev/null 2>&1; then

@@ -1,0 +1,47 @@
+/* fuzz_reference.c - libFuzzer harness: the reference-list reader and URL
+ * tokeniser on arbitrary text placed after a short transcript. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef TX2JSON_RULES_DIR
+#define TX2JSON_RULES_DIR "rules"
+#endif
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+    static tx_ruleset *rs;
+    tx2json_error err;
+    if (!rs && tx_rules_load(TX2JSON_RULES_DIR, &rs, &err) != TX2JSON_OK) abort();
+    if (size > 65536) return 0;
+    static const char head[] = "某公司推出FooNet。\n\n";
+    unsigned char *buf = malloc(sizeof head + size);
+    if (!buf) return 0;
+    memcpy(buf, head, sizeof head - 1);
+    memcpy(buf + sizeof head - 1, data, size);
+    tx_doc doc = {.name = "fuzz"};
+    tx_norm n = {0};
+    tx_reflist refs = {0};
+    if (tx_decode(&doc, buf, sizeof head - 1 + size, NULL, &err) == TX2JSON_OK &&
+        tx_normalize(&doc, &n, &err) == TX2JSON_OK) {
+        strcpy(doc.lang, "zh");
+        if (tx_find_references(rs, &doc, &n, &refs, &err) == TX2JSON_OK) {
+            for (size_t i = 0; i < refs.nref; i++) {
+                if (refs.ref[i].start > n.len || refs.ref[i].end > n.len) abort();
+                char **tok = NULL;
+                size_t nh = 0, nt = tx_url_tokens(rs, refs.ref[i].url, &tok, &nh);
+                if (nh > nt) abort();
+                for (size_t t = 0; t < nt; t++) free(tok[t]);
+                free(tok);
+            }
+        }
+    }
+    tx_reflist_free(&refs);
+    tx_norm_free(&n);
+    tx_doc_free(&doc);
+    free(buf);
+    return 0;
+}
