@@ -15,6 +15,7 @@ static const struct {
     const char *id, *text;
 } CHECKS[] = {
     {"syntax", "A line of a rule file is not in the rule-file syntax."},
+    {"encoding", "A rule file is not valid UTF-8."},
     {"unknown-key", "A rule uses a key the format does not define."},
     {"unknown-kind", "A rule names a kind the engine does not know."},
     {"bad-value", "A key has a value outside its allowed set."},
@@ -87,6 +88,9 @@ static void text_diag(strbuf *o, const tx_rdiag *d)
     if (!d->line) return;
     char *src = source_line(d->file, d->line);
     if (!src) return;
+    /* Show bytes that are not UTF-8 as '?', so the report stays text. */
+    size_t nm, nb, len0 = strlen(src), bad;
+    while ((bad = tx_utf8_check((unsigned char *)src, len0, &nm, &nb)) < len0) src[bad] = '?';
     sb_add(o, src, strlen(src));
     sb_addc(o, '\n');
     /* Caret under the column, counting wide characters twice. */

@@ -36,6 +36,10 @@ TXI void sb_free(strbuf *b);
 
 /* Reads one UTF-8 code point at s[*i] (input known valid); advances *i. */
 TXI uint32_t u8_next(const char *s, size_t *i);
+/* Offset of the first invalid UTF-8 byte of s[0..len) (overlongs,
+ * surrogates and values past U+10FFFF are invalid), or len when valid;
+ * counts valid multi-byte sequences and invalid bytes. */
+TXI size_t tx_utf8_check(const unsigned char *s, size_t len, size_t *nmulti, size_t *nbad);
 TXI void sha256_hex(const unsigned char *data, size_t len, char out[65]);
 
 /* ---- read.c ---------------------------------------------------------- */

@@ -13,45 +13,6 @@
 #include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
 
-/* Returns the offset of the first invalid UTF-8 byte, or len when valid.
- * Counts valid multi-byte sequences and invalid bytes for the heuristic. */
-static size_t utf8_check(const unsigned char *s, size_t len, size_t *nmulti, size_t *nbad)
-{
-    size_t i = 0, first = len;
-    *nmulti = *nbad = 0;
-    while (i < len) {
-        unsigned c = s[i];
-        size_t n;
-        uint32_t cp, min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            n = 2, cp = c & 0x1F, min = 0x80;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 3, cp = c & 0x0F, min = 0x800;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 4, cp = c & 0x07, min = 0x10000;
-        } else {
-            goto bad;
-        }
-        if (i + n > len) goto bad;
-        for (size_t k = 1; k < n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80) goto bad;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) goto bad;
-        (*nmulti)++;
-        i += n;
-        continue;
-    bad:
-        if (first == len) first = i;
-        (*nbad)++;
-        i++;
-    }
-    return first;
-}
-
 /* Converts with an ICU converter; stops at the first illegal sequence and
  * reports its byte offset.  Output is UTF-8 in *out (caller frees). */
 static tx2json_status icu_decode(const char *name, const char *enc, const unsigned char *data,
@@ -171,7 +132,7 @@ tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len,
         if (rc) return rc;
         snprintf(doc->encoding, sizeof doc->encoding, "%s", forced);
     } else if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
-        size_t nm, nb, bad = utf8_check(data + 3, len - 3, &nm, &nb);
+        size_t nm, nb, bad = tx_utf8_check(data + 3, len - 3, &nm, &nb);
         if (bad != len - 3) {
             tx_seterr(err, TX2JSON_EDECODE, name, 0, 0, bad + 3,
                       "invalid UTF-8 at byte offset %zu", bad + 3);
@@ -192,7 +153,7 @@ tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len,
         }
         strcpy(doc->encoding, enc);
     } else {
-        size_t nm, nb, bad = utf8_check(data, len, &nm, &nb);
+        size_t nm, nb, bad = tx_utf8_check(data, len, &nm, &nb);
         if (bad == len) {
             u8 = tx_strndup((const char *)data, len);
             u8len = len;

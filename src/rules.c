@@ -334,6 +334,13 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
         if (nl) *nl = 0;
         lineno++;
         rtrim(line);
+        size_t nm, nb, bad = tx_utf8_check((const unsigned char *)line, strlen(line), &nm, &nb);
+        if (bad != strlen(line)) {
+            REPORT(1, "encoding", path, lineno, u8_cols(line, bad) + 1, cur ? cur->name : NULL,
+                   "invalid UTF-8 at byte %zu of the line; rule files are UTF-8", bad + 1);
+            if (cur) cur->bad = 1;
+            continue;
+        }
         const char *s = skip_ws(line);
         size_t col = u8_cols(line, (size_t)(s - line)) + 1;
         if (!*s || *s == '#') continue;

@@ -118,6 +118,45 @@ uint32_t u8_next(const char *s, size_t *i)
            ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
 }
 
+/* Returns the offset of the first invalid UTF-8 byte, or len when valid.
+ * Counts valid multi-byte sequences and invalid bytes for the heuristic. */
+size_t tx_utf8_check(const unsigned char *s, size_t len, size_t *nmulti, size_t *nbad)
+{
+    size_t i = 0, first = len;
+    *nmulti = *nbad = 0;
+    while (i < len) {
+        unsigned c = s[i];
+        size_t n;
+        uint32_t cp, min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            n = 2, cp = c & 0x1F, min = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 3, cp = c & 0x0F, min = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 4, cp = c & 0x07, min = 0x10000;
+        } else {
+            goto bad;
+        }
+        if (i + n > len) goto bad;
+        for (size_t k = 1; k < n; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) goto bad;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) goto bad;
+        (*nmulti)++;
+        i += n;
+        continue;
+    bad:
+        if (first == len) first = i;
+        (*nbad)++;
+        i++;
+    }
+    return first;
+}
+
 /* ---- SHA-256 (FIPS 180-4) ------------------------------------------- */
 static const uint32_t K256[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
