@@ -79,15 +79,20 @@ tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_la
         int32_t status = ubrk_getRuleStatus(wb);
         size_t s = from + (size_t)prev, e = from + (size_t)b;
         prev = b;
+        /* A word with a Latin letter in it is a Latin word ("Foo0", "4o"),
+         * a word of digits a number; Han and the rest are neither. */
         int type = T_OTHER;
-        if (status >= UBRK_WORD_NUMBER && status < UBRK_WORD_NUMBER_LIMIT) {
-            type = T_NUM;
-        } else if (status >= UBRK_WORD_LETTER && status < UBRK_WORD_LETTER_LIMIT) {
-            size_t i = s;
-            UErrorCode s2 = U_ZERO_ERROR;
-            if (uscript_getScript((UChar32)u8_next(n->s, &i), &s2) == USCRIPT_LATIN ||
-                (n->s[s] >= '0' && n->s[s] <= '9'))
-                type = T_LATIN;
+        if (status >= UBRK_WORD_NUMBER && status < UBRK_WORD_LETTER_LIMIT) {
+            int latin = 0, digit = 0;
+            for (size_t i = s; i < e && !latin;) {
+                UErrorCode s2 = U_ZERO_ERROR;
+                uint32_t c = u8_next(n->s, &i);
+                if (c >= '0' && c <= '9')
+                    digit = 1;
+                else if (uscript_getScript((UChar32)c, &s2) == USCRIPT_LATIN)
+                    latin = 1;
+            }
+            type = latin ? T_LATIN : digit ? T_NUM : T_OTHER;
         }
         if (type == T_OTHER) continue;
         tok *p = tx_grow(toks, &tcap, ntok + 1, sizeof *p);
