@@ -17,13 +17,91 @@
 #include <stdlib.h>
 #include <string.h>
 
+typedef struct seenslot {
+    const char *key;
+    unsigned gen;
+} seenslot;
+
 typedef struct ctx {
     const tx_ruleset *rs;
     const tx_doc *doc;
     const tx_norm *n;
     const tx_seg *seg;
     const char *lang;
+    char **ckey;    /* name key of every candidate, computed once */
+    seenslot *seen; /* keys heard in the current entry (open addressing) */
+    size_t seencap, seenn;
+    unsigned gen; /* bumping it empties the set */
+    size_t entry_start;
 } ctx;
+
+/* First candidate starting at or after norm byte pos (candidates are in
+ * text order). */
+static size_t cand_lower(const tx_seg *seg, size_t pos)
+{
+    size_t lo = 0, hi = seg->ncand;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (seg->cand[mid].start < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static size_t key_hash(const char *s)
+{
+    size_t h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static int seen_has(const ctx *c, const char *key)
+{
+    if (!c->seencap) return 0;
+    for (size_t h = key_hash(key) & (c->seencap - 1);; h = (h + 1) & (c->seencap - 1)) {
+        const seenslot *sl = &c->seen[h];
+        if (sl->gen != c->gen || !sl->key) return 0;
+        if (strcmp(sl->key, key) == 0) return 1;
+    }
+}
+
+/* Starts a new entry's set of heard names. */
+static void seen_reset(ctx *c, size_t entry_start)
+{
+    c->gen++;
+    c->seenn = 0;
+    c->entry_start = entry_start;
+}
+
+/* Adds the candidate keys of norm[a,b) to the heard set; -1 on OOM. */
+static int seen_add_range(ctx *c, size_t a, size_t b)
+{
+    for (size_t i = cand_lower(c->seg, a); i < c->seg->ncand && c->seg->cand[i].end <= b; i++) {
+        const char *key = c->ckey[i];
+        if (seen_has(c, key)) continue;
+        if ((c->seenn + 1) * 2 > c->seencap) {
+            size_t nc = c->seencap ? c->seencap * 2 : 256;
+            seenslot *ns = calloc(nc, sizeof *ns);
+            if (!ns) return -1;
+            for (size_t k = 0; k < c->seencap; k++)
+                if (c->seen[k].gen == c->gen && c->seen[k].key) {
+                    size_t h = key_hash(c->seen[k].key) & (nc - 1);
+                    while (ns[h].key) h = (h + 1) & (nc - 1);
+                    ns[h] = c->seen[k];
+                }
+            free(c->seen);
+            c->seen = ns;
+            c->seencap = nc;
+        }
+        size_t h = key_hash(key) & (c->seencap - 1);
+        while (c->seen[h].gen == c->gen && c->seen[h].key) h = (h + 1) & (c->seencap - 1);
+        c->seen[h] = (seenslot){key, c->gen};
+        c->seenn++;
+    }
+    return 0;
+}
 
 static int group(const tx_match *m, const char *prefix, int from, size_t *s, size_t *e)
 {
@@ -95,9 +173,13 @@ static void episode_meta(ctx *c, tx_episode *ep, const tx_match *m, size_t base)
     }
 }
 
-static int add_item(tx_item **v, size_t *n, size_t *cap, size_t s, size_t e, const char *rule)
+/* Appends an item unless one with the same span is there (a linear
+ * check, used only for items rules add; candidates are unique already
+ * and go in with dedup 0).  Returns 0, or -1 on OOM. */
+static int add_item(tx_item **v, size_t *n, size_t *cap, size_t s, size_t e, const char *rule,
+                    int dedup)
 {
-    for (size_t i = 0; i < *n; i++)
+    for (size_t i = 0; dedup && i < *n; i++)
         if ((*v)[i].start == s && (*v)[i].end == e) return 0;
     tx_item *p = tx_grow(*v, cap, *n + 1, sizeof *p);
     if (!p) return -1;
@@ -117,8 +199,12 @@ static int overlaps(size_t a, size_t b, size_t c, size_t d)
 }
 
 /* Organisations of one sentence [a,b) into entry en. */
+#define MAX_ORGS 1000      /* organisations kept per entry */
+#define MENTION_SENTENCES 20 /* mention rules run on an entry's first sentences */
+
 static int sentence_orgs(ctx *c, tx_entry *en, size_t a, size_t b)
 {
+    if (en->norg >= MAX_ORGS) return 0;
     const tx_rule *r;
     tx_match m;
     for (size_t i = 0; (r = tx_rules_get(c->rs, RK_ORG, c->lang, i)); i++) {
@@ -132,7 +218,7 @@ static int sentence_orgs(ctx *c, tx_entry *en, size_t a, size_t b)
                 int dup = 0;
                 for (size_t k = 0; k < en->norg; k++)
                     if (overlaps(en->org[k].start, en->org[k].end, a + s, a + e)) dup = 1;
-                if (!dup && add_item(&en->org, &en->norg, &en->orgcap, a + s, a + e, tx_rule_name(r)))
+                if (!dup && add_item(&en->org, &en->norg, &en->orgcap, a + s, a + e, tx_rule_name(r), 1))
                     return -1;
                 g++;
             }
@@ -144,23 +230,12 @@ static int sentence_orgs(ctx *c, tx_entry *en, size_t a, size_t b)
 }
 
 /* Is candidate key new in [entry_start, sentence_start)? */
-static int name_seen(const ctx *c, size_t from, size_t upto, const char *key)
-{
-    for (size_t i = 0; i < c->seg->ncand; i++) {
-        const tx_cand *k = &c->seg->cand[i];
-        if (k->start < from || k->start >= upto) continue;
-        char *kk = tx_name_key(c->n->s + k->start, k->end - k->start);
-        int same = kk && strcmp(kk, key) == 0;
-        free(kk);
-        if (same) return 1;
-    }
-    return 0;
-}
-
-/* Is the text of norm[s,e) heard in norm[from,upto)? */
+/* Is the text of norm[s,e) heard in norm[from,upto)?  Looks back at most
+ * 64 KiB, which bounds the work on huge entries. */
 static int text_seen(const ctx *c, size_t from, size_t upto, size_t s, size_t e)
 {
     size_t l = e - s;
+    if (upto > from + 65536) from = upto - 65536;
     for (size_t i = from; i + l <= upto; i++)
         if (memcmp(c->n->s + i, c->n->s + s, l) == 0) return 1;
     return 0;
@@ -168,20 +243,16 @@ static int text_seen(const ctx *c, size_t from, size_t upto, size_t s, size_t e)
 
 /* A sentence holds a name not yet heard in the current entry: a Latin
  * candidate (not a stop-name, not inside the given org span), or a Han
- * name captured by a mention rule. */
-static int has_new_name(const ctx *c, size_t entry_start, size_t a, size_t b, size_t os,
-                        size_t oe)
+ * name captured by a mention rule.  With fresh set, nothing counts as
+ * heard (the sentence would start the entry itself). */
+static int has_new_name(const ctx *c, int fresh, size_t a, size_t b, size_t os, size_t oe)
 {
-    for (size_t i = 0; i < c->seg->ncand; i++) {
+    size_t entry_start = fresh ? a : c->entry_start;
+    for (size_t i = cand_lower(c->seg, a); i < c->seg->ncand && c->seg->cand[i].end <= b; i++) {
         const tx_cand *k = &c->seg->cand[i];
-        if (k->start < a || k->end > b) continue;
         if (oe > os && overlaps(k->start, k->end, os, oe)) continue;
         if (is_stop(c, k->start, k->end)) continue;
-        char *kk = tx_name_key(c->n->s + k->start, k->end - k->start);
-        if (!kk) return 0;
-        int seen = entry_start < a && name_seen(c, entry_start, a, kk);
-        free(kk);
-        if (!seen) return 1;
+        if (fresh || !seen_has(c, c->ckey[i])) return 1;
     }
     const tx_rule *r;
     tx_match m;
@@ -236,7 +307,7 @@ static int apply_mentions(const ctx *c, tx_entry *en, size_t sa, size_t sb)
         for (size_t o = 0; o < en->norg; o++)
             if (overlaps(en->org[o].start, en->org[o].end, a, b)) org = 1;
         if (!found && !org && (han || lower)) {
-            if (add_item(&en->men, &en->nmen, &en->mencap, a, b, tx_rule_name(r))) return -1;
+            if (add_item(&en->men, &en->nmen, &en->mencap, a, b, tx_rule_name(r), 1)) return -1;
             en->men[en->nmen - 1].primary = 1;
         }
     }
@@ -256,12 +327,12 @@ static tx_entry *push_entry(tx_episode *ep, size_t *cap, size_t start, const cha
     return en;
 }
 
-/* Does sentence s start an entry, given the current entry starts at
- * entry_start?  No continuation rule may match, then the first entry-start
+/* Does sentence s start an entry, given the names heard so far in the
+ * current entry (none when fresh)?  No continuation rule may match, then the first entry-start
  * rule whose requirements hold decides.  Returns that rule (its match in
  * *sm, its org span in *os,*oe) or NULL. */
-static const tx_rule *starts_entry(const ctx *c, size_t entry_start, const tx_sentence *s,
-                                   tx_match *sm, size_t *os, size_t *oe)
+static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s, tx_match *sm,
+                                   size_t *os, size_t *oe)
 {
     tx_match m;
     const tx_rule *r;
@@ -276,7 +347,7 @@ static const tx_rule *starts_entry(const ctx *c, size_t entry_start, const tx_se
             *os = *oe = 0;
         }
         if ((tx_rule_requires(r) & REQ_NEWNAME) &&
-            !has_new_name(c, entry_start, s->start, s->end, *os, *oe))
+            !has_new_name(c, fresh, s->start, s->end, *os, *oe))
             continue;
         return r;
     }
@@ -361,11 +432,20 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
                                 const tx_seg *seg, int lines_layout, tx_episode *ep,
                                 tx2json_error *err)
 {
-    ctx c = {rs, doc, n, seg, doc->lang};
+    ctx c = {rs, doc, n, seg, doc->lang, NULL, NULL, 0, 0, 0, 0};
+    tx2json_status rc = TX2JSON_OK;
+    itemnum *items = NULL;
+    size_t nitems = 0, items_from = 0;
+    int use_items = 0;
     char **orgkeys = NULL;
     size_t norgkeys = 0;
     memset(ep, 0, sizeof *ep);
     size_t ecap = 0;
+    c.ckey = calloc(seg->ncand ? seg->ncand : 1, sizeof *c.ckey);
+    if (!c.ckey) goto oom;
+    for (size_t i = 0; i < seg->ncand; i++)
+        if (!(c.ckey[i] = tx_name_key(n->s + seg->cand[i].start, seg->cand[i].end - seg->cand[i].start)))
+            goto oom;
     size_t first = 0, last = seg->nsent; /* content sentences [first, last) */
     tx_match m;
     const tx_rule *r;
@@ -373,9 +453,6 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
     /* Subtitle layout with numbered items: a first run of numbers that
      * restarts at 1 is the headline block; the numbers after it start the
      * entries. */
-    itemnum *items = NULL;
-    size_t nitems = 0, items_from = 0;
-    int use_items = 0;
     ep->lines_layout = lines_layout;
     if (lines_layout && seg->nsent) {
         items = malloc(seg->nsent * sizeof *items);
@@ -419,7 +496,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         size_t os, oe;
         while (upto < window && !first_match(&c, RK_OUTRO, seg->sent[upto].start,
                                              seg->sent[upto].end, &m, 0) &&
-               !starts_entry(&c, seg->sent[upto].start, &seg->sent[upto], &sm, &os, &oe))
+               !starts_entry(&c, 1, &seg->sent[upto], &sm, &os, &oe))
             upto++;
         if (upto >= window || use_items) {
             upto = 1;
@@ -451,9 +528,11 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         size_t os = 0, oe = 0;
         tx_match sm;
         const tx_rule *sr =
-            starts_entry(&c, ep->nentry ? ep->entry[ep->nentry - 1].start : s->start, s, &sm, &os, &oe);
+            starts_entry(&c, ep->nentry == 0, s, &sm, &os, &oe);
         int starts = sr != NULL;
         const char *why = sr ? tx_rule_name(sr) : NULL;
+        if (starts) seen_reset(&c, s->start);
+        if (seen_add_range(&c, s->start, s->end)) goto oom;
         if (starts) {
             tx_entry *en = push_entry(ep, &ecap, s->start, why);
             if (!en) goto oom;
@@ -468,7 +547,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
                     int dup = 0;
                     for (size_t k = 0; k < en->norg; k++)
                         if (overlaps(en->org[k].start, en->org[k].end, a, b)) dup = 1;
-                    if (!dup && add_item(&en->org, &en->norg, &en->orgcap, a, b, why))
+                    if (!dup && add_item(&en->org, &en->norg, &en->orgcap, a, b, why, 1))
                         goto oom;
                     g++;
                 }
@@ -534,21 +613,21 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
             int org = 0;
             for (size_t o = 0; o < en->norg; o++)
                 if (overlaps(en->org[o].start, en->org[o].end, cd->start, cd->end)) org = 1;
-            char *ck = tx_name_key(n->s + cd->start, cd->end - cd->start);
-            for (size_t q = 0; ck && q < norgkeys && !org; q++)
+            const char *ck = c.ckey[i];
+            for (size_t q = 0; q < norgkeys && !org; q++)
                 if (*ck && strcmp(ck, orgkeys[q]) == 0) org = 1;
-            free(ck);
             if (org) continue;
-            if (add_item(&en->men, &en->nmen, &en->mencap, cd->start, cd->end, "latin-name"))
+            if (add_item(&en->men, &en->nmen, &en->mencap, cd->start, cd->end, "latin-name", 0))
                 goto oom;
         }
         /* Mention rules, sentence by sentence; in the subtitle layout also
          * over the item's first lines together, as a name often follows its
          * verb on the next line. */
-        for (size_t si = first; si < last; si++) {
+        for (size_t si = first, done = 0; si < last && done < MENTION_SENTENCES; si++) {
             const tx_sentence *s = &seg->sent[si];
             if (s->start < en->start || s->end > en->end) continue;
             if (apply_mentions(&c, en, s->start, s->end)) goto oom;
+            done++;
         }
         if (lines_layout) {
             size_t wend = en->start, nl = 0;
@@ -574,17 +653,19 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
             if (!en->men[i].key) goto oom;
         }
     }
-    for (size_t q = 0; q < norgkeys; q++) free(orgkeys[q]);
-    free(orgkeys);
-    free(items);
-    return TX2JSON_OK;
+    goto done;
 oom:
-    for (size_t q = 0; q < norgkeys; q++) free(orgkeys[q]);
-    free(orgkeys);
-    free(items);
+    rc = TX2JSON_ENOMEM;
     tx_episode_free(ep);
     tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");
-    return TX2JSON_ENOMEM;
+done:
+    for (size_t q = 0; q < norgkeys; q++) free(orgkeys[q]);
+    free(orgkeys);
+    free(items);
+    for (size_t i = 0; c.ckey && i < seg->ncand; i++) free(c.ckey[i]);
+    free(c.ckey);
+    free(c.seen);
+    return rc;
 }
 
 void tx_episode_free(tx_episode *ep)

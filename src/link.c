@@ -19,7 +19,7 @@
 
 #define LINK_MIN 0.5    /* below this an entry-reference pair is not linked */
 #define STRONG 0.85     /* extra links (second reference, repeat mentions) */
-#define MAX_MATRIX 4096
+#define MAX_ASSIGN_OPS 2e9 /* rows^2 * cols above this skips the assignment */
 #define PRIMARY_BONUS 0.15 /* a mention a rule names as the entry's project */ /* entries or references beyond this skip assignment */
 
 void tx_diag_add(tx_diags *ds, const char *sev, const char *code, long s, long e,
@@ -223,35 +223,38 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
     return best;
 }
 
-/* Hungarian algorithm (Kuhn-Munkres, O(n^3)) maximising the total score of
- * a rows x cols matrix; pairs with score <= 0 are left unassigned. */
+/* Hungarian algorithm (Kuhn-Munkres) maximising the total score of a
+ * rows x cols matrix; pairs with score <= 0 are left unassigned.  Runs on
+ * the smaller side as rows, O(rows^2 * cols), so one entry against 5,000
+ * references costs 5,000 steps, not 5,000^3. */
 int tx_assign(const double *score, size_t rows, size_t cols, int *assign)
 {
-    size_t n = rows > cols ? rows : cols;
-    double *u = calloc(n + 1, sizeof *u), *v = calloc(n + 1, sizeof *v);
-    double *minv = malloc((n + 1) * sizeof *minv);
-    size_t *p = calloc(n + 1, sizeof *p), *way = calloc(n + 1, sizeof *way);
-    char *used = malloc(n + 1);
+    int tr = rows > cols;
+    size_t n = tr ? cols : rows, m = tr ? rows : cols;
+    double *u = calloc(n + 1, sizeof *u), *v = calloc(m + 1, sizeof *v);
+    double *minv = malloc((m + 1) * sizeof *minv);
+    size_t *p = calloc(m + 1, sizeof *p), *way = calloc(m + 1, sizeof *way);
+    char *used = malloc(m + 1);
     if (!u || !v || !minv || !p || !way || !used) {
         free(u), free(v), free(minv), free(p), free(way), free(used);
         return -1;
     }
-#define COST(i, j) ((i) <= rows && (j) <= cols ? -score[((i)-1) * cols + ((j)-1)] : 0.0)
+#define SCORE(i, j) (tr ? score[((j)-1) * cols + ((i)-1)] : score[((i)-1) * cols + ((j)-1)])
     for (size_t i = 1; i <= n; i++) {
         p[0] = i;
         size_t j0 = 0;
-        for (size_t j = 0; j <= n; j++) minv[j] = DBL_MAX, used[j] = 0;
+        for (size_t j = 0; j <= m; j++) minv[j] = DBL_MAX, used[j] = 0;
         do {
             used[j0] = 1;
             size_t i0 = p[j0], j1 = 0;
             double delta = DBL_MAX;
-            for (size_t j = 1; j <= n; j++) {
+            for (size_t j = 1; j <= m; j++) {
                 if (used[j]) continue;
-                double cur = COST(i0, j) - u[i0] - v[j];
+                double cur = -SCORE(i0, j) - u[i0] - v[j];
                 if (cur < minv[j]) minv[j] = cur, way[j] = j0;
                 if (minv[j] < delta) delta = minv[j], j1 = j;
             }
-            for (size_t j = 0; j <= n; j++) {
+            for (size_t j = 0; j <= m; j++) {
                 if (used[j])
                     u[p[j]] += delta, v[j] -= delta;
                 else
@@ -265,13 +268,28 @@ int tx_assign(const double *score, size_t rows, size_t cols, int *assign)
             j0 = j1;
         } while (j0);
     }
-#undef COST
     for (size_t i = 0; i < rows; i++) assign[i] = -1;
-    for (size_t j = 1; j <= n; j++)
-        if (p[j] && p[j] <= rows && j <= cols && score[(p[j] - 1) * cols + (j - 1)] > 0)
+    for (size_t j = 1; j <= m; j++) {
+        if (!p[j] || SCORE(p[j], j) <= 0) continue;
+        if (tr)
+            assign[j - 1] = (int)(p[j] - 1);
+        else
             assign[p[j] - 1] = (int)(j - 1);
+    }
+#undef SCORE
     free(u), free(v), free(minv), free(p), free(way), free(used);
     return 0;
+}
+
+/* qsort has no context argument; the linker is not re-entrant on one
+ * thread anyway (a context is used by one thread at a time). */
+static _Thread_local const meninfo *sort_mi;
+
+static int cmp_by_key(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    int c = strcmp(sort_mi[x].it->key, sort_mi[y].it->key);
+    return c ? c : (x > y) - (x < y);
 }
 
 tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx_episode *ep,
@@ -287,6 +305,7 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
     const char **meth = calloc(cells, sizeof *meth);
     double *es = NULL;
     int *best_m = NULL, *assign = NULL;
+    size_t *ord = NULL;
     tx2json_status rc = TX2JSON_OK;
     if (!ri || !mi || !sim || !meth) goto oom;
 
@@ -319,17 +338,25 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
                 if (mi[k].pinyin && !(mi[k].pyphon = tx_phonetic_key(mi[k].pinyin))) goto oom;
                 if (han_suffixes(py, &mi[k])) goto oom;
             }
-            mi[k].first = 1;
-            for (size_t q = 0; q < k; q++)
-                if (strcmp(mi[q].it->key, it->key) == 0) mi[k].first = 0;
         }
+    /* Mentions grouped by key (sorted, index order kept within a key): the
+     * first of each group is the first time the name is heard. */
+    ord = malloc((M ? M : 1) * sizeof *ord);
+    if (!ord) goto oom;
+    for (size_t m = 0; m < M; m++) ord[m] = m;
+    sort_mi = mi;
+    qsort(ord, M, sizeof *ord, cmp_by_key);
+    for (size_t q = 0; q < M; q++)
+        mi[ord[q]].first = q == 0 || strcmp(mi[ord[q - 1]].it->key, mi[ord[q]].it->key) != 0;
     for (size_t m = 0; m < M; m++)
         for (size_t r = 0; r < R; r++) sim[m * R + r] = similarity(&mi[m], &ri[r], &meth[m * R + r]);
 
     /* Entry x reference matrix: the best mention of the entry, with small
      * bonuses for a mention a rule names as the entry's project and for the
      * first time a name is heard in the episode. */
-    if (E && R && E <= MAX_MATRIX && R <= MAX_MATRIX) {
+    double small = (double)(E < R ? E : R), big = (double)(E < R ? R : E);
+    int capped = small * small * big > MAX_ASSIGN_OPS;
+    if (E && R && !capped) {
         es = calloc(E * R, sizeof *es);
         best_m = malloc(E * R * sizeof *best_m);
         assign = malloc(E * sizeof *assign);
@@ -361,16 +388,16 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
             en->refs = p;
             en->refs[en->nrefs++] = r;
         }
-    } else if (E > MAX_MATRIX || R > MAX_MATRIX) {
+    } else if (capped) {
         tx_diag_add(diags, "warning", "link-cap", -1, -1,
-                    "%zu entries x %zu references exceed the assignment cap of %d; "
-                    "references were not linked",
-                    E, R, MAX_MATRIX);
+                    "%zu entries x %zu references exceed the assignment cap "
+                    "(entries^2 x references <= %.0f); references were not linked",
+                    E, R, MAX_ASSIGN_OPS);
     }
     /* References still unowned go to the first unlinked mention that
      * matches them strongly, or fairly well when a rule named it as the
      * entry's project (an entry introducing two projects). */
-    for (size_t r = 0; r < R && E <= MAX_MATRIX && R <= MAX_MATRIX; r++) {
+    for (size_t r = 0; r < R && !capped; r++) {
         if (refs->ref[r].entry >= 0) continue;
         for (size_t m = 0; m < M; m++) {
             double need = mi[m].it->primary ? LINK_MIN + 0.1 : STRONG;
@@ -387,24 +414,29 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
             break;
         }
     }
-    /* Remaining mentions: a strong match links (a later mention of an
+    /* Remaining mentions: an exact label, or a repeat of a name already
+     * linked to its best reference, links too (a later mention of an
      * earlier project); otherwise report the best score, unlinked. */
-    for (size_t m = 0; m < M; m++) {
-        tx_item *it = mi[m].it;
-        if (it->reference >= 0) continue;
-        double b = 0;
-        int br = -1;
-        for (size_t r = 0; r < R; r++)
-            if (sim[m * R + r] > b) b = sim[m * R + r], br = (int)r;
-        it->score = b;
-        it->method = br >= 0 ? meth[m * R + (size_t)br] : "none";
-        if (br < 0 || refs->ref[br].entry < 0) continue;
-        /* A repeat of a linked name, or an exact label, links too. */
-        int same = b >= 1.0;
-        for (size_t q = 0; q < M && !same; q++)
-            if (mi[q].it->reference == br && mi[q].it != it && strcmp(mi[q].it->key, it->key) == 0)
-                same = 1;
-        if (same) it->reference = br;
+    for (size_t q0 = 0; q0 < M;) {
+        size_t q1 = q0 + 1;
+        while (q1 < M && strcmp(mi[ord[q0]].it->key, mi[ord[q1]].it->key) == 0) q1++;
+        for (size_t q = q0; q < q1; q++) {
+            size_t m = ord[q];
+            tx_item *it = mi[m].it;
+            if (it->reference >= 0) continue;
+            double b = 0;
+            int br = -1;
+            for (size_t r = 0; r < R; r++)
+                if (sim[m * R + r] > b) b = sim[m * R + r], br = (int)r;
+            it->score = b;
+            it->method = br >= 0 ? meth[m * R + (size_t)br] : "none";
+            if (br < 0 || refs->ref[br].entry < 0) continue;
+            int same = b >= 1.0;
+            for (size_t g = q0; g < q1 && !same; g++)
+                if (g != q && mi[ord[g]].it->reference == br) same = 1;
+            if (same) it->reference = br;
+        }
+        q0 = q1;
     }
     for (size_t r = 0; r < R; r++)
         if (refs->ref[r].entry < 0)
@@ -441,5 +473,6 @@ done:
     free(es);
     free(best_m);
     free(assign);
+    free(ord);
     return rc;
 }

@@ -50,6 +50,7 @@ tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc, const
         const tx_rule *r;
         tx_match m;
         int hit = 0;
+        if (b - a > 4096) break; /* no reference line is this long: the transcript */
         for (size_t i = 0; !hit && (r = tx_rules_get(rs, RK_REFERENCE, lang, i)); i++) {
             if (tx_rule_match(rs, r, n->s + a, b - a, 0, &m) != 1 || m.start != 0 ||
                 m.end != b - a)
