@@ -65,8 +65,18 @@ $(BUILD)/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libtx2json.a
 
 REPLAYS := $(addprefix $(BUILD)/replay_,$(FUZZERS))
 
-test check: $(BIN) $(BUILD)/unit $(REPLAYS)
-	@TX2JSON_BIN=./$(BIN) TX2JSON_UNIT=./$(BUILD)/unit TX2JSON_REPLAY=./$(BUILD)/replay_ sh tests/run.sh
+$(BUILD)/jsoncheck: tests/jsoncheck.c $(BUILD)/.deps
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(LDLIBS_ALL)
+
+# LD_PRELOAD shim for unreadable files and full disks (tests/bad).
+$(BUILD)/libfailio.so: tests/shim/failio.c
+	$(CC) -shared -fPIC -O1 -o $@ $< -ldl
+
+TEST_TOOLS := $(BUILD)/jsoncheck $(BUILD)/libfailio.so
+
+test check: $(BIN) $(BUILD)/unit $(REPLAYS) $(TEST_TOOLS)
+	@TX2JSON_BIN=./$(BIN) TX2JSON_UNIT=./$(BUILD)/unit TX2JSON_REPLAY=./$(BUILD)/replay_ \
+	  TX2JSON_TOOLS=./$(BUILD) sh tests/run.sh
 
 # The corpus score must not fall below these totals (issue 3's targets).
 SCORE_MIN ?= --min-entry-f1 0.95 --min-link-p 0.97 --min-link-r 0.95 --min-mention 0.90

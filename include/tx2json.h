@@ -55,6 +55,9 @@ typedef struct tx2json_options {
     const char *lang;     /* "zh", "en" or NULL/"auto" = detect from Han share */
     int compact;          /* nonzero: one-line JSON instead of indented */
     size_t max_input;     /* bytes; 0 = default (256 MiB) */
+    size_t max_line;      /* bytes in one line; 0 = default (1 MiB) */
+    size_t max_refs;      /* reference lines; 0 = default (20000) */
+    size_t max_entries;   /* entries; 0 = default (20000) */
     /* Called once per warning of a successful conversion (may be NULL):
      * line and column are 1-based, in code points, 0 when the warning has no
      * position; code is a stable identifier such as "unlinked-reference". */
@@ -80,6 +83,13 @@ TX2JSON_API const char *tx2json_strstatus(tx2json_status code);
  * says which rule file, line and column failed. */
 TX2JSON_API tx2json_status tx2json_ctx_new(const char *rules_dir, tx2json_ctx **out,
                                            tx2json_error *err);
+
+/* Sets the PCRE2 limits every rule match runs under (0 keeps a value):
+ * match limit (default 1000000), depth limit (10000) and heap limit in KiB
+ * (20000).  A match that hits one counts as no match and the document gets
+ * a "match-limit" diagnostic. */
+TX2JSON_API void tx2json_ctx_set_limits(tx2json_ctx *ctx, unsigned long match_limit,
+                                        unsigned long depth_limit, unsigned long heap_kib);
 
 /* Frees a context; NULL is allowed. */
 TX2JSON_API void tx2json_ctx_free(tx2json_ctx *ctx);

@@ -42,6 +42,21 @@ TXI uint32_t u8_next(const char *s, size_t *i);
 TXI size_t tx_utf8_check(const unsigned char *s, size_t len, size_t *nmulti, size_t *nbad);
 TXI void sha256_hex(const unsigned char *data, size_t len, char out[65]);
 
+/* Diagnostics of one conversion (link.c keeps the functions). */
+typedef struct tx_diag {
+    const char *severity;
+    const char *code;
+    char *message;
+    long start, end; /* norm bytes, -1 when none */
+} tx_diag;
+typedef struct tx_diags {
+    tx_diag *d;
+    size_t n, cap;
+} tx_diags;
+TXI void tx_diag_add(tx_diags *ds, const char *severity, const char *code, long start, long end,
+                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+TXI void tx_diags_free(tx_diags *ds);
+
 /* ---- read.c ---------------------------------------------------------- */
 /* The decoded input: UTF-8 text with CRLF/CR folded to LF and no BOM, plus
  * the byte offset of every code point, so spans can be given in code points
@@ -176,6 +191,9 @@ TXI int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, 
 TXI int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const char *s,
                           size_t n);
 TXI size_t tx_rules_limit_hits(const tx_ruleset *rs);
+TXI void tx_rules_set_limits(tx_ruleset *rs, unsigned long match, unsigned long depth,
+                             unsigned long heap_kib);
+TXI void tx_rules_reset_hits(tx_ruleset *rs);
 
 /* ---- references.c ---------------------------------------------------- */
 typedef struct tx_ref {
@@ -189,10 +207,16 @@ typedef struct tx_ref {
 typedef struct tx_reflist {
     tx_ref *ref;
     size_t nref;
+    size_t max_refs; /* set by the caller; 0 = no limit */
+    int over_limit;  /* more reference lines than max_refs */
     size_t region_start; /* norm byte where the list (or its header) starts; == len when none */
 } tx_reflist;
+/* Reads the reference list at the end of the text into out (whose
+ * max_refs the caller sets); lines that look like references but have no
+ * usable URL, and repeated labels, become warnings in diags. */
 TXI tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc,
-                                      const tx_norm *n, tx_reflist *out, tx2json_error *err);
+                                      const tx_norm *n, tx_reflist *out, tx_diags *diags,
+                                      tx2json_error *err);
 TXI void tx_reflist_free(tx_reflist *r);
 /* Splits a URL into lower-case word tokens, dropping rule-listed noise.
  * Returns count; tokens are written to toks (each malloc'd, caller frees);
@@ -253,19 +277,6 @@ TXI double tx_edit_sim(const char *a, const char *b);
 TXI char *tx_phonetic_key(const char *key); /* caller frees; NULL on OOM */
 
 /* ---- link.c ---------------------------------------------------------- */
-typedef struct tx_diag {
-    const char *severity;
-    const char *code;
-    char *message;
-    long start, end; /* norm bytes, -1 when none */
-} tx_diag;
-typedef struct tx_diags {
-    tx_diag *d;
-    size_t n, cap;
-} tx_diags;
-TXI void tx_diag_add(tx_diags *ds, const char *severity, const char *code, long start, long end,
-                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-TXI void tx_diags_free(tx_diags *ds);
 
 TXI tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n,
                            tx_episode *ep, tx_reflist *refs, tx_diags *diags,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #ifndef TX2JSON_RULES_DIR
@@ -30,7 +31,19 @@ static void usage(FILE *f)
             "                        default: UTF-8, a BOM, or detection\n"
             "      --lang zh|en|auto rule language (default auto: share of Han text)\n"
             "      --compact         one-line JSON\n"
-            "      --max-input BYTES largest input accepted (default 268435456)\n"
+            "\n"
+            "Limits (a file over one fails with a message naming the limit; the run\n"
+            "goes on with the next file):\n"
+            "      --max-input BYTES   largest input (default 268435456)\n"
+            "      --max-line BYTES    longest line (default 1048576)\n"
+            "      --max-refs N        reference lines (default 20000)\n"
+            "      --max-entries N     entries (default 20000)\n"
+            "      --match-limit N     PCRE2 match limit per rule match (default 1000000)\n"
+            "      --depth-limit N     PCRE2 depth limit (default 10000)\n"
+            "      --heap-limit KIB    PCRE2 heap limit (default 20000)\n"
+            "A rule match over a PCRE2 limit counts as no match and adds a\n"
+            "match-limit warning to the document.\n"
+            "\n"
             "  -q, --quiet           do not print warnings\n"
             "  -h, --help            show this help\n"
             "  -V, --version         show the version\n"
@@ -67,16 +80,23 @@ static int write_atomic(const char *path, const char *data)
     char *tmp = malloc(l + 32);
     if (!tmp) return -1;
     snprintf(tmp, l + 32, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd < 0) {
         free(tmp);
         return -1;
     }
-    size_t n = strlen(data);
-    int ok = fwrite(data, 1, n, f) == n;
-    ok = (fflush(f) == 0) && ok;
-    ok = (fsync(fileno(f)) == 0) && ok;
-    ok = (fclose(f) == 0) && ok;
+    size_t n = strlen(data), done = 0;
+    int ok = 1;
+    while (ok && done < n) {
+        ssize_t w = write(fd, data + done, n - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) ok = 0;
+        else done += (size_t)w;
+    }
+    if (ok && fsync(fd) != 0) ok = 0;
+    int e = errno;
+    if (close(fd) != 0 && ok) ok = 0, e = errno;
+    errno = e;
     if (!ok || rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
@@ -166,6 +186,7 @@ int main(int argc, char **argv)
     const char *rules = getenv("TX2JSON_RULES");
     const char *output = NULL;
     int quiet = 0, nfiles = 0;
+    unsigned long match_limit = 0, depth_limit = 0, heap_limit = 0;
     char **files = calloc((size_t)argc, sizeof *files);
     if (!files) {
         fprintf(stderr, "tx2json: error: out of memory\n");
@@ -197,15 +218,24 @@ int main(int argc, char **argv)
                 free(files);
                 return 2;
             }
-        } else if (ARG("--max-input")) {
+        } else if (ARG("--max-input") || ARG("--max-line") || ARG("--max-refs") ||
+                   ARG("--max-entries") || ARG("--match-limit") || ARG("--depth-limit") ||
+                   ARG("--heap-limit")) {
             char *end;
+            errno = 0;
             unsigned long long v = strtoull(argv[++i], &end, 10);
-            if (*end || v == 0) {
-                fprintf(stderr, "tx2json: error: --max-input needs a positive byte count\n");
+            if (*end || v == 0 || errno || argv[i][0] == '-') {
+                fprintf(stderr, "tx2json: error: %s needs a positive number\n", a);
                 free(files);
                 return 2;
             }
-            opts.max_input = (size_t)v;
+            if (strcmp(a, "--max-input") == 0) opts.max_input = (size_t)v;
+            if (strcmp(a, "--max-line") == 0) opts.max_line = (size_t)v;
+            if (strcmp(a, "--max-refs") == 0) opts.max_refs = (size_t)v;
+            if (strcmp(a, "--max-entries") == 0) opts.max_entries = (size_t)v;
+            if (strcmp(a, "--match-limit") == 0) match_limit = (unsigned long)v;
+            if (strcmp(a, "--depth-limit") == 0) depth_limit = (unsigned long)v;
+            if (strcmp(a, "--heap-limit") == 0) heap_limit = (unsigned long)v;
         } else if (ARG("-o") || ARG("--output")) {
             output = argv[++i];
         } else if (strcmp(a, "--compact") == 0) {
@@ -240,6 +270,7 @@ int main(int argc, char **argv)
         free(files);
         return 3;
     }
+    tx2json_ctx_set_limits(ctx, match_limit, depth_limit, heap_limit);
     int status = 0;
     for (int i = 0; i < nfiles; i++) {
         char *json = NULL;

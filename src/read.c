@@ -117,6 +117,32 @@ static const char *detect(const unsigned char *data, size_t len)
     return found; /* names are static strings inside ICU */
 }
 
+/* UTF-16 without a BOM: text with spaces, digits or Latin letters has a
+ * zero in one byte of many code units, and almost never in the other. */
+static const char *utf16_guess(const unsigned char *d, size_t len)
+{
+    if (len < 4 || len % 2) return NULL;
+    size_t ze = 0, zo = 0;
+    for (size_t i = 0; i < len; i += 2) {
+        ze += d[i] == 0;
+        zo += d[i + 1] == 0;
+    }
+    size_t units = len / 2;
+    if (zo * 10 >= units && ze * 20 <= zo) return "UTF-16LE";
+    if (ze * 10 >= units && zo * 20 <= ze) return "UTF-16BE";
+    return NULL;
+}
+
+/* Only bytes that are not UTF-8, or that are full of NULs, are worth a
+ * UTF-16 guess; a stray NUL in UTF-8 text stays an error. */
+static int utf16_plausible(const unsigned char *d, size_t len)
+{
+    size_t nm, nb, nul = 0;
+    if (tx_utf8_check(d, len, &nm, &nb) != len) return 1;
+    for (size_t i = 0; i < len; i++) nul += d[i] == 0;
+    return nul * 4 >= len;
+}
+
 tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len,
                          const char *forced, tx2json_error *err)
 {
@@ -151,6 +177,11 @@ tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len,
             if (err && err->offset != (size_t)-1) err->offset += enc[4] == '3' ? 4 : 2;
             return rc;
         }
+        strcpy(doc->encoding, enc);
+    } else if (utf16_plausible(data, len) && utf16_guess(data, len)) {
+        const char *enc = utf16_guess(data, len);
+        rc = icu_decode(name, enc, data, len, &u8, &u8len, err);
+        if (rc) return rc;
         strcpy(doc->encoding, enc);
     } else {
         size_t nm, nb, bad = tx_utf8_check(data, len, &nm, &nb);

@@ -27,10 +27,25 @@ static int group(const tx_match *m, const char *name, size_t *s, size_t *e)
     return 0;
 }
 
-tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc, const tx_norm *n,
-                                  tx_reflist *out, tx2json_error *err)
+/* A line that starts like a reference ("[Label]" or "- [Label]") but did
+ * not match any reference rule. */
+static int looks_like_reference(const char *s, size_t n)
 {
+    size_t i = 0;
+    if (i < n && (s[i] == '-' || s[i] == '*' || s[i] == '+')) {
+        i++;
+        while (i < n && s[i] == ' ') i++;
+    }
+    if (i >= n || s[i] != '[') return 0;
+    return memchr(s + i, ']', n - i) != NULL;
+}
+
+tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc, const tx_norm *n,
+                                  tx_reflist *out, tx_diags *diags, tx2json_error *err)
+{
+    size_t max_refs = out->max_refs;
     memset(out, 0, sizeof *out);
+    out->max_refs = max_refs;
     out->region_start = n->len;
     size_t cap = 0;
     size_t end = n->len;
@@ -75,6 +90,18 @@ tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc, const
             if (!rf->label || !rf->url) goto oom;
             hit = 1;
         }
+        if (!hit && looks_like_reference(n->s + a, b - a)) {
+            /* A reference without a usable URL: report it, keep reading up. */
+            tx_diag_add(diags, "warning", "reference-without-url", (long)a, (long)b,
+                        "reference line has no valid http(s) URL; it was skipped");
+            if (ls == 0) break;
+            end = next;
+            continue;
+        }
+        if (hit && out->max_refs && out->nref > out->max_refs) {
+            out->over_limit = 1;
+            break;
+        }
         if (hit) {
             out->region_start = a;
         } else {
@@ -95,6 +122,15 @@ tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc, const
         out->ref[i] = out->ref[out->nref - 1 - i];
         out->ref[out->nref - 1 - i] = t;
     }
+    /* Repeated labels: kept (each line is a reference), but reported. */
+    for (size_t i = 1; i < out->nref && i < 5000; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(out->ref[i].label, out->ref[j].label) == 0) {
+                tx_diag_add(diags, "warning", "duplicate-reference-label", (long)out->ref[i].start,
+                            (long)out->ref[i].end, "reference label [%s] repeats an earlier one",
+                            out->ref[i].label);
+                break;
+            }
     return TX2JSON_OK;
 oom:
     tx_reflist_free(out);

@@ -740,6 +740,21 @@ size_t tx_rules_limit_hits(const tx_ruleset *rs)
     return rs->limit_hits;
 }
 
+void tx_rules_reset_hits(tx_ruleset *rs)
+{
+    rs->limit_hits = 0;
+}
+
+void tx_rules_set_limits(tx_ruleset *rs, unsigned long match, unsigned long depth,
+                         unsigned long heap_kib)
+{
+    if (match) rs->match_limit = (uint32_t)(match > UINT32_MAX ? UINT32_MAX : match);
+    if (depth) rs->depth_limit = (uint32_t)(depth > UINT32_MAX ? UINT32_MAX : depth);
+    pcre2_set_match_limit(rs->mctx, rs->match_limit);
+    pcre2_set_depth_limit(rs->mctx, rs->depth_limit);
+    if (heap_kib) pcre2_set_heap_limit(rs->mctx, (uint32_t)(heap_kib > UINT32_MAX ? UINT32_MAX : heap_kib));
+}
+
 int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size_t len,
                   size_t from, tx_match *m)
 {

@@ -48,6 +48,12 @@ tx2json_status tx2json_ctx_new(const char *rules_dir, tx2json_ctx **out, tx2json
     return TX2JSON_OK;
 }
 
+void tx2json_ctx_set_limits(tx2json_ctx *ctx, unsigned long match_limit,
+                            unsigned long depth_limit, unsigned long heap_kib)
+{
+    if (ctx) tx_rules_set_limits(ctx->rules, match_limit, depth_limit, heap_kib);
+}
+
 void tx2json_ctx_free(tx2json_ctx *c)
 {
     if (!c) return;
@@ -98,17 +104,45 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
         rc = TX2JSON_EEMPTY;
         goto done;
     }
+    size_t max_line = opts->max_line ? opts->max_line : (size_t)1 << 20;
+    for (size_t i = 0, ls = 0, line = 1; i <= doc.len; i++) {
+        if (i < doc.len && doc.text[i] != '\n') continue;
+        if (i - ls > max_line) {
+            tx_seterr(err, TX2JSON_ELIMIT, name, line, 0, (size_t)-1,
+                      "line %zu is %zu bytes, over the limit of %zu (--max-line)", line, i - ls,
+                      max_line);
+            rc = TX2JSON_ELIMIT;
+            goto done;
+        }
+        ls = i + 1;
+        line++;
+    }
     if ((rc = tx_normalize(&doc, &n, err))) goto done;
     if (opts->lang && strcmp(opts->lang, "auto") != 0) {
         snprintf(doc.lang, sizeof doc.lang, "%s", opts->lang);
     } else {
         strcpy(doc.lang, tx_han_share(n.s, n.len) >= 0.3 ? "zh" : "en");
     }
-    if ((rc = tx_find_references(ctx->rules, &doc, &n, &refs, err))) goto done;
+    tx_rules_reset_hits(ctx->rules);
+    refs.max_refs = opts->max_refs ? opts->max_refs : 20000;
+    if ((rc = tx_find_references(ctx->rules, &doc, &n, &refs, &diags, err))) goto done;
+    if (refs.over_limit) {
+        tx_seterr(err, TX2JSON_ELIMIT, name, 0, 0, (size_t)-1,
+                  "more than %zu reference lines (--max-refs)", refs.max_refs);
+        rc = TX2JSON_ELIMIT;
+        goto done;
+    }
     int lines = tx_is_lines_layout(&n, refs.region_start);
     if ((rc = tx_segment(&n, 0, refs.region_start, lines, &seg, err))) goto done;
     if ((rc = tx_build_episode(ctx->rules, &doc, &n, &seg, lines, &ep, err)))
         goto done;
+    size_t max_entries = opts->max_entries ? opts->max_entries : 20000;
+    if (ep.nentry > max_entries) {
+        tx_seterr(err, TX2JSON_ELIMIT, name, 0, 0, (size_t)-1,
+                  "%zu entries, over the limit of %zu (--max-entries)", ep.nentry, max_entries);
+        rc = TX2JSON_ELIMIT;
+        goto done;
+    }
     if (!refs.nref)
         tx_diag_add(&diags, "warning", "no-references", -1, -1, "no reference list found");
     if ((rc = tx_link(ctx->rules, ctx->pinyin, &n, &ep, &refs, &diags, err))) goto done;
@@ -162,6 +196,10 @@ tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *path,
     }
     if (S_ISDIR(st.st_mode)) {
         tx_seterr(err, TX2JSON_EIO, path, 0, 0, (size_t)-1, "is a directory, not a file");
+        return TX2JSON_EIO;
+    }
+    if (!S_ISREG(st.st_mode)) { /* a FIFO or device could block or never end */
+        tx_seterr(err, TX2JSON_EIO, path, 0, 0, (size_t)-1, "is not a regular file");
         return TX2JSON_EIO;
     }
     FILE *f = fopen(path, "rb");

@@ -88,7 +88,62 @@ for case in tests/cli/*.case; do
     fi
 done
 
-# 4. Broken rule files: `tx2json check FILE` must print exactly FILE.expected
+# 4. The bad-input catalogue: tests/bad/*.case.  Keys as for CLI cases,
+#    plus gen: (shell that writes $IN), env: (run with the failio shim and
+#    these variables), json: yes (stdout is one valid JSON document) and
+#    absent: (a file that must not exist afterwards, nor temporaries
+#    beside it).  Each case runs under a 120 s timeout.
+TOOLS=${TX2JSON_TOOLS:-./build}
+for case in tests/bad/*.case; do
+    name=$(basename "$case" .case)
+    IN="$TMP/bad-input-$name"
+    rm -rf "$IN"
+    gen=$(sed -n 's/^gen:[ ]*//p' "$case")
+    [ -n "$gen" ] && IN="$IN" TMP="$TMP" sh -c "$gen"
+    args=$(sed -n 's/^args:[ ]*//p' "$case" | sed "s|\$IN|$IN|g; s|\$TMP|$TMP|g")
+    envv=$(sed -n 's/^env:[ ]*//p' "$case")
+    want=$(sed -n 's/^status:[ ]*//p' "$case")
+    if [ -n "$envv" ]; then
+        # shellcheck disable=SC2086
+        env $envv LD_PRELOAD="$TOOLS/libfailio.so" ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
+            timeout 120 $BIN $args >"$TMP/stdout" 2>"$TMP/stderr"
+    else
+        # shellcheck disable=SC2086
+        timeout 120 $BIN $args >"$TMP/stdout" 2>"$TMP/stderr"
+    fi
+    got=$?
+    failed=""
+    [ "$got" = "$want" ] || failed="exit status $got, expected $want"
+    while IFS= read -r l; do
+        case "$l" in
+        stderr:*)
+            frag=${l#stderr: }
+            grep -qF -- "$frag" "$TMP/stderr" || failed="$failed; stderr lacks '$frag'"
+            ;;
+        stdout:*)
+            frag=${l#stdout: }
+            grep -qF -- "$frag" "$TMP/stdout" || failed="$failed; stdout lacks '$frag'"
+            ;;
+        json:*)
+            "$TOOLS/jsoncheck" <"$TMP/stdout" || failed="$failed; stdout is not valid JSON"
+            ;;
+        absent:*)
+            f=$(echo "${l#absent: }" | sed "s|\$TMP|$TMP|g")
+            [ -e "$f" ] && failed="$failed; $f exists"
+            ls "$f".tmp.* >/dev/null 2>&1 && failed="$failed; temporary file left beside $f"
+            ;;
+        esac
+    done <"$case"
+    rm -rf "$IN"
+    if [ -n "$failed" ]; then
+        bad "bad/$name: $failed"
+        sed 's/^/    stderr: /' "$TMP/stderr" | head -3
+    else
+        ok
+    fi
+done
+
+# 5. Broken rule files: `tx2json check FILE` must print exactly FILE.expected
 #    and exit 1 when it holds an error, 0 when only warnings; with --werror
 #    any diagnostic exits 1.
 for r in tests/rules/*.rules; do
@@ -110,7 +165,7 @@ for r in tests/rules/*.rules; do
     if [ -s "$exp" ] && [ "$got" != 1 ]; then bad "rules/$(basename "$r"): --werror exit $got, expected 1"; else ok; fi
 done
 
-# 5. The SARIF report of every broken file and of the shipped rules
+# 6. The SARIF report of every broken file and of the shipped rules
 #    validates against the SARIF 2.1.0 schema (Ajv, from the npm registry).
 $BIN check --format sarif tests/rules/*.rules rules >"$TMP/all.sarif"
 if ! command -v node >/dev/null 2>&1; then

@@ -238,7 +238,8 @@ static void test_references(void)
     tx_norm n = {0};
     tx_normalize(&d, &n, &err);
     tx_reflist r = {0};
-    CHECK(tx_find_references(rs, &d, &n, &r, &err) == TX2JSON_OK, "references parse");
+    tx_diags ds = {0};
+    CHECK(tx_find_references(rs, &d, &n, &r, &ds, &err) == TX2JSON_OK, "references parse");
     CHECK(r.nref == 4, "4 references in 4 forms, got %zu", r.nref);
     if (r.nref == 4) {
         CHECK(strcmp(r.ref[0].label, "Foo") == 0 && strcmp(r.ref[1].label, "Bar Baz") == 0 &&
@@ -261,6 +262,7 @@ static void test_references(void)
         free(tok);
     }
     tx_reflist_free(&r);
+    tx_diags_free(&ds);
     tx_norm_free(&n);
     tx_doc_free(&d);
     tx_rules_free(rs);

@@ -25,10 +25,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     tx_doc doc = {.name = "fuzz"};
     tx_norm n = {0};
     tx_reflist refs = {0};
+    tx_diags ds = {0};
     if (tx_decode(&doc, buf, sizeof head - 1 + size, NULL, &err) == TX2JSON_OK &&
         tx_normalize(&doc, &n, &err) == TX2JSON_OK) {
         strcpy(doc.lang, "zh");
-        if (tx_find_references(rs, &doc, &n, &refs, &err) == TX2JSON_OK) {
+        if (tx_find_references(rs, &doc, &n, &refs, &ds, &err) == TX2JSON_OK) {
             for (size_t i = 0; i < refs.nref; i++) {
                 if (refs.ref[i].start > n.len || refs.ref[i].end > n.len) abort();
                 char **tok = NULL;
@@ -40,6 +41,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         }
     }
     tx_reflist_free(&refs);
+    tx_diags_free(&ds);
     tx_norm_free(&n);
     tx_doc_free(&doc);
     free(buf);
