@@ -25,7 +25,7 @@ LIB_SRC := util.c read.c normalize.c segment.c rules.c references.c episode.c \
            similar.c link.c output.c check.c tx2json.c
 LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
 
-.PHONY: all deps test check unit cli golden rules-test score asan ubsan leakcheck format bench-check fuzz fuzz-replay \
+.PHONY: all deps test check unit cli golden rules-test score asan ubsan leakcheck format bench-check fuzz fuzz-replay pathological \
         format-check clean
 
 all: $(BIN)
@@ -80,6 +80,10 @@ test check: $(BIN) $(BUILD)/unit $(REPLAYS) $(TEST_TOOLS)
 
 # The corpus score must not fall below these totals (issue 3's targets).
 SCORE_MIN ?= --min-entry-f1 0.95 --min-link-p 0.97 --min-link-r 0.95 --min-mention 0.90
+
+# Generated worst cases under timeouts (tests/pathological.sh).
+pathological: $(BIN) $(BUILD)/jsoncheck
+	@TX2JSON_BIN=./$(BIN) TX2JSON_TOOLS=./$(BUILD) sh tests/pathological.sh
 
 score: $(BIN)
 	python3 tools/score --bin ./$(BIN) $(SCORE_MIN) corpora

@@ -50,6 +50,20 @@ static size_t cand_lower(const tx_seg *seg, size_t pos)
     return lo;
 }
 
+/* First sentence starting at or after norm byte pos. */
+static size_t sent_lower(const tx_seg *seg, size_t pos)
+{
+    size_t lo = 0, hi = seg->nsent;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (seg->sent[mid].start < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static size_t key_hash(const char *s)
 {
     size_t h = 1469598103934665603ULL;
@@ -437,8 +451,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
     itemnum *items = NULL;
     size_t nitems = 0, items_from = 0;
     int use_items = 0;
-    char **orgkeys = NULL;
-    size_t norgkeys = 0;
+    strset orgkeys = {0};
     memset(ep, 0, sizeof *ep);
     size_t ecap = 0;
     c.ckey = calloc(seg->ncand ? seg->ncand : 1, sizeof *c.ckey);
@@ -579,10 +592,9 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
     for (size_t k = 0; k < ep->nentry; k++) {
         size_t end = k + 1 < ep->nentry ? ep->entry[k + 1].start
                                         : (last > first ? seg->sent[last - 1].end : 0);
-        if (use_items) { /* stop before the next item's number */
-            for (size_t j = items_from; j + 1 < nitems; j++)
-                if (items[j].start == ep->entry[k].start && items[j + 1].sent < last)
-                    end = seg->sent[items[j + 1].sent].start;
+        if (use_items) { /* entry k is item items_from + k: stop before the next number */
+            size_t j = items_from + k;
+            if (j + 1 < nitems && items[j + 1].sent < last) end = seg->sent[items[j + 1].sent].start;
         }
         while (end > ep->entry[k].start &&
                (n->s[end - 1] == ' ' || n->s[end - 1] == '\n' || n->s[end - 1] == '\t'))
@@ -592,30 +604,28 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
 
     /* Names heard as organisations anywhere in the episode are not
      * project mentions elsewhere either ("Meta also said…"). */
-    size_t total_orgs = 0;
-    for (size_t k = 0; k < ep->nentry; k++) total_orgs += ep->entry[k].norg;
-    orgkeys = calloc(total_orgs ? total_orgs : 1, sizeof *orgkeys);
-    if (!orgkeys) goto oom;
     for (size_t k = 0; k < ep->nentry; k++)
         for (size_t o = 0; o < ep->entry[k].norg; o++) {
             const tx_item *it = &ep->entry[k].org[o];
-            orgkeys[norgkeys] = tx_name_key(n->s + it->start, it->end - it->start);
-            if (!orgkeys[norgkeys++]) goto oom;
+            char *key = tx_name_key(n->s + it->start, it->end - it->start);
+            int bad = !key || (*key && strset_add(&orgkeys, key));
+            free(key);
+            if (bad) goto oom;
         }
 
     /* Mentions: candidates in each entry, minus stop-names and orgs. */
     for (size_t k = 0; k < ep->nentry; k++) {
         tx_entry *en = &ep->entry[k];
-        for (size_t i = 0; i < seg->ncand; i++) {
+        for (size_t i = cand_lower(seg, en->start); i < seg->ncand && seg->cand[i].start < en->end;
+             i++) {
             const tx_cand *cd = &seg->cand[i];
-            if (cd->start < en->start || cd->end > en->end) continue;
+            if (cd->end > en->end) continue;
             if (is_stop(&c, cd->start, cd->end)) continue;
             int org = 0;
             for (size_t o = 0; o < en->norg; o++)
                 if (overlaps(en->org[o].start, en->org[o].end, cd->start, cd->end)) org = 1;
             const char *ck = c.ckey[i];
-            for (size_t q = 0; q < norgkeys && !org; q++)
-                if (*ck && strcmp(ck, orgkeys[q]) == 0) org = 1;
+            if (!org && *ck && strset_has(&orgkeys, ck)) org = 1;
             if (org) continue;
             if (add_item(&en->men, &en->nmen, &en->mencap, cd->start, cd->end, "latin-name", 0))
                 goto oom;
@@ -623,7 +633,8 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         /* Mention rules, sentence by sentence; in the subtitle layout also
          * over the item's first lines together, as a name often follows its
          * verb on the next line. */
-        for (size_t si = first, done = 0; si < last && done < MENTION_SENTENCES; si++) {
+        for (size_t si = sent_lower(seg, en->start), done = 0; si < last && done < MENTION_SENTENCES;
+             si++) {
             const tx_sentence *s = &seg->sent[si];
             if (s->start < en->start || s->end > en->end) continue;
             if (apply_mentions(&c, en, s->start, s->end)) goto oom;
@@ -659,8 +670,7 @@ oom:
     tx_episode_free(ep);
     tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");
 done:
-    for (size_t q = 0; q < norgkeys; q++) free(orgkeys[q]);
-    free(orgkeys);
+    strset_free(&orgkeys);
     free(items);
     for (size_t i = 0; c.ckey && i < seg->ncand; i++) free(c.ckey[i]);
     free(c.ckey);

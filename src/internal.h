@@ -34,6 +34,15 @@ TXI void sb_addc(strbuf *b, char c);
 TXI void sb_addcp(strbuf *b, uint32_t cp); /* append one code point as UTF-8 */
 TXI void sb_free(strbuf *b);
 
+/* A set of strings (open addressing; the set owns copies). */
+typedef struct strset {
+    char **slot;
+    size_t cap, n;
+} strset;
+TXI int strset_add(strset *s, const char *key); /* 0, or -1 on OOM */
+TXI int strset_has(const strset *s, const char *key);
+TXI void strset_free(strset *s);
+
 /* Reads one UTF-8 code point at s[*i] (input known valid); advances *i. */
 TXI uint32_t u8_next(const char *s, size_t *i);
 /* Offset of the first invalid UTF-8 byte of s[0..len) (overlongs,

@@ -55,7 +55,9 @@ static void usage(FILE *f)
 
 static void print_error(const tx2json_error *e)
 {
-    if (e->line)
+    if (e->line && !e->column)
+        fprintf(stderr, "tx2json: %s:%zu: error: %s\n", e->file, e->line, e->message);
+    else if (e->line)
         fprintf(stderr, "tx2json: %s:%zu:%zu: error: %s\n", e->file, e->line, e->column,
                 e->message);
     else

@@ -157,6 +157,54 @@ size_t tx_utf8_check(const unsigned char *s, size_t len, size_t *nmulti, size_t 
     return first;
 }
 
+static size_t str_hash(const char *s)
+{
+    size_t h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+int strset_has(const strset *s, const char *key)
+{
+    if (!s->cap) return 0;
+    for (size_t h = str_hash(key) & (s->cap - 1); s->slot[h]; h = (h + 1) & (s->cap - 1))
+        if (strcmp(s->slot[h], key) == 0) return 1;
+    return 0;
+}
+
+int strset_add(strset *s, const char *key)
+{
+    if (strset_has(s, key)) return 0;
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t nc = s->cap ? s->cap * 2 : 64;
+        char **ns = calloc(nc, sizeof *ns);
+        if (!ns) return -1;
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slot[i]) {
+                size_t h = str_hash(s->slot[i]) & (nc - 1);
+                while (ns[h]) h = (h + 1) & (nc - 1);
+                ns[h] = s->slot[i];
+            }
+        free(s->slot);
+        s->slot = ns;
+        s->cap = nc;
+    }
+    char *copy = tx_strndup(key, strlen(key));
+    if (!copy) return -1;
+    size_t h = str_hash(key) & (s->cap - 1);
+    while (s->slot[h]) h = (h + 1) & (s->cap - 1);
+    s->slot[h] = copy;
+    s->n++;
+    return 0;
+}
+
+void strset_free(strset *s)
+{
+    for (size_t i = 0; i < s->cap; i++) free(s->slot[i]);
+    free(s->slot);
+    memset(s, 0, sizeof *s);
+}
+
 /* ---- SHA-256 (FIPS 180-4) ------------------------------------------- */
 static const uint32_t K256[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
