@@ -72,7 +72,13 @@ $(BUILD)/jsoncheck: tests/jsoncheck.c $(BUILD)/.deps
 $(BUILD)/libfailio.so: tests/shim/failio.c
 	$(CC) -shared -fPIC -O1 -o $@ $< -ldl
 
-TEST_TOOLS := $(BUILD)/jsoncheck $(BUILD)/libfailio.so
+# Allocation-failure injection (tests/oom.c): our code's allocations are
+# wrapped at link time, ICU's and cJSON's through their hooks.
+$(BUILD)/oom: tests/oom.c $(BUILD)/libtx2json.a
+	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $< $(BUILD)/libtx2json.a $(LDLIBS_ALL) \
+	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+
+TEST_TOOLS := $(BUILD)/jsoncheck $(BUILD)/libfailio.so $(BUILD)/oom
 
 test check: $(BIN) $(BUILD)/unit $(REPLAYS) $(TEST_TOOLS)
 	@TX2JSON_BIN=./$(BIN) TX2JSON_UNIT=./$(BUILD)/unit TX2JSON_REPLAY=./$(BUILD)/replay_ \

@@ -20,28 +20,42 @@ static cJSON *chk(out *o, cJSON *j)
     return j;
 }
 
-static void add(out *o, cJSON *obj, const char *k, cJSON *v)
+/* add and push attach v, or free it and note the failure.  They return 1
+ * when v is attached: a container the caller goes on filling must not be
+ * used after a failed attach, as it is gone. */
+static int add(out *o, cJSON *obj, const char *k, cJSON *v)
 {
     if (!v) {
         o->oom = 1;
-        return;
+        return 0;
     }
     if (!cJSON_AddItemToObject(obj, k, v)) {
         cJSON_Delete(v);
         o->oom = 1;
+        return 0;
     }
+    return 1;
 }
 
-static void push(out *o, cJSON *arr, cJSON *v)
+static int push(out *o, cJSON *arr, cJSON *v)
 {
     if (!v) {
         o->oom = 1;
-        return;
+        return 0;
     }
     if (!cJSON_AddItemToArray(arr, v)) {
         cJSON_Delete(v);
         o->oom = 1;
+        return 0;
     }
+    return 1;
+}
+
+/* Creates an empty container and attaches it to obj under k; NULL when
+ * either step failed. */
+static cJSON *attach(out *o, cJSON *obj, const char *k, cJSON *v)
+{
+    return add(o, obj, k, v) ? v : NULL;
 }
 
 static cJSON *str_or_null(out *o, const char *s)
@@ -94,8 +108,7 @@ tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_episo
     if (!root) goto oom;
     add(&o, root, "schema_version", cJSON_CreateNumber(TX2JSON_SCHEMA_VERSION));
 
-    cJSON *src = chk(&o, cJSON_CreateObject());
-    add(&o, root, "source", src);
+    cJSON *src = attach(&o, root, "source", cJSON_CreateObject());
     if (src) {
         add(&o, src, "path", cJSON_CreateString(doc->name));
         add(&o, src, "bytes", cJSON_CreateNumber((double)doc->raw_len));
@@ -104,8 +117,7 @@ tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_episo
         add(&o, src, "language", cJSON_CreateString(doc->lang));
     }
 
-    cJSON *e = chk(&o, cJSON_CreateObject());
-    add(&o, root, "episode", e);
+    cJSON *e = attach(&o, root, "episode", cJSON_CreateObject());
     if (e) {
         add(&o, e, "title", str_or_null(&o, ep->title));
         add(&o, e, "date", str_or_null(&o, ep->date));
@@ -116,26 +128,22 @@ tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_episo
             ep->has_outro ? text_span(&o, ep->outro_start, ep->outro_end) : cJSON_CreateNull());
     }
 
-    cJSON *ents = chk(&o, cJSON_CreateArray());
-    add(&o, root, "entries", ents);
+    cJSON *ents = attach(&o, root, "entries", cJSON_CreateArray());
     for (size_t i = 0; ents && i < ep->nentry && !o.oom; i++) {
         const tx_entry *en = &ep->entry[i];
-        cJSON *j = chk(&o, cJSON_CreateObject());
-        push(&o, ents, j);
-        if (!j) break;
+        cJSON *j = cJSON_CreateObject();
+        if (!push(&o, ents, j)) break;
         add(&o, j, "index", cJSON_CreateNumber((double)i));
         add(&o, j, "span", span(&o, en->start, en->end));
         add(&o, j, "text", text(&o, en->start, en->end));
         add(&o, j, "rule", cJSON_CreateString(en->rule));
-        cJSON *orgs = chk(&o, cJSON_CreateArray());
-        add(&o, j, "organizations", orgs);
+        cJSON *orgs = attach(&o, j, "organizations", cJSON_CreateArray());
         for (size_t k = 0; orgs && k < en->norg; k++) {
             cJSON *x = text_span(&o, en->org[k].start, en->org[k].end);
             if (x) add(&o, x, "rule", cJSON_CreateString(en->org[k].rule));
             push(&o, orgs, x);
         }
-        cJSON *mens = chk(&o, cJSON_CreateArray());
-        add(&o, j, "mentions", mens);
+        cJSON *mens = attach(&o, j, "mentions", cJSON_CreateArray());
         for (size_t k = 0; mens && k < en->nmen; k++) {
             const tx_item *m = &en->men[k];
             cJSON *x = text_span(&o, m->start, m->end);
@@ -147,19 +155,16 @@ tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_episo
             }
             push(&o, mens, x);
         }
-        cJSON *rr = chk(&o, cJSON_CreateArray());
-        add(&o, j, "references", rr);
+        cJSON *rr = attach(&o, j, "references", cJSON_CreateArray());
         for (size_t k = 0; rr && k < en->nrefs; k++)
             push(&o, rr, cJSON_CreateNumber(en->refs[k]));
     }
 
-    cJSON *ra = chk(&o, cJSON_CreateArray());
-    add(&o, root, "references", ra);
+    cJSON *ra = attach(&o, root, "references", cJSON_CreateArray());
     for (size_t i = 0; ra && i < refs->nref && !o.oom; i++) {
         const tx_ref *r = &refs->ref[i];
-        cJSON *j = chk(&o, cJSON_CreateObject());
-        push(&o, ra, j);
-        if (!j) break;
+        cJSON *j = cJSON_CreateObject();
+        if (!push(&o, ra, j)) break;
         add(&o, j, "index", cJSON_CreateNumber((double)i));
         add(&o, j, "label", cJSON_CreateString(r->label));
         add(&o, j, "url", cJSON_CreateString(r->url));
@@ -168,13 +173,11 @@ tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_episo
         add(&o, j, "rule", cJSON_CreateString(r->rule));
     }
 
-    cJSON *da = chk(&o, cJSON_CreateArray());
-    add(&o, root, "diagnostics", da);
+    cJSON *da = attach(&o, root, "diagnostics", cJSON_CreateArray());
     for (size_t i = 0; da && i < diags->n && !o.oom; i++) {
         const tx_diag *d = &diags->d[i];
-        cJSON *j = chk(&o, cJSON_CreateObject());
-        push(&o, da, j);
-        if (!j) break;
+        cJSON *j = cJSON_CreateObject();
+        if (!push(&o, da, j)) break;
         add(&o, j, "severity", cJSON_CreateString(d->severity));
         add(&o, j, "code", cJSON_CreateString(d->code));
         add(&o, j, "message", cJSON_CreateString(d->message));

@@ -62,6 +62,8 @@ struct tx_ruleset {
     size_t n, cap;
     define *def;
     size_t ndef, defcap;
+    pcre2_general_context *gctx; /* routes PCRE2's memory through malloc/free */
+    pcre2_compile_context *cctx;
     pcre2_match_context *mctx;
     pcre2_match_data *md;
     size_t limit_hits;
@@ -115,6 +117,8 @@ void tx_rules_free(tx_ruleset *rs)
     free(rs->loaded);
     free(rs->stack); /* entries point into loaded */
     if (rs->mctx) pcre2_match_context_free(rs->mctx);
+    if (rs->cctx) pcre2_compile_context_free(rs->cctx);
+    if (rs->gctx) pcre2_general_context_free(rs->gctx);
     if (rs->md) pcre2_match_data_free(rs->md);
     free(rs);
 }
@@ -238,7 +242,12 @@ static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
                     (r->bytes ? 0 : PCRE2_UTF | PCRE2_UCP);
     /* Stop-names and URL noise are tested against a whole string. */
     if (r->kind == RK_STOPNAME || r->kind == RK_URLNOISE) opts |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;
-    r->code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, NULL);
+    r->code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, rs->cctx);
+    if (!r->code && ec == PCRE2_ERROR_HEAPLIMIT) ec = PCRE2_ERROR_NOMEMORY;
+    if (!r->code && ec == PCRE2_ERROR_NOMEMORY) {
+        tx_seterr(err, TX2JSON_ENOMEM, r->file, r->line, 0, (size_t)-1, "out of memory");
+        return -1;
+    }
     if (!r->code) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(ec, msg, sizeof msg);
@@ -651,15 +660,31 @@ tx2json_status tx_rules_load_text(const char *name, const char *text, size_t len
     return TX2JSON_OK;
 }
 
+/* PCRE2 allocates through these, so every allocation of the library
+ * goes through the C allocator the program links (and can be tested). */
+static void *pc_malloc(PCRE2_SIZE n, void *data)
+{
+    (void)data;
+    return malloc(n);
+}
+
+static void pc_free(void *p, void *data)
+{
+    (void)data;
+    free(p);
+}
+
 static tx_ruleset *ruleset_new(void)
 {
     tx_ruleset *rs = calloc(1, sizeof *rs);
     if (!rs) return NULL;
     rs->match_limit = 1000000;
     rs->depth_limit = 10000;
-    rs->mctx = pcre2_match_context_create(NULL);
-    rs->md = pcre2_match_data_create(TX_MAXGROUPS, NULL);
-    if (!rs->mctx || !rs->md) {
+    rs->gctx = pcre2_general_context_create(pc_malloc, pc_free, NULL);
+    rs->cctx = rs->gctx ? pcre2_compile_context_create(rs->gctx) : NULL;
+    rs->mctx = rs->gctx ? pcre2_match_context_create(rs->gctx) : NULL;
+    rs->md = rs->gctx ? pcre2_match_data_create(TX_MAXGROUPS, rs->gctx) : NULL;
+    if (!rs->gctx || !rs->cctx || !rs->mctx || !rs->md) {
         tx_rules_free(rs);
         return NULL;
     }

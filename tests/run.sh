@@ -143,7 +143,15 @@ for case in tests/bad/*.case; do
     fi
 done
 
-# 5. Broken rule files: `tx2json check FILE` must print exactly FILE.expected
+# 5. Allocation failures: every allocation of a seed conversion, failed in
+#    turn, must give success or a clean error (leaks: under make asan).
+if "$TOOLS/oom" rules corpora/000_3c858c9825c89cc2.txt 1 >"$TMP/oom.out" 2>&1; then
+    ok
+else
+    bad "oom: $(tail -5 "$TMP/oom.out")"
+fi
+
+# 6. Broken rule files: `tx2json check FILE` must print exactly FILE.expected
 #    and exit 1 when it holds an error, 0 when only warnings; with --werror
 #    any diagnostic exits 1.
 for r in tests/rules/*.rules; do
@@ -165,7 +173,7 @@ for r in tests/rules/*.rules; do
     if [ -s "$exp" ] && [ "$got" != 1 ]; then bad "rules/$(basename "$r"): --werror exit $got, expected 1"; else ok; fi
 done
 
-# 6. The SARIF report of every broken file and of the shipped rules
+# 7. The SARIF report of every broken file and of the shipped rules
 #    validates against the SARIF 2.1.0 schema (Ajv, from the npm registry).
 $BIN check --format sarif tests/rules/*.rules rules >"$TMP/all.sarif"
 if ! command -v node >/dev/null 2>&1; then
