@@ -91,6 +91,12 @@ TX2JSON_API tx2json_status tx2json_ctx_new(const char *rules_dir, tx2json_ctx **
 TX2JSON_API void tx2json_ctx_set_limits(tx2json_ctx *ctx, unsigned long match_limit,
                                         unsigned long depth_limit, unsigned long heap_kib);
 
+/* Makes a context for another thread: it shares ctx's compiled rules (read
+ * only) and has its own match data, ICU break iterators (cloned) and pinyin
+ * cache.  Free clones before ctx.  Returns TX2JSON_OK or TX2JSON_ENOMEM. */
+TX2JSON_API tx2json_status tx2json_ctx_clone(const tx2json_ctx *ctx, tx2json_ctx **out,
+                                             tx2json_error *err);
+
 /* Frees a context; NULL is allowed. */
 TX2JSON_API void tx2json_ctx_free(tx2json_ctx *ctx);
 

@@ -124,8 +124,10 @@ typedef struct tx_seg {
     size_t ncand;
 } tx_seg;
 /* Splits norm[from..to) into sentences and Latin name candidates. */
+/* sbrk/wbrk are the context's ICU sentence and word break iterators
+ * (UBreakIterator *), reused across documents. */
 TXI tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_layout,
-                              tx_seg *out, tx2json_error *err);
+                              void *sbrk, void *wbrk, tx_seg *out, tx2json_error *err);
 TXI void tx_seg_free(tx_seg *s);
 
 /* ---- rules.c --------------------------------------------------------- */
@@ -186,6 +188,9 @@ TXI size_t tx_rules_diags(const tx_ruleset *rs, const tx_rdiag **out);
 TXI tx2json_status tx_rules_load_text(const char *name, const char *text, size_t len, int check,
                                       tx_ruleset **out, tx2json_error *err);
 TXI void tx_rules_free(tx_ruleset *rs);
+/* A view of rs with its own match data and limit counters, for another
+ * thread; free it (tx_rules_free) before rs.  NULL on OOM. */
+TXI tx_ruleset *tx_rules_clone(const tx_ruleset *rs);
 TXI size_t tx_rules_count(const tx_ruleset *rs, rule_kind k, const char *lang);
 /* Iterates rules of kind k for language lang ("zh"/"en"); idx from 0. */
 TXI const tx_rule *tx_rules_get(const tx_ruleset *rs, rule_kind k, const char *lang, size_t idx);
@@ -304,6 +309,7 @@ TXI tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_e
 struct tx2json_ctx {
     tx_ruleset *rules;
     tx_pinyin *pinyin;
+    void *sbrk, *wbrk; /* UBreakIterator *: sentence and word, opened once */
 };
 
 #endif

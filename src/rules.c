@@ -74,6 +74,7 @@ struct tx_ruleset {
     size_t ndg, dgcap;
     char **loaded, **stack; /* real paths: every file read, and the include chain */
     size_t nloaded, loadedcap, nstack, stackcap;
+    const tx_ruleset *parent; /* a clone shares its parent's rules */
 };
 
 static char *xstrdup(const char *s)
@@ -100,6 +101,12 @@ static void rule_free(tx_rule *r)
 void tx_rules_free(tx_ruleset *rs)
 {
     if (!rs) return;
+    if (rs->parent) { /* a clone owns only its match state */
+        if (rs->mctx) pcre2_match_context_free(rs->mctx);
+        if (rs->md) pcre2_match_data_free(rs->md);
+        free(rs);
+        return;
+    }
     for (size_t i = 0; i < rs->n; i++) rule_free(&rs->r[i]);
     free(rs->r);
     for (size_t i = 0; i < rs->ndef; i++) {
@@ -758,6 +765,24 @@ const char *tx_rule_name(const tx_rule *r)
 int tx_rule_requires(const tx_rule *r)
 {
     return r->requires;
+}
+
+tx_ruleset *tx_rules_clone(const tx_ruleset *rs)
+{
+    tx_ruleset *c = malloc(sizeof *c);
+    if (!c) return NULL;
+    *c = *rs;
+    c->parent = rs->parent ? rs->parent : rs;
+    c->limit_hits = 0;
+    c->dg = NULL;
+    c->ndg = c->dgcap = 0;
+    c->mctx = pcre2_match_context_copy(rs->mctx);
+    c->md = pcre2_match_data_create(TX_MAXGROUPS, rs->gctx);
+    if (!c->mctx || !c->md) {
+        tx_rules_free(c);
+        return NULL;
+    }
+    return c;
 }
 
 size_t tx_rules_limit_hits(const tx_ruleset *rs)

@@ -52,14 +52,13 @@ static tx2json_status add_sentence(tx_seg *out, size_t *cap, const char *s, size
 }
 
 tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_layout,
-                          tx_seg *out, tx2json_error *err)
+                          void *sbrk, void *wbrk, tx_seg *out, tx2json_error *err)
 {
     (void)lines_layout; /* ICU already breaks at every line feed */
     memset(out, 0, sizeof *out);
     UErrorCode st = U_ZERO_ERROR;
     UText *ut = utext_openUTF8(NULL, n->s + from, (int64_t)(to - from), &st);
-    UBreakIterator *sb = ubrk_open(UBRK_SENTENCE, "zh", NULL, 0, &st);
-    UBreakIterator *wb = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
+    UBreakIterator *sb = sbrk, *wb = wbrk;
     tok *toks = NULL;
     size_t ntok = 0, tcap = 0, scap = 0, ccap = 0;
     tx2json_status rc = TX2JSON_OK;
@@ -154,8 +153,14 @@ oom:
     rc = TX2JSON_ENOMEM;
 done:
     free(toks);
-    if (sb) ubrk_close(sb);
-    if (wb) ubrk_close(wb);
+    /* Detach the iterators from this document's text before it goes. */
+    UErrorCode s3 = U_ZERO_ERROR;
+    UText *empty = utext_openUTF8(NULL, "", 0, &s3);
+    if (U_SUCCESS(s3)) {
+        ubrk_setUText(sb, empty, &s3);
+        ubrk_setUText(wb, empty, &s3);
+    }
+    utext_close(empty);
     utext_close(ut);
     if (rc) tx_seg_free(out);
     return rc;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unicode/ubrk.h>
 #include <unicode/uclean.h>
 
 const char *tx2json_version(void)
@@ -44,6 +45,35 @@ tx2json_status tx2json_ctx_new(const char *rules_dir, tx2json_ctx **out, tx2json
         tx2json_ctx_free(c);
         return rc;
     }
+    UErrorCode st = U_ZERO_ERROR;
+    c->sbrk = ubrk_open(UBRK_SENTENCE, "zh", NULL, 0, &st);
+    c->wbrk = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
+    if (U_FAILURE(st)) {
+        tx_seterr(err, st == U_MEMORY_ALLOCATION_ERROR ? TX2JSON_ENOMEM : TX2JSON_EINTERNAL, NULL,
+                  0, 0, (size_t)-1, "ICU break iterator: %s", u_errorName(st));
+        tx2json_ctx_free(c);
+        return err ? err->code : TX2JSON_EINTERNAL;
+    }
+    *out = c;
+    return TX2JSON_OK;
+}
+
+tx2json_status tx2json_ctx_clone(const tx2json_ctx *ctx, tx2json_ctx **out, tx2json_error *err)
+{
+    *out = NULL;
+    tx2json_ctx *c = calloc(1, sizeof *c);
+    UErrorCode st = U_ZERO_ERROR;
+    if (c) {
+        c->pinyin = tx_pinyin_new();
+        c->rules = tx_rules_clone(ctx->rules);
+        c->sbrk = ubrk_clone(ctx->sbrk, &st);
+        c->wbrk = ubrk_clone(ctx->wbrk, &st);
+    }
+    if (!c || !c->pinyin || !c->rules || !c->sbrk || !c->wbrk || U_FAILURE(st)) {
+        tx2json_ctx_free(c);
+        tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
     *out = c;
     return TX2JSON_OK;
 }
@@ -59,6 +89,8 @@ void tx2json_ctx_free(tx2json_ctx *c)
     if (!c) return;
     tx_rules_free(c->rules);
     tx_pinyin_free(c->pinyin);
+    if (c->sbrk) ubrk_close(c->sbrk);
+    if (c->wbrk) ubrk_close(c->wbrk);
     free(c);
 }
 
@@ -133,7 +165,8 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
         goto done;
     }
     int lines = tx_is_lines_layout(&n, refs.region_start);
-    if ((rc = tx_segment(&n, 0, refs.region_start, lines, &seg, err))) goto done;
+    if ((rc = tx_segment(&n, 0, refs.region_start, lines, ctx->sbrk, ctx->wbrk, &seg, err)))
+        goto done;
     if ((rc = tx_build_episode(ctx->rules, &doc, &n, &seg, lines, &ep, err)))
         goto done;
     size_t max_entries = opts->max_entries ? opts->max_entries : 20000;

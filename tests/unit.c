@@ -4,6 +4,7 @@
 #include "internal.h"
 
 #include <cjson/cJSON.h>
+#include <unicode/ubrk.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,7 +140,9 @@ static void test_segment(void)
     tx_norm n = {0};
     tx_normalize(&d, &n, &err);
     tx_seg seg = {0};
-    CHECK(tx_segment(&n, 0, n.len, 0, &seg, &err) == TX2JSON_OK, "segment");
+    UErrorCode ust = U_ZERO_ERROR;
+    UBreakIterator *sb = ubrk_open(UBRK_SENTENCE, "zh", NULL, 0, &ust), *wb = ubrk_open(UBRK_WORD, "zh", NULL, 0, &ust);
+    CHECK(tx_segment(&n, 0, n.len, 0, sb, wb, &seg, &err) == TX2JSON_OK, "segment");
     CHECK(seg.nsent == 4, "4 sentences (。 ! ? and the rest), got %zu", seg.nsent);
     int whole = 0, vision = 0;
     for (size_t i = 0; i < seg.ncand; i++) {
@@ -150,6 +153,8 @@ static void test_segment(void)
     CHECK(whole, "multi-word Latin name is one candidate");
     CHECK(vision, "name with a number and a word is one candidate");
     tx_seg_free(&seg);
+    ubrk_close(sb);
+    ubrk_close(wb);
     tx_norm_free(&n);
     tx_doc_free(&d);
 }
