@@ -49,6 +49,13 @@ typedef struct tx2json_error {
     char message[512];
 } tx2json_error;
 
+/* Counts of one successful conversion. */
+typedef struct tx2json_stats {
+    size_t entries;    /* entries found */
+    size_t references; /* reference lines */
+    size_t links;      /* references owned by an entry */
+} tx2json_stats;
+
 /* Per-conversion options.  Zero-initialise, then set what you need. */
 typedef struct tx2json_options {
     const char *encoding; /* force an input encoding (ICU name); NULL = detect */
@@ -64,6 +71,7 @@ typedef struct tx2json_options {
     void (*on_warning)(void *user, const char *file, size_t line, size_t column,
                        const char *code, const char *message);
     void *user;
+    tx2json_stats *stats; /* when non-NULL, filled on success */
 } tx2json_options;
 
 /* A loaded rule set plus the caches shared by conversions (pinyin).  One per

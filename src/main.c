@@ -1,16 +1,24 @@
 /* main.c - the tx2json command line: parses options, loads the rules once
- * and converts each input through the library.  Diagnostics look like a
- * compiler's: "tx2json: FILE:LINE:COL: error: MESSAGE".
+ * and converts each input through the library, in batch when given many
+ * files or directories (worker threads, ordered output).  Diagnostics look
+ * like a compiler's: "tx2json: FILE:LINE:COL: error: MESSAGE".
  *
- * Exit status: 0 success, 1 an input could not be converted, 2 usage error,
- * 3 rules could not be loaded or a system error (out of memory, output). */
+ * Exit status: 0 success; 1 an input could not be converted (the batch
+ * goes on); 2 usage error; 3 rules could not be loaded or a system error
+ * (out of memory, output not writable). */
 #include "tx2json.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef TX2JSON_RULES_DIR
@@ -20,17 +28,40 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: tx2json [OPTIONS] FILE...\n"
+            "usage: tx2json [OPTIONS] FILE|DIR|-...\n"
             "       tx2json check [--format text|json|sarif] [--werror] PATH...\n"
             "Convert spoken-news transcripts into JSON (schema_version %d).\n"
             "\n"
-            "  -o, --output FILE     write the JSON to FILE (atomically) instead of stdout\n"
+            "Inputs: files, directories (searched recursively for *.txt, *.srt and\n"
+            "*.vtt, in name order) and - for standard input.\n"
+            "      --glob PATTERN    names to take from directories (repeatable;\n"
+            "                        replaces the default patterns)\n"
+            "      --files-from LIST read input paths from LIST (- for stdin), one per\n"
+            "                        line, or NUL-separated with -0\n"
+            "\n"
+            "Output:\n"
+            "  -o, --output PATH     with one input file: write the JSON to PATH; with\n"
+            "                        several inputs or a directory: PATH is a directory\n"
+            "                        and each input gets PATH/RELATIVE/NAME.json.  Every\n"
+            "                        file is written atomically (temporary + rename)\n"
+            "      --format json|jsonl  indented documents (default), or one compact\n"
+            "                        document per line, in input order\n"
+            "      --compact         one-line JSON\n"
+            "\n"
+            "Batch:\n"
+            "  -j, --jobs N          worker threads (default: online CPUs); the output is\n"
+            "                        the same for any N\n"
+            "      --fail-fast       stop at the first input that fails\n"
+            "      --progress, --no-progress  show a progress line (default: when\n"
+            "                        stderr is a terminal)\n"
+            "  -q, --quiet           no warnings, no progress, no summary\n"
+            "\n"
+            "Rules and text:\n"
             "      --rules PATH      rule file or directory (default: $TX2JSON_RULES or\n"
             "                        " TX2JSON_RULES_DIR ")\n"
             "      --encoding NAME   input encoding (ICU name, e.g. GB18030, UTF-16LE);\n"
             "                        default: UTF-8, a BOM, or detection\n"
             "      --lang zh|en|auto rule language (default auto: share of Han text)\n"
-            "      --compact         one-line JSON\n"
             "\n"
             "Limits (a file over one fails with a message naming the limit; the run\n"
             "goes on with the next file):\n"
@@ -44,12 +75,11 @@ static void usage(FILE *f)
             "A rule match over a PCRE2 limit counts as no match and adds a\n"
             "match-limit warning to the document.\n"
             "\n"
-            "  -q, --quiet           do not print warnings\n"
             "  -h, --help            show this help\n"
             "  -V, --version         show the version\n"
             "\n"
-            "Exit status: 0 success; 1 an input could not be converted; 2 usage error;\n"
-            "3 rules could not be loaded, or a system error.\n",
+            "Exit status: 0 every input converted; 1 an input could not be converted;\n"
+            "2 usage error; 3 rules could not be loaded, or a system error.\n",
             TX2JSON_SCHEMA_VERSION);
 }
 
@@ -62,52 +92,6 @@ static void print_error(const tx2json_error *e)
                 e->message);
     else
         fprintf(stderr, "tx2json: %s: error: %s\n", e->file, e->message);
-}
-
-static void on_warning(void *user, const char *file, size_t line, size_t col, const char *code,
-                       const char *msg)
-{
-    (void)user;
-    if (line)
-        fprintf(stderr, "tx2json: %s:%zu:%zu: warning: %s [%s]\n", file, line, col, msg, code);
-    else
-        fprintf(stderr, "tx2json: %s: warning: %s [%s]\n", file, msg, code);
-}
-
-/* Writes data to path through a temporary file and rename, so a reader
- * never sees a half-written file.  Returns 0 or -1 (errno set). */
-static int write_atomic(const char *path, const char *data)
-{
-    size_t l = strlen(path);
-    char *tmp = malloc(l + 32);
-    if (!tmp) return -1;
-    snprintf(tmp, l + 32, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd < 0) {
-        free(tmp);
-        return -1;
-    }
-    size_t n = strlen(data), done = 0;
-    int ok = 1;
-    while (ok && done < n) {
-        ssize_t w = write(fd, data + done, n - done);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) ok = 0;
-        else done += (size_t)w;
-    }
-    if (ok && fsync(fd) != 0) ok = 0;
-    int e = errno;
-    if (close(fd) != 0 && ok) ok = 0, e = errno;
-    errno = e;
-    if (!ok || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        free(tmp);
-        errno = e;
-        return -1;
-    }
-    free(tmp);
-    return 0;
 }
 
 static void check_usage(FILE *f)
@@ -181,125 +165,655 @@ static int check_main(int argc, char **argv)
     return ne || (werror && nw) ? 1 : 0;
 }
 
+/* ---- inputs -------------------------------------------------------- */
+
+typedef struct input {
+    char *path; /* as opened ("-" for stdin) */
+    char *rel;  /* output name relative to -o DIR */
+} input;
+
+typedef struct inputs {
+    input *v;
+    size_t n, cap;
+    const char **globs;
+    size_t nglobs;
+    int oom;
+} inputs;
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+static void add_input(inputs *in, const char *path, const char *rel)
+{
+    if (in->n == in->cap) {
+        size_t nc = in->cap ? in->cap * 2 : 64;
+        input *nv = realloc(in->v, nc * sizeof *nv);
+        if (!nv) {
+            in->oom = 1;
+            return;
+        }
+        in->v = nv;
+        in->cap = nc;
+    }
+    char *p = xstrdup(path), *r = xstrdup(rel);
+    if (!p || !r) {
+        free(p);
+        free(r);
+        in->oom = 1;
+        return;
+    }
+    in->v[in->n].path = p;
+    in->v[in->n].rel = r;
+    in->n++;
+}
+
+static int name_wanted(const inputs *in, const char *name)
+{
+    static const char *const def[] = {"*.txt", "*.srt", "*.vtt"};
+    const char *const *g = in->nglobs ? in->globs : def;
+    size_t n = in->nglobs ? in->nglobs : 3;
+    for (size_t i = 0; i < n; i++)
+        if (fnmatch(g[i], name, 0) == 0) return 1;
+    return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walks dir (sorted, recursive).  Symbolic links to directories are not
+ * followed, so a link loop cannot trap the walk. */
+static void walk(inputs *in, const char *dir, const char *rel, int depth)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "tx2json: %s: error: cannot read directory: %s\n", dir, strerror(errno));
+        add_input(in, dir, rel[0] ? rel : "input"); /* fails later, counted */
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.') continue;
+        if (n == cap) {
+            char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *nn);
+            if (!nn) break;
+            names = nn;
+        }
+        if (!(names[n] = xstrdup(de->d_name))) break;
+        n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_names);
+    for (size_t i = 0; i < n; i++) {
+        size_t pl = strlen(dir) + strlen(names[i]) + 2, rl = strlen(rel) + strlen(names[i]) + 2;
+        char *p = malloc(pl), *r = malloc(rl);
+        if (p && r) {
+            snprintf(p, pl, "%s/%s", dir, names[i]);
+            snprintf(r, rl, "%s%s%s", rel, rel[0] ? "/" : "", names[i]);
+            struct stat ls, st;
+            if (lstat(p, &ls) == 0 && S_ISDIR(ls.st_mode)) {
+                if (depth < 64) walk(in, p, r, depth + 1);
+            } else if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && name_wanted(in, names[i])) {
+                add_input(in, p, r);
+            }
+        } else {
+            in->oom = 1;
+        }
+        free(p);
+        free(r);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static void add_arg(inputs *in, const char *arg, int *dirs)
+{
+    struct stat st;
+    if (strcmp(arg, "-") == 0) {
+        add_input(in, "-", "stdin");
+    } else if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+        (*dirs)++;
+        walk(in, arg, arg, 0); /* outputs mirror the path as given */
+    } else {
+        add_input(in, arg, arg); /* errors surface when it is read; the path
+                                  * mirrors under -o DIR, cleaned of .. */
+    }
+}
+
+/* Reads input paths from a list file (one per line, or NUL-separated). */
+static int read_list(inputs *in, const char *list, int nul, int *dirs)
+{
+    FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "rb");
+    if (!f) {
+        fprintf(stderr, "tx2json: %s: error: cannot open: %s\n", list, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getdelim(&line, &cap, nul ? '\0' : '\n', f)) > 0) {
+        if (line[n - 1] == (nul ? '\0' : '\n')) line[--n] = 0;
+        if (!nul && n && line[n - 1] == '\r') line[--n] = 0;
+        if (n) add_arg(in, line, dirs);
+    }
+    free(line);
+    if (f != stdin) fclose(f);
+    return 0;
+}
+
+/* ---- output files ---------------------------------------------------- */
+
+/* Writes data to path through a temporary file and rename, so a reader
+ * never sees a half-written file.  Returns 0 or -1 (errno set). */
+static int write_atomic(const char *path, const char *data)
+{
+    size_t l = strlen(path);
+    char *tmp = malloc(l + 32);
+    if (!tmp) return -1;
+    snprintf(tmp, l + 32, "%s.tmp.%ld.%lx", path, (long)getpid(), (unsigned long)pthread_self());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd < 0) {
+        free(tmp);
+        return -1;
+    }
+    size_t n = strlen(data), done = 0;
+    int ok = 1;
+    while (ok && done < n) {
+        ssize_t w = write(fd, data + done, n - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0)
+            ok = 0;
+        else
+            done += (size_t)w;
+    }
+    if (ok && fsync(fd) != 0) ok = 0;
+    int e = errno;
+    if (close(fd) != 0 && ok) ok = 0, e = errno;
+    errno = e;
+    if (!ok || rename(tmp, path) != 0) {
+        e = errno;
+        unlink(tmp);
+        free(tmp);
+        errno = e;
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}
+
+/* DIR/REL with REL's extension replaced by .json; "", "." and ".."
+ * components are dropped, so the result always lies inside DIR.  Creates
+ * the directories on the way; refuses to go through a symbolic link.
+ * Returns a malloc'd path, or NULL (errno set). */
+static char *output_path(const char *dir, const char *rel)
+{
+    size_t cap = strlen(dir) + strlen(rel) + 16;
+    char *out = malloc(cap);
+    if (!out) return NULL;
+    strcpy(out, dir);
+    size_t len = strlen(out);
+    while (len > 1 && out[len - 1] == '/') out[--len] = 0;
+    const char *p = rel;
+    int any = 0;
+    while (*p) {
+        const char *e = strchr(p, '/');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        int last = !e || !e[1 + strspn(e + 1, "/")];
+        if (n && !(n == 1 && p[0] == '.') && !(n == 2 && p[0] == '.' && p[1] == '.')) {
+            struct stat st;
+            if (!last && lstat(out, &st) == 0 && S_ISLNK(st.st_mode)) {
+                free(out);
+                errno = ELOOP;
+                return NULL;
+            }
+            out[len++] = '/';
+            memcpy(out + len, p, n);
+            len += n;
+            out[len] = 0;
+            any = 1;
+            if (!last && mkdir(out, 0755) != 0 && errno != EEXIST) {
+                free(out);
+                return NULL;
+            }
+        }
+        if (!e) break;
+        p = e + 1;
+    }
+    if (!any) {
+        strcpy(out + len, "/input");
+        len += 6;
+    }
+    char *slash = strrchr(out, '/'), *dot = strrchr(out, '.');
+    if (dot && dot > slash + 1) *dot = 0;
+    strcat(out, ".json");
+    return out;
+}
+
+/* ---- the batch ------------------------------------------------------- */
+
+typedef struct job {
+    int done;
+    tx2json_status rc;
+    char *json;
+    char *msgs; /* warnings and the error, formatted, in order */
+    size_t bytes;
+    tx2json_stats stats;
+} job;
+
+typedef struct batch {
+    const inputs *in;
+    tx2json_ctx *ctx;
+    tx2json_options opts;
+    int quiet;
+    job *jobs;
+    size_t next, emitted, window;
+    int stop;
+    pthread_mutex_t mu;
+    pthread_cond_t cv_done, cv_room;
+} batch;
+
+typedef struct msgbuf {
+    char *s;
+    size_t len, cap;
+} msgbuf;
+
+static void msg_add(msgbuf *m, const char *fmt, ...)
+{
+    char tmp[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    size_t need = m->len + (size_t)n + 1;
+    if (need > m->cap) {
+        size_t nc = m->cap ? m->cap * 2 : 256;
+        while (nc < need) nc *= 2;
+        char *ns = realloc(m->s, nc);
+        if (!ns) return;
+        m->s = ns;
+        m->cap = nc;
+    }
+    memcpy(m->s + m->len, tmp, (size_t)n + 1 > sizeof tmp ? sizeof tmp : (size_t)n + 1);
+    m->len += (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1;
+    m->s[m->len] = 0;
+}
+
+static void on_warning(void *user, const char *file, size_t line, size_t col, const char *code,
+                       const char *msg)
+{
+    msgbuf *m = user;
+    if (line)
+        msg_add(m, "tx2json: %s:%zu:%zu: warning: %s [%s]\n", file, line, col, msg, code);
+    else
+        msg_add(m, "tx2json: %s: warning: %s [%s]\n", file, msg, code);
+}
+
+static void error_text(msgbuf *m, const tx2json_error *e)
+{
+    if (e->line && !e->column)
+        msg_add(m, "tx2json: %s:%zu: error: %s\n", e->file, e->line, e->message);
+    else if (e->line)
+        msg_add(m, "tx2json: %s:%zu:%zu: error: %s\n", e->file, e->line, e->column, e->message);
+    else
+        msg_add(m, "tx2json: %s: error: %s\n", e->file, e->message);
+}
+
+/* Reads all of standard input. */
+static unsigned char *read_stdin(size_t *len)
+{
+    size_t cap = 1 << 16, n = 0, got;
+    unsigned char *buf = malloc(cap);
+    while (buf && (got = fread(buf + n, 1, cap - n, stdin)) > 0) {
+        n += got;
+        if (n == cap) {
+            unsigned char *nb = realloc(buf, cap *= 2);
+            if (!nb) free(buf);
+            buf = nb;
+        }
+    }
+    *len = n;
+    return buf;
+}
+
+static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
+{
+    job *j = &b->jobs[i];
+    const input *in = &b->in->v[i];
+    tx2json_options o = b->opts;
+    msgbuf m = {0};
+    tx2json_error err;
+    o.user = &m;
+    o.on_warning = b->quiet ? NULL : on_warning;
+    o.stats = &j->stats;
+    struct stat st;
+    if (strcmp(in->path, "-") == 0) {
+        size_t len = 0;
+        unsigned char *data = read_stdin(&len);
+        j->rc = data ? tx2json_convert_buffer(ctx, "<stdin>", data, len, &o, &j->json, &err)
+                     : TX2JSON_ENOMEM;
+        if (!data) snprintf(err.message, sizeof err.message, "out of memory"), strcpy(err.file, "<stdin>"), err.line = 0;
+        j->bytes = len;
+        free(data);
+    } else {
+        j->bytes = stat(in->path, &st) == 0 ? (size_t)st.st_size : 0;
+        j->rc = tx2json_convert_file(ctx, in->path, &o, &j->json, &err);
+    }
+    if (j->rc != TX2JSON_OK) error_text(&m, &err);
+    j->msgs = m.s;
+}
+
+static void *worker(void *arg)
+{
+    batch *b = arg;
+    tx2json_ctx *ctx = NULL;
+    tx2json_error err;
+    if (tx2json_ctx_clone(b->ctx, &ctx, &err) != TX2JSON_OK) ctx = NULL;
+    for (;;) {
+        pthread_mutex_lock(&b->mu);
+        while (!b->stop && b->next < b->in->n && b->next >= b->emitted + b->window)
+            pthread_cond_wait(&b->cv_room, &b->mu);
+        if (b->stop || b->next >= b->in->n) {
+            pthread_mutex_unlock(&b->mu);
+            break;
+        }
+        size_t i = b->next++;
+        pthread_mutex_unlock(&b->mu);
+        if (ctx) {
+            convert_one(b, ctx, i);
+        } else {
+            b->jobs[i].rc = TX2JSON_ENOMEM;
+            msgbuf m = {0};
+            msg_add(&m, "tx2json: %s: error: out of memory\n", b->in->v[i].path);
+            b->jobs[i].msgs = m.s;
+        }
+        pthread_mutex_lock(&b->mu);
+        b->jobs[i].done = 1;
+        pthread_cond_broadcast(&b->cv_done);
+        pthread_mutex_unlock(&b->mu);
+    }
+    tx2json_ctx_free(ctx);
+    return NULL;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress(size_t done, size_t total, size_t bytes, double t0, int final)
+{
+    double el = now() - t0;
+    double mbs = el > 0 ? (double)bytes / 1e6 / el : 0;
+    double eta = done ? el / (double)done * (double)(total - done) : 0;
+    fprintf(stderr, "\r\033[K[%zu/%zu] %.1f MB/s, ETA %.0fs", done, total, mbs, eta);
+    if (final) fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+static int parse_count(const char *opt, const char *v, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (*end || x == 0 || errno || v[0] == '-') {
+        fprintf(stderr, "tx2json: error: %s needs a positive number\n", opt);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "check") == 0) return check_main(argc - 1, argv + 1);
+
     tx2json_options opts = {0};
     const char *rules = getenv("TX2JSON_RULES");
-    const char *output = NULL;
-    int quiet = 0, nfiles = 0;
+    const char *output = NULL, *list = NULL;
+    int quiet = 0, jsonl = 0, nul = 0, fail_fast = 0, show_progress = -1, status = 0;
+    long jobs_n = 0;
     unsigned long match_limit = 0, depth_limit = 0, heap_limit = 0;
-    char **files = calloc((size_t)argc, sizeof *files);
-    if (!files) {
+    const char **args = calloc((size_t)argc + 1, sizeof *args);
+    inputs in = {0};
+    in.globs = calloc((size_t)argc + 1, sizeof *in.globs);
+    size_t nargs = 0;
+    if (!args || !in.globs) {
         fprintf(stderr, "tx2json: error: out of memory\n");
         return 3;
     }
     if (!rules || !*rules) rules = TX2JSON_RULES_DIR;
+#define USAGE_FAIL()                                                                           \
+    do {                                                                                       \
+        free(args);                                                                            \
+        free(in.globs);                                                                        \
+        return 2;                                                                              \
+    } while (0)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-#define ARG(name)                                                                              \
-    (strcmp(a, name) == 0 && (i + 1 < argc ||                                                  \
-                              (fprintf(stderr, "tx2json: error: %s needs an argument\n", name), \
-                               free(files), exit(2), 0)))
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        int needs = !strcmp(a, "--rules") || !strcmp(a, "--encoding") || !strcmp(a, "--lang") ||
+                    !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--format") ||
+                    !strcmp(a, "-j") || !strcmp(a, "--jobs") || !strcmp(a, "--glob") ||
+                    !strcmp(a, "--files-from") || !strncmp(a, "--max-", 6) ||
+                    !strcmp(a, "--match-limit") || !strcmp(a, "--depth-limit") ||
+                    !strcmp(a, "--heap-limit");
+        if (needs && i + 1 >= argc) {
+            fprintf(stderr, "tx2json: error: %s needs an argument\n", a);
+            USAGE_FAIL();
+        }
+        unsigned long long v;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
-            free(files);
+            free(args);
+            free(in.globs);
             return 0;
-        } else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
             printf("tx2json %s\n", tx2json_version());
-            free(files);
+            free(args);
+            free(in.globs);
             return 0;
-        } else if (ARG("--rules")) {
+        } else if (!strcmp(a, "--rules")) {
             rules = argv[++i];
-        } else if (ARG("--encoding")) {
+        } else if (!strcmp(a, "--encoding")) {
             opts.encoding = argv[++i];
-        } else if (ARG("--lang")) {
+        } else if (!strcmp(a, "--lang")) {
             opts.lang = argv[++i];
             if (strcmp(opts.lang, "zh") && strcmp(opts.lang, "en") && strcmp(opts.lang, "auto")) {
                 fprintf(stderr, "tx2json: error: --lang must be zh, en or auto\n");
-                free(files);
-                return 2;
+                USAGE_FAIL();
             }
-        } else if (ARG("--max-input") || ARG("--max-line") || ARG("--max-refs") ||
-                   ARG("--max-entries") || ARG("--match-limit") || ARG("--depth-limit") ||
-                   ARG("--heap-limit")) {
-            char *end;
-            errno = 0;
-            unsigned long long v = strtoull(argv[++i], &end, 10);
-            if (*end || v == 0 || errno || argv[i][0] == '-') {
-                fprintf(stderr, "tx2json: error: %s needs a positive number\n", a);
-                free(files);
-                return 2;
-            }
-            if (strcmp(a, "--max-input") == 0) opts.max_input = (size_t)v;
-            if (strcmp(a, "--max-line") == 0) opts.max_line = (size_t)v;
-            if (strcmp(a, "--max-refs") == 0) opts.max_refs = (size_t)v;
-            if (strcmp(a, "--max-entries") == 0) opts.max_entries = (size_t)v;
-            if (strcmp(a, "--match-limit") == 0) match_limit = (unsigned long)v;
-            if (strcmp(a, "--depth-limit") == 0) depth_limit = (unsigned long)v;
-            if (strcmp(a, "--heap-limit") == 0) heap_limit = (unsigned long)v;
-        } else if (ARG("-o") || ARG("--output")) {
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             output = argv[++i];
-        } else if (strcmp(a, "--compact") == 0) {
+        } else if (!strcmp(a, "--format")) {
+            const char *f = argv[++i];
+            if (!strcmp(f, "jsonl"))
+                jsonl = 1;
+            else if (strcmp(f, "json")) {
+                fprintf(stderr, "tx2json: error: --format must be json or jsonl\n");
+                USAGE_FAIL();
+            }
+        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+            if (parse_count(a, argv[++i], &v)) USAGE_FAIL();
+            jobs_n = v > 256 ? 256 : (long)v;
+        } else if (!strcmp(a, "--glob")) {
+            in.globs[in.nglobs++] = argv[++i];
+        } else if (!strcmp(a, "--files-from")) {
+            list = argv[++i];
+        } else if (!strcmp(a, "-0")) {
+            nul = 1;
+        } else if (!strcmp(a, "--fail-fast")) {
+            fail_fast = 1;
+        } else if (!strcmp(a, "--progress")) {
+            show_progress = 1;
+        } else if (!strcmp(a, "--no-progress")) {
+            show_progress = 0;
+        } else if (!strcmp(a, "--compact")) {
             opts.compact = 1;
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = 1;
+        } else if (!strcmp(a, "--max-input") || !strcmp(a, "--max-line") ||
+                   !strcmp(a, "--max-refs") || !strcmp(a, "--max-entries") ||
+                   !strcmp(a, "--match-limit") || !strcmp(a, "--depth-limit") ||
+                   !strcmp(a, "--heap-limit")) {
+            if (parse_count(a, argv[++i], &v)) USAGE_FAIL();
+            if (!strcmp(a, "--max-input")) opts.max_input = (size_t)v;
+            if (!strcmp(a, "--max-line")) opts.max_line = (size_t)v;
+            if (!strcmp(a, "--max-refs")) opts.max_refs = (size_t)v;
+            if (!strcmp(a, "--max-entries")) opts.max_entries = (size_t)v;
+            if (!strcmp(a, "--match-limit")) match_limit = (unsigned long)v;
+            if (!strcmp(a, "--depth-limit")) depth_limit = (unsigned long)v;
+            if (!strcmp(a, "--heap-limit")) heap_limit = (unsigned long)v;
         } else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "tx2json: error: unknown option '%s' (see --help)\n", a);
-            free(files);
-            return 2;
+            USAGE_FAIL();
         } else {
-            files[nfiles++] = argv[i];
+            args[nargs++] = a;
         }
-#undef ARG
     }
-    if (nfiles == 0) {
+    if (nargs == 0 && !list) {
         usage(stderr);
-        free(files);
-        return 2;
+        USAGE_FAIL();
     }
-    if (output && nfiles > 1) {
-        fprintf(stderr, "tx2json: error: -o takes a single input\n");
-        free(files);
-        return 2;
+    if (jsonl) opts.compact = 1;
+
+    int dirs = 0;
+    for (size_t i = 0; i < nargs; i++) add_arg(&in, args[i], &dirs);
+    if (list && read_list(&in, list, nul, &dirs)) status = 1;
+    free(args);
+    if (in.oom) {
+        fprintf(stderr, "tx2json: error: out of memory\n");
+        return 3;
     }
-    if (!quiet) opts.on_warning = on_warning;
+    struct stat ost;
+    int out_dir = output && (in.n > 1 || dirs || list || output[strlen(output) - 1] == '/' ||
+                             (stat(output, &ost) == 0 && S_ISDIR(ost.st_mode)));
+    if (out_dir && mkdir(output, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "tx2json: %s: error: cannot create directory: %s\n", output, strerror(errno));
+        return 3;
+    }
+    if (in.n == 0) {
+        if (!quiet) fprintf(stderr, "tx2json: warning: no input files found\n");
+        free(in.globs);
+        return status;
+    }
 
     tx2json_error err;
     tx2json_ctx *ctx = NULL;
     if (tx2json_ctx_new(rules, &ctx, &err) != TX2JSON_OK) {
         print_error(&err);
-        free(files);
         return 3;
     }
     tx2json_ctx_set_limits(ctx, match_limit, depth_limit, heap_limit);
-    int status = 0;
-    for (int i = 0; i < nfiles; i++) {
-        char *json = NULL;
-        tx2json_status rc = tx2json_convert_file(ctx, files[i], &opts, &json, &err);
-        if (rc != TX2JSON_OK) {
-            print_error(&err);
-            int s = (rc == TX2JSON_ENOMEM || rc == TX2JSON_EINTERNAL) ? 3 : 1;
-            if (s > status) status = s;
-            continue;
+
+    batch b;
+    memset(&b, 0, sizeof b);
+    b.in = &in;
+    b.ctx = ctx;
+    b.opts = opts;
+    b.quiet = quiet;
+    b.jobs = calloc(in.n, sizeof *b.jobs);
+    long nw = jobs_n ? jobs_n : sysconf(_SC_NPROCESSORS_ONLN);
+    if (nw < 1) nw = 1;
+    if ((size_t)nw > in.n) nw = (long)in.n;
+    b.window = (size_t)nw * 8;
+    pthread_t *th = calloc((size_t)nw, sizeof *th);
+    if (!b.jobs || !th) {
+        fprintf(stderr, "tx2json: error: out of memory\n");
+        return 3;
+    }
+    pthread_mutex_init(&b.mu, NULL);
+    pthread_cond_init(&b.cv_done, NULL);
+    pthread_cond_init(&b.cv_room, NULL);
+    long started = 0;
+    if (nw > 1)
+        for (; started < nw; started++)
+            if (pthread_create(&th[started], NULL, worker, &b) != 0) break;
+    if (show_progress < 0) show_progress = !quiet && isatty(2) && in.n > 1;
+    if (quiet) show_progress = 0;
+
+    double t0 = now(), last = 0;
+    size_t failed = 0, entries = 0, links = 0, bytes = 0, done = 0;
+    for (size_t i = 0; i < in.n; i++) {
+        job *j = &b.jobs[i];
+        if (started == 0) {
+            convert_one(&b, ctx, i); /* one worker: this thread */
+        } else {
+            pthread_mutex_lock(&b.mu);
+            while (!j->done) pthread_cond_wait(&b.cv_done, &b.mu);
+            pthread_mutex_unlock(&b.mu);
         }
-        if (output) {
-            if (write_atomic(output, json) != 0) {
-                fprintf(stderr, "tx2json: %s: error: cannot write: %s\n", output, strerror(errno));
+        if (j->msgs) fputs(j->msgs, stderr);
+        bytes += j->bytes;
+        if (j->rc == TX2JSON_OK) {
+            entries += j->stats.entries;
+            links += j->stats.links;
+            const char *path = output;
+            char *owned = NULL;
+            if (out_dir && !(path = owned = output_path(output, in.v[i].rel))) {
+                fprintf(stderr, "tx2json: %s: error: cannot make an output path under %s: %s\n",
+                        in.v[i].path, output, strerror(errno));
+                status = 3;
+            } else if (path && write_atomic(path, j->json) != 0) {
+                fprintf(stderr, "tx2json: %s: error: cannot write: %s\n", path, strerror(errno));
+                status = 3;
+            } else if (!path && fputs(j->json, stdout) == EOF) {
+                fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
                 status = 3;
             }
-        } else if (fputs(json, stdout) == EOF) {
-            fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
-            status = 3;
+            free(owned);
+        } else {
+            failed++;
+            int s = (j->rc == TX2JSON_ENOMEM || j->rc == TX2JSON_EINTERNAL) ? 3 : 1;
+            if (s > status) status = s;
         }
-        tx2json_free(json);
+        free(j->json);
+        free(j->msgs);
+        j->json = j->msgs = NULL;
+        done++;
+        pthread_mutex_lock(&b.mu);
+        b.emitted = i + 1;
+        if ((fail_fast && j->rc != TX2JSON_OK) || status == 3) b.stop = 1;
+        pthread_cond_broadcast(&b.cv_room);
+        pthread_mutex_unlock(&b.mu);
+        if (show_progress && (now() - last > 0.1 || i + 1 == in.n)) {
+            progress(done, in.n, bytes, t0, 0);
+            last = now();
+        }
+        if (b.stop) break;
     }
+    for (long t = 0; t < started; t++) pthread_join(th[t], NULL);
+    if (show_progress) progress(done, in.n, bytes, t0, 1);
     if (fflush(stdout) != 0) {
         fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
         status = 3;
     }
+    if (!quiet && (in.n > 1 || dirs || list))
+        fprintf(stderr, "tx2json: %zu files, %zu entries, %zu links, %zu failed, %.2fs%s\n", done,
+                entries, links, failed, now() - t0, done < in.n ? " (stopped early)" : "");
+    for (size_t i = 0; i < in.n; i++) {
+        free(b.jobs[i].json);
+        free(b.jobs[i].msgs);
+        free(in.v[i].path);
+        free(in.v[i].rel);
+    }
+    free(in.v);
+    free(in.globs);
+    free(b.jobs);
+    free(th);
+    pthread_mutex_destroy(&b.mu);
+    pthread_cond_destroy(&b.cv_done);
+    pthread_cond_destroy(&b.cv_room);
     tx2json_ctx_free(ctx);
     tx2json_global_cleanup();
-    free(files);
     return status;
 }

@@ -184,6 +184,12 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
                     "%zu rule matches hit a PCRE2 limit and were treated as no match",
                     tx_rules_limit_hits(ctx->rules));
     rc = tx_write_json(&doc, &n, &ep, &refs, &diags, opts->compact, json_out, err);
+    if (!rc && opts->stats) {
+        opts->stats->entries = ep.nentry;
+        opts->stats->references = refs.nref;
+        opts->stats->links = 0;
+        for (size_t i = 0; i < refs.nref; i++) opts->stats->links += refs.ref[i].entry >= 0;
+    }
     if (!rc && opts->on_warning)
         for (size_t i = 0; i < diags.n; i++) {
             size_t line = 0, col = 0;

@@ -16,6 +16,7 @@
 set -u
 BIN=${TX2JSON_BIN:-./tx2json}
 UNIT=${TX2JSON_UNIT:-./build/unit}
+TOOLS=${TX2JSON_TOOLS:-./build}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tx2json-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 pass=0
@@ -88,12 +89,45 @@ for case in tests/cli/*.case; do
     fi
 done
 
+# 3b. Batch behaviour.
+check_batch() { # NAME CONDITION-COMMAND...
+    n=$1
+    shift
+    if "$@"; then ok; else bad "batch/$n"; fi
+}
+$BIN -q -j 1 --format jsonl corpora >"$TMP/j1" 2>/dev/null
+$BIN -q -j 2 --format jsonl corpora >"$TMP/j2" 2>/dev/null
+$BIN -q -j 3 --format jsonl corpora >"$TMP/j3" 2>/dev/null
+check_batch jobs-identical cmp -s "$TMP/j1" "$TMP/j2"
+check_batch jobs-identical-3 cmp -s "$TMP/j1" "$TMP/j3"
+check_batch jsonl-lines test "$(wc -l <"$TMP/j1")" = "$(ls corpora/*.txt | wc -l)"
+head -n 1 "$TMP/j1" >"$TMP/first.json"
+check_batch jsonl-valid "$TOOLS/jsoncheck" <"$TMP/first.json"
+# Output paths never leave -o DIR, whatever the names hold.
+mkdir -p "$TMP/root/in/sub" "$TMP/root/out"
+cp corpora/000_3c858c9825c89cc2.txt "$TMP/root/in/sub/ep.txt"
+cp corpora/101_zh_qianyan_sudi_202403.txt "$TMP/root/in/top.txt"
+printf '%s\0%s\0' "$TMP/root/in/sub/../sub/ep.txt" "$TMP/root/in/top.txt" >"$TMP/list0"
+(cd "$TMP/root/in" && "$OLDPWD/$BIN" -q -o ../out sub top.txt ../in/sub/ep.txt) 2>/dev/null
+check_batch out-mirrors test -s "$TMP/root/out/sub/ep.json" -a -s "$TMP/root/out/top.json"
+check_batch out-no-dotdot test -s "$TMP/root/out/in/sub/ep.json"
+$BIN -q -0 --files-from - -o "$TMP/root/out2" <"$TMP/list0"
+check_batch files-from-0 test "$(find "$TMP/root/out2" -name '*.json' | wc -l)" = 2
+check_batch nothing-outside test "$(find "$TMP/root" -name '*.json' | grep -v -c "/out")" = 0
+check_batch no-temporaries test "$(find "$TMP/root" -name '*.tmp.*' | wc -l)" = 0
+$BIN -q - <corpora/000_3c858c9825c89cc2.txt >"$TMP/stdin.json"
+check_batch stdin cmp -s "$TMP/stdin.json" tests/golden/000_3c858c9825c89cc2.json.stdin
+$BIN --fail-fast -j 2 --format jsonl tests/data/empty.txt corpora >"$TMP/ff" 2>"$TMP/ff.err"
+check_batch fail-fast test $? = 1 -a ! -s "$TMP/ff"
+check_batch fail-fast-summary grep -q "stopped early" "$TMP/ff.err"
+$BIN --progress -j 2 --format jsonl corpora >/dev/null 2>"$TMP/prog"
+check_batch progress grep -q "\[13/13\]" "$TMP/prog"
+
 # 4. The bad-input catalogue: tests/bad/*.case.  Keys as for CLI cases,
 #    plus gen: (shell that writes $IN), env: (run with the failio shim and
 #    these variables), json: yes (stdout is one valid JSON document) and
 #    absent: (a file that must not exist afterwards, nor temporaries
 #    beside it).  Each case runs under a 120 s timeout.
-TOOLS=${TX2JSON_TOOLS:-./build}
 for case in tests/bad/*.case; do
     name=$(basename "$case" .case)
     IN="$TMP/bad-input-$name"

@@ -390,6 +390,11 @@ static void test_pipeline(void)
     free(a);
     free(b);
     free(c);
+    char *none = NULL;
+    tx2json_error derr;
+    CHECK(tx2json_convert_file(ctx, "tests/data", NULL, &none, &derr) == TX2JSON_EIO && !none &&
+              strcmp(derr.message, "is a directory, not a file") == 0,
+          "a directory passed as a file is refused: %s", derr.message);
     tx2json_ctx_free(ctx);
 }
 
