@@ -25,7 +25,7 @@ LIB_SRC := util.c read.c normalize.c segment.c rules.c references.c episode.c \
            similar.c link.c output.c check.c tx2json.c
 LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
 
-.PHONY: all deps test check unit cli golden rules-test score asan ubsan leakcheck format bench-check fuzz fuzz-replay pathological \
+.PHONY: all deps test check unit cli golden rules-test score asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \
         format-check clean
 
 all: $(BIN)
@@ -110,6 +110,14 @@ leakcheck: $(BIN)
 	  valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	    --error-exitcode=9 -q ./$(BIN) -q $$f >/dev/null || { echo "leakcheck: $$f"; exit 1; }; \
 	done; echo "leakcheck: valgrind clean on corpora/*.txt"
+
+$(BUILD)/floor: tools/floor.c $(BUILD)/.deps
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(LDLIBS_ALL)
+
+# Throughput against the word-break floor, -j 2 against -j 1, start-up,
+# peak memory and scaling (tools/bench.sh; needs hyperfine).
+bench: $(BIN) $(BUILD)/floor
+	@TX2JSON_BIN=./$(BIN) FLOOR=./$(BUILD)/floor sh tools/bench.sh
 
 # tx2json check over the shipped rules, timed with hyperfine against
 # `tx2json --version` (start-up alone) in the same run.

@@ -572,7 +572,8 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
             goto oom;
     }
     for (size_t j = items_from; use_items && j < nitems; j++) {
-        if (items[j].sent >= last) break;
+        /* A number right before the outro (or the end) introduces nothing. */
+        if (items[j].sent >= last || items[j].sent + 1 >= last) break;
         tx_entry *en = push_entry(ep, &ecap, items[j].start,
                                   tx_rule_name(tx_rules_get(rs, RK_ITEMNUM, c.lang, 0)));
         if (!en) goto oom;
@@ -599,7 +600,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         while (end > ep->entry[k].start &&
                (n->s[end - 1] == ' ' || n->s[end - 1] == '\n' || n->s[end - 1] == '\t'))
             end--;
-        ep->entry[k].end = end;
+        ep->entry[k].end = end < ep->entry[k].start ? ep->entry[k].start : end;
     }
 
     /* Names heard as organisations anywhere in the episode are not

@@ -65,6 +65,7 @@ static cJSON *str_or_null(out *o, const char *s)
 
 static cJSON *span(out *o, size_t s, size_t e)
 {
+    if (e < s) e = s;
     cJSON *a = chk(o, cJSON_CreateArray());
     if (!a) return NULL;
     push(o, a, cJSON_CreateNumber((double)o->n->map[s]));
@@ -75,6 +76,7 @@ static cJSON *span(out *o, size_t s, size_t e)
 static cJSON *text(out *o, size_t s, size_t e)
 {
     size_t cs = o->n->map[s], ce = o->n->map[e];
+    if (ce < cs) ce = cs; /* never a negative length */
     char *t = tx_strndup(o->doc->text + o->doc->cp_off[cs], o->doc->cp_off[ce] - o->doc->cp_off[cs]);
     if (!t) {
         o->oom = 1;
