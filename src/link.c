@@ -165,6 +165,18 @@ static double prefix_sim(const char *a, const char *b)
     return tx_edit_sim(buf, b);
 }
 
+/* Edit similarity, or 0 when it cannot exceed need: the distance is at
+ * least the length difference, so 1 - (max-min)/max bounds it. */
+static double sim_above(const char *a, const char *b, double need)
+{
+    size_t la = 0, lb = 0;
+    for (const char *x = a; *x; x++) la += ((unsigned char)*x & 0xC0) != 0x80;
+    for (const char *x = b; *x; x++) lb += ((unsigned char)*x & 0xC0) != 0x80;
+    size_t mx = la > lb ? la : lb, mn = la > lb ? lb : la;
+    if (!mx || (double)mn / (double)mx <= need) return 0.0;
+    return tx_edit_sim(a, b);
+}
+
 /* Similarity of mention m to reference r, and the signal that decided. */
 static double similarity(const meninfo *m, const refinfo *r, const char **method)
 {
@@ -185,8 +197,8 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
         return 1.0;
     }
     if (!m->han && !r->han) {
-        TRY(tx_edit_sim(mk, r->key), "edit");
-        for (size_t q = 0; q < r->nsuffix; q++) TRY(0.85 * tx_edit_sim(mk, r->suffix[q]), "partial");
+        TRY(sim_above(mk, r->key, best), "edit");
+        for (size_t q = 0; q < r->nsuffix; q++) TRY(0.85 * sim_above(mk, r->suffix[q], best / 0.85), "partial");
         /* The label says more than was spoken ("X and computer use"), or
          * the mention runs on past a label word ("ministroll 8b"). */
         if (strlen(mk) >= 5) TRY(0.8 * prefix_sim(r->key, mk), "partial");
@@ -196,16 +208,16 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
         if (m->pinyin && r->pinyin && *m->pinyin)
             TRY(strcmp(m->pinyin, r->pinyin) == 0 ? 0.95 : 0.9 * tx_edit_sim(m->pinyin, r->pinyin),
                 "pinyin");
-        TRY(tx_edit_sim(mk, r->key), "edit");
+        TRY(sim_above(mk, r->key, best), "edit");
     } else if (r->han && r->pinyin && *r->pinyin) {
-        TRY(0.9 * tx_edit_sim(mk, r->pinyin), "pinyin");
+        TRY(0.9 * sim_above(mk, r->pinyin, best / 0.9), "pinyin");
         TRY(0.85 * phon_sim(m->phon, r->pyphon, mk, r->pinyin), "pinyin");
     } else if (m->han && m->pinyin && *m->pinyin) {
-        TRY(0.9 * tx_edit_sim(m->pinyin, r->key), "pinyin");
+        TRY(0.9 * sim_above(m->pinyin, r->key, best / 0.9), "pinyin");
         TRY(0.85 * phon_sim(m->pyphon, r->phon, m->pinyin, r->key), "pinyin");
         /* Brand names often keep only the tail: 某某千问 -> qianwen -> a short brand. */
         for (size_t q = 0; q < m->npysuffix; q++) {
-            TRY(0.8 * tx_edit_sim(m->pysuffix[q], r->key), "pinyin");
+            TRY(0.8 * sim_above(m->pysuffix[q], r->key, best / 0.8), "pinyin");
             TRY(0.8 * phon_sim(m->pysuffixphon[q], r->phon, m->pysuffix[q], r->key), "pinyin");
         }
     }
@@ -215,7 +227,7 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
     for (size_t t = 0; t < r->ntok && *ak; t++) {
         double w = t < r->nhost ? 0.8 : 0.9;
         if (strcmp(ak, r->tok[t]) == 0) TRY(w + 0.05, "url");
-        TRY(w * tx_edit_sim(ak, r->tok[t]), "url");
+        TRY(w * sim_above(ak, r->tok[t], best / w), "url");
         /* Sounds-alike on a URL word is the weakest evidence there is. */
         if (strlen(r->tok[t]) >= 4) TRY((w - 0.15) * phon_sim(ap, r->tokphon[t], ak, r->tok[t]), "url");
     }

@@ -17,8 +17,41 @@ static size_t to_cps(const char *s, uint32_t *out, size_t max)
     return n;
 }
 
+static int is_ascii(const char *s, size_t *len)
+{
+    size_t i = 0;
+    for (; s[i]; i++)
+        if ((unsigned char)s[i] >= 0x80) return 0;
+    *len = i;
+    return 1;
+}
+
+/* Edit distance on bytes, for the common all-ASCII keys. */
+static size_t lev_ascii(const char *a, size_t n, const char *b, size_t m)
+{
+    size_t row[129];
+    if (n > 128) n = 128;
+    if (m > 128) m = 128;
+    for (size_t j = 0; j <= m; j++) row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[m];
+}
+
 size_t tx_levenshtein(const char *a, const char *b)
 {
+    size_t la, lb;
+    if (is_ascii(a, &la) && is_ascii(b, &lb)) return lev_ascii(a, la, b, lb);
     uint32_t A[128], B[128];
     size_t n = to_cps(a, A, 128), m = to_cps(b, B, 128);
     size_t row[129];
@@ -40,6 +73,15 @@ size_t tx_levenshtein(const char *a, const char *b)
 
 double tx_edit_sim(const char *a, const char *b)
 {
+    size_t al, bl;
+    if (is_ascii(a, &al) && is_ascii(b, &bl)) {
+        if (al > 128) al = 128;
+        if (bl > 128) bl = 128;
+        size_t mx = al > bl ? al : bl;
+        /* The distance is at least the length difference: skip hopeless pairs. */
+        if (mx == 0) return 0.0;
+        return 1.0 - (double)lev_ascii(a, al, b, bl) / (double)mx;
+    }
     uint32_t tmp[128];
     size_t la = to_cps(a, tmp, 128), lb = to_cps(b, tmp, 128);
     size_t mx = la > lb ? la : lb;
