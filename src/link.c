@@ -345,7 +345,9 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
             mi[k].entry = (int)e;
             if (!(mi[k].phon = tx_phonetic_key(it->key))) goto oom;
             mi[k].han = tx_has_han(it->key, strlen(it->key));
-            if (mi[k].han) {
+            /* Pinyin only when there is a reference to compare with: the
+             * transliterator costs 100 ms to open. */
+            if (mi[k].han && R) {
                 mi[k].pinyin = tx_pinyin_key(py, it->key);
                 if (mi[k].pinyin && !(mi[k].pyphon = tx_phonetic_key(mi[k].pinyin))) goto oom;
                 if (han_suffixes(py, &mi[k])) goto oom;
