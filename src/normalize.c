@@ -45,6 +45,26 @@ tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err)
     sb_add(&b, "", 0);
     if (!map || b.oom) goto oom;
     while (i < doc->len) {
+        /* Fast path: an ASCII character not followed by a combining mark
+         * is its own NFKC form. */
+        if ((unsigned char)t[i] < 0x80 && (i + 1 >= doc->len || (unsigned char)t[i + 1] < 0x80)) {
+            if (b.len + 2 > b.cap) {
+                sb_add(&b, t + i, 1);
+            } else {
+                b.s[b.len++] = t[i];
+                b.s[b.len] = 0;
+            }
+            if (b.oom) goto oom;
+            if (b.len + 1 > mcap) {
+                uint32_t *m2 = tx_grow(map, &mcap, b.len + 1, sizeof *map);
+                if (!m2) goto oom;
+                map = m2;
+            }
+            map[b.len - 1] = (uint32_t)cp;
+            i++;
+            cp++;
+            continue;
+        }
         size_t ci = i, ccp = cp;
         uint32_t c = u8_next(t, &i);
         cp++;
@@ -165,18 +185,28 @@ static void flush_num(strbuf *b, long *num)
 char *tx_name_key(const char *s, size_t n)
 {
     /* NFKC + case fold through UTF-16, then keep letters and digits. */
-    int32_t ulen = 0;
+    int32_t ulen = 0, fl = 0;
     UErrorCode st = U_ZERO_ERROR;
-    u_strFromUTF8(NULL, 0, &ulen, s, (int32_t)n, &st);
-    st = U_ZERO_ERROR;
-    UChar *u = malloc(sizeof(UChar) * ((size_t)ulen + 1));
-    UChar *f = malloc(sizeof(UChar) * ((size_t)ulen * 3 + 8));
+    UChar *u = NULL, *f = NULL;
     strbuf b = {0}, word = {0};
-    if (!u || !f) goto fail;
-    u_strFromUTF8(u, ulen + 1, NULL, s, (int32_t)n, &st);
-    const UNormalizer2 *nf = unorm2_getNFKCCasefoldInstance(&st);
-    int32_t fl = U_SUCCESS(st) ? unorm2_normalize(nf, u, ulen, f, ulen * 3 + 8, &st) : 0;
-    if (U_FAILURE(st)) goto fail;
+    size_t k = 0;
+    while (k < n && (unsigned char)s[k] < 0x80) k++;
+    if (k == n) { /* ASCII: NFKC with case folding is just lower case */
+        f = malloc(sizeof(UChar) * (n + 1));
+        if (!f) goto fail;
+        for (k = 0; k < n; k++) f[k] = (UChar)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]);
+        fl = (int32_t)n;
+    } else {
+        u_strFromUTF8(NULL, 0, &ulen, s, (int32_t)n, &st);
+        st = U_ZERO_ERROR;
+        u = malloc(sizeof(UChar) * ((size_t)ulen + 1));
+        f = malloc(sizeof(UChar) * ((size_t)ulen * 3 + 8));
+        if (!u || !f) goto fail;
+        u_strFromUTF8(u, ulen + 1, NULL, s, (int32_t)n, &st);
+        const UNormalizer2 *nf = unorm2_getNFKCCasefoldInstance(&st);
+        fl = U_SUCCESS(st) ? unorm2_normalize(nf, u, ulen, f, ulen * 3 + 8, &st) : 0;
+        if (U_FAILURE(st)) goto fail;
+    }
     sb_add(&b, "", 0);
     long num = -1; /* spoken number being read, -1 when none */
     int after_point = 0;
