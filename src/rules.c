@@ -75,6 +75,10 @@ struct tx_ruleset {
     char **loaded, **stack; /* real paths: every file read, and the include chain */
     size_t nloaded, loadedcap, nstack, stackcap;
     const tx_ruleset *parent; /* a clone shares its parent's rules */
+    /* Rules by kind for zh, en and any language (NULL), in file order;
+     * built once after loading, shared read-only with clones. */
+    size_t *byk[RK_NKINDS][3];
+    size_t nbyk[RK_NKINDS][3];
 };
 
 static char *xstrdup(const char *s)
@@ -114,6 +118,8 @@ void tx_rules_free(tx_ruleset *rs)
         free(rs->def[i].value);
     }
     free(rs->def);
+    for (int k = 0; k < RK_NKINDS; k++)
+        for (int l = 0; l < 3; l++) free(rs->byk[k][l]);
     for (size_t i = 0; i < rs->ndg; i++) {
         free(rs->dg[i].file);
         free(rs->dg[i].rule);
@@ -537,6 +543,7 @@ oom:
 }
 
 static tx_ruleset *ruleset_new(void);
+static int build_index(tx_ruleset *rs);
 
 /* Loads one rule file.  from/from_line/from_col name the include line that
  * asked for it (NULL at top level), for messages about missing files and
@@ -713,6 +720,11 @@ tx2json_status tx_rules_load(const char *path, tx_ruleset **out, tx2json_error *
         tx_rules_free(rs);
         return err ? err->code : TX2JSON_ERULES;
     }
+    if (build_index(rs)) {
+        tx_rules_free(rs);
+        tx_seterr(err, TX2JSON_ENOMEM, path, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
     *out = rs;
     return TX2JSON_OK;
 }
@@ -749,8 +761,31 @@ size_t tx_rules_count(const tx_ruleset *rs, rule_kind k, const char *lang)
     return c;
 }
 
+static int lang_slot(const char *lang)
+{
+    return !lang ? 2 : !strcmp(lang, "zh") ? 0 : !strcmp(lang, "en") ? 1 : -1;
+}
+
+/* Builds the by-kind index; -1 on OOM. */
+static int build_index(tx_ruleset *rs)
+{
+    static const char *const langs[3] = {"zh", "en", NULL};
+    for (int k = 0; k < RK_NKINDS; k++)
+        for (int l = 0; l < 3; l++) {
+            size_t *v = malloc((rs->n ? rs->n : 1) * sizeof *v), c = 0;
+            if (!v) return -1;
+            for (size_t i = 0; i < rs->n; i++)
+                if (rs->r[i].kind == k && !rs->r[i].bad && lang_ok(&rs->r[i], langs[l])) v[c++] = i;
+            rs->byk[k][l] = v;
+            rs->nbyk[k][l] = c;
+        }
+    return 0;
+}
+
 const tx_rule *tx_rules_get(const tx_ruleset *rs, rule_kind k, const char *lang, size_t idx)
 {
+    int l = lang_slot(lang);
+    if (l >= 0 && rs->byk[k][l]) return idx < rs->nbyk[k][l] ? &rs->r[rs->byk[k][l][idx]] : NULL;
     for (size_t i = 0; i < rs->n; i++)
         if (rs->r[i].kind == (int)k && !rs->r[i].bad && lang_ok(&rs->r[i], lang) && idx-- == 0)
             return &rs->r[i];
