@@ -42,10 +42,10 @@ typedef enum tx2json_status {
 /* Where and why something failed.  Fields that do not apply are 0 / "". */
 typedef struct tx2json_error {
     tx2json_status code;
-    char file[512];   /* file the error is about (input or rule file) */
-    size_t line;      /* 1-based line, 0 when unknown */
-    size_t column;    /* 1-based column in code points, 0 when unknown */
-    size_t offset;    /* byte offset into the file, (size_t)-1 when unknown */
+    char file[512]; /* file the error is about (input or rule file) */
+    size_t line;    /* 1-based line, 0 when unknown */
+    size_t column;  /* 1-based column in code points, 0 when unknown */
+    size_t offset;  /* byte offset into the file, (size_t)-1 when unknown */
     char message[512];
 } tx2json_error;
 
@@ -68,8 +68,8 @@ typedef struct tx2json_options {
     /* Called once per warning of a successful conversion (may be NULL):
      * line and column are 1-based, in code points, 0 when the warning has no
      * position; code is a stable identifier such as "unlinked-reference". */
-    void (*on_warning)(void *user, const char *file, size_t line, size_t column,
-                       const char *code, const char *message);
+    void (*on_warning)(void *user, const char *file, size_t line, size_t column, const char *code,
+                       const char *message);
     void *user;
     tx2json_stats *stats; /* when non-NULL, filled on success */
 } tx2json_options;
@@ -129,9 +129,9 @@ TX2JSON_API tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *pa
 TX2JSON_API void tx2json_global_cleanup(void);
 
 typedef enum tx2json_check_format {
-    TX2JSON_CHECK_TEXT,  /* file:line:col: error|warning: message [rule], source line, caret */
-    TX2JSON_CHECK_JSON,  /* a JSON array, one object per diagnostic */
-    TX2JSON_CHECK_SARIF  /* SARIF 2.1.0, one run */
+    TX2JSON_CHECK_TEXT, /* file:line:col: error|warning: message [rule], source line, caret */
+    TX2JSON_CHECK_JSON, /* a JSON array, one object per diagnostic */
+    TX2JSON_CHECK_SARIF /* SARIF 2.1.0, one run */
 } tx2json_check_format;
 
 /* Checks the rule files or directories paths[0..npaths): syntax, PCRE2
@@ -142,8 +142,8 @@ typedef enum tx2json_check_format {
  * are not failures of this call: it returns TX2JSON_OK unless memory runs
  * out. */
 TX2JSON_API tx2json_status tx2json_check(const char *const *paths, size_t npaths,
-                                         tx2json_check_format fmt, char **report,
-                                         size_t *nerrors, size_t *nwarnings, tx2json_error *err);
+                                         tx2json_check_format fmt, char **report, size_t *nerrors,
+                                         size_t *nwarnings, tx2json_error *err);
 
 /* Frees memory returned by the library; NULL is allowed. */
 TX2JSON_API void tx2json_free(void *p);

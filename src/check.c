@@ -90,7 +90,8 @@ static void text_diag(strbuf *o, const tx_rdiag *d)
     if (!src) return;
     /* Show bytes that are not UTF-8 as '?', so the report stays text. */
     size_t nm, nb, len0 = strlen(src), bad;
-    while ((bad = tx_utf8_check((unsigned char *)src, len0, &nm, &nb)) < len0) src[bad] = '?';
+    while ((bad = tx_utf8_check((unsigned char *)src, len0, &nm, &nb)) < len0)
+        src[bad] = '?';
     sb_add(o, src, strlen(src));
     sb_addc(o, '\n');
     /* Caret under the column, counting wide characters twice. */
@@ -146,7 +147,8 @@ static cJSON *sarif(const tx_rdiag *const *v, size_t n)
     size_t nid = 0;
     for (size_t i = 0; i < n; i++) {
         size_t k = 0;
-        while (k < nid && strcmp(ids[k], v[i]->id)) k++;
+        while (k < nid && strcmp(ids[k], v[i]->id))
+            k++;
         if (k == nid && nid < 64) {
             ids[nid++] = v[i]->id;
             cJSON *r = cJSON_CreateObject();
@@ -166,7 +168,8 @@ static cJSON *sarif(const tx_rdiag *const *v, size_t n)
         cJSON_AddItemToArray(results, r);
         cJSON_AddStringToObject(r, "ruleId", d->id);
         size_t k = 0;
-        while (k < nid && strcmp(ids[k], d->id)) k++;
+        while (k < nid && strcmp(ids[k], d->id))
+            k++;
         cJSON_AddNumberToObject(r, "ruleIndex", (double)k);
         cJSON_AddStringToObject(r, "level", d->error ? "error" : "warning");
         cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "message"), "text", d->msg);
@@ -215,13 +218,15 @@ tx2json_status tx2json_check(const char *const *paths, size_t npaths, tx2json_ch
     qsort(v, n, sizeof *v, cmp_diag);
     strbuf o = {0};
     if (fmt == TX2JSON_CHECK_TEXT) {
-        for (size_t i = 0; i < n; i++) text_diag(&o, v[i]);
+        for (size_t i = 0; i < n; i++)
+            text_diag(&o, v[i]);
         sb_add(&o, "", 0);
     } else {
         cJSON *j = NULL;
         if (fmt == TX2JSON_CHECK_JSON) {
             j = cJSON_CreateArray();
-            for (size_t i = 0; j && i < n; i++) cJSON_AddItemToArray(j, json_diag(v[i]));
+            for (size_t i = 0; j && i < n; i++)
+                cJSON_AddItemToArray(j, json_diag(v[i]));
         } else {
             j = sarif(v, n);
         }

@@ -67,7 +67,8 @@ static size_t sent_lower(const tx_seg *seg, size_t pos)
 static size_t key_hash(const char *s)
 {
     size_t h = 1469598103934665603ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     return h;
 }
 
@@ -102,7 +103,8 @@ static int seen_add_range(ctx *c, size_t a, size_t b)
             for (size_t k = 0; k < c->seencap; k++)
                 if (c->seen[k].gen == c->gen && c->seen[k].key) {
                     size_t h = key_hash(c->seen[k].key) & (nc - 1);
-                    while (ns[h].key) h = (h + 1) & (nc - 1);
+                    while (ns[h].key)
+                        h = (h + 1) & (nc - 1);
                     ns[h] = c->seen[k];
                 }
             free(c->seen);
@@ -110,7 +112,8 @@ static int seen_add_range(ctx *c, size_t a, size_t b)
             c->seencap = nc;
         }
         size_t h = key_hash(key) & (c->seencap - 1);
-        while (c->seen[h].gen == c->gen && c->seen[h].key) h = (h + 1) & (c->seencap - 1);
+        while (c->seen[h].gen == c->gen && c->seen[h].key)
+            h = (h + 1) & (c->seencap - 1);
         c->seen[h] = (seenslot){key, c->gen};
         c->seenn++;
     }
@@ -158,8 +161,10 @@ static void episode_meta(ctx *c, tx_episode *ep, const tx_match *m, size_t base)
     const char *t = c->n->s + base;
     if (!ep->title && group(m, "title", 1, &s, &e)) {
         /* Trim spaces and connecting punctuation around the title. */
-        while (s < e && strchr(" ,", t[s])) s++;
-        while (e > s && strchr(" ,", t[e - 1])) e--;
+        while (s < e && strchr(" ,", t[s]))
+            s++;
+        while (e > s && strchr(" ,", t[e - 1]))
+            e--;
         if (e > s) {
             size_t cs = c->n->map[base + s], ce = c->n->map[base + e];
             ep->title = tx_strndup(c->doc->text + c->doc->cp_off[cs],
@@ -182,8 +187,8 @@ static void episode_meta(ctx *c, tx_episode *ep, const tx_match *m, size_t base)
     }
     if (!ep->number && group(m, "number", 1, &s, &e)) {
         size_t cs = c->n->map[base + s], ce = c->n->map[base + e];
-        ep->number = tx_strndup(c->doc->text + c->doc->cp_off[cs],
-                                c->doc->cp_off[ce] - c->doc->cp_off[cs]);
+        ep->number =
+            tx_strndup(c->doc->text + c->doc->cp_off[cs], c->doc->cp_off[ce] - c->doc->cp_off[cs]);
     }
 }
 
@@ -213,7 +218,7 @@ static int overlaps(size_t a, size_t b, size_t c, size_t d)
 }
 
 /* Organisations of one sentence [a,b) into entry en. */
-#define MAX_ORGS 1000      /* organisations kept per entry */
+#define MAX_ORGS 1000        /* organisations kept per entry */
 #define MENTION_SENTENCES 20 /* mention rules run on an entry's first sentences */
 
 static int sentence_orgs(ctx *c, tx_entry *en, size_t a, size_t b)
@@ -232,12 +237,14 @@ static int sentence_orgs(ctx *c, tx_entry *en, size_t a, size_t b)
                 int dup = 0;
                 for (size_t k = 0; k < en->norg; k++)
                     if (overlaps(en->org[k].start, en->org[k].end, a + s, a + e)) dup = 1;
-                if (!dup && add_item(&en->org, &en->norg, &en->orgcap, a + s, a + e, tx_rule_name(r), 1))
+                if (!dup &&
+                    add_item(&en->org, &en->norg, &en->orgcap, a + s, a + e, tx_rule_name(r), 1))
                     return -1;
                 g++;
             }
             from = m.end > m.start ? m.end : m.start + 1;
-            while (from < b - a && ((unsigned char)c->n->s[a + from] & 0xC0) == 0x80) from++;
+            while (from < b - a && ((unsigned char)c->n->s[a + from] & 0xC0) == 0x80)
+                from++;
         }
     }
     return 0;
@@ -383,10 +390,13 @@ int tx_is_lines_layout(const tx_norm *n, size_t end)
     size_t lines = 0, shortl = 0, term = 0, i = 0;
     while (i < end) {
         size_t j = i;
-        while (j < end && n->s[j] != '\n') j++;
+        while (j < end && n->s[j] != '\n')
+            j++;
         size_t a = i, b = j;
-        while (a < b && (n->s[a] == ' ' || n->s[a] == '\t')) a++;
-        while (b > a && (n->s[b - 1] == ' ' || n->s[b - 1] == '\t')) b--;
+        while (a < b && (n->s[a] == ' ' || n->s[a] == '\t'))
+            a++;
+        while (b > a && (n->s[b - 1] == ' ' || n->s[b - 1] == '\t'))
+            b--;
         if (b > a) {
             size_t cps = 0;
             for (size_t k = a; k < b; k++)
@@ -457,7 +467,8 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
     c.ckey = calloc(seg->ncand ? seg->ncand : 1, sizeof *c.ckey);
     if (!c.ckey) goto oom;
     for (size_t i = 0; i < seg->ncand; i++)
-        if (!(c.ckey[i] = tx_name_key(n->s + seg->cand[i].start, seg->cand[i].end - seg->cand[i].start)))
+        if (!(c.ckey[i] =
+                  tx_name_key(n->s + seg->cand[i].start, seg->cand[i].end - seg->cand[i].start)))
             goto oom;
     size_t first = 0, last = seg->nsent; /* content sentences [first, last) */
     tx_match m;
@@ -507,17 +518,18 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         if (use_items && items[items_from].sent < window) window = items[items_from].sent;
         tx_match sm;
         size_t os, oe;
-        while (upto < window && !first_match(&c, RK_OUTRO, seg->sent[upto].start,
-                                             seg->sent[upto].end, &m, 0) &&
+        while (upto < window &&
+               !first_match(&c, RK_OUTRO, seg->sent[upto].start, seg->sent[upto].end, &m, 0) &&
                !starts_entry(&c, 1, &seg->sent[upto], &sm, &os, &oe))
             upto++;
         if (upto >= window || use_items) {
             upto = 1;
-            while (upto < window && first_match(&c, RK_INTRO, seg->sent[upto].start,
-                                                seg->sent[upto].end, &m, 0))
+            while (upto < window &&
+                   first_match(&c, RK_INTRO, seg->sent[upto].start, seg->sent[upto].end, &m, 0))
                 upto++;
         }
-        for (size_t i = 0; i < upto; i++) intro_meta(&c, ep, seg->sent[i].start, seg->sent[i].end);
+        for (size_t i = 0; i < upto; i++)
+            intro_meta(&c, ep, seg->sent[i].start, seg->sent[i].end);
         ep->intro_end = seg->sent[upto - 1].end;
         first = upto;
     }
@@ -540,8 +552,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         const tx_sentence *s = &seg->sent[i];
         size_t os = 0, oe = 0;
         tx_match sm;
-        const tx_rule *sr =
-            starts_entry(&c, ep->nentry == 0, s, &sm, &os, &oe);
+        const tx_rule *sr = starts_entry(&c, ep->nentry == 0, s, &sm, &os, &oe);
         int starts = sr != NULL;
         const char *why = sr ? tx_rule_name(sr) : NULL;
         if (starts) seen_reset(&c, s->start);
@@ -560,16 +571,13 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
                     int dup = 0;
                     for (size_t k = 0; k < en->norg; k++)
                         if (overlaps(en->org[k].start, en->org[k].end, a, b)) dup = 1;
-                    if (!dup && add_item(&en->org, &en->norg, &en->orgcap, a, b, why, 1))
-                        goto oom;
+                    if (!dup && add_item(&en->org, &en->norg, &en->orgcap, a, b, why, 1)) goto oom;
                     g++;
                 }
                 continue;
             }
         }
-        if (ep->nentry &&
-            sentence_orgs(&c, &ep->entry[ep->nentry - 1], s->start, s->end))
-            goto oom;
+        if (ep->nentry && sentence_orgs(&c, &ep->entry[ep->nentry - 1], s->start, s->end)) goto oom;
     }
     for (size_t j = items_from; use_items && j < nitems; j++) {
         /* A number right before the outro (or the end) introduces nothing. */
@@ -579,8 +587,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         if (!en) goto oom;
         size_t stop = j + 1 < nitems && items[j + 1].sent < last ? items[j + 1].sent : last;
         for (size_t i = items[j].sent; i < stop; i++)
-            if (sentence_orgs(&c, en, seg->sent[i].start, seg->sent[i].end))
-                goto oom;
+            if (sentence_orgs(&c, en, seg->sent[i].start, seg->sent[i].end)) goto oom;
     }
     if (!ep->nentry && first < last) {
         /* No rule fired: the whole body is one entry rather than none. */
@@ -595,7 +602,8 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
                                         : (last > first ? seg->sent[last - 1].end : 0);
         if (use_items) { /* entry k is item items_from + k: stop before the next number */
             size_t j = items_from + k;
-            if (j + 1 < nitems && items[j + 1].sent < last) end = seg->sent[items[j + 1].sent].start;
+            if (j + 1 < nitems && items[j + 1].sent < last)
+                end = seg->sent[items[j + 1].sent].start;
         }
         while (end > ep->entry[k].start &&
                (n->s[end - 1] == ' ' || n->s[end - 1] == '\n' || n->s[end - 1] == '\t'))
@@ -634,8 +642,8 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         /* Mention rules, sentence by sentence; in the subtitle layout also
          * over the item's first lines together, as a name often follows its
          * verb on the next line. */
-        for (size_t si = sent_lower(seg, en->start), done = 0; si < last && done < MENTION_SENTENCES;
-             si++) {
+        for (size_t si = sent_lower(seg, en->start), done = 0;
+             si < last && done < MENTION_SENTENCES; si++) {
             const tx_sentence *s = &seg->sent[si];
             if (s->start < en->start || s->end > en->end) continue;
             if (apply_mentions(&c, en, s->start, s->end)) goto oom;
@@ -661,7 +669,8 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
                 en->org[j - 1] = t;
             }
         for (size_t i = 0; i < en->nmen; i++) {
-            en->men[i].key = tx_name_key(n->s + en->men[i].start, en->men[i].end - en->men[i].start);
+            en->men[i].key =
+                tx_name_key(n->s + en->men[i].start, en->men[i].end - en->men[i].start);
             if (!en->men[i].key) goto oom;
         }
     }
@@ -673,7 +682,8 @@ oom:
 done:
     strset_free(&orgkeys);
     free(items);
-    for (size_t i = 0; c.ckey && i < seg->ncand; i++) free(c.ckey[i]);
+    for (size_t i = 0; c.ckey && i < seg->ncand; i++)
+        free(c.ckey[i]);
     free(c.ckey);
     free(c.seen);
     return rc;
@@ -682,7 +692,8 @@ done:
 void tx_episode_free(tx_episode *ep)
 {
     for (size_t k = 0; k < ep->nentry; k++) {
-        for (size_t i = 0; i < ep->entry[k].nmen; i++) free(ep->entry[k].men[i].key);
+        for (size_t i = 0; i < ep->entry[k].nmen; i++)
+            free(ep->entry[k].men[i].key);
         free(ep->entry[k].men);
         free(ep->entry[k].org);
         free(ep->entry[k].refs);

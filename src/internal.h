@@ -20,7 +20,7 @@
 TXI void tx_seterr(tx2json_error *err, tx2json_status code, const char *file, size_t line,
                    size_t col, size_t offset, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
-TXI char *tx_strndup(const char *s, size_t n); /* NULL on OOM; caller frees */
+TXI char *tx_strndup(const char *s, size_t n);                     /* NULL on OOM; caller frees */
 TXI void *tx_grow(void *p, size_t *cap, size_t need, size_t elem); /* NULL on OOM */
 
 /* Growable byte buffer; s is always NUL-terminated when non-NULL. */
@@ -75,9 +75,9 @@ typedef struct tx_doc {
     size_t raw_len;
     char sha256[65];
     char encoding[64];
-    char *text; /* decoded UTF-8 */
-    size_t len; /* bytes */
-    size_t ncp; /* code points */
+    char *text;       /* decoded UTF-8 */
+    size_t len;       /* bytes */
+    size_t ncp;       /* code points */
     uint32_t *cp_off; /* ncp+1 byte offsets */
     char lang[4];
 } tx_doc;
@@ -211,26 +211,25 @@ TXI void tx_rules_reset_hits(tx_ruleset *rs);
 
 /* ---- references.c ---------------------------------------------------- */
 typedef struct tx_ref {
-    size_t start, end;             /* norm byte span of the whole line */
-    size_t lstart, lend;           /* label, norm bytes */
-    size_t ustart, uend;           /* url, norm bytes */
-    char *label, *url;             /* copies (original text) */
+    size_t start, end;   /* norm byte span of the whole line */
+    size_t lstart, lend; /* label, norm bytes */
+    size_t ustart, uend; /* url, norm bytes */
+    char *label, *url;   /* copies (original text) */
     const char *rule;
-    int entry;                     /* owning entry or -1 */
+    int entry; /* owning entry or -1 */
 } tx_ref;
 typedef struct tx_reflist {
     tx_ref *ref;
     size_t nref;
-    size_t max_refs; /* set by the caller; 0 = no limit */
-    int over_limit;  /* more reference lines than max_refs */
+    size_t max_refs;     /* set by the caller; 0 = no limit */
+    int over_limit;      /* more reference lines than max_refs */
     size_t region_start; /* norm byte where the list (or its header) starts; == len when none */
 } tx_reflist;
 /* Reads the reference list at the end of the text into out (whose
  * max_refs the caller sets); lines that look like references but have no
  * usable URL, and repeated labels, become warnings in diags. */
-TXI tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc,
-                                      const tx_norm *n, tx_reflist *out, tx_diags *diags,
-                                      tx2json_error *err);
+TXI tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc, const tx_norm *n,
+                                      tx_reflist *out, tx_diags *diags, tx2json_error *err);
 TXI void tx_reflist_free(tx_reflist *r);
 /* Splits a URL into lower-case word tokens, dropping rule-listed noise.
  * Returns count; tokens are written to toks (each malloc'd, caller frees);
@@ -241,11 +240,11 @@ TXI size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks, si
 typedef struct tx_item {
     size_t start, end; /* norm bytes */
     const char *rule;
-    int reference;     /* mentions: linked reference or -1 */
+    int reference; /* mentions: linked reference or -1 */
     double score;
     const char *method;
-    int primary;       /* mentions: named by an entry/mention rule */
-    char *key;         /* mentions: matching key (owned) */
+    int primary; /* mentions: named by an entry/mention rule */
+    char *key;   /* mentions: matching key (owned) */
 } tx_item;
 
 typedef struct tx_entry {
@@ -292,9 +291,8 @@ TXI char *tx_phonetic_key(const char *key); /* caller frees; NULL on OOM */
 
 /* ---- link.c ---------------------------------------------------------- */
 
-TXI tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n,
-                           tx_episode *ep, tx_reflist *refs, tx_diags *diags,
-                           tx2json_error *err);
+TXI tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx_episode *ep,
+                           tx_reflist *refs, tx_diags *diags, tx2json_error *err);
 /* The assignment solver, exposed for unit tests: maximises the summed
  * score of a rows x cols matrix; writes the column of each row to
  * assign[row] (-1 when none).  Returns 0, or -1 on OOM. */

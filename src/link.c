@@ -17,13 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LINK_MIN 0.5    /* below this an entry-reference pair is not linked */
-#define STRONG 0.85     /* extra links (second reference, repeat mentions) */
+#define LINK_MIN 0.5       /* below this an entry-reference pair is not linked */
+#define STRONG 0.85        /* extra links (second reference, repeat mentions) */
 #define MAX_ASSIGN_OPS 2e9 /* rows^2 * cols above this skips the assignment */
-#define PRIMARY_BONUS 0.15 /* a mention a rule names as the entry's project */ /* entries or references beyond this skip assignment */
+#define PRIMARY_BONUS                                                                              \
+    0.15 /* a mention a rule names as the entry's project */ /* entries or references beyond this  \
+                                                                skip assignment */
 
-void tx_diag_add(tx_diags *ds, const char *sev, const char *code, long s, long e,
-                 const char *fmt, ...)
+void tx_diag_add(tx_diags *ds, const char *sev, const char *code, long s, long e, const char *fmt,
+                 ...)
 {
     tx_diag *p = tx_grow(ds->d, &ds->cap, ds->n + 1, sizeof *p);
     if (!p) return;
@@ -40,7 +42,8 @@ void tx_diag_add(tx_diags *ds, const char *sev, const char *code, long s, long e
 
 void tx_diags_free(tx_diags *ds)
 {
-    for (size_t i = 0; i < ds->n; i++) free(ds->d[i].message);
+    for (size_t i = 0; i < ds->n; i++)
+        free(ds->d[i].message);
     free(ds->d);
     memset(ds, 0, sizeof *ds);
 }
@@ -97,7 +100,8 @@ static int label_suffixes(refinfo *ri, const char *label)
     }
     for (size_t w = 0; w < nw && ri->nword < 8; w++) {
         size_t e = starts[w];
-        while (e < len && (isalnum((unsigned char)label[e]) || ((unsigned char)label[e] & 0x80))) e++;
+        while (e < len && (isalnum((unsigned char)label[e]) || ((unsigned char)label[e] & 0x80)))
+            e++;
         char *k = tx_name_key(label + starts[w], e - starts[w]);
         if (!k) return -1;
         if (strlen(k) >= 5 && nw > 1)
@@ -131,7 +135,8 @@ static int han_suffixes(tx_pinyin *py, meninfo *m)
     }
     /* Code points from the end: skip the non-Han tail first. */
     size_t tail = np;
-    while (tail > 0 && (unsigned char)k[pos[tail - 1]] < 0x80) tail--;
+    while (tail > 0 && (unsigned char)k[pos[tail - 1]] < 0x80)
+        tail--;
     for (size_t n = 2; n <= 4 && m->npysuffix < 3; n++) {
         if (tail < n + 1) break; /* keep at least one Han character before */
         const char *sub = k + pos[tail - n];
@@ -170,8 +175,10 @@ static double prefix_sim(const char *a, const char *b)
 static double sim_above(const char *a, const char *b, double need)
 {
     size_t la = 0, lb = 0;
-    for (const char *x = a; *x; x++) la += ((unsigned char)*x & 0xC0) != 0x80;
-    for (const char *x = b; *x; x++) lb += ((unsigned char)*x & 0xC0) != 0x80;
+    for (const char *x = a; *x; x++)
+        la += ((unsigned char)*x & 0xC0) != 0x80;
+    for (const char *x = b; *x; x++)
+        lb += ((unsigned char)*x & 0xC0) != 0x80;
     size_t mx = la > lb ? la : lb, mn = la > lb ? lb : la;
     if (!mx || (double)mn / (double)mx <= need) return 0.0;
     return tx_edit_sim(a, b);
@@ -183,13 +190,13 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
     const char *mk = m->it->key;
     double best = 0.0;
     *method = "none";
-#define TRY(v, name)                                                                           \
-    do {                                                                                       \
-        double v_ = (v);                                                                       \
-        if (v_ > best) {                                                                       \
-            best = v_;                                                                         \
-            *method = name;                                                                    \
-        }                                                                                      \
+#define TRY(v, name)                                                                               \
+    do {                                                                                           \
+        double v_ = (v);                                                                           \
+        if (v_ > best) {                                                                           \
+            best = v_;                                                                             \
+            *method = name;                                                                        \
+        }                                                                                          \
     } while (0)
     if (!*mk || !*r->key) return 0.0;
     if (strcmp(mk, r->key) == 0) {
@@ -198,12 +205,15 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
     }
     if (!m->han && !r->han) {
         TRY(sim_above(mk, r->key, best), "edit");
-        for (size_t q = 0; q < r->nsuffix; q++) TRY(0.85 * sim_above(mk, r->suffix[q], best / 0.85), "partial");
+        for (size_t q = 0; q < r->nsuffix; q++)
+            TRY(0.85 * sim_above(mk, r->suffix[q], best / 0.85), "partial");
         /* The label says more than was spoken ("X and computer use"), or
          * the mention runs on past a label word ("ministroll 8b"). */
         if (strlen(mk) >= 5) TRY(0.8 * prefix_sim(r->key, mk), "partial");
-        for (size_t q = 0; q < r->nword; q++) TRY(0.8 * prefix_sim(mk, r->word[q]), "partial");
-        if (strlen(mk) >= 3 && strlen(r->key) >= 3) TRY(0.9 * phon_sim(m->phon, r->phon, mk, r->key), "phonetic");
+        for (size_t q = 0; q < r->nword; q++)
+            TRY(0.8 * prefix_sim(mk, r->word[q]), "partial");
+        if (strlen(mk) >= 3 && strlen(r->key) >= 3)
+            TRY(0.9 * phon_sim(m->phon, r->phon, mk, r->key), "phonetic");
     } else if (m->han && r->han) {
         if (m->pinyin && r->pinyin && *m->pinyin)
             TRY(strcmp(m->pinyin, r->pinyin) == 0 ? 0.95 : 0.9 * tx_edit_sim(m->pinyin, r->pinyin),
@@ -229,7 +239,8 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
         if (strcmp(ak, r->tok[t]) == 0) TRY(w + 0.05, "url");
         TRY(w * sim_above(ak, r->tok[t], best / w), "url");
         /* Sounds-alike on a URL word is the weakest evidence there is. */
-        if (strlen(r->tok[t]) >= 4) TRY((w - 0.15) * phon_sim(ap, r->tokphon[t], ak, r->tok[t]), "url");
+        if (strlen(r->tok[t]) >= 4)
+            TRY((w - 0.15) * phon_sim(ap, r->tokphon[t], ak, r->tok[t]), "url");
     }
 #undef TRY
     return best;
@@ -255,7 +266,8 @@ int tx_assign(const double *score, size_t rows, size_t cols, int *assign)
     for (size_t i = 1; i <= n; i++) {
         p[0] = i;
         size_t j0 = 0;
-        for (size_t j = 0; j <= m; j++) minv[j] = DBL_MAX, used[j] = 0;
+        for (size_t j = 0; j <= m; j++)
+            minv[j] = DBL_MAX, used[j] = 0;
         do {
             used[j0] = 1;
             size_t i0 = p[j0], j1 = 0;
@@ -280,7 +292,8 @@ int tx_assign(const double *score, size_t rows, size_t cols, int *assign)
             j0 = j1;
         } while (j0);
     }
-    for (size_t i = 0; i < rows; i++) assign[i] = -1;
+    for (size_t i = 0; i < rows; i++)
+        assign[i] = -1;
     for (size_t j = 1; j <= m; j++) {
         if (!p[j] || SCORE(p[j], j) <= 0) continue;
         if (tr)
@@ -309,7 +322,8 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
 {
     (void)n;
     size_t R = refs->nref, E = ep->nentry, M = 0;
-    for (size_t e = 0; e < E; e++) M += ep->entry[e].nmen;
+    for (size_t e = 0; e < E; e++)
+        M += ep->entry[e].nmen;
     refinfo *ri = calloc(R ? R : 1, sizeof *ri);
     meninfo *mi = calloc(M ? M : 1, sizeof *mi);
     size_t cells = M * R > 0 ? M * R : 1;
@@ -357,13 +371,15 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
      * first of each group is the first time the name is heard. */
     ord = malloc((M ? M : 1) * sizeof *ord);
     if (!ord) goto oom;
-    for (size_t m = 0; m < M; m++) ord[m] = m;
+    for (size_t m = 0; m < M; m++)
+        ord[m] = m;
     sort_mi = mi;
     qsort(ord, M, sizeof *ord, cmp_by_key);
     for (size_t q = 0; q < M; q++)
         mi[ord[q]].first = q == 0 || strcmp(mi[ord[q - 1]].it->key, mi[ord[q]].it->key) != 0;
     for (size_t m = 0; m < M; m++)
-        for (size_t r = 0; r < R; r++) sim[m * R + r] = similarity(&mi[m], &ri[r], &meth[m * R + r]);
+        for (size_t r = 0; r < R; r++)
+            sim[m * R + r] = similarity(&mi[m], &ri[r], &meth[m * R + r]);
 
     /* Entry x reference matrix: the best mention of the entry, with small
      * bonuses for a mention a rule names as the entry's project and for the
@@ -375,7 +391,8 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
         best_m = malloc(E * R * sizeof *best_m);
         assign = malloc(E * sizeof *assign);
         if (!es || !best_m || !assign) goto oom;
-        for (size_t i = 0; i < E * R; i++) best_m[i] = -1;
+        for (size_t i = 0; i < E * R; i++)
+            best_m[i] = -1;
         for (size_t m = 0; m < M; m++)
             for (size_t r = 0; r < R; r++) {
                 double s = sim[m * R + r];
@@ -433,7 +450,8 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
      * earlier project); otherwise report the best score, unlinked. */
     for (size_t q0 = 0; q0 < M;) {
         size_t q1 = q0 + 1;
-        while (q1 < M && strcmp(mi[ord[q0]].it->key, mi[ord[q1]].it->key) == 0) q1++;
+        while (q1 < M && strcmp(mi[ord[q0]].it->key, mi[ord[q1]].it->key) == 0)
+            q1++;
         for (size_t q = q0; q < q1; q++) {
             size_t m = ord[q];
             tx_item *it = mi[m].it;
@@ -464,8 +482,10 @@ oom:
 done:
     for (size_t r = 0; ri && r < R; r++) {
         free(ri[r].key);
-        for (size_t q = 0; q < ri[r].nsuffix; q++) free(ri[r].suffix[q]);
-        for (size_t q = 0; q < ri[r].nword; q++) free(ri[r].word[q]);
+        for (size_t q = 0; q < ri[r].nsuffix; q++)
+            free(ri[r].suffix[q]);
+        for (size_t q = 0; q < ri[r].nword; q++)
+            free(ri[r].word[q]);
         free(ri[r].phon);
         free(ri[r].pyphon);
         for (size_t t = 0; t < ri[r].ntok; t++) {
@@ -478,7 +498,8 @@ done:
     for (size_t m = 0; mi && m < M; m++) {
         free(mi[m].phon);
         free(mi[m].pyphon);
-        for (size_t q = 0; q < mi[m].npysuffix; q++) free(mi[m].pysuffixphon[q]);
+        for (size_t q = 0; q < mi[m].npysuffix; q++)
+            free(mi[m].pysuffixphon[q]);
     }
     free(ri);
     free(mi);

@@ -137,7 +137,8 @@ static int check_main(int argc, char **argv)
                 return 2;
             }
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "tx2json: error: unknown option '%s' for check (see check --help)\n", a);
+            fprintf(stderr, "tx2json: error: unknown option '%s' for check (see check --help)\n",
+                    a);
             free(paths);
             return 2;
         } else {
@@ -360,7 +361,8 @@ static char *output_path(const char *dir, const char *rel)
     if (!out) return NULL;
     strcpy(out, dir);
     size_t len = strlen(out);
-    while (len > 1 && out[len - 1] == '/') out[--len] = 0;
+    while (len > 1 && out[len - 1] == '/')
+        out[--len] = 0;
     const char *p = rel;
     int any = 0;
     while (*p) {
@@ -436,7 +438,8 @@ static void msg_add(msgbuf *m, const char *fmt, ...)
     size_t need = m->len + (size_t)n + 1;
     if (need > m->cap) {
         size_t nc = m->cap ? m->cap * 2 : 256;
-        while (nc < need) nc *= 2;
+        while (nc < need)
+            nc *= 2;
         char *ns = realloc(m->s, nc);
         if (!ns) return;
         m->s = ns;
@@ -500,7 +503,9 @@ static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
         unsigned char *data = read_stdin(&len);
         j->rc = data ? tx2json_convert_buffer(ctx, "<stdin>", data, len, &o, &j->json, &err)
                      : TX2JSON_ENOMEM;
-        if (!data) snprintf(err.message, sizeof err.message, "out of memory"), strcpy(err.file, "<stdin>"), err.line = 0;
+        if (!data)
+            snprintf(err.message, sizeof err.message, "out of memory"), strcpy(err.file, "<stdin>"),
+                err.line = 0;
         j->bytes = len;
         free(data);
     } else {
@@ -593,11 +598,11 @@ int main(int argc, char **argv)
         return 3;
     }
     if (!rules || !*rules) rules = TX2JSON_RULES_DIR;
-#define USAGE_FAIL()                                                                           \
-    do {                                                                                       \
-        free(args);                                                                            \
-        free(in.globs);                                                                        \
-        return 2;                                                                              \
+#define USAGE_FAIL()                                                                               \
+    do {                                                                                           \
+        free(args);                                                                                \
+        free(in.globs);                                                                            \
+        return 2;                                                                                  \
     } while (0)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -687,7 +692,8 @@ int main(int argc, char **argv)
     if (jsonl) opts.compact = 1;
 
     int dirs = 0;
-    for (size_t i = 0; i < nargs; i++) add_arg(&in, args[i], &dirs);
+    for (size_t i = 0; i < nargs; i++)
+        add_arg(&in, args[i], &dirs);
     if (list && read_list(&in, list, nul, &dirs)) status = 1;
     free(args);
     if (in.oom) {
@@ -698,7 +704,8 @@ int main(int argc, char **argv)
     int out_dir = output && (in.n > 1 || dirs || list || output[strlen(output) - 1] == '/' ||
                              (stat(output, &ost) == 0 && S_ISDIR(ost.st_mode)));
     if (out_dir && mkdir(output, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "tx2json: %s: error: cannot create directory: %s\n", output, strerror(errno));
+        fprintf(stderr, "tx2json: %s: error: cannot create directory: %s\n", output,
+                strerror(errno));
         return 3;
     }
     if (in.n == 0) {
@@ -749,7 +756,8 @@ int main(int argc, char **argv)
             convert_one(&b, ctx, i); /* one worker: this thread */
         } else {
             pthread_mutex_lock(&b.mu);
-            while (!j->done) pthread_cond_wait(&b.cv_done, &b.mu);
+            while (!j->done)
+                pthread_cond_wait(&b.cv_done, &b.mu);
             pthread_mutex_unlock(&b.mu);
         }
         if (j->msgs) fputs(j->msgs, stderr);
@@ -791,7 +799,8 @@ int main(int argc, char **argv)
         }
         if (b.stop) break;
     }
-    for (long t = 0; t < started; t++) pthread_join(th[t], NULL);
+    for (long t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
     if (show_progress) progress(done, in.n, bytes, t0, 1);
     if (fflush(stdout) != 0) {
         fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));

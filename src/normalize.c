@@ -103,7 +103,8 @@ tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err)
         uint32_t *m2 = tx_grow(map, &mcap, b.len + 1, sizeof *map);
         if (!m2) goto oom;
         map = m2;
-        for (size_t k = before; k < b.len; k++) map[k] = (uint32_t)ccp;
+        for (size_t k = before; k < b.len; k++)
+            map[k] = (uint32_t)ccp;
     }
     map[b.len] = (uint32_t)doc->ncp;
     /* PCRE2's JIT scans ahead in aligned blocks; keep the slack defined. */
@@ -156,12 +157,12 @@ double tx_han_share(const char *s, size_t n)
 /* Spoken number words, folded to digits in name keys so "Three" matches
  * "3" and "one point five" matches "1.5". */
 static const char *const NUMWORDS[] = {
-    "zero",    "0",  "oh",      "0",  "one",     "1",  "two",       "2",  "three",    "3",  "four",    "4",
-    "five",    "5",  "six",     "6",  "seven",     "7",  "eight",    "8",  "nine",    "9",
-    "ten",     "10", "eleven",  "11", "twelve",    "12", "thirteen", "13", "fourteen", "14",
-    "fifteen", "15", "sixteen", "16", "seventeen", "17", "eighteen", "18", "nineteen", "19",
-    "twenty",  "20", "thirty",  "30", "forty",     "40", "fifty",    "50", "sixty",   "60", "seventy", "70", "eighty", "80", "ninety", "90",
-    NULL};
+    "zero",     "0",  "oh",      "0",  "one",     "1",  "two",       "2",  "three",    "3",
+    "four",     "4",  "five",    "5",  "six",     "6",  "seven",     "7",  "eight",    "8",
+    "nine",     "9",  "ten",     "10", "eleven",  "11", "twelve",    "12", "thirteen", "13",
+    "fourteen", "14", "fifteen", "15", "sixteen", "16", "seventeen", "17", "eighteen", "18",
+    "nineteen", "19", "twenty",  "20", "thirty",  "30", "forty",     "40", "fifty",    "50",
+    "sixty",    "60", "seventy", "70", "eighty",  "80", "ninety",    "90", NULL};
 
 int tx_is_number_word(const char *s, size_t n)
 {
@@ -190,11 +191,13 @@ char *tx_name_key(const char *s, size_t n)
     UChar *u = NULL, *f = NULL;
     strbuf b = {0}, word = {0};
     size_t k = 0;
-    while (k < n && (unsigned char)s[k] < 0x80) k++;
+    while (k < n && (unsigned char)s[k] < 0x80)
+        k++;
     if (k == n) { /* ASCII: NFKC with case folding is just lower case */
         f = malloc(sizeof(UChar) * (n + 1));
         if (!f) goto fail;
-        for (k = 0; k < n; k++) f[k] = (UChar)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]);
+        for (k = 0; k < n; k++)
+            f[k] = (UChar)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]);
         fl = (int32_t)n;
     } else {
         u_strFromUTF8(NULL, 0, &ulen, s, (int32_t)n, &st);
@@ -212,8 +215,10 @@ char *tx_name_key(const char *s, size_t n)
     int after_point = 0;
     for (int32_t i = 0; i <= fl;) {
         UChar32 c = 0;
-        if (i < fl) U16_NEXT(f, i, fl, c);
-        else i++;
+        if (i < fl)
+            U16_NEXT(f, i, fl, c);
+        else
+            i++;
         int alnum = c && u_isalnum(c);
         int latin = alnum && c < 0x80 && !u_isdigit(c);
         if (latin) {
@@ -223,8 +228,7 @@ char *tx_name_key(const char *s, size_t n)
         if (word.len) { /* flush a Latin word, reading spoken numbers */
             long v = -1;
             for (int k = 0; NUMWORDS[k]; k += 2)
-                if (strcmp(word.s, NUMWORDS[k]) == 0 && *NUMWORDS[k + 1])
-                    v = atol(NUMWORDS[k + 1]);
+                if (strcmp(word.s, NUMWORDS[k]) == 0 && *NUMWORDS[k + 1]) v = atol(NUMWORDS[k + 1]);
             int lastdigit = b.len && b.s[b.len - 1] >= '0' && b.s[b.len - 1] <= '9';
             if (v >= 0 && b.len == 0 && num < 0 && strcmp(word.s, "one") == 0) v = -1;
             if (v >= 0) {

@@ -77,7 +77,8 @@ static cJSON *text(out *o, size_t s, size_t e)
 {
     size_t cs = o->n->map[s], ce = o->n->map[e];
     if (ce < cs) ce = cs; /* never a negative length */
-    char *t = tx_strndup(o->doc->text + o->doc->cp_off[cs], o->doc->cp_off[ce] - o->doc->cp_off[cs]);
+    char *t =
+        tx_strndup(o->doc->text + o->doc->cp_off[cs], o->doc->cp_off[ce] - o->doc->cp_off[cs]);
     if (!t) {
         o->oom = 1;
         return NULL;
@@ -183,8 +184,8 @@ tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_episo
         add(&o, j, "severity", cJSON_CreateString(d->severity));
         add(&o, j, "code", cJSON_CreateString(d->code));
         add(&o, j, "message", cJSON_CreateString(d->message));
-        add(&o, j, "span", d->start >= 0 ? span(&o, (size_t)d->start, (size_t)d->end)
-                                         : cJSON_CreateNull());
+        add(&o, j, "span",
+            d->start >= 0 ? span(&o, (size_t)d->start, (size_t)d->end) : cJSON_CreateNull());
     }
     if (o.oom) goto oom;
     char *s = compact ? cJSON_PrintUnformatted(root) : cJSON_Print(root);

@@ -91,7 +91,7 @@ static tx2json_status icu_decode(const char *name, const char *enc, const unsign
  * turn any binary file into plausible-looking garbage. */
 static int detect_acceptable(const char *cs)
 {
-    static const char *ok[] = {"GB18030", "Big5",     "EUC-JP",   "EUC-KR",   "Shift_JIS",
+    static const char *ok[] = {"GB18030",  "Big5",     "EUC-JP",   "EUC-KR",   "Shift_JIS",
                                "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE", NULL};
     for (int i = 0; ok[i]; i++)
         if (strcmp(cs, ok[i]) == 0) return 1;
@@ -139,12 +139,13 @@ static int utf16_plausible(const unsigned char *d, size_t len)
 {
     size_t nm, nb, nul = 0;
     if (tx_utf8_check(d, len, &nm, &nb) != len) return 1;
-    for (size_t i = 0; i < len; i++) nul += d[i] == 0;
+    for (size_t i = 0; i < len; i++)
+        nul += d[i] == 0;
     return nul * 4 >= len;
 }
 
-tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len,
-                         const char *forced, tx2json_error *err)
+tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len, const char *forced,
+                         tx2json_error *err)
 {
     const char *name = doc->name;
     char *u8 = NULL;
@@ -160,15 +161,15 @@ tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len,
     } else if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
         size_t nm, nb, bad = tx_utf8_check(data + 3, len - 3, &nm, &nb);
         if (bad != len - 3) {
-            tx_seterr(err, TX2JSON_EDECODE, name, 0, 0, bad + 3,
-                      "invalid UTF-8 at byte offset %zu", bad + 3);
+            tx_seterr(err, TX2JSON_EDECODE, name, 0, 0, bad + 3, "invalid UTF-8 at byte offset %zu",
+                      bad + 3);
             return TX2JSON_EDECODE;
         }
         u8 = tx_strndup((const char *)data + 3, len - 3);
         u8len = len - 3;
         strcpy(doc->encoding, "UTF-8");
-    } else if (len >= 2 && ((data[0] == 0xFF && data[1] == 0xFE) ||
-                            (data[0] == 0xFE && data[1] == 0xFF))) {
+    } else if (len >= 2 &&
+               ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF))) {
         const char *enc = data[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
         if (len >= 4 && data[0] == 0xFF && data[2] == 0 && data[3] == 0) enc = "UTF-32LE";
         rc = icu_decode(name, enc, data + (enc[4] == '3' ? 4 : 2), len - (enc[4] == '3' ? 4 : 2),

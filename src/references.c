@@ -34,7 +34,8 @@ static int looks_like_reference(const char *s, size_t n)
     size_t i = 0;
     if (i < n && (s[i] == '-' || s[i] == '*' || s[i] == '+')) {
         i++;
-        while (i < n && s[i] == ' ') i++;
+        while (i < n && s[i] == ' ')
+            i++;
     }
     if (i >= n || s[i] != '[') return 0;
     return memchr(s + i, ']', n - i) != NULL;
@@ -52,10 +53,13 @@ tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc, const
     const char *lang = doc->lang;
     while (end > 0) {
         size_t ls = end;
-        while (ls > 0 && n->s[ls - 1] != '\n') ls--;
+        while (ls > 0 && n->s[ls - 1] != '\n')
+            ls--;
         size_t a = ls, b = end;
-        while (a < b && (n->s[a] == ' ' || n->s[a] == '\t')) a++;
-        while (b > a && (n->s[b - 1] == ' ' || n->s[b - 1] == '\t')) b--;
+        while (a < b && (n->s[a] == ' ' || n->s[a] == '\t'))
+            a++;
+        while (b > a && (n->s[b - 1] == ' ' || n->s[b - 1] == '\t'))
+            b--;
         size_t next = ls > 0 ? ls - 1 : 0;
         if (a == b) {
             if (ls == 0) break;
@@ -67,8 +71,7 @@ tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc, const
         int hit = 0;
         if (b - a > 4096) break; /* no reference line is this long: the transcript */
         for (size_t i = 0; !hit && (r = tx_rules_get(rs, RK_REFERENCE, lang, i)); i++) {
-            if (tx_rule_match(rs, r, n->s + a, b - a, 0, &m) != 1 || m.start != 0 ||
-                m.end != b - a)
+            if (tx_rule_match(rs, r, n->s + a, b - a, 0, &m) != 1 || m.start != 0 || m.end != b - a)
                 continue;
             size_t lsx, lex, us, ue;
             if (!group(&m, "label", &lsx, &lex) || !group(&m, "url", &us, &ue)) continue;
@@ -160,9 +163,11 @@ size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks, size_t
     const char *host_end = p + strcspn(p, "/?#");
     *nhost = 0;
     while (*p) {
-        while (*p && !isalnum((unsigned char)*p)) p++;
+        while (*p && !isalnum((unsigned char)*p))
+            p++;
         const char *s = p;
-        while (*p && isalnum((unsigned char)*p)) p++;
+        while (*p && isalnum((unsigned char)*p))
+            p++;
         size_t l = (size_t)(p - s);
         if (l < 3) continue;
         int digits = 1;
@@ -171,7 +176,8 @@ size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks, size_t
         if (digits) continue;
         char *t = tx_strndup(s, l);
         if (!t) break;
-        for (size_t i = 0; i < l; i++) t[i] = (char)tolower((unsigned char)t[i]);
+        for (size_t i = 0; i < l; i++)
+            t[i] = (char)tolower((unsigned char)t[i]);
         if (tx_rules_any_full(rs, RK_URLNOISE, NULL, t, l)) {
             free(t);
             continue;
@@ -188,7 +194,8 @@ size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks, size_t
     /* Whole path segments too, punctuation dropped: "foo2.5-vl" also
      * gives "foo25vl", the way a name is spoken. */
     const char *q = host_end;
-    while (*q == '/') q++;
+    while (*q == '/')
+        q++;
     while (*q && *q != '?' && *q != '#') {
         const char *e = q + strcspn(q, "/?#");
         char *t = malloc((size_t)(e - q) + 1);
@@ -213,7 +220,8 @@ size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks, size_t
             v[n++] = t;
         }
         q = e;
-        while (*q == '/') q++;
+        while (*q == '/')
+            q++;
     }
     *toks = v;
     return n;

@@ -21,9 +21,8 @@
 #include <sys/stat.h>
 
 const char *const TX_KIND_NAMES[RK_NKINDS] = {
-    "intro",        "outro",        "reflist-header", "reference", "entry-start",
-    "continuation", "organization", "mention",        "stop-name", "url-noise",
-    "item-number"};
+    "intro",        "outro",   "reflist-header", "reference", "entry-start", "continuation",
+    "organization", "mention", "stop-name",      "url-noise", "item-number"};
 
 typedef struct example {
     int positive;
@@ -41,7 +40,7 @@ struct tx_rule {
     char lang[4];
     int requires;
     int caseless, bytes;
-    int bad; /* had an error: never compiled, never matched */
+    int bad;          /* had an error: never compiled, never matched */
     char *pattern;    /* expanded */
     size_t *pat_line; /* per byte of pattern */
     size_t *pat_col;
@@ -111,7 +110,8 @@ void tx_rules_free(tx_ruleset *rs)
         free(rs);
         return;
     }
-    for (size_t i = 0; i < rs->n; i++) rule_free(&rs->r[i]);
+    for (size_t i = 0; i < rs->n; i++)
+        rule_free(&rs->r[i]);
     free(rs->r);
     for (size_t i = 0; i < rs->ndef; i++) {
         free(rs->def[i].name);
@@ -119,14 +119,16 @@ void tx_rules_free(tx_ruleset *rs)
     }
     free(rs->def);
     for (int k = 0; k < RK_NKINDS; k++)
-        for (int l = 0; l < 3; l++) free(rs->byk[k][l]);
+        for (int l = 0; l < 3; l++)
+            free(rs->byk[k][l]);
     for (size_t i = 0; i < rs->ndg; i++) {
         free(rs->dg[i].file);
         free(rs->dg[i].rule);
         free(rs->dg[i].msg);
     }
     free(rs->dg);
-    for (size_t i = 0; i < rs->nloaded; i++) free(rs->loaded[i]);
+    for (size_t i = 0; i < rs->nloaded; i++)
+        free(rs->loaded[i]);
     free(rs->loaded);
     free(rs->stack); /* entries point into loaded */
     if (rs->mctx) pcre2_match_context_free(rs->mctx);
@@ -187,9 +189,8 @@ static size_t u8_cols(const char *s, size_t n)
 /* Appends pattern text from the file (line, starting column) to rule r,
  * expanding ${name} defines; each byte remembers where it was written.
  * Returns 0 (r->bad set on a bad reference when checking) or -1. */
-static int append_pattern(tx_ruleset *rs, tx_rule *r, size_t *plen, size_t *pcap,
-                          const char *src, size_t line, size_t col0, const char *file,
-                          tx2json_error *err)
+static int append_pattern(tx_ruleset *rs, tx_rule *r, size_t *plen, size_t *pcap, const char *src,
+                          size_t line, size_t col0, const char *file, tx2json_error *err)
 {
     size_t n = strlen(src);
     for (size_t i = 0; i < n;) {
@@ -205,8 +206,7 @@ static int append_pattern(tx_ruleset *rs, tx_rule *r, size_t *plen, size_t *pcap
             }
             size_t nl = (size_t)(close - (src + i + 2));
             for (size_t d = 0; d < rs->ndef; d++)
-                if (strlen(rs->def[d].name) == nl &&
-                    memcmp(rs->def[d].name, src + i + 2, nl) == 0)
+                if (strlen(rs->def[d].name) == nl && memcmp(rs->def[d].name, src + i + 2, nl) == 0)
                     expand = rs->def[d].value;
             if (!expand) {
                 r->bad = 1;
@@ -254,8 +254,10 @@ static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
     uint32_t opts = PCRE2_DUPNAMES | (r->caseless ? PCRE2_CASELESS : 0) |
                     (r->bytes ? 0 : PCRE2_UTF | PCRE2_UCP);
     /* Stop-names and URL noise are tested against a whole string. */
-    if (r->kind == RK_STOPNAME || r->kind == RK_URLNOISE) opts |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;
-    r->code = pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, rs->cctx);
+    if (r->kind == RK_STOPNAME || r->kind == RK_URLNOISE)
+        opts |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;
+    r->code =
+        pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, rs->cctx);
     if (!r->code && ec == PCRE2_ERROR_HEAPLIMIT) ec = PCRE2_ERROR_NOMEMORY;
     if (!r->code && ec == PCRE2_ERROR_NOMEMORY) {
         tx_seterr(err, TX2JSON_ENOMEM, r->file, r->line, 0, (size_t)-1, "out of memory");
@@ -288,8 +290,8 @@ static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
         r->code = NULL;
         r->bad = 1;
         return report(rs, err, 1, "too-many-groups", r->file, r->pattern_line, r->pattern_col,
-                      r->name, "rule '%s' has %u capture groups; at most %d are allowed",
-                      r->name, cap, TX_MAXGROUPS - 1);
+                      r->name, "rule '%s' has %u capture groups; at most %d are allowed", r->name,
+                      cap, TX_MAXGROUPS - 1);
     }
     r->ngroups = (int)cap + 1;
     r->gnames = malloc(nc * es + 1);
@@ -310,7 +312,8 @@ static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
 
 static const char *skip_ws(const char *s)
 {
-    while (*s == ' ' || *s == '\t') s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
     return s;
 }
 
@@ -346,9 +349,9 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
     size_t pcap = 0, plen = 0, excap = 0;
     size_t lineno = 0;
     char *save = NULL;
-#define REPORT(...)                                                                            \
-    do {                                                                                       \
-        if (report(rs, err, __VA_ARGS__)) return -1;                                           \
+#define REPORT(...)                                                                                \
+    do {                                                                                           \
+        if (report(rs, err, __VA_ARGS__)) return -1;                                               \
     } while (0)
     for (char *line = text; line; line = save) {
         char *nl = strchr(line, '\n');
@@ -378,8 +381,8 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
             for (size_t i = 0; i < rs->n; i++)
                 if (strcmp(rs->r[i].name, nm) == 0) {
                     REPORT(1, "duplicate-rule", path, lineno, col + (size_t)(nm - s), nm,
-                           "duplicate rule name '%s' (first defined at %s:%zu)", nm,
-                           rs->r[i].file, rs->r[i].line);
+                           "duplicate rule name '%s' (first defined at %s:%zu)", nm, rs->r[i].file,
+                           rs->r[i].line);
                     dup = 1;
                     break;
                 }
@@ -402,11 +405,13 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
             const char *eq = strchr(s, '=');
             const char *nm = skip_ws(s + 7);
             if (!eq) {
-                REPORT(1, "syntax", path, lineno, col, NULL, "define needs 'define NAME = PATTERN'");
+                REPORT(1, "syntax", path, lineno, col, NULL,
+                       "define needs 'define NAME = PATTERN'");
                 continue;
             }
             size_t nl = (size_t)(eq - nm);
-            while (nl && (nm[nl - 1] == ' ' || nm[nl - 1] == '\t')) nl--;
+            while (nl && (nm[nl - 1] == ' ' || nm[nl - 1] == '\t'))
+                nl--;
             define *p = tx_grow(rs->def, &rs->defcap, rs->ndef + 1, sizeof *p);
             if (!p) goto oom;
             rs->def = p;
@@ -460,8 +465,8 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
             for (int k = 0; k < RK_NKINDS; k++)
                 if (strcmp(v, TX_KIND_NAMES[k]) == 0) kind = k;
             if (kind < 0) {
-                REPORT(1, "unknown-kind", path, lineno, vcol, cur->name,
-                       "unknown rule kind '%s'", v);
+                REPORT(1, "unknown-kind", path, lineno, vcol, cur->name, "unknown rule kind '%s'",
+                       v);
                 cur->bad = 1;
             }
             cur->kind = kind;
@@ -489,8 +494,7 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
                     cur->bytes = 1;
                 } else if (*f != ' ') {
                     REPORT(1, "bad-value", path, lineno, vcol + u8_cols(v, (size_t)(f - v)),
-                           cur->name, "unknown flag '%c' (i: caseless, b: bytes, no UTF/UCP)",
-                           *f);
+                           cur->name, "unknown flag '%c' (i: caseless, b: bytes, no UTF/UCP)", *f);
                     cur->bad = 1;
                 }
             }
@@ -590,7 +594,8 @@ static int load_file(tx_ruleset *rs, const char *path, const char *from, size_t 
     strbuf b = {0};
     char buf[8192];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_add(&b, buf, n);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        sb_add(&b, buf, n);
     int rerr = ferror(f);
     fclose(f);
     if (b.oom) {
@@ -644,8 +649,10 @@ static int load_path(tx_ruleset *rs, const char *path, tx2json_error *err)
     }
     closedir(d);
     if (!rc) qsort(names, nn, sizeof *names, cmpstr);
-    for (size_t i = 0; i < nn && !rc; i++) rc = load_file(rs, names[i], NULL, 0, 0, err);
-    for (size_t i = 0; i < nn; i++) free(names[i]);
+    for (size_t i = 0; i < nn && !rc; i++)
+        rc = load_file(rs, names[i], NULL, 0, 0, err);
+    for (size_t i = 0; i < nn; i++)
+        free(names[i]);
     free(names);
     return rc;
 }
@@ -837,11 +844,12 @@ void tx_rules_set_limits(tx_ruleset *rs, unsigned long match, unsigned long dept
     if (depth) rs->depth_limit = (uint32_t)(depth > UINT32_MAX ? UINT32_MAX : depth);
     pcre2_set_match_limit(rs->mctx, rs->match_limit);
     pcre2_set_depth_limit(rs->mctx, rs->depth_limit);
-    if (heap_kib) pcre2_set_heap_limit(rs->mctx, (uint32_t)(heap_kib > UINT32_MAX ? UINT32_MAX : heap_kib));
+    if (heap_kib)
+        pcre2_set_heap_limit(rs->mctx, (uint32_t)(heap_kib > UINT32_MAX ? UINT32_MAX : heap_kib));
 }
 
-int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size_t len,
-                  size_t from, tx_match *m)
+int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size_t len, size_t from,
+                  tx_match *m)
 {
     int rc = pcre2_match(r->code, (PCRE2_SPTR)subj, len, from, 0, rs->md, rs->mctx);
     if (rc == PCRE2_ERROR_NOMATCH) return 0;
@@ -865,8 +873,7 @@ int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size
     return 1;
 }
 
-int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const char *s,
-                      size_t n)
+int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const char *s, size_t n)
 {
     tx_match m;
     const tx_rule *r;
@@ -874,7 +881,6 @@ int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const
         if (tx_rule_match(rs, r, s, n, 0, &m) == 1 && m.start == 0 && m.end == n) return 1;
     return 0;
 }
-
 
 /* ---- checks over loaded rules (tx2json check) ------------------------ */
 
@@ -892,16 +898,16 @@ static int langs_overlap(const tx_rule *a, const tx_rule *b)
 }
 
 /* Runs one example; returns 0 when it behaves, else fills why. */
-static int example_fails(tx_ruleset *rs, const tx_rule *r, const example *e, char *why,
-                         size_t wn, int *limit)
+static int example_fails(tx_ruleset *rs, const tx_rule *r, const example *e, char *why, size_t wn,
+                         int *limit)
 {
     tx_match m;
     *limit = 0;
     int got = tx_rule_match(rs, r, e->text, strlen(e->text), 0, &m);
     if (got < 0) {
         *limit = 1;
-        snprintf(why, wn, "rule '%s' exceeds the PCRE2 match limit (%u) on its example",
-                 r->name, rs->match_limit);
+        snprintf(why, wn, "rule '%s' exceeds the PCRE2 match limit (%u) on its example", r->name,
+                 rs->match_limit);
         return 1;
     }
     if (e->positive && got == 0) {
@@ -969,14 +975,16 @@ static int worst_case_hits_limit(tx_ruleset *rs, const tx_rule *r, char *what, s
                 i = j;
             }
         } else {
-            for (; seeds[nc]; nc++) chars[nc] = seeds[nc], clen[nc] = strlen(seeds[nc]);
+            for (; seeds[nc]; nc++)
+                chars[nc] = seeds[nc], clen[nc] = strlen(seeds[nc]);
         }
         for (size_t k = 0; k <= nc; k++) {
             size_t n = 0;
             const char *unit = k < nc ? chars[k] : src;
             size_t ul = k < nc ? clen[k] : (src ? strlen(src) : 0);
             if (!unit || ul == 0) continue;
-            while (n + ul + 2 < sizeof buf && n < 64 * ul) memcpy(buf + n, unit, ul), n += ul;
+            while (n + ul + 2 < sizeof buf && n < 64 * ul)
+                memcpy(buf + n, unit, ul), n += ul;
             buf[n++] = '\x01';
             tx_match m;
             if (tx_rule_match(rs, r, buf, n, 0, &m) < 0) {
@@ -999,9 +1007,9 @@ static int non_ascii(const char *s)
 tx2json_status tx_rules_check(tx_ruleset *rs, tx2json_error *err)
 {
     char why[1024];
-#define REPORT(...)                                                                            \
-    do {                                                                                       \
-        if (report(rs, err, __VA_ARGS__)) return TX2JSON_ENOMEM;                               \
+#define REPORT(...)                                                                                \
+    do {                                                                                           \
+        if (report(rs, err, __VA_ARGS__)) return TX2JSON_ENOMEM;                                   \
     } while (0)
     for (size_t i = 0; i < rs->n; i++) {
         tx_rule *r = &rs->r[i];
@@ -1012,7 +1020,10 @@ tx2json_status tx_rules_check(tx_ruleset *rs, tx2json_error *err)
             int limit;
             positives += e->positive;
             if (example_fails(rs, r, e, why, sizeof why, &limit)) {
-                REPORT(1, limit ? "match-limit" : e->positive ? "example-match" : "example-no-match",
+                REPORT(1,
+                       limit         ? "match-limit"
+                       : e->positive ? "example-match"
+                                     : "example-no-match",
                        r->file, e->line, e->col, r->name, "%s", why);
                 limited |= limit;
             }
@@ -1060,4 +1071,3 @@ size_t tx_rules_diags(const tx_ruleset *rs, const tx_rdiag **out)
     *out = rs->dg;
     return rs->ndg;
 }
-

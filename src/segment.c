@@ -37,10 +37,13 @@ static int is_joiner(const char *s, size_t a, size_t b)
 
 static tx2json_status add_sentence(tx_seg *out, size_t *cap, const char *s, size_t a, size_t b)
 {
-    while (a < b && (s[a] == ' ' || s[a] == '\n' || s[a] == '\t')) a++;
-    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\n' || s[b - 1] == '\t')) b--;
+    while (a < b && (s[a] == ' ' || s[a] == '\n' || s[a] == '\t'))
+        a++;
+    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\n' || s[b - 1] == '\t'))
+        b--;
     /* Skip a full-width ideographic space (U+3000, E3 80 80) at either end. */
-    while (b >= a + 3 && memcmp(s + a, "\xe3\x80\x80", 3) == 0) a += 3;
+    while (b >= a + 3 && memcmp(s + a, "\xe3\x80\x80", 3) == 0)
+        a += 3;
     if (a >= b) return TX2JSON_OK;
     tx_sentence *p = tx_grow(out->sent, cap, out->nsent + 1, sizeof *p);
     if (!p) return TX2JSON_ENOMEM;
@@ -51,8 +54,8 @@ static tx2json_status add_sentence(tx_seg *out, size_t *cap, const char *s, size
     return TX2JSON_OK;
 }
 
-tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_layout,
-                          void *sbrk, void *wbrk, tx_seg *out, tx2json_error *err)
+tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_layout, void *sbrk,
+                          void *wbrk, tx_seg *out, tx2json_error *err)
 {
     (void)lines_layout; /* ICU already breaks at every line feed */
     memset(out, 0, sizeof *out);
@@ -110,7 +113,8 @@ tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_la
             i++;
             continue;
         }
-        while (si < out->nsent && out->sent[si].end <= toks[i].s) si++;
+        while (si < out->nsent && out->sent[si].end <= toks[i].s)
+            si++;
         size_t send = si < out->nsent ? out->sent[si].end : to;
         size_t j = i, ud = toks[i].upper_or_digit;
         while (j + 1 < ntok && toks[j + 1].e <= send) {
@@ -120,8 +124,8 @@ tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_la
             /* "eight by twenty two B": "by" between numbers. */
             int by = is_space_only(n->s, a, b) && nx->e - nx->s == 2 &&
                      memcmp(n->s + nx->s, "by", 2) == 0 &&
-                     tx_is_number_word(n->s + toks[j].s, toks[j].e - toks[j].s) &&
-                     j + 2 < ntok && is_space_only(n->s, nx->e, toks[j + 2].s) &&
+                     tx_is_number_word(n->s + toks[j].s, toks[j].e - toks[j].s) && j + 2 < ntok &&
+                     is_space_only(n->s, nx->e, toks[j + 2].s) &&
                      tx_is_number_word(n->s + toks[j + 2].s, toks[j + 2].e - toks[j + 2].s);
             if (is_joiner(n->s, a, b) || (is_space_only(n->s, a, b) && (numnext || by))) {
                 j++;

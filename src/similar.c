@@ -13,7 +13,8 @@
 static size_t to_cps(const char *s, uint32_t *out, size_t max)
 {
     size_t i = 0, n = 0, len = strlen(s);
-    while (i < len && n < max) out[n++] = u8_next(s, &i);
+    while (i < len && n < max)
+        out[n++] = u8_next(s, &i);
     return n;
 }
 
@@ -32,7 +33,8 @@ static size_t lev_ascii(const char *a, size_t n, const char *b, size_t m)
     size_t row[129];
     if (n > 128) n = 128;
     if (m > 128) m = 128;
-    for (size_t j = 0; j <= m; j++) row[j] = j;
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
     for (size_t i = 1; i <= n; i++) {
         size_t diag = row[0];
         row[0] = i;
@@ -55,7 +57,8 @@ size_t tx_levenshtein(const char *a, const char *b)
     uint32_t A[128], B[128];
     size_t n = to_cps(a, A, 128), m = to_cps(b, B, 128);
     size_t row[129];
-    for (size_t j = 0; j <= m; j++) row[j] = j;
+    for (size_t j = 0; j <= m; j++)
+        row[j] = j;
     for (size_t i = 1; i <= n; i++) {
         size_t diag = row[0];
         row[0] = i;
@@ -112,21 +115,56 @@ char *tx_phonetic_key(const char *k)
             code = i == 0 ? 'A' : 0;
         } else {
             switch (c) {
-            case 'b': case 'p': code = 'P'; break;
-            case 'f': case 'v': code = 'F'; break;
-            case 'd': case 't': code = 'T'; break;
-            case 'g': case 'k': case 'q': code = 'K'; break;
-            case 'c': code = (nx == 'h') ? 'X' : (nx == 'e' || nx == 'i') ? 'S' : 'K'; break;
-            case 's': code = (nx == 'h') ? 'X' : 'S'; break;
-            case 'z': code = 'S'; break;
-            case 'j': code = 'J'; break;
-            case 'x': code = 'S'; break;
-            case 'h': code = 0; break;
-            case 'w': code = vowel(nx) ? 'W' : 0; break;
-            case 'l': code = 'L'; break;
-            case 'r': code = 'R'; break;
-            case 'm': case 'n': code = 'N'; break;
-            default: code = (char)(c - 'a' + 'A');
+            case 'b':
+            case 'p':
+                code = 'P';
+                break;
+            case 'f':
+            case 'v':
+                code = 'F';
+                break;
+            case 'd':
+            case 't':
+                code = 'T';
+                break;
+            case 'g':
+            case 'k':
+            case 'q':
+                code = 'K';
+                break;
+            case 'c':
+                code = (nx == 'h') ? 'X' : (nx == 'e' || nx == 'i') ? 'S' : 'K';
+                break;
+            case 's':
+                code = (nx == 'h') ? 'X' : 'S';
+                break;
+            case 'z':
+                code = 'S';
+                break;
+            case 'j':
+                code = 'J';
+                break;
+            case 'x':
+                code = 'S';
+                break;
+            case 'h':
+                code = 0;
+                break;
+            case 'w':
+                code = vowel(nx) ? 'W' : 0;
+                break;
+            case 'l':
+                code = 'L';
+                break;
+            case 'r':
+                code = 'R';
+                break;
+            case 'm':
+            case 'n':
+                code = 'N';
+                break;
+            default:
+                code = (char)(c - 'a' + 'A');
             }
             if (c == 'p' && nx == 'h') code = 'F';
         }
@@ -169,7 +207,8 @@ void tx_pinyin_free(tx_pinyin *p)
 static size_t hash(const char *s)
 {
     size_t h = 1469598103934665603ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     return h;
 }
 
@@ -225,7 +264,8 @@ const char *tx_pinyin_key(tx_pinyin *p, const char *s)
         for (size_t i = 0; i < p->cap; i++)
             if (p->tab[i].in) {
                 size_t h = hash(p->tab[i].in) & (nc - 1);
-                while (nt[h].in) h = (h + 1) & (nc - 1);
+                while (nt[h].in)
+                    h = (h + 1) & (nc - 1);
                 nt[h] = p->tab[i];
             }
         free(p->tab);

@@ -18,15 +18,24 @@ const char *tx2json_version(void)
 const char *tx2json_strstatus(tx2json_status c)
 {
     switch (c) {
-    case TX2JSON_OK: return "success";
-    case TX2JSON_ENOMEM: return "out of memory";
-    case TX2JSON_EIO: return "input/output error";
-    case TX2JSON_EDECODE: return "malformed input";
-    case TX2JSON_EEMPTY: return "empty input";
-    case TX2JSON_ERULES: return "bad rule file";
-    case TX2JSON_ELIMIT: return "limit exceeded";
-    case TX2JSON_EINVAL: return "invalid argument";
-    case TX2JSON_EINTERNAL: return "internal error";
+    case TX2JSON_OK:
+        return "success";
+    case TX2JSON_ENOMEM:
+        return "out of memory";
+    case TX2JSON_EIO:
+        return "input/output error";
+    case TX2JSON_EDECODE:
+        return "malformed input";
+    case TX2JSON_EEMPTY:
+        return "empty input";
+    case TX2JSON_ERULES:
+        return "bad rule file";
+    case TX2JSON_ELIMIT:
+        return "limit exceeded";
+    case TX2JSON_EINVAL:
+        return "invalid argument";
+    case TX2JSON_EINTERNAL:
+        return "internal error";
     }
     return "unknown error";
 }
@@ -78,8 +87,8 @@ tx2json_status tx2json_ctx_clone(const tx2json_ctx *ctx, tx2json_ctx **out, tx2j
     return TX2JSON_OK;
 }
 
-void tx2json_ctx_set_limits(tx2json_ctx *ctx, unsigned long match_limit,
-                            unsigned long depth_limit, unsigned long heap_kib)
+void tx2json_ctx_set_limits(tx2json_ctx *ctx, unsigned long match_limit, unsigned long depth_limit,
+                            unsigned long heap_kib)
 {
     if (ctx) tx_rules_set_limits(ctx->rules, match_limit, depth_limit, heap_kib);
 }
@@ -167,8 +176,7 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
     int lines = tx_is_lines_layout(&n, refs.region_start);
     if ((rc = tx_segment(&n, 0, refs.region_start, lines, ctx->sbrk, ctx->wbrk, &seg, err)))
         goto done;
-    if ((rc = tx_build_episode(ctx->rules, &doc, &n, &seg, lines, &ep, err)))
-        goto done;
+    if ((rc = tx_build_episode(ctx->rules, &doc, &n, &seg, lines, &ep, err))) goto done;
     size_t max_entries = opts->max_entries ? opts->max_entries : 20000;
     if (ep.nentry > max_entries) {
         tx_seterr(err, TX2JSON_ELIMIT, name, 0, 0, (size_t)-1,
@@ -188,7 +196,8 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
         opts->stats->entries = ep.nentry;
         opts->stats->references = refs.nref;
         opts->stats->links = 0;
-        for (size_t i = 0; i < refs.nref; i++) opts->stats->links += refs.ref[i].entry >= 0;
+        for (size_t i = 0; i < refs.nref; i++)
+            opts->stats->links += refs.ref[i].entry >= 0;
     }
     if (!rc && opts->on_warning)
         for (size_t i = 0; i < diags.n; i++) {
@@ -223,9 +232,8 @@ done:
     return rc;
 }
 
-tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *path,
-                                    const tx2json_options *opts, char **json_out,
-                                    tx2json_error *err)
+tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *path, const tx2json_options *opts,
+                                    char **json_out, tx2json_error *err)
 {
     *json_out = NULL;
     struct stat st;

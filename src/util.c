@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-void tx_seterr(tx2json_error *err, tx2json_status code, const char *file, size_t line,
-               size_t col, size_t offset, const char *fmt, ...)
+void tx_seterr(tx2json_error *err, tx2json_status code, const char *file, size_t line, size_t col,
+               size_t offset, const char *fmt, ...)
 {
     if (!err) return;
     err->code = code;
@@ -114,8 +114,8 @@ uint32_t u8_next(const char *s, size_t *i)
         return ((c & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
     }
     *i += 4;
-    return ((c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
-           ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
+    return ((c & 0x07) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) | ((uint32_t)(p[2] & 0x3F) << 6) |
+           (p[3] & 0x3F);
 }
 
 /* Returns the offset of the first invalid UTF-8 byte, or len when valid.
@@ -160,7 +160,8 @@ size_t tx_utf8_check(const unsigned char *s, size_t len, size_t *nmulti, size_t 
 static size_t str_hash(const char *s)
 {
     size_t h = 1469598103934665603ULL;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     return h;
 }
 
@@ -182,7 +183,8 @@ int strset_add(strset *s, const char *key)
         for (size_t i = 0; i < s->cap; i++)
             if (s->slot[i]) {
                 size_t h = str_hash(s->slot[i]) & (nc - 1);
-                while (ns[h]) h = (h + 1) & (nc - 1);
+                while (ns[h])
+                    h = (h + 1) & (nc - 1);
                 ns[h] = s->slot[i];
             }
         free(s->slot);
@@ -192,7 +194,8 @@ int strset_add(strset *s, const char *key)
     char *copy = tx_strndup(key, strlen(key));
     if (!copy) return -1;
     size_t h = str_hash(key) & (s->cap - 1);
-    while (s->slot[h]) h = (h + 1) & (s->cap - 1);
+    while (s->slot[h])
+        h = (h + 1) & (s->cap - 1);
     s->slot[h] = copy;
     s->n++;
     return 0;
@@ -200,23 +203,22 @@ int strset_add(strset *s, const char *key)
 
 void strset_free(strset *s)
 {
-    for (size_t i = 0; i < s->cap; i++) free(s->slot[i]);
+    for (size_t i = 0; i < s->cap; i++)
+        free(s->slot[i]);
     free(s->slot);
     memset(s, 0, sizeof *s);
 }
 
 /* ---- SHA-256 (FIPS 180-4) ------------------------------------------- */
 static const uint32_t K256[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-    0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-    0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-    0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-    0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-    0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-    0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-    0xc67178f2};
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
 #define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
 
@@ -233,8 +235,8 @@ static void sha_block(uint32_t h[8], const unsigned char *p)
     }
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
     for (int i = 0; i < 64; i++) {
-        uint32_t t1 = k + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) +
-                      K256[i] + w[i];
+        uint32_t t1 =
+            k + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) + ((e & f) ^ (~e & g)) + K256[i] + w[i];
         uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
         k = g;
         g = f;
@@ -253,15 +255,18 @@ void sha256_hex(const unsigned char *data, size_t len, char out[65])
     uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     size_t i = 0;
-    for (; i + 64 <= len; i += 64) sha_block(h, data + i);
+    for (; i + 64 <= len; i += 64)
+        sha_block(h, data + i);
     unsigned char tail[128] = {0};
     size_t rest = len - i;
     if (rest) memcpy(tail, data + i, rest);
     tail[rest] = 0x80;
     size_t tl = rest < 56 ? 64 : 128;
     uint64_t bits = (uint64_t)len * 8;
-    for (int j = 0; j < 8; j++) tail[tl - 1 - j] = (unsigned char)(bits >> (8 * j));
+    for (int j = 0; j < 8; j++)
+        tail[tl - 1 - j] = (unsigned char)(bits >> (8 * j));
     sha_block(h, tail);
     if (tl == 128) sha_block(h, tail + 64);
-    for (int j = 0; j < 8; j++) snprintf(out + 8 * j, 9, "%08x", h[j]);
+    for (int j = 0; j < 8; j++)
+        snprintf(out + 8 * j, 9, "%08x", h[j]);
 }

@@ -22,7 +22,8 @@ int main(void)
     const char *end = NULL;
     cJSON *j = cJSON_ParseWithOpts(buf, &end, 0);
     int ok = j != NULL;
-    while (ok && end && *end && strchr(" \t\r\n", *end)) end++;
+    while (ok && end && *end && strchr(" \t\r\n", *end))
+        end++;
     if (ok && end && *end) ok = 0;
     cJSON_Delete(j);
     free(buf);

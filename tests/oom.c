@@ -125,8 +125,8 @@ int main(int argc, char **argv)
     }
     /* After all that, a normal conversion still works and gives the same
      * document. */
-    int same = tx2json_convert_file(ctx, argv[2], NULL, &json, &err) == TX2JSON_OK &&
-               strlen(json) == want;
+    int same =
+        tx2json_convert_file(ctx, argv[2], NULL, &json, &err) == TX2JSON_OK && strlen(json) == want;
     tx2json_free(json);
     tx2json_ctx_free(ctx);
     u_cleanup();

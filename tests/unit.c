@@ -10,20 +10,19 @@
 #include <string.h>
 #include <unistd.h>
 
-
 static int passed, failed;
 static const char *rules_dir = "rules";
 
-#define CHECK(cond, ...)                                                                       \
-    do {                                                                                       \
-        if (cond) {                                                                            \
-            passed++;                                                                          \
-        } else {                                                                               \
-            failed++;                                                                          \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                        \
-            printf(__VA_ARGS__);                                                               \
-            printf("\n");                                                                      \
-        }                                                                                      \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            passed++;                                                                              \
+        } else {                                                                                   \
+            failed++;                                                                              \
+            printf("FAIL %s:%d: ", __FILE__, __LINE__);                                            \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+        }                                                                                          \
     } while (0)
 
 static char *slurp(const char *path, size_t *len)
@@ -33,7 +32,8 @@ static char *slurp(const char *path, size_t *len)
     strbuf b = {0};
     char buf[8192];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sb_add(&b, buf, n);
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        sb_add(&b, buf, n);
     fclose(f);
     *len = b.len;
     return b.s;
@@ -44,7 +44,8 @@ static void test_decode(void)
 {
     tx2json_error err;
     tx_doc d = {.name = "t"};
-    const unsigned char bom[] = "\xEF\xBB\xBF" "a\r\nb\rc";
+    const unsigned char bom[] = "\xEF\xBB\xBF"
+                                "a\r\nb\rc";
     CHECK(tx_decode(&d, bom, sizeof bom - 1, NULL, &err) == TX2JSON_OK, "BOM + CRLF decodes");
     CHECK(d.text && strcmp(d.text, "a\nb\nc") == 0, "BOM dropped, CRLF/CR folded: got '%s'",
           d.text ? d.text : "(null)");
@@ -126,8 +127,7 @@ static void test_normalize(void)
     k = tx_name_key("MM-Interleaved", 14);
     CHECK(k && strcmp(k, "mminterleaved") == 0, "punctuation dropped, case folded");
     free(k);
-    CHECK(tx_han_share("中文中文", 12) > 0.9 && tx_han_share("hello world", 11) < 0.1,
-          "Han share");
+    CHECK(tx_han_share("中文中文", 12) > 0.9 && tx_han_share("hello world", 11) < 0.1, "Han share");
 }
 
 /* ---- segment.c ---- */
@@ -141,7 +141,8 @@ static void test_segment(void)
     tx_normalize(&d, &n, &err);
     tx_seg seg = {0};
     UErrorCode ust = U_ZERO_ERROR;
-    UBreakIterator *sb = ubrk_open(UBRK_SENTENCE, "zh", NULL, 0, &ust), *wb = ubrk_open(UBRK_WORD, "zh", NULL, 0, &ust);
+    UBreakIterator *sb = ubrk_open(UBRK_SENTENCE, "zh", NULL, 0, &ust),
+                   *wb = ubrk_open(UBRK_WORD, "zh", NULL, 0, &ust);
     CHECK(tx_segment(&n, 0, n.len, 0, sb, wb, &seg, &err) == TX2JSON_OK, "segment");
     CHECK(seg.nsent == 4, "4 sentences (。 ! ? and the rest), got %zu", seg.nsent);
     int whole = 0, vision = 0;
@@ -186,7 +187,8 @@ static void test_rules(void)
         size_t nd = tx_rules_diags(rs, &dg);
         for (size_t i = 0; i < nd; i++)
             printf("%s:%zu:%zu: %s: %s [%s]\n", dg[i].file, dg[i].line, dg[i].col,
-                   dg[i].error ? "error" : "warning", dg[i].msg, dg[i].rule ? dg[i].rule : dg[i].id);
+                   dg[i].error ? "error" : "warning", dg[i].msg,
+                   dg[i].rule ? dg[i].rule : dg[i].id);
         CHECK(nd == 0, "shipped rules: %zu diagnostics", nd);
         tx_rules_free(rs);
     }
@@ -195,13 +197,14 @@ static void test_rules(void)
     if (fd >= 0) close(fd);
     write_file(tmp, "rule a\nkind: mention\npattern: (?<name>foo\n");
     CHECK(tx_rules_load(tmp, &rs, &err) == TX2JSON_ERULES && err.line == 3 && err.column == 21,
-          "PCRE2 error (at the end of the pattern) mapped to line 3 col 21, got %zu:%zu %s", err.line, err.column,
-          err.message);
+          "PCRE2 error (at the end of the pattern) mapped to line 3 col 21, got %zu:%zu %s",
+          err.line, err.column, err.message);
     write_file(tmp, "define x = a(b\nrule a\nkind: mention\npattern: zz${x}\n");
     CHECK(tx_rules_load(tmp, &rs, &err) == TX2JSON_ERULES && err.line == 4,
           "error inside a define reported at its use, line %zu", err.line);
     write_file(tmp, "rule a\nkind: nonsense\npattern: x\n");
-    CHECK(tx_rules_load(tmp, &rs, &err) == TX2JSON_ERULES && strstr(err.message, "unknown rule kind"),
+    CHECK(tx_rules_load(tmp, &rs, &err) == TX2JSON_ERULES &&
+              strstr(err.message, "unknown rule kind"),
           "unknown kind: %s", err.message);
     write_file(tmp, "rule a\nkind: mention\npattern: x\nrule a\nkind: mention\npattern: y\n");
     CHECK(tx_rules_load(tmp, &rs, &err) == TX2JSON_ERULES && strstr(err.message, "duplicate") &&
@@ -235,8 +238,9 @@ static void test_references(void)
     tx2json_error err;
     tx_ruleset *rs = NULL;
     if (tx_rules_load(rules_dir, &rs, &err)) return;
-    const char *s = "正文。\n\n相关链接:\n[Foo] https://a.org/x\n- [Bar Baz](https://github.com/o/bar-baz)\n"
-                    "Qux: https://qux.example.cn/\n- 某项目: https://b.cn/p\n";
+    const char *s =
+        "正文。\n\n相关链接:\n[Foo] https://a.org/x\n- [Bar Baz](https://github.com/o/bar-baz)\n"
+        "Qux: https://qux.example.cn/\n- 某项目: https://b.cn/p\n";
     tx_doc d = {.name = "t"};
     tx_decode(&d, (const unsigned char *)s, strlen(s), NULL, &err);
     strcpy(d.lang, "zh");
@@ -258,12 +262,14 @@ static void test_references(void)
         CHECK(nt == 3 && nh == 0 && strcmp(tok[0], "bar") == 0 && strcmp(tok[1], "baz") == 0 &&
                   strcmp(tok[2], "barbaz") == 0,
               "URL tokens drop host noise (github, com) and add joined path segments");
-        for (size_t i = 0; i < nt; i++) free(tok[i]);
+        for (size_t i = 0; i < nt; i++)
+            free(tok[i]);
         free(tok);
         nt = tx_url_tokens(rs, r.ref[2].url, &tok, &nh);
-        CHECK(nt == 2 && nh == 2 && strcmp(tok[0], "qux") == 0, "host words counted: %zu %zu",
-              nt, nh);
-        for (size_t i = 0; i < nt; i++) free(tok[i]);
+        CHECK(nt == 2 && nh == 2 && strcmp(tok[0], "qux") == 0, "host words counted: %zu %zu", nt,
+              nh);
+        for (size_t i = 0; i < nt; i++)
+            free(tok[i]);
         free(tok);
     }
     tx_reflist_free(&r);
