@@ -130,7 +130,7 @@ tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc, const
         for (size_t j = 0; j < i; j++)
             if (strcmp(out->ref[i].label, out->ref[j].label) == 0) {
                 tx_diag_add(diags, "warning", "duplicate-reference-label", (long)out->ref[i].start,
-                            (long)out->ref[i].end, "reference label [%s] repeats an earlier one",
+                            (long)out->ref[i].end, "reference label [%s] repeats an earlier label",
                             out->ref[i].label);
                 break;
             }
