@@ -885,7 +885,7 @@ int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const
 /* ---- checks over loaded rules (tx2json check) ------------------------ */
 
 /* Is the kind decided by its first matching rule, so that an earlier rule
- * can hide a later one? */
+ * can hide a later rule? */
 static int first_match_kind(int k)
 {
     return k == RK_INTRO || k == RK_OUTRO || k == RK_REFHEADER || k == RK_REFERENCE ||

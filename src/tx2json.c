@@ -1,4 +1,4 @@
-/* tx2json.c - the public API: runs the pipeline stages in order for one
+/* tx2json.c - the public API: runs the pipeline stages, in order, on each
  * input and owns the process-wide context (rules, pinyin cache). */
 #include "internal.h"
 
