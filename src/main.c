@@ -566,6 +566,17 @@ static void progress(size_t done, size_t total, size_t bytes, double t0, int fin
     fflush(stderr);
 }
 
+static void free_inputs(inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        free(in->v[i].path);
+        free(in->v[i].rel);
+    }
+    free(in->v);
+    free(in->globs);
+    memset(in, 0, sizeof *in);
+}
+
 static int parse_count(const char *opt, const char *v, unsigned long long *out)
 {
     char *end;
@@ -698,6 +709,7 @@ int main(int argc, char **argv)
     free(args);
     if (in.oom) {
         fprintf(stderr, "tx2json: error: out of memory\n");
+        free_inputs(&in);
         return 3;
     }
     struct stat ost;
@@ -706,11 +718,12 @@ int main(int argc, char **argv)
     if (out_dir && mkdir(output, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, "tx2json: %s: error: cannot create directory: %s\n", output,
                 strerror(errno));
+        free_inputs(&in);
         return 3;
     }
     if (in.n == 0) {
         if (!quiet) fprintf(stderr, "tx2json: warning: no input files found\n");
-        free(in.globs);
+        free_inputs(&in);
         return status;
     }
 
@@ -718,6 +731,8 @@ int main(int argc, char **argv)
     tx2json_ctx *ctx = NULL;
     if (tx2json_ctx_new(rules, &ctx, &err) != TX2JSON_OK) {
         print_error(&err);
+        free_inputs(&in);
+        tx2json_global_cleanup();
         return 3;
     }
     tx2json_ctx_set_limits(ctx, match_limit, depth_limit, heap_limit);
@@ -736,6 +751,10 @@ int main(int argc, char **argv)
     pthread_t *th = calloc((size_t)nw, sizeof *th);
     if (!b.jobs || !th) {
         fprintf(stderr, "tx2json: error: out of memory\n");
+        free(b.jobs);
+        free(th);
+        free_inputs(&in);
+        tx2json_ctx_free(ctx);
         return 3;
     }
     pthread_mutex_init(&b.mu, NULL);
@@ -812,11 +831,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < in.n; i++) {
         free(b.jobs[i].json);
         free(b.jobs[i].msgs);
-        free(in.v[i].path);
-        free(in.v[i].rel);
     }
-    free(in.v);
-    free(in.globs);
+    free_inputs(&in);
     free(b.jobs);
     free(th);
     pthread_mutex_destroy(&b.mu);
