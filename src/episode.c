@@ -370,6 +370,12 @@ static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s
         if ((tx_rule_requires(r) & REQ_NEWNAME) &&
             !has_new_name(c, fresh, s->start, s->end, *os, *oe))
             continue;
+        /* A lead-in standing alone: the next sentence must bring the name. */
+        if (tx_rule_requires(r) & REQ_NEXTNAME) {
+            const tx_sentence *nx = s + 1;
+            if (nx >= c->seg->sent + c->seg->nsent || !has_new_name(c, 1, nx->start, nx->end, 0, 0))
+                continue;
+        }
         return r;
     }
     return NULL;

@@ -481,9 +481,11 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
         } else if (KEY("requires")) {
             if (strcmp(v, "new-name") == 0) {
                 cur->requires |= REQ_NEWNAME;
+            } else if (strcmp(v, "next-name") == 0) {
+                cur->requires |= REQ_NEXTNAME;
             } else {
                 REPORT(1, "bad-value", path, lineno, vcol, cur->name,
-                       "unknown requirement '%s' (new-name)", v);
+                       "unknown requirement '%s' (new-name, next-name)", v);
                 cur->bad = 1;
             }
         } else if (KEY("flags")) {

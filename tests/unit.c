@@ -121,6 +121,9 @@ static void test_normalize(void)
     k = tx_name_key("Foo one point seven zero", 24);
     CHECK(k && strcmp(k, "foo170") == 0, "digits after a point are read singly: '%s'", k);
     free(k);
+    k = tx_name_key("某尼三", 9);
+    CHECK(k && strcmp(k, "某尼3") == 0, "trailing Han numeral keys as a digit: '%s'", k);
+    free(k);
     k = tx_name_key("Point-E", 7);
     CHECK(k && strcmp(k, "pointe") == 0, "'point' outside numbers stays: '%s'", k);
     free(k);
