@@ -143,6 +143,7 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 	  -DTX2JSON_RULES_DIR='"$(RULES_DIR)"' $(PKG_CFLAGS) -o $@ $< $(FUZZ_OBJ) $(PKG_LIBS) -lm
 
 fuzz: $(addprefix build-fuzz/fuzz_,$(FUZZERS))
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
 	@for f in $(FUZZERS); do \
 	  mkdir -p build-fuzz/corpus-$$f tests/fuzz/crashes; \
 	  echo "fuzz: $$f for $(FUZZ_TIME)s"; \
