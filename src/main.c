@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -312,6 +313,19 @@ static int read_list(inputs *in, const char *list, int nul, int *dirs)
 
 /* ---- output files ---------------------------------------------------- */
 
+/* The temporary being written, for the signal handler: an interrupted run
+ * removes it, and the finished files are all whole (written, then
+ * renamed).  Only the main thread writes output files. */
+static char pending_tmp[4096];
+static volatile sig_atomic_t pending_set;
+
+static void on_signal(int sig)
+{
+    if (pending_set) unlink(pending_tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 /* Writes data to path through a temporary file and rename, so a reader
  * never sees a half-written file.  Returns 0 or -1 (errno set). */
 static int write_atomic(const char *path, const char *data)
@@ -320,8 +334,13 @@ static int write_atomic(const char *path, const char *data)
     char *tmp = malloc(l + 32);
     if (!tmp) return -1;
     snprintf(tmp, l + 32, "%s.tmp.%ld.%lx", path, (long)getpid(), (unsigned long)pthread_self());
+    if (strlen(tmp) < sizeof pending_tmp) {
+        memcpy(pending_tmp, tmp, strlen(tmp) + 1);
+        pending_set = 1;
+    }
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
     if (fd < 0) {
+        pending_set = 0;
         free(tmp);
         return -1;
     }
@@ -342,10 +361,12 @@ static int write_atomic(const char *path, const char *data)
     if (!ok || rename(tmp, path) != 0) {
         e = errno;
         unlink(tmp);
+        pending_set = 0;
         free(tmp);
         errno = e;
         return -1;
     }
+    pending_set = 0;
     free(tmp);
     return 0;
 }
@@ -701,6 +722,9 @@ int main(int argc, char **argv)
         USAGE_FAIL();
     }
     if (jsonl) opts.compact = 1;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
 
     int dirs = 0;
     for (size_t i = 0; i < nargs; i++)

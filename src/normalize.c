@@ -267,9 +267,11 @@ char *tx_name_key(const char *s, size_t n)
     flush_num(&b, &num);
     /* A Han name ending in a spoken version number ("某尼三") keys as its
      * digit, as the written label does ("Foo 3"). */
-    static const char *const hn[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+    static const char *const hn[] = {"零", "一", "二", "三", "四", "五",
+                                     "六", "七", "八", "九", "十"};
     for (int d = 0; d <= 10 && b.s && b.len > 3; d++)
-        if (memcmp(b.s + b.len - 3, hn[d], 3) == 0 && ((unsigned char)b.s[b.len - 4] & 0xC0) == 0x80) {
+        if (memcmp(b.s + b.len - 3, hn[d], 3) == 0 &&
+            ((unsigned char)b.s[b.len - 4] & 0xC0) == 0x80) {
             b.len -= 3;
             b.s[b.len] = 0;
             char dig[3];

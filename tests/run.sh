@@ -123,6 +123,23 @@ check_batch fail-fast-summary grep -q "stopped early" "$TMP/ff.err"
 $BIN --progress -j 2 --format jsonl corpora >/dev/null 2>"$TMP/prog"
 check_batch progress grep -q "\[13/13\]" "$TMP/prog"
 
+# An interrupted batch leaves only whole files and no temporaries.
+if command -v python3 >/dev/null 2>&1; then
+    python3 tools/gen-corpus --seed 3 --files 400 --out "$TMP/int-in"
+    $BIN -q -j 1 -o "$TMP/int-out" "$TMP/int-in" &
+    pid=$!
+    sleep 0.5
+    kill -INT $pid 2>/dev/null
+    wait $pid
+    whole=1
+    for f in $(find "$TMP/int-out" -name '*.json' 2>/dev/null); do
+        "$TOOLS/jsoncheck" <"$f" || whole=0
+    done
+    check_batch interrupted-whole test $whole = 1
+    check_batch interrupted-no-temporaries test "$(find "$TMP/int-out" -name '*.tmp.*' 2>/dev/null | wc -l)" = 0
+    rm -rf "$TMP/int-in" "$TMP/int-out"
+fi
+
 # 4. The bad-input catalogue: tests/bad/*.case.  Keys as for CLI cases,
 #    plus gen: (shell that writes $IN), env: (run with the failio shim and
 #    these variables), json: yes (stdout is one valid JSON document) and
