@@ -274,7 +274,7 @@ char *tx_name_key(const char *s, size_t n)
             ((unsigned char)b.s[b.len - 4] & 0xC0) == 0x80) {
             b.len -= 3;
             b.s[b.len] = 0;
-            char dig[3];
+            char dig[16];
             snprintf(dig, sizeof dig, "%d", d);
             sb_add(&b, dig, strlen(dig));
             break;
