@@ -10,29 +10,24 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
-static size_t to_cps(const char *s, uint32_t *out, size_t max)
+/* A key as code points (at most 128; longer keys are cut): ASCII bytes
+ * are copied, anything else decoded. */
+static size_t to_cps(const char *s, uint32_t *out)
 {
     size_t i = 0, n = 0, len = strlen(s);
-    while (i < len && n < max)
-        out[n++] = u8_next(s, &i);
+    while (i < len && n < 128) {
+        if ((unsigned char)s[i] < 0x80)
+            out[n++] = (unsigned char)s[i++];
+        else
+            out[n++] = u8_next(s, &i);
+    }
     return n;
 }
 
-static int is_ascii(const char *s, size_t *len)
-{
-    size_t i = 0;
-    for (; s[i]; i++)
-        if ((unsigned char)s[i] >= 0x80) return 0;
-    *len = i;
-    return 1;
-}
-
-/* Edit distance on bytes, for the common all-ASCII keys. */
-static size_t lev_ascii(const char *a, size_t n, const char *b, size_t m)
+/* Levenshtein distance with one row. */
+static size_t lev(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
 {
     size_t row[129];
-    if (n > 128) n = 128;
-    if (m > 128) m = 128;
     for (size_t j = 0; j <= m; j++)
         row[j] = j;
     for (size_t i = 1; i <= n; i++) {
@@ -52,44 +47,18 @@ static size_t lev_ascii(const char *a, size_t n, const char *b, size_t m)
 
 size_t tx_levenshtein(const char *a, const char *b)
 {
-    size_t la, lb;
-    if (is_ascii(a, &la) && is_ascii(b, &lb)) return lev_ascii(a, la, b, lb);
     uint32_t A[128], B[128];
-    size_t n = to_cps(a, A, 128), m = to_cps(b, B, 128);
-    size_t row[129];
-    for (size_t j = 0; j <= m; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= n; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= m; j++) {
-            size_t up = row[j];
-            size_t best = diag + (A[i - 1] != B[j - 1]);
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[m];
+    size_t n = to_cps(a, A), m = to_cps(b, B);
+    return lev(A, n, B, m);
 }
 
 double tx_edit_sim(const char *a, const char *b)
 {
-    size_t al, bl;
-    if (is_ascii(a, &al) && is_ascii(b, &bl)) {
-        if (al > 128) al = 128;
-        if (bl > 128) bl = 128;
-        size_t mx = al > bl ? al : bl;
-        /* The distance is at least the length difference: skip hopeless pairs. */
-        if (mx == 0) return 0.0;
-        return 1.0 - (double)lev_ascii(a, al, b, bl) / (double)mx;
-    }
-    uint32_t tmp[128];
-    size_t la = to_cps(a, tmp, 128), lb = to_cps(b, tmp, 128);
-    size_t mx = la > lb ? la : lb;
+    uint32_t A[128], B[128];
+    size_t n = to_cps(a, A), m = to_cps(b, B);
+    size_t mx = n > m ? n : m;
     if (mx == 0) return 0.0;
-    return 1.0 - (double)tx_levenshtein(a, b) / (double)mx;
+    return 1.0 - (double)lev(A, n, B, m) / (double)mx;
 }
 
 static int vowel(char c)
