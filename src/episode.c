@@ -64,18 +64,10 @@ static size_t sent_lower(const tx_seg *seg, size_t pos)
     return lo;
 }
 
-static size_t key_hash(const char *s)
-{
-    size_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 static int seen_has(const ctx *c, const char *key)
 {
     if (!c->seencap) return 0;
-    for (size_t h = key_hash(key) & (c->seencap - 1);; h = (h + 1) & (c->seencap - 1)) {
+    for (size_t h = tx_str_hash(key) & (c->seencap - 1);; h = (h + 1) & (c->seencap - 1)) {
         const seenslot *sl = &c->seen[h];
         if (sl->gen != c->gen || !sl->key) return 0;
         if (strcmp(sl->key, key) == 0) return 1;
@@ -102,7 +94,7 @@ static int seen_add_range(ctx *c, size_t a, size_t b)
             if (!ns) return -1;
             for (size_t k = 0; k < c->seencap; k++)
                 if (c->seen[k].gen == c->gen && c->seen[k].key) {
-                    size_t h = key_hash(c->seen[k].key) & (nc - 1);
+                    size_t h = tx_str_hash(c->seen[k].key) & (nc - 1);
                     while (ns[h].key)
                         h = (h + 1) & (nc - 1);
                     ns[h] = c->seen[k];
@@ -111,7 +103,7 @@ static int seen_add_range(ctx *c, size_t a, size_t b)
             c->seen = ns;
             c->seencap = nc;
         }
-        size_t h = key_hash(key) & (c->seencap - 1);
+        size_t h = tx_str_hash(key) & (c->seencap - 1);
         while (c->seen[h].gen == c->gen && c->seen[h].key)
             h = (h + 1) & (c->seencap - 1);
         c->seen[h] = (seenslot){key, c->gen};

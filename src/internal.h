@@ -39,6 +39,7 @@ typedef struct strset {
     char **slot;
     size_t cap, n;
 } strset;
+TXI size_t tx_str_hash(const char *s);          /* FNV-1a */
 TXI int strset_add(strset *s, const char *key); /* 0, or -1 on OOM */
 TXI int strset_has(const strset *s, const char *key);
 TXI void strset_free(strset *s);

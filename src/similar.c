@@ -173,14 +173,6 @@ void tx_pinyin_free(tx_pinyin *p)
     free(p);
 }
 
-static size_t hash(const char *s)
-{
-    size_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
 static char *transliterate(tx_pinyin *p, const char *s)
 {
     if (!p->tr && !p->failed) {
@@ -232,7 +224,7 @@ const char *tx_pinyin_key(tx_pinyin *p, const char *s)
         if (!nt) return NULL;
         for (size_t i = 0; i < p->cap; i++)
             if (p->tab[i].in) {
-                size_t h = hash(p->tab[i].in) & (nc - 1);
+                size_t h = tx_str_hash(p->tab[i].in) & (nc - 1);
                 while (nt[h].in)
                     h = (h + 1) & (nc - 1);
                 nt[h] = p->tab[i];
@@ -241,7 +233,7 @@ const char *tx_pinyin_key(tx_pinyin *p, const char *s)
         p->tab = nt;
         p->cap = nc;
     }
-    size_t h = hash(s) & (p->cap - 1);
+    size_t h = tx_str_hash(s) & (p->cap - 1);
     while (p->tab[h].in) {
         if (strcmp(p->tab[h].in, s) == 0) return p->tab[h].out;
         h = (h + 1) & (p->cap - 1);

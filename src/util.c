@@ -157,7 +157,7 @@ size_t tx_utf8_check(const unsigned char *s, size_t len, size_t *nmulti, size_t 
     return first;
 }
 
-static size_t str_hash(const char *s)
+size_t tx_str_hash(const char *s)
 {
     size_t h = 1469598103934665603ULL;
     for (; *s; s++)
@@ -168,7 +168,7 @@ static size_t str_hash(const char *s)
 int strset_has(const strset *s, const char *key)
 {
     if (!s->cap) return 0;
-    for (size_t h = str_hash(key) & (s->cap - 1); s->slot[h]; h = (h + 1) & (s->cap - 1))
+    for (size_t h = tx_str_hash(key) & (s->cap - 1); s->slot[h]; h = (h + 1) & (s->cap - 1))
         if (strcmp(s->slot[h], key) == 0) return 1;
     return 0;
 }
@@ -182,7 +182,7 @@ int strset_add(strset *s, const char *key)
         if (!ns) return -1;
         for (size_t i = 0; i < s->cap; i++)
             if (s->slot[i]) {
-                size_t h = str_hash(s->slot[i]) & (nc - 1);
+                size_t h = tx_str_hash(s->slot[i]) & (nc - 1);
                 while (ns[h])
                     h = (h + 1) & (nc - 1);
                 ns[h] = s->slot[i];
@@ -193,7 +193,7 @@ int strset_add(strset *s, const char *key)
     }
     char *copy = tx_strndup(key, strlen(key));
     if (!copy) return -1;
-    size_t h = str_hash(key) & (s->cap - 1);
+    size_t h = tx_str_hash(key) & (s->cap - 1);
     while (s->slot[h])
         h = (h + 1) & (s->cap - 1);
     s->slot[h] = copy;

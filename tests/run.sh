@@ -25,6 +25,45 @@ fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
+# expect CASEFILE: checks the case's expectation lines against
+# $TMP/stdout and $TMP/stderr; appends problems to $failed.
+#   stderr:/stdout: a fragment the stream must contain (may repeat)
+#   golden:         a file stdout must equal byte for byte
+#   file:           a file that must exist, non-empty, with stdout empty
+#   json: yes       stdout is one valid JSON document
+#   absent:         a file that must not exist, nor temporaries beside it
+expect() {
+    while IFS= read -r l; do
+        case "$l" in
+        stderr:*)
+            frag=${l#stderr: }
+            grep -qF -- "$frag" "$TMP/stderr" || failed="$failed; stderr lacks '$frag'"
+            ;;
+        stdout:*)
+            frag=${l#stdout: }
+            grep -qF -- "$frag" "$TMP/stdout" || failed="$failed; stdout lacks '$frag'"
+            ;;
+        golden:*)
+            g=${l#golden: }
+            cmp -s "$g" "$TMP/stdout" || failed="$failed; stdout differs from $g: $(diff "$g" "$TMP/stdout" | head -5)"
+            ;;
+        file:*)
+            f=$(echo "${l#file: }" | sed "s|\$TMP|$TMP|g")
+            [ -s "$f" ] || failed="$failed; $f missing or empty"
+            [ -s "$TMP/stdout" ] && failed="$failed; stdout not empty"
+            ;;
+        json:*)
+            "$TOOLS/jsoncheck" <"$TMP/stdout" || failed="$failed; stdout is not valid JSON"
+            ;;
+        absent:*)
+            f=$(echo "${l#absent: }" | sed "s|\$TMP|$TMP|g")
+            [ -e "$f" ] && failed="$failed; $f exists"
+            ls "$f".tmp.* >/dev/null 2>&1 && failed="$failed; temporary file left beside $f"
+            ;;
+        esac
+    done <"$1"
+}
+
 # 1. Unit tests: each CHECK counts.
 out=$("$UNIT" rules 2>&1)
 echo "$out" | grep '^FAIL\|^rules/' || true
@@ -60,27 +99,7 @@ for case in tests/cli/*.case; do
     got=$?
     failed=""
     [ "$got" = "$want" ] || failed="exit status $got, expected $want"
-    while IFS= read -r l; do
-        case "$l" in
-        stderr:*)
-            frag=${l#stderr: }
-            grep -qF -- "$frag" "$TMP/stderr" || failed="$failed; stderr lacks '$frag'"
-            ;;
-        stdout:*)
-            frag=${l#stdout: }
-            grep -qF -- "$frag" "$TMP/stdout" || failed="$failed; stdout lacks '$frag'"
-            ;;
-        golden:*)
-            g=${l#golden: }
-            cmp -s "$g" "$TMP/stdout" || failed="$failed; stdout differs from $g: $(diff "$g" "$TMP/stdout" | head -5)"
-            ;;
-        file:*)
-            f=$(echo "${l#file: }" | sed "s|\$TMP|$TMP|g")
-            [ -s "$f" ] || failed="$failed; $f missing or empty"
-            [ -s "$TMP/stdout" ] && failed="$failed; stdout not empty"
-            ;;
-        esac
-    done <"$case"
+    expect "$case"
     if [ -n "$failed" ]; then
         bad "cli/$name: $failed"
         sed 's/^/    stderr: /' "$TMP/stderr" | head -5
@@ -165,26 +184,7 @@ for case in tests/bad/*.case; do
     got=$?
     failed=""
     [ "$got" = "$want" ] || failed="exit status $got, expected $want"
-    while IFS= read -r l; do
-        case "$l" in
-        stderr:*)
-            frag=${l#stderr: }
-            grep -qF -- "$frag" "$TMP/stderr" || failed="$failed; stderr lacks '$frag'"
-            ;;
-        stdout:*)
-            frag=${l#stdout: }
-            grep -qF -- "$frag" "$TMP/stdout" || failed="$failed; stdout lacks '$frag'"
-            ;;
-        json:*)
-            "$TOOLS/jsoncheck" <"$TMP/stdout" || failed="$failed; stdout is not valid JSON"
-            ;;
-        absent:*)
-            f=$(echo "${l#absent: }" | sed "s|\$TMP|$TMP|g")
-            [ -e "$f" ] && failed="$failed; $f exists"
-            ls "$f".tmp.* >/dev/null 2>&1 && failed="$failed; temporary file left beside $f"
-            ;;
-        esac
-    done <"$case"
+    expect "$case"
     rm -rf "$IN"
     if [ -n "$failed" ]; then
         bad "bad/$name: $failed"
