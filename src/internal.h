@@ -286,7 +286,10 @@ TXI void tx_pinyin_free(tx_pinyin *p);
 /* Returns the cached pinyin key (letters only) of s, or NULL on failure;
  * the string belongs to the cache. */
 TXI const char *tx_pinyin_key(tx_pinyin *p, const char *s);
+/* Edit distance in code points: bit-parallel when a side has at most 64;
+ * _table always fills the whole table (the reference for tests). */
 TXI size_t tx_levenshtein(const char *a, const char *b);
+TXI size_t tx_levenshtein_table(const char *a, const char *b);
 TXI double tx_edit_sim(const char *a, const char *b);
 TXI char *tx_phonetic_key(const char *key); /* caller frees; NULL on OOM */
 

@@ -54,6 +54,52 @@ static tx2json_status add_sentence(tx_seg *out, size_t *cap, const char *s, size
     return TX2JSON_OK;
 }
 
+/* Ideographs and kana: the scripts ICU breaks with its CJK dictionary. */
+static int is_cjk(uint32_t c)
+{
+    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+           (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+/* The next stretch [*ss, *se) of s before end that holds no CJK character
+ * and has a letter or digit in it; *at moves past it.  Returns 0 when none
+ * is left. */
+static int next_stretch(const char *s, size_t end, size_t *at, size_t *ss, size_t *se)
+{
+    size_t i = *at;
+    while (i < end) {
+        size_t a = i;
+        int alnum = 0;
+        while (i < end) {
+            size_t k = i;
+            uint32_t c = (unsigned char)s[i] < 0x80 ? (unsigned char)s[i++] : u8_next(s, &i);
+            if (c >= 0x80 && is_cjk(c)) {
+                i = k;
+                break;
+            }
+            if (c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9')
+                         : u_isalnum((UChar32)c))
+                alnum = 1;
+        }
+        size_t b = i;
+        while (i < end) { /* skip the CJK run */
+            size_t k = i;
+            uint32_t c = (unsigned char)s[i] < 0x80 ? (unsigned char)s[i++] : u8_next(s, &i);
+            if (c < 0x80 || !is_cjk(c)) {
+                i = k;
+                break;
+            }
+        }
+        if (alnum) {
+            *ss = a, *se = b, *at = i;
+            return 1;
+        }
+    }
+    *at = i;
+    return 0;
+}
+
 tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_layout, void *sbrk,
                           void *wbrk, tx_seg *out, tx2json_error *err)
 {
@@ -67,7 +113,6 @@ tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_la
     tx2json_status rc = TX2JSON_OK;
     if (U_FAILURE(st)) goto icu;
     ubrk_setUText(sb, ut, &st);
-    ubrk_setUText(wb, ut, &st);
     if (U_FAILURE(st)) goto icu;
 
     int32_t prev = 0;
@@ -76,34 +121,46 @@ tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_la
         prev = b;
     }
 
-    prev = 0;
-    for (int32_t b = ubrk_next(wb); b != UBRK_DONE; b = ubrk_next(wb)) {
-        int32_t status = ubrk_getRuleStatus(wb);
-        size_t s = from + (size_t)prev, e = from + (size_t)b;
-        prev = b;
-        /* A word with a Latin letter in it is a Latin word ("Foo0", "4o"),
-         * a word of digits a number; Han and the rest are neither. */
-        int type = T_OTHER;
-        if (status >= UBRK_WORD_NUMBER && status < UBRK_WORD_LETTER_LIMIT) {
-            int latin = 0, digit = 0;
-            for (size_t i = s; i < e && !latin;) {
-                UErrorCode s2 = U_ZERO_ERROR;
-                uint32_t c = u8_next(n->s, &i);
-                if (c >= '0' && c <= '9')
-                    digit = 1;
-                else if (uscript_getScript((UChar32)c, &s2) == USCRIPT_LATIN)
-                    latin = 1;
+    /* Only Latin words and numbers become tokens, so the word iterator
+     * runs over the stretches between ideographs and kana, never over Han
+     * text: ICU always breaks where a Han character meets anything else,
+     * and its dictionary break of Han text is the costliest step there is. */
+    for (size_t at = from; at < to;) {
+        size_t ss, se;
+        if (!next_stretch(n->s, to, &at, &ss, &se)) break;
+        utext_openUTF8(ut, n->s + ss, (int64_t)(se - ss), &st);
+        ubrk_setUText(wb, ut, &st);
+        if (U_FAILURE(st)) goto icu;
+        prev = 0;
+        for (int32_t b = ubrk_next(wb); b != UBRK_DONE; b = ubrk_next(wb)) {
+            int32_t status = ubrk_getRuleStatus(wb);
+            size_t s = ss + (size_t)prev, e = ss + (size_t)b;
+            prev = b;
+            /* A word with a Latin letter in it is a Latin word ("Foo0", "4o"),
+             * a word of digits a number; Han and the rest are neither. */
+            int type = T_OTHER;
+            if (status >= UBRK_WORD_NUMBER && status < UBRK_WORD_LETTER_LIMIT) {
+                int latin = 0, digit = 0;
+                for (size_t i = s; i < e && !latin;) {
+                    UErrorCode s2 = U_ZERO_ERROR;
+                    uint32_t c = u8_next(n->s, &i);
+                    if (c >= '0' && c <= '9')
+                        digit = 1;
+                    else if (uscript_getScript((UChar32)c, &s2) == USCRIPT_LATIN)
+                        latin = 1;
+                }
+                type = latin ? T_LATIN : digit ? T_NUM : T_OTHER;
             }
-            type = latin ? T_LATIN : digit ? T_NUM : T_OTHER;
+            if (type == T_OTHER) continue;
+            tok *p = tx_grow(toks, &tcap, ntok + 1, sizeof *p);
+            if (!p) goto oom;
+            toks = p;
+            int ud = type == T_NUM;
+            for (size_t i = s; i < e; i++)
+                if ((n->s[i] >= 'A' && n->s[i] <= 'Z') || (n->s[i] >= '0' && n->s[i] <= '9'))
+                    ud = 1;
+            toks[ntok++] = (tok){s, e, type, ud};
         }
-        if (type == T_OTHER) continue;
-        tok *p = tx_grow(toks, &tcap, ntok + 1, sizeof *p);
-        if (!p) goto oom;
-        toks = p;
-        int ud = type == T_NUM;
-        for (size_t i = s; i < e; i++)
-            if ((n->s[i] >= 'A' && n->s[i] <= 'Z') || (n->s[i] >= '0' && n->s[i] <= '9')) ud = 1;
-        toks[ntok++] = (tok){s, e, type, ud};
     }
 
     /* Group tokens into runs, never across a sentence end. */

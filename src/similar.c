@@ -45,7 +45,69 @@ static size_t lev(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
     return row[m];
 }
 
+/* The same distance, bit-parallel (Myers 1999, in Hyyro's form for the
+ * global distance): one machine word holds a column of the table, so a
+ * pair costs m steps instead of n * m.  a must hold 1..64 code points. */
+static size_t lev_bits(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+{
+    uint64_t ascii[128] = {0}, other[64];
+    uint32_t ocp[64];
+    size_t nother = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (a[i] < 128) {
+            ascii[a[i]] |= 1ULL << i;
+            continue;
+        }
+        size_t k = 0;
+        while (k < nother && ocp[k] != a[i])
+            k++;
+        if (k == nother) ocp[nother] = a[i], other[nother++] = 0;
+        other[k] |= 1ULL << i;
+    }
+    uint64_t pv = ~0ULL, mv = 0, last = 1ULL << (n - 1);
+    size_t score = n;
+    for (size_t j = 0; j < m; j++) {
+        uint64_t eq = 0;
+        if (b[j] < 128) {
+            eq = ascii[b[j]];
+        } else {
+            for (size_t k = 0; k < nother; k++)
+                if (ocp[k] == b[j]) eq = other[k];
+        }
+        uint64_t xv = eq | mv;
+        uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
+        uint64_t ph = mv | ~(xh | pv);
+        uint64_t mh = pv & xh;
+        if (ph & last)
+            score++;
+        else if (mh & last)
+            score--;
+        ph = (ph << 1) | 1;
+        mh <<= 1;
+        pv = mh | ~(xv | ph);
+        mv = ph & xv;
+    }
+    return score;
+}
+
+/* Edit distance of two code point arrays, by whichever routine fits. */
+static size_t distance(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+{
+    if (n == 0) return m;
+    if (m == 0) return n;
+    if (n <= 64) return lev_bits(a, n, b, m);
+    if (m <= 64) return lev_bits(b, m, a, n);
+    return lev(a, n, b, m);
+}
+
 size_t tx_levenshtein(const char *a, const char *b)
+{
+    uint32_t A[128], B[128];
+    size_t n = to_cps(a, A), m = to_cps(b, B);
+    return distance(A, n, B, m);
+}
+
+size_t tx_levenshtein_table(const char *a, const char *b)
 {
     uint32_t A[128], B[128];
     size_t n = to_cps(a, A), m = to_cps(b, B);
@@ -58,7 +120,7 @@ double tx_edit_sim(const char *a, const char *b)
     size_t n = to_cps(a, A), m = to_cps(b, B);
     size_t mx = n > m ? n : m;
     if (mx == 0) return 0.0;
-    return 1.0 - (double)lev(A, n, B, m) / (double)mx;
+    return 1.0 - (double)distance(A, n, B, m) / (double)mx;
 }
 
 static int vowel(char c)

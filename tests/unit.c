@@ -287,6 +287,40 @@ static void test_similar(void)
 {
     CHECK(tx_levenshtein("kitten", "sitting") == 3, "levenshtein");
     CHECK(tx_levenshtein("中文", "中午") == 1, "levenshtein counts code points");
+    CHECK(tx_levenshtein("", "abc") == 3 && tx_levenshtein("abc", "") == 3, "levenshtein empty");
+    /* The bit-parallel distance against the full table: random strings
+     * over a small alphabet of ASCII and Han, lengths 0..90 (both sides
+     * of the 64 code point word), so equal letters are frequent. */
+    {
+        static const char *alpha[] = {"a", "b", "c", "中", "文", "-"};
+        unsigned seed = 12345;
+        int bad = 0;
+        for (int t = 0; t < 3000 && !bad; t++) {
+            char x[400], y[400];
+            size_t xl = 0, yl = 0;
+            seed = seed * 1103515245u + 12345u;
+            size_t n = (seed >> 16) % 91;
+            seed = seed * 1103515245u + 12345u;
+            size_t m = t % 3 == 0 ? n : (seed >> 16) % 91;
+            for (size_t i = 0; i < n; i++) {
+                seed = seed * 1103515245u + 12345u;
+                const char *c = alpha[(seed >> 16) % 6];
+                memcpy(x + xl, c, strlen(c)), xl += strlen(c);
+            }
+            for (size_t i = 0; i < m; i++) {
+                seed = seed * 1103515245u + 12345u;
+                const char *c = alpha[(seed >> 16) % 6];
+                memcpy(y + yl, c, strlen(c)), yl += strlen(c);
+            }
+            x[xl] = y[yl] = 0;
+            if (tx_levenshtein(x, y) != tx_levenshtein_table(x, y)) {
+                bad = 1;
+                fprintf(stderr, "mismatch: '%s' '%s' %zu %zu\n", x, y, tx_levenshtein(x, y),
+                        tx_levenshtein_table(x, y));
+            }
+        }
+        CHECK(!bad, "bit-parallel levenshtein matches the table on 3000 random pairs");
+    }
     char *a = tx_phonetic_key("glroffer"), *b = tx_phonetic_key("dlrover");
     CHECK(a && b && tx_levenshtein(a, b) == 1, "phonetic keys close: %s %s", a, b);
     free(a);
