@@ -850,10 +850,27 @@ void tx_rules_set_limits(tx_ruleset *rs, unsigned long match, unsigned long dept
         pcre2_set_heap_limit(rs->mctx, (uint32_t)(heap_kib > UINT32_MAX ? UINT32_MAX : heap_kib));
 }
 
+/* Is subj[0,len) cut from valid UTF-8 at character boundaries, with from
+ * on one too?  Every subject comes from a validated buffer, so checking
+ * the cuts in O(1) stands in for PCRE2's scan of the whole subject, which
+ * on every call of every rule costs as much as a quarter of the matching. */
+static int clean_cut(const char *subj, size_t len, size_t from)
+{
+    const unsigned char *u = (const unsigned char *)subj;
+    if (len == 0) return 1;
+    if ((u[0] & 0xC0) == 0x80 || (from < len && (u[from] & 0xC0) == 0x80)) return 0;
+    size_t i = len - 1, back = 0; /* the last character must be whole */
+    while (i > 0 && back < 3 && (u[i] & 0xC0) == 0x80)
+        i--, back++;
+    size_t need = u[i] < 0x80 ? 1 : u[i] >= 0xF0 ? 4 : u[i] >= 0xE0 ? 3 : u[i] >= 0xC0 ? 2 : 0;
+    return need == len - i;
+}
+
 int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size_t len, size_t from,
                   tx_match *m)
 {
-    int rc = pcre2_match(r->code, (PCRE2_SPTR)subj, len, from, 0, rs->md, rs->mctx);
+    uint32_t opts = !r->bytes && clean_cut(subj, len, from) ? PCRE2_NO_UTF_CHECK : 0;
+    int rc = pcre2_match(r->code, (PCRE2_SPTR)subj, len, from, opts, rs->md, rs->mctx);
     if (rc == PCRE2_ERROR_NOMATCH) return 0;
     if (rc < 0) {
         ((tx_ruleset *)rs)->limit_hits++;

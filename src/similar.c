@@ -50,7 +50,9 @@ static size_t lev(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
  * pair costs m steps instead of n * m.  a must hold 1..64 code points. */
 static size_t lev_bits(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
 {
-    uint64_t ascii[128] = {0}, other[64];
+    /* Zero between calls: the bits set here are cleared before return. */
+    static _Thread_local uint64_t ascii[128];
+    uint64_t other[64];
     uint32_t ocp[64];
     size_t nother = 0;
     for (size_t i = 0; i < n; i++) {
@@ -87,6 +89,8 @@ static size_t lev_bits(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
         pv = mh | ~(xv | ph);
         mv = ph & xv;
     }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] < 128) ascii[a[i]] = 0;
     return score;
 }
 
