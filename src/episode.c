@@ -327,6 +327,34 @@ static int apply_mentions(const ctx *c, tx_entry *en, size_t sa, size_t sb)
     return 0;
 }
 
+/* Sorts items by start, stably (equal starts keep their order), in
+ * O(n log n): a huge entry can hold many thousands.  Returns 0, or -1 on
+ * OOM. */
+static int sort_items(tx_item *v, size_t n)
+{
+    size_t i = 1;
+    while (i < n && v[i - 1].start <= v[i].start)
+        i++;
+    if (i >= n) return 0; /* already in order: the usual case */
+    tx_item *tmp = malloc(n * sizeof *tmp);
+    if (!tmp) return -1;
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                tmp[o++] = v[b].start < v[a].start ? v[b++] : v[a++];
+            while (a < mid)
+                tmp[o++] = v[a++];
+            while (b < hi)
+                tmp[o++] = v[b++];
+        }
+        memcpy(v, tmp, n * sizeof *tmp);
+    }
+    free(tmp);
+    return 0;
+}
+
 /* Appends an entry starting at norm byte start; NULL on OOM. */
 static tx_entry *push_entry(tx_episode *ep, size_t *cap, size_t start, const char *rule)
 {
@@ -643,6 +671,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         for (size_t si = sent_lower(seg, en->start), done = 0;
              si < last && done < MENTION_SENTENCES; si++) {
             const tx_sentence *s = &seg->sent[si];
+            if (s->start >= en->end) break; /* sentences are in order */
             if (s->start < en->start || s->end > en->end) continue;
             if (apply_mentions(&c, en, s->start, s->end)) goto oom;
             done++;
@@ -653,19 +682,8 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
                 if (n->s[wend++] == '\n') nl++;
             if (apply_mentions(&c, en, en->start, wend)) goto oom;
         }
-        /* Keep mentions in text order. */
-        for (size_t i = 1; i < en->nmen; i++)
-            for (size_t j = i; j > 0 && en->men[j - 1].start > en->men[j].start; j--) {
-                tx_item t = en->men[j];
-                en->men[j] = en->men[j - 1];
-                en->men[j - 1] = t;
-            }
-        for (size_t i = 1; i < en->norg; i++)
-            for (size_t j = i; j > 0 && en->org[j - 1].start > en->org[j].start; j--) {
-                tx_item t = en->org[j];
-                en->org[j] = en->org[j - 1];
-                en->org[j - 1] = t;
-            }
+        /* Keep mentions and organisations in text order. */
+        if (sort_items(en->men, en->nmen) || sort_items(en->org, en->norg)) goto oom;
         for (size_t i = 0; i < en->nmen; i++) {
             en->men[i].key =
                 tx_name_key(n->s + en->men[i].start, en->men[i].end - en->men[i].start);

@@ -246,6 +246,18 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
     return best;
 }
 
+typedef struct pair {
+    size_t m, r;
+    double s;
+    const char *meth;
+} pair;
+
+typedef struct best {
+    double s;
+    int r;
+    const char *meth;
+} best;
+
 /* Hungarian algorithm (Kuhn-Munkres) maximising the total score of a
  * rows x cols matrix; pairs with score <= 0 are left unassigned.  Runs on
  * the smaller side as rows, O(rows^2 * cols), so one entry against 5,000
@@ -326,14 +338,18 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
         M += ep->entry[e].nmen;
     refinfo *ri = calloc(R ? R : 1, sizeof *ri);
     meninfo *mi = calloc(M ? M : 1, sizeof *mi);
-    size_t cells = M * R > 0 ? M * R : 1;
-    double *sim = calloc(cells, sizeof *sim);
-    const char **meth = calloc(cells, sizeof *meth);
+    /* Scores are kept only for pairs that can link (>= LINK_MIN), plus
+     * each mention's best: a full mentions x references table of a 50 MB
+     * file would take gigabytes. */
+    pair *pr = NULL;
+    size_t npr = 0, prcap = 0, *byr = NULL, *rstart = NULL;
+    best *bm = calloc(M ? M : 1, sizeof *bm);
     double *es = NULL;
-    int *best_m = NULL, *assign = NULL;
-    size_t *ord = NULL;
+    long *best_m = NULL;
+    int *assign = NULL;
+    size_t *ord = NULL, *mark = NULL;
     tx2json_status rc = TX2JSON_OK;
-    if (!ri || !mi || !sim || !meth) goto oom;
+    if (!ri || !mi || !bm) goto oom;
 
     for (size_t r = 0; r < R; r++) {
         tx_ref *rf = &refs->ref[r];
@@ -377,9 +393,35 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
     qsort(ord, M, sizeof *ord, cmp_by_key);
     for (size_t q = 0; q < M; q++)
         mi[ord[q]].first = q == 0 || strcmp(mi[ord[q - 1]].it->key, mi[ord[q]].it->key) != 0;
-    for (size_t m = 0; m < M; m++)
-        for (size_t r = 0; r < R; r++)
-            sim[m * R + r] = similarity(&mi[m], &ri[r], &meth[m * R + r]);
+    for (size_t m = 0; m < M; m++) {
+        bm[m] = (best){0.0, -1, "none"};
+        for (size_t r = 0; r < R; r++) {
+            const char *mt;
+            double v = similarity(&mi[m], &ri[r], &mt);
+            if (v > bm[m].s) bm[m] = (best){v, (int)r, mt};
+            if (v < LINK_MIN) continue;
+            pair *p = tx_grow(pr, &prcap, npr + 1, sizeof *p);
+            if (!p) goto oom;
+            pr = p;
+            pr[npr++] = (pair){m, r, v, mt};
+        }
+    }
+    /* The same pairs by reference, in mention order within each. */
+    byr = malloc((npr ? npr : 1) * sizeof *byr);
+    rstart = calloc(R + 1, sizeof *rstart);
+    if (!byr || !rstart) goto oom;
+    for (size_t i = 0; i < npr; i++)
+        rstart[pr[i].r + 1]++;
+    for (size_t r = 0; r < R; r++)
+        rstart[r + 1] += rstart[r];
+    {
+        size_t *fill = malloc((R ? R : 1) * sizeof *fill);
+        if (!fill) goto oom;
+        memcpy(fill, rstart, R * sizeof *fill);
+        for (size_t i = 0; i < npr; i++)
+            byr[fill[pr[i].r]++] = i;
+        free(fill);
+    }
 
     /* Entry x reference matrix: the best mention of the entry, with small
      * bonuses for a mention a rule names as the entry's project and for the
@@ -393,26 +435,25 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
         if (!es || !best_m || !assign) goto oom;
         for (size_t i = 0; i < E * R; i++)
             best_m[i] = -1;
-        for (size_t m = 0; m < M; m++)
-            for (size_t r = 0; r < R; r++) {
-                double s = sim[m * R + r];
-                if (s < LINK_MIN) continue;
-                /* Counted above the threshold, so two weak links never
-                 * outweigh one good one in the total. */
-                double v = s - LINK_MIN + 0.01 + (mi[m].it->primary ? PRIMARY_BONUS : 0) +
-                           (mi[m].first ? 0.05 : 0);
-                size_t c = (size_t)mi[m].entry * R + r;
-                if (v > es[c]) es[c] = v, best_m[c] = (int)m;
-            }
+        for (size_t i = 0; i < npr; i++) {
+            size_t m = pr[i].m, r = pr[i].r;
+            /* Counted above the threshold, so two weak links never
+             * outweigh one good one in the total. */
+            double v = pr[i].s - LINK_MIN + 0.01 + (mi[m].it->primary ? PRIMARY_BONUS : 0) +
+                       (mi[m].first ? 0.05 : 0);
+            size_t c = (size_t)mi[m].entry * R + r;
+            if (v > es[c]) es[c] = v, best_m[c] = (long)i;
+        }
         if (tx_assign(es, E, R, assign)) goto oom;
         for (size_t e = 0; e < E; e++) {
             int r = assign[e];
             if (r < 0 || best_m[e * R + (size_t)r] < 0) continue;
-            size_t m = (size_t)best_m[e * R + (size_t)r];
+            const pair *pp = &pr[best_m[e * R + (size_t)r]];
+            size_t m = pp->m;
             refs->ref[r].entry = (int)e;
             mi[m].it->reference = r;
-            mi[m].it->score = sim[m * R + (size_t)r];
-            mi[m].it->method = meth[m * R + (size_t)r];
+            mi[m].it->score = pp->s;
+            mi[m].it->method = pp->meth;
             tx_entry *en = &ep->entry[e];
             int *p = realloc(en->refs, (en->nrefs + 1) * sizeof *p);
             if (!p) goto oom;
@@ -430,9 +471,11 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
      * entry's project (an entry introducing two projects). */
     for (size_t r = 0; r < R && !capped; r++) {
         if (refs->ref[r].entry >= 0) continue;
-        for (size_t m = 0; m < M; m++) {
+        for (size_t i = rstart[r]; i < rstart[r + 1]; i++) {
+            const pair *pp = &pr[byr[i]];
+            size_t m = pp->m;
             double need = mi[m].it->primary ? LINK_MIN + 0.1 : STRONG;
-            if (mi[m].it->reference >= 0 || sim[m * R + r] < need) continue;
+            if (mi[m].it->reference >= 0 || pp->s < need) continue;
             tx_entry *en = &ep->entry[mi[m].entry];
             int *p = realloc(en->refs, (en->nrefs + 1) * sizeof *p);
             if (!p) goto oom;
@@ -440,11 +483,15 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
             en->refs[en->nrefs++] = (int)r;
             refs->ref[r].entry = mi[m].entry;
             mi[m].it->reference = (int)r;
-            mi[m].it->score = sim[m * R + r];
-            mi[m].it->method = meth[m * R + r];
+            mi[m].it->score = pp->s;
+            mi[m].it->method = pp->meth;
             break;
         }
     }
+    mark = malloc((R ? R : 1) * sizeof *mark);
+    if (!mark) goto oom;
+    for (size_t r = 0; r < R; r++)
+        mark[r] = (size_t)-1;
     /* Remaining mentions: an exact label, or a repeat of a name already
      * linked to its best reference, links too (a later mention of an
      * earlier project); otherwise report the best score, unlinked. */
@@ -452,21 +499,19 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
         size_t q1 = q0 + 1;
         while (q1 < M && strcmp(mi[ord[q0]].it->key, mi[ord[q1]].it->key) == 0)
             q1++;
+        /* mark[r] == q0: some mention of this name links to r. */
+        for (size_t q = q0; q < q1; q++)
+            if (mi[ord[q]].it->reference >= 0) mark[mi[ord[q]].it->reference] = q0;
         for (size_t q = q0; q < q1; q++) {
             size_t m = ord[q];
             tx_item *it = mi[m].it;
             if (it->reference >= 0) continue;
-            double b = 0;
-            int br = -1;
-            for (size_t r = 0; r < R; r++)
-                if (sim[m * R + r] > b) b = sim[m * R + r], br = (int)r;
+            double b = bm[m].s;
+            int br = bm[m].r;
             it->score = b;
-            it->method = br >= 0 ? meth[m * R + (size_t)br] : "none";
+            it->method = bm[m].meth;
             if (br < 0 || refs->ref[br].entry < 0) continue;
-            int same = b >= 1.0;
-            for (size_t g = q0; g < q1 && !same; g++)
-                if (g != q && mi[ord[g]].it->reference == br) same = 1;
-            if (same) it->reference = br;
+            if (b >= 1.0 || mark[br] == q0) it->reference = br, mark[br] = q0;
         }
         q0 = q1;
     }
@@ -503,11 +548,14 @@ done:
     }
     free(ri);
     free(mi);
-    free(sim);
-    free(meth);
+    free(pr);
+    free(byr);
+    free(rstart);
+    free(bm);
     free(es);
     free(best_m);
     free(assign);
     free(ord);
+    free(mark);
     return rc;
 }

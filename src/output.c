@@ -8,11 +8,52 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Text fields are copied into large chunks and referenced from the tree
+ * (cJSON_CreateStringReference), not duplicated string by string: on a
+ * 50 MB input the small allocations fragmented the heap so much that
+ * building the tree grew faster than the input. */
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    char data[];
+} chunk;
+
 typedef struct out {
     const tx_doc *doc;
     const tx_norm *n;
+    chunk *chunks;
     int oom;
 } out;
+
+/* A NUL-terminated copy of s[0,len) that lives until free_chunks; NULL
+ * on OOM. */
+static char *keep(out *o, const char *s, size_t len)
+{
+    chunk *c = o->chunks;
+    if (!c || c->cap - c->used < len + 1) {
+        size_t cap = len + 1 > (1u << 20) ? len + 1 : (1u << 20);
+        c = malloc(sizeof *c + cap);
+        if (!c) return NULL;
+        c->next = o->chunks;
+        c->used = 0;
+        c->cap = cap;
+        o->chunks = c;
+    }
+    char *t = c->data + c->used;
+    memcpy(t, s, len);
+    t[len] = 0;
+    c->used += len + 1;
+    return t;
+}
+
+static void free_chunks(out *o)
+{
+    while (o->chunks) {
+        chunk *c = o->chunks;
+        o->chunks = c->next;
+        free(c);
+    }
+}
 
 static cJSON *chk(out *o, cJSON *j)
 {
@@ -77,15 +118,12 @@ static cJSON *text(out *o, size_t s, size_t e)
 {
     size_t cs = o->n->map[s], ce = o->n->map[e];
     if (ce < cs) ce = cs; /* never a negative length */
-    char *t =
-        tx_strndup(o->doc->text + o->doc->cp_off[cs], o->doc->cp_off[ce] - o->doc->cp_off[cs]);
+    char *t = keep(o, o->doc->text + o->doc->cp_off[cs], o->doc->cp_off[ce] - o->doc->cp_off[cs]);
     if (!t) {
         o->oom = 1;
         return NULL;
     }
-    cJSON *j = chk(o, cJSON_CreateString(t));
-    free(t);
-    return j;
+    return chk(o, cJSON_CreateStringReference(t));
 }
 
 static cJSON *text_span(out *o, size_t s, size_t e)
@@ -102,12 +140,119 @@ static cJSON *ref_or_null(out *o, int r)
     return chk(o, r >= 0 ? cJSON_CreateNumber(r) : cJSON_CreateNull());
 }
 
+/* Appends item, printed by cJSON, to b and deletes it.  In the indented
+ * form every line break gains `depth` tabs, so an item printed on its own
+ * reads as it would inside the whole document (cJSON escapes line breaks
+ * inside strings, so every raw one is layout).  A NULL item marks OOM. */
+static void emit(out *o, strbuf *b, cJSON *item, int compact, int depth)
+{
+    if (!item || o->oom) {
+        cJSON_Delete(item);
+        o->oom = 1;
+        return;
+    }
+    char *s = compact ? cJSON_PrintUnformatted(item) : cJSON_Print(item);
+    cJSON_Delete(item);
+    if (!s) {
+        o->oom = 1;
+        return;
+    }
+    if (compact) {
+        sb_add(b, s, strlen(s));
+    } else {
+        for (char *p = s, *nl; *p; p = nl + 1) {
+            nl = strchr(p, '\n');
+            if (!nl) {
+                sb_add(b, p, strlen(p));
+                break;
+            }
+            sb_add(b, p, (size_t)(nl - p) + 1);
+            for (int d = 0; d < depth; d++)
+                sb_addc(b, '\t');
+        }
+    }
+    cJSON_free(s);
+}
+
+static cJSON *entry_json(out *o, const tx_episode *ep, size_t i)
+{
+    const tx_entry *en = &ep->entry[i];
+    cJSON *j = chk(o, cJSON_CreateObject());
+    if (!j) return NULL;
+    add(o, j, "index", cJSON_CreateNumber((double)i));
+    add(o, j, "span", span(o, en->start, en->end));
+    add(o, j, "text", text(o, en->start, en->end));
+    add(o, j, "rule", cJSON_CreateString(en->rule));
+    cJSON *orgs = attach(o, j, "organizations", cJSON_CreateArray());
+    for (size_t k = 0; orgs && k < en->norg; k++) {
+        cJSON *x = text_span(o, en->org[k].start, en->org[k].end);
+        if (x) add(o, x, "rule", cJSON_CreateString(en->org[k].rule));
+        push(o, orgs, x);
+    }
+    cJSON *mens = attach(o, j, "mentions", cJSON_CreateArray());
+    for (size_t k = 0; mens && k < en->nmen; k++) {
+        const tx_item *m = &en->men[k];
+        cJSON *x = text_span(o, m->start, m->end);
+        if (x) {
+            add(o, x, "reference", ref_or_null(o, m->reference));
+            add(o, x, "score", cJSON_CreateNumber(round(m->score * 1000.0) / 1000.0));
+            add(o, x, "method", cJSON_CreateString(m->method ? m->method : "none"));
+            add(o, x, "rule", cJSON_CreateString(m->rule));
+        }
+        push(o, mens, x);
+    }
+    cJSON *rr = attach(o, j, "references", cJSON_CreateArray());
+    for (size_t k = 0; rr && k < en->nrefs; k++)
+        push(o, rr, cJSON_CreateNumber(en->refs[k]));
+    return j;
+}
+
+static cJSON *reference_json(out *o, const tx_reflist *refs, size_t i)
+{
+    const tx_ref *r = &refs->ref[i];
+    cJSON *j = chk(o, cJSON_CreateObject());
+    if (!j) return NULL;
+    add(o, j, "index", cJSON_CreateNumber((double)i));
+    add(o, j, "label", cJSON_CreateString(r->label));
+    add(o, j, "url", cJSON_CreateString(r->url));
+    add(o, j, "span", span(o, r->start, r->end));
+    add(o, j, "entry", ref_or_null(o, r->entry));
+    add(o, j, "rule", cJSON_CreateString(r->rule));
+    return j;
+}
+
+static cJSON *diag_json(out *o, const tx_diag *d)
+{
+    cJSON *j = chk(o, cJSON_CreateObject());
+    if (!j) return NULL;
+    add(o, j, "severity", cJSON_CreateString(d->severity));
+    add(o, j, "code", cJSON_CreateString(d->code));
+    add(o, j, "message", cJSON_CreateString(d->message));
+    add(o, j, "span",
+        d->start >= 0 ? span(o, (size_t)d->start, (size_t)d->end) : cJSON_CreateNull());
+    return j;
+}
+
+/* Opens the array member `key` of the root object (after the head). */
+static void open_array(strbuf *b, const char *key, int compact)
+{
+    sb_add(b, compact ? ",\"" : ",\n\t\"", compact ? 2 : 4);
+    sb_add(b, key, strlen(key));
+    sb_add(b, compact ? "\":[" : "\":\t[", compact ? 3 : 4);
+}
+
+/* The document is written as a stream: the head (schema, source, episode)
+ * and then each entry, reference and diagnostic is a small cJSON tree,
+ * printed and freed before the next is built.  The bytes are those cJSON
+ * prints for the whole tree, while memory holds one item's tree at a time
+ * instead of every node of a 50 MB input's document at once. */
 tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_episode *ep,
                              const tx_reflist *refs, const tx_diags *diags, int compact,
                              char **result, tx2json_error *err)
 {
-    out o = {doc, n, 0};
-    cJSON *root = cJSON_CreateObject();
+    out o = {doc, n, NULL, 0};
+    strbuf b = {0};
+    cJSON *root = chk(&o, cJSON_CreateObject());
     if (!root) goto oom;
     add(&o, root, "schema_version", cJSON_CreateNumber(TX2JSON_SCHEMA_VERSION));
 
@@ -130,86 +275,36 @@ tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_episo
         add(&o, e, "outro",
             ep->has_outro ? text_span(&o, ep->outro_start, ep->outro_end) : cJSON_CreateNull());
     }
+    emit(&o, &b, root, compact, 0);
+    /* Reopen the head: drop its closing "}" (and the line break before it). */
+    if (!o.oom && b.len >= 2) b.len -= compact ? 1 : 2;
 
-    cJSON *ents = attach(&o, root, "entries", cJSON_CreateArray());
-    for (size_t i = 0; ents && i < ep->nentry && !o.oom; i++) {
-        const tx_entry *en = &ep->entry[i];
-        cJSON *j = cJSON_CreateObject();
-        if (!push(&o, ents, j)) break;
-        add(&o, j, "index", cJSON_CreateNumber((double)i));
-        add(&o, j, "span", span(&o, en->start, en->end));
-        add(&o, j, "text", text(&o, en->start, en->end));
-        add(&o, j, "rule", cJSON_CreateString(en->rule));
-        cJSON *orgs = attach(&o, j, "organizations", cJSON_CreateArray());
-        for (size_t k = 0; orgs && k < en->norg; k++) {
-            cJSON *x = text_span(&o, en->org[k].start, en->org[k].end);
-            if (x) add(&o, x, "rule", cJSON_CreateString(en->org[k].rule));
-            push(&o, orgs, x);
-        }
-        cJSON *mens = attach(&o, j, "mentions", cJSON_CreateArray());
-        for (size_t k = 0; mens && k < en->nmen; k++) {
-            const tx_item *m = &en->men[k];
-            cJSON *x = text_span(&o, m->start, m->end);
-            if (x) {
-                add(&o, x, "reference", ref_or_null(&o, m->reference));
-                add(&o, x, "score", cJSON_CreateNumber(round(m->score * 1000.0) / 1000.0));
-                add(&o, x, "method", cJSON_CreateString(m->method ? m->method : "none"));
-                add(&o, x, "rule", cJSON_CreateString(m->rule));
-            }
-            push(&o, mens, x);
-        }
-        cJSON *rr = attach(&o, j, "references", cJSON_CreateArray());
-        for (size_t k = 0; rr && k < en->nrefs; k++)
-            push(&o, rr, cJSON_CreateNumber(en->refs[k]));
+    open_array(&b, "entries", compact);
+    for (size_t i = 0; i < ep->nentry && !o.oom; i++) {
+        if (i) sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);
+        emit(&o, &b, entry_json(&o, ep, i), compact, 2);
+        free_chunks(&o);
     }
-
-    cJSON *ra = attach(&o, root, "references", cJSON_CreateArray());
-    for (size_t i = 0; ra && i < refs->nref && !o.oom; i++) {
-        const tx_ref *r = &refs->ref[i];
-        cJSON *j = cJSON_CreateObject();
-        if (!push(&o, ra, j)) break;
-        add(&o, j, "index", cJSON_CreateNumber((double)i));
-        add(&o, j, "label", cJSON_CreateString(r->label));
-        add(&o, j, "url", cJSON_CreateString(r->url));
-        add(&o, j, "span", span(&o, r->start, r->end));
-        add(&o, j, "entry", ref_or_null(&o, r->entry));
-        add(&o, j, "rule", cJSON_CreateString(r->rule));
+    sb_addc(&b, ']');
+    open_array(&b, "references", compact);
+    for (size_t i = 0; i < refs->nref && !o.oom; i++) {
+        if (i) sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);
+        emit(&o, &b, reference_json(&o, refs, i), compact, 2);
     }
-
-    cJSON *da = attach(&o, root, "diagnostics", cJSON_CreateArray());
-    for (size_t i = 0; da && i < diags->n && !o.oom; i++) {
-        const tx_diag *d = &diags->d[i];
-        cJSON *j = cJSON_CreateObject();
-        if (!push(&o, da, j)) break;
-        add(&o, j, "severity", cJSON_CreateString(d->severity));
-        add(&o, j, "code", cJSON_CreateString(d->code));
-        add(&o, j, "message", cJSON_CreateString(d->message));
-        add(&o, j, "span",
-            d->start >= 0 ? span(&o, (size_t)d->start, (size_t)d->end) : cJSON_CreateNull());
+    sb_addc(&b, ']');
+    open_array(&b, "diagnostics", compact);
+    for (size_t i = 0; i < diags->n && !o.oom; i++) {
+        if (i) sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);
+        emit(&o, &b, diag_json(&o, &diags->d[i]), compact, 2);
     }
-    if (o.oom) goto oom;
-    char *s = compact ? cJSON_PrintUnformatted(root) : cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!s) {
-        root = NULL;
-        goto oom;
-    }
-    /* Hand the caller memory from the C allocator with a trailing newline. */
-    size_t l = strlen(s);
-    char *r = malloc(l + 2);
-    if (!r) {
-        cJSON_free(s);
-        root = NULL;
-        goto oom;
-    }
-    memcpy(r, s, l);
-    r[l] = '\n';
-    r[l + 1] = 0;
-    cJSON_free(s);
-    *result = r;
+    sb_add(&b, compact ? "]}\n" : "]\n}\n", compact ? 3 : 4);
+    free_chunks(&o);
+    if (o.oom || b.oom) goto oom;
+    *result = b.s;
     return TX2JSON_OK;
 oom:
-    cJSON_Delete(root);
+    free_chunks(&o);
+    sb_free(&b);
     tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");
     return TX2JSON_ENOMEM;
 }
