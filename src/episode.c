@@ -355,6 +355,23 @@ static int sort_items(tx_item *v, size_t n)
     return 0;
 }
 
+/* Adds the org groups of an entry-start match at norm offset base to en,
+ * skipping parts the org rules already found.  Returns 0, or -1 on OOM. */
+static int subject_orgs(tx_entry *en, size_t base, const tx_match *sm, const char *why)
+{
+    int g = 1;
+    size_t gs, ge;
+    while ((g = group(sm, "org", g, &gs, &ge))) {
+        size_t a = base + gs, b = base + ge;
+        int dup = 0;
+        for (size_t k = 0; k < en->norg; k++)
+            if (overlaps(en->org[k].start, en->org[k].end, a, b)) dup = 1;
+        if (!dup && add_item(&en->org, &en->norg, &en->orgcap, a, b, why, 1)) return -1;
+        g++;
+    }
+    return 0;
+}
+
 /* Appends an entry starting at norm byte start; NULL on OOM. */
 static tx_entry *push_entry(tx_episode *ep, size_t *cap, size_t start, const char *rule)
 {
@@ -573,33 +590,28 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         }
     }
 
-    /* Entries. */
+    /* Entries.  A sentence that only announces the next item (its rule
+     * requires next-name) starts the entry, and the sentence after it,
+     * which names the item, joins that entry instead of starting one. */
+    int announced = 0;
     for (size_t i = first; i < last && !use_items; i++) {
         const tx_sentence *s = &seg->sent[i];
         size_t os = 0, oe = 0;
         tx_match sm;
         const tx_rule *sr = starts_entry(&c, ep->nentry == 0, s, &sm, &os, &oe);
-        int starts = sr != NULL;
+        int joins = sr && announced && ep->nentry;
+        int starts = sr != NULL && !joins;
+        announced = starts && (tx_rule_requires(sr) & REQ_NEXTNAME);
         const char *why = sr ? tx_rule_name(sr) : NULL;
         if (starts) seen_reset(&c, s->start);
         if (seen_add_range(&c, s->start, s->end)) goto oom;
-        if (starts) {
-            tx_entry *en = push_entry(ep, &ecap, s->start, why);
+        if (starts || joins) {
+            tx_entry *en =
+                starts ? push_entry(ep, &ecap, s->start, why) : &ep->entry[ep->nentry - 1];
             if (!en) goto oom;
             if (oe > os) {
-                /* Subject of the entry-start rule: keep the parts that org
-                 * rules did not already find, split by the rule's groups. */
-                if (sentence_orgs(&c, en, s->start, s->end)) goto oom;
-                int g = 1;
-                size_t gs, ge;
-                while ((g = group(&sm, "org", g, &gs, &ge))) {
-                    size_t a = s->start + gs, b = s->start + ge;
-                    int dup = 0;
-                    for (size_t k = 0; k < en->norg; k++)
-                        if (overlaps(en->org[k].start, en->org[k].end, a, b)) dup = 1;
-                    if (!dup && add_item(&en->org, &en->norg, &en->orgcap, a, b, why, 1)) goto oom;
-                    g++;
-                }
+                if (sentence_orgs(&c, en, s->start, s->end) || subject_orgs(en, s->start, &sm, why))
+                    goto oom;
                 continue;
             }
         }
@@ -612,8 +624,17 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
                                   tx_rule_name(tx_rules_get(rs, RK_ITEMNUM, c.lang, 0)));
         if (!en) goto oom;
         size_t stop = j + 1 < nitems && items[j + 1].sent < last ? items[j + 1].sent : last;
-        for (size_t i = items[j].sent; i < stop; i++)
+        for (size_t i = items[j].sent; i < stop; i++) {
             if (sentence_orgs(&c, en, seg->sent[i].start, seg->sent[i].end)) goto oom;
+            /* The number starts the item, but the subject of its first
+             * lines is still the organisation behind it. */
+            size_t os = 0, oe = 0;
+            tx_match sm;
+            const tx_rule *sr =
+                i < items[j].sent + 2 ? starts_entry(&c, 1, &seg->sent[i], &sm, &os, &oe) : NULL;
+            if (sr && oe > os && subject_orgs(en, seg->sent[i].start, &sm, tx_rule_name(sr)))
+                goto oom;
+        }
     }
     if (!ep->nentry && first < last) {
         /* No rule fired: the whole body is one entry rather than none. */
