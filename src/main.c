@@ -50,7 +50,7 @@ static void usage(FILE *f)
             "      --compact         one-line JSON\n"
             "\n"
             "Batch:\n"
-            "  -j, --jobs N          worker threads (default: online CPUs); the output is\n"
+            "  -j, --jobs N, -jN     worker threads (default: online CPUs); the output is\n"
             "                        the same for any N\n"
             "      --fail-fast       stop at the first input that fails\n"
             "      --progress, --no-progress  show a progress line (default: when\n"
@@ -681,6 +681,9 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
             if (parse_count(a, argv[++i], &v)) USAGE_FAIL();
+            jobs_n = v > 256 ? 256 : (long)v;
+        } else if (!strncmp(a, "-j", 2) && a[2] >= '0' && a[2] <= '9') { /* -j2, as make takes it */
+            if (parse_count("-j", a + 2, &v)) USAGE_FAIL();
             jobs_n = v > 256 ? 256 : (long)v;
         } else if (!strcmp(a, "--glob")) {
             in.globs[in.nglobs++] = argv[++i];
