@@ -254,6 +254,22 @@ static int text_seen(const ctx *c, size_t from, size_t upto, size_t s, size_t e)
     return 0;
 }
 
+/* End of the head of a subject norm[s,e): its first Latin word, or its
+ * first two other code points ("谷歌" of "谷歌同月"), so a subject with
+ * trailing words still counts as heard. */
+static size_t subject_head(const char *t, size_t s, size_t e)
+{
+    size_t i = s;
+    if (i < e && ((t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'z')) {
+        while (i < e && (unsigned char)t[i] < 0x80 && t[i] != ' ')
+            i++;
+        return i;
+    }
+    for (int k = 0; k < 2 && i < e; k++)
+        u8_next(t, &i);
+    return i;
+}
+
 /* A sentence holds a name not yet heard in the current entry: a Latin
  * candidate (not a stop-name, not inside the given org span), or a Han
  * name captured by a mention rule.  With fresh set, nothing counts as
@@ -394,7 +410,19 @@ static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s
 {
     tx_match m;
     const tx_rule *r;
-    if (first_match(c, RK_CONTINUATION, s->start, s->end, &m, 0)) return NULL;
+    /* A continuation rule vetoes, unless it requires its subject to have
+     * been heard in the entry and it was not ("B则发布了…" after an item
+     * about A starts B's item). */
+    for (size_t k = 0; (r = tx_rules_get(c->rs, RK_CONTINUATION, c->lang, k)); k++) {
+        if (tx_rule_match(c->rs, r, c->n->s + s->start, s->end - s->start, 0, &m) != 1) continue;
+        size_t gs, ge;
+        if ((tx_rule_requires(r) & REQ_HEARD) && group(&m, "org", 1, &gs, &ge) &&
+            (fresh || c->entry_start >= s->start ||
+             !text_seen(c, c->entry_start, s->start, s->start + gs,
+                        subject_head(c->n->s, s->start + gs, s->start + ge))))
+            continue;
+        return NULL;
+    }
     for (size_t k = 0; (r = tx_rules_get(c->rs, RK_ENTRY, c->lang, k)); k++) {
         if (tx_rule_match(c->rs, r, c->n->s + s->start, s->end - s->start, 0, sm) != 1) continue;
         size_t gs, ge;

@@ -147,7 +147,7 @@ typedef enum rule_kind {
     RK_NKINDS
 } rule_kind;
 
-enum { REQ_NEWNAME = 1, REQ_NEXTNAME = 2 };
+enum { REQ_NEWNAME = 1, REQ_NEXTNAME = 2, REQ_HEARD = 4 };
 
 typedef struct tx_rule tx_rule;
 typedef struct tx_ruleset tx_ruleset;

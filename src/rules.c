@@ -483,9 +483,11 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
                 cur->requires |= REQ_NEWNAME;
             } else if (strcmp(v, "next-name") == 0) {
                 cur->requires |= REQ_NEXTNAME;
+            } else if (strcmp(v, "heard-subject") == 0) {
+                cur->requires |= REQ_HEARD;
             } else {
                 REPORT(1, "bad-value", path, lineno, vcol, cur->name,
-                       "unknown requirement '%s' (new-name, next-name)", v);
+                       "unknown requirement '%s' (new-name, next-name, heard-subject)", v);
                 cur->bad = 1;
             }
         } else if (KEY("flags")) {
@@ -1063,7 +1065,9 @@ tx2json_status tx_rules_check(tx_ruleset *rs, tx2json_error *err)
         if (first_match_kind(r->kind) && positives) {
             for (size_t q = 0; q < i; q++) {
                 tx_rule *o = &rs->r[q];
-                if (o->bad || !o->code || o->kind != r->kind || !langs_overlap(o, r)) continue;
+                /* A rule with requirements can let a sentence through to later rules. */
+                if (o->bad || !o->code || o->kind != r->kind || !langs_overlap(o, r) || o->requires)
+                    continue;
                 int all = 1;
                 for (size_t j = 0; j < r->nex && all; j++) {
                     tx_match m;
