@@ -54,6 +54,8 @@ typedef struct refinfo {
     size_t nsuffix;
     char *word[8]; /* keys of the label's single words of 5+ letters */
     size_t nword;
+    char *lword[16]; /* keys of all the label's words of 4+ characters */
+    size_t nlword;
     char *phon;
     const char *pinyin; /* owned by the cache */
     char *pyphon;
@@ -73,7 +75,9 @@ typedef struct meninfo {
     const char *pinyin;
     char *pyphon;
     int han;
-    int first; /* first occurrence of its key in the episode */
+    int first;      /* first occurrence of its key in the episode */
+    char *mword[8]; /* keys of the mention's words of 4+ characters */
+    size_t nmword;
 } meninfo;
 
 /* Phonetic keys are lossy: compare them only when the spelled keys are of
@@ -121,6 +125,51 @@ static int label_suffixes(refinfo *ri, const char *label)
             free(k);
     }
     return 0;
+}
+
+/* Keys of the words of s[0,len) with at least 4 characters, at most max,
+ * into out; words are split at anything but letters, digits and non-ASCII.
+ * Returns the count, or -1 on OOM. */
+static int word_keys(const char *s, size_t len, char **out, size_t max)
+{
+    size_t n = 0, i = 0;
+    while (i < len && n < max) {
+        while (i < len && !isalnum((unsigned char)s[i]) && !((unsigned char)s[i] & 0x80))
+            i++;
+        size_t a = i;
+        while (i < len && (isalnum((unsigned char)s[i]) || ((unsigned char)s[i] & 0x80)))
+            i++;
+        if (i - a < 4) continue;
+        char *k = tx_name_key(s + a, i - a);
+        if (!k) {
+            while (n > 0)
+                free(out[--n]);
+            return -1;
+        }
+        if (strlen(k) >= 4)
+            out[n++] = k;
+        else
+            free(k);
+    }
+    return (int)n;
+}
+
+/* Share of the mention's words that a label word matches, equal or with
+ * the same first five letters ("recursion" ~ "recursive"), when at least
+ * two do: a descriptive name for a paper titled otherwise.  0 otherwise. */
+static double word_overlap(const meninfo *m, const refinfo *r)
+{
+    if (m->nmword < 2 || r->nlword < 2) return 0.0;
+    size_t hit = 0;
+    for (size_t i = 0; i < m->nmword; i++)
+        for (size_t j = 0; j < r->nlword; j++)
+            if (!strcmp(m->mword[i], r->lword[j]) ||
+                (strlen(m->mword[i]) >= 5 && strlen(r->lword[j]) >= 5 &&
+                 !strncmp(m->mword[i], r->lword[j], 5))) {
+                hit++;
+                break;
+            }
+    return hit >= 2 ? (double)hit / (double)m->nmword : 0.0;
 }
 
 /* Pinyin keys of the mention's last 2, 3 and 4 Han characters plus what
@@ -212,6 +261,7 @@ static double similarity(const meninfo *m, const refinfo *r, const char **method
         if (strlen(mk) >= 5) TRY(0.8 * prefix_sim(r->key, mk), "partial");
         for (size_t q = 0; q < r->nword; q++)
             TRY(0.8 * prefix_sim(mk, r->word[q]), "partial");
+        TRY(0.8 * word_overlap(m, r), "words");
         if (strlen(mk) >= 3 && strlen(r->key) >= 3)
             TRY(0.9 * phon_sim(m->phon, r->phon, mk, r->key), "phonetic");
     } else if (m->han && r->han) {
@@ -332,7 +382,6 @@ static int cmp_by_key(const void *a, const void *b)
 tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx_episode *ep,
                        tx_reflist *refs, tx_diags *diags, tx2json_error *err)
 {
-    (void)n;
     size_t R = refs->nref, E = ep->nentry, M = 0;
     for (size_t e = 0; e < E; e++)
         M += ep->entry[e].nmen;
@@ -357,6 +406,9 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
         if (!ri[r].key || !(ri[r].phon = tx_phonetic_key(ri[r].key))) goto oom;
         ri[r].han = tx_has_han(rf->label, strlen(rf->label));
         if (label_suffixes(&ri[r], rf->label)) goto oom;
+        int nw = word_keys(rf->label, strlen(rf->label), ri[r].lword, 16);
+        if (nw < 0) goto oom;
+        ri[r].nlword = (size_t)nw;
         if (ri[r].han) {
             ri[r].pinyin = tx_pinyin_key(py, ri[r].key);
             if (ri[r].pinyin && !(ri[r].pyphon = tx_phonetic_key(ri[r].pinyin))) goto oom;
@@ -374,6 +426,9 @@ tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx
             mi[k].it = it;
             mi[k].entry = (int)e;
             if (!(mi[k].phon = tx_phonetic_key(it->key))) goto oom;
+            int nw = word_keys(n->s + it->start, it->end - it->start, mi[k].mword, 8);
+            if (nw < 0) goto oom;
+            mi[k].nmword = (size_t)nw;
             mi[k].han = tx_has_han(it->key, strlen(it->key));
             /* Pinyin only when there is a reference to compare with: the
              * transliterator costs 100 ms to open. */
@@ -531,6 +586,8 @@ done:
             free(ri[r].suffix[q]);
         for (size_t q = 0; q < ri[r].nword; q++)
             free(ri[r].word[q]);
+        for (size_t q = 0; q < ri[r].nlword; q++)
+            free(ri[r].lword[q]);
         free(ri[r].phon);
         free(ri[r].pyphon);
         for (size_t t = 0; t < ri[r].ntok; t++) {
@@ -545,6 +602,8 @@ done:
         free(mi[m].pyphon);
         for (size_t q = 0; q < mi[m].npysuffix; q++)
             free(mi[m].pysuffixphon[q]);
+        for (size_t q = 0; q < mi[m].nmword; q++)
+            free(mi[m].mword[q]);
     }
     free(ri);
     free(mi);
