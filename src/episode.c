@@ -567,14 +567,24 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         }
         use_items = nitems - items_from >= 2;
     }
+    /* An unnumbered headline block: a headlines rule marks its first line,
+     * and it runs to the first numbered item. */
+    size_t head_sent = ep->has_headlines ? items[0].sent : 0;
+    for (size_t i = 1; use_items && !ep->has_headlines && i < items[items_from].sent && i < 40; i++)
+        if (first_match(&c, RK_HEADLINES, seg->sent[i].start, seg->sent[i].end, &m, 0)) {
+            ep->has_headlines = 1;
+            ep->headlines_start = seg->sent[i].start;
+            ep->headlines_end = seg->sent[items[items_from].sent - 1].end;
+            head_sent = i;
+        }
 
     /* Intro: sentence 0, extended by following sentences an intro rule
      * matches; before a headline block, everything above it. */
-    if (ep->has_headlines && items[0].sent > 0) {
+    if (ep->has_headlines && head_sent > 0) {
         ep->has_intro = 1;
         ep->intro_start = seg->sent[0].start;
-        ep->intro_end = seg->sent[items[0].sent - 1].end;
-        for (size_t i = 0; i < items[0].sent; i++)
+        ep->intro_end = seg->sent[head_sent - 1].end;
+        for (size_t i = 0; i < head_sent; i++)
             intro_meta(&c, ep, seg->sent[i].start, seg->sent[i].end);
         first = items[items_from].sent;
     } else if (seg->nsent &&

@@ -144,6 +144,7 @@ typedef enum rule_kind {
     RK_STOPNAME,
     RK_URLNOISE,
     RK_ITEMNUM,
+    RK_HEADLINES,
     RK_NKINDS
 } rule_kind;
 

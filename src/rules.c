@@ -22,7 +22,7 @@
 
 const char *const TX_KIND_NAMES[RK_NKINDS] = {
     "intro",        "outro",   "reflist-header", "reference", "entry-start", "continuation",
-    "organization", "mention", "stop-name",      "url-noise", "item-number"};
+    "organization", "mention", "stop-name",      "url-noise", "item-number", "headlines"};
 
 typedef struct example {
     int positive;
@@ -910,7 +910,7 @@ int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const
 static int first_match_kind(int k)
 {
     return k == RK_INTRO || k == RK_OUTRO || k == RK_REFHEADER || k == RK_REFERENCE ||
-           k == RK_ENTRY || k == RK_CONTINUATION || k == RK_ITEMNUM;
+           k == RK_ENTRY || k == RK_CONTINUATION || k == RK_ITEMNUM || k == RK_HEADLINES;
 }
 
 static int langs_overlap(const tx_rule *a, const tx_rule *b)
