@@ -265,20 +265,36 @@ char *tx_name_key(const char *s, size_t n)
         if (alnum) sb_addcp(&b, (uint32_t)c);
     }
     flush_num(&b, &num);
-    /* A Han name ending in a spoken version number ("某尼三") keys as its
-     * digit, as the written label does ("Foo 3"). */
+    /* A name ending in a spoken version number ("某尼三", "Foo K一点五")
+     * keys as its digits, as the written label does ("Foo 3", "k1.5",
+     * whose point the key drops). */
     static const char *const hn[] = {"零", "一", "二", "三", "四", "五",
-                                     "六", "七", "八", "九", "十"};
-    for (int d = 0; d <= 10 && b.s && b.len > 3; d++)
-        if (memcmp(b.s + b.len - 3, hn[d], 3) == 0 &&
-            ((unsigned char)b.s[b.len - 4] & 0xC0) == 0x80) {
-            b.len -= 3;
-            b.s[b.len] = 0;
-            char dig[16];
-            snprintf(dig, sizeof dig, "%d", d);
-            sb_add(&b, dig, strlen(dig));
-            break;
-        }
+                                     "六", "七", "八", "九", "十", "两"};
+    size_t run = b.s ? b.len : 0, ndig = 0;
+    while (run >= 3) {
+        int d = -1;
+        for (int k = 0; k < 12 && d < 0; k++)
+            if (memcmp(b.s + run - 3, hn[k], 3) == 0) d = k;
+        if (d < 0 && !(ndig && memcmp(b.s + run - 3, "点", 3) == 0)) break;
+        ndig += d >= 0;
+        run -= 3;
+    }
+    if (ndig && run > 0 && run < b.len && memcmp(b.s + run, "点", 3) != 0) {
+        char dig[64];
+        size_t o = 0;
+        for (size_t p = run; p + 3 <= b.len && o + 3 < sizeof dig; p += 3)
+            for (int k = 0; k < 12; k++)
+                if (memcmp(b.s + p, hn[k], 3) == 0) {
+                    o += (size_t)snprintf(dig + o, sizeof dig - o, "%d",
+                                          k == 11                ? 2
+                                          : k == 10 && ndig == 1 ? 10
+                                                                 : k % 10);
+                    break;
+                }
+        b.len = run;
+        b.s[b.len] = 0;
+        sb_add(&b, dig, o);
+    }
     if (b.oom || word.oom) goto fail;
     free(u);
     free(f);

@@ -54,6 +54,36 @@ static tx2json_status add_sentence(tx_seg *out, size_t *cap, const char *s, size
     return TX2JSON_OK;
 }
 
+/* A spoken version number glued to a Latin name ("Foo三", "Foo K一点五"):
+ * Han numerals, with 点 between them, that end before anything but Han
+ * text.  Returns the new end of a candidate ending at e (e itself when
+ * none), never past end. */
+static size_t numeral_tail(const char *s, size_t e, size_t end)
+{
+    static const char *const num = "零一二三四五六七八九十两";
+    size_t i = e, last = e;
+    while (i + 3 <= end) {
+        int isnum = 0;
+        for (const char *q = num; *q && !isnum; q += 3)
+            isnum = memcmp(s + i, q, 3) == 0;
+        if (isnum) {
+            i += 3;
+            last = i;
+        } else if (last > e && last == i && memcmp(s + i, "点", 3) == 0) {
+            i += 3;
+        } else {
+            break;
+        }
+    }
+    if (last == e) return e;
+    if (last < end) { /* Han text right after: "Foo三个版本" is not a version */
+        size_t k = last;
+        uint32_t c = (unsigned char)s[k] < 0x80 ? (unsigned char)s[k] : u8_next(s, &k);
+        if (c >= 0x3400 && c <= 0x9FFF) return e;
+    }
+    return last;
+}
+
 /* Ideographs and kana: the scripts ICU breaks with its CJK dictionary. */
 static int is_cjk(uint32_t c)
 {
@@ -195,6 +225,7 @@ tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_la
         int letters = 0;
         for (size_t k = cs; k < ce; k++)
             if ((unsigned char)n->s[k] >= 'A' && !(n->s[k] >= '0' && n->s[k] <= '9')) letters++;
+        ce = numeral_tail(n->s, ce, send);
         if (ud && letters >= 1 && ce - cs >= 2) {
             tx_cand *p = tx_grow(out->cand, &ccap, out->ncand + 1, sizeof *p);
             if (!p) goto oom;

@@ -124,6 +124,18 @@ static void test_normalize(void)
     k = tx_name_key("某尼三", 9);
     CHECK(k && strcmp(k, "某尼3") == 0, "trailing Han numeral keys as a digit: '%s'", k);
     free(k);
+    k = tx_name_key("Foo Bar三", strlen("Foo Bar三"));
+    CHECK(k && strcmp(k, "foobar3") == 0, "Han numeral after Latin: '%s'", k);
+    free(k);
+    k = tx_name_key("Foo K一点五", strlen("Foo K一点五"));
+    CHECK(k && strcmp(k, "fook15") == 0, "spoken Han version with a point: '%s'", k);
+    free(k);
+    k = tx_name_key("Foo二十", strlen("Foo二十"));
+    CHECK(k && strcmp(k, "foo20") == 0, "Han tens: '%s'", k);
+    free(k);
+    k = tx_name_key("三点", strlen("三点"));
+    CHECK(k && strcmp(k, "三点") == 0, "a numeral alone is not a version: '%s'", k);
+    free(k);
     k = tx_name_key("Point-E", 7);
     CHECK(k && strcmp(k, "pointe") == 0, "'point' outside numbers stays: '%s'", k);
     free(k);
