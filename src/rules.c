@@ -45,6 +45,7 @@ struct tx_rule {
     size_t *pat_line; /* per byte of pattern */
     size_t *pat_col;
     pcre2_code *code;
+    int jit; /* JIT-compiled: matched with pcre2_jit_match */
     int ngroups;
     const char *gname[TX_MAXGROUPS]; /* index = group number, names point into gnames */
     char *gnames;
@@ -278,7 +279,10 @@ static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
         return report(rs, err, 1, "pcre2-compile", r->file, line, col, r->name,
                       "PCRE2 error in rule '%s': %s", r->name, (const char *)msg);
     }
-    (void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
+    /* Without JIT (not built in, or out of memory) the interpreter runs. */
+    size_t jitsize = 0;
+    r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0 &&
+             pcre2_pattern_info(r->code, PCRE2_INFO_JITSIZE, &jitsize) == 0 && jitsize > 0;
     uint32_t cap = 0, nc = 0, es = 0;
     PCRE2_SPTR tab;
     pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &cap);
@@ -871,8 +875,15 @@ static int clean_cut(const char *subj, size_t len, size_t from)
 int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size_t len, size_t from,
                   tx_match *m)
 {
-    uint32_t opts = !r->bytes && clean_cut(subj, len, from) ? PCRE2_NO_UTF_CHECK : 0;
-    int rc = pcre2_match(r->code, (PCRE2_SPTR)subj, len, from, opts, rs->md, rs->mctx);
+    /* pcre2_jit_match skips pcre2_match's checks, which it may when the
+     * subject is known to be valid UTF-8 (or the rule works on bytes). */
+    int rc;
+    if (r->bytes || clean_cut(subj, len, from))
+        rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)subj, len, from, 0, rs->md, rs->mctx)
+                    : pcre2_match(r->code, (PCRE2_SPTR)subj, len, from, PCRE2_NO_UTF_CHECK, rs->md,
+                                  rs->mctx);
+    else
+        rc = pcre2_match(r->code, (PCRE2_SPTR)subj, len, from, 0, rs->md, rs->mctx);
     if (rc == PCRE2_ERROR_NOMATCH) return 0;
     if (rc < 0) {
         ((tx_ruleset *)rs)->limit_hits++;
