@@ -106,42 +106,27 @@ static void test_normalize(void)
     tx_norm_free(&n);
     tx_doc_free(&d);
 
-    char *k = tx_name_key("Stable Diffusion Three", 22);
-    CHECK(k && strcmp(k, "stablediffusion3") == 0, "number words: '%s'", k);
-    free(k);
-    k = tx_name_key("Foo one point five", 18);
-    CHECK(k && strcmp(k, "foo15") == 0, "one point five -> 15: '%s'", k);
-    free(k);
-    k = tx_name_key("Bar eight by twenty two B", 25);
-    CHECK(k && strcmp(k, "bar8x22b") == 0, "eight by twenty two B -> 8x22b: '%s'", k);
-    free(k);
-    k = tx_name_key("Foo four three hundred forty B", 30);
-    CHECK(k && strcmp(k, "foo4340b") == 0, "four three hundred forty -> 4340: '%s'", k);
-    free(k);
-    k = tx_name_key("Foo one point seven zero", 24);
-    CHECK(k && strcmp(k, "foo170") == 0, "digits after a point are read singly: '%s'", k);
-    free(k);
-    k = tx_name_key("某尼三", 9);
-    CHECK(k && strcmp(k, "某尼3") == 0, "trailing Han numeral keys as a digit: '%s'", k);
-    free(k);
-    k = tx_name_key("Foo Bar三", strlen("Foo Bar三"));
-    CHECK(k && strcmp(k, "foobar3") == 0, "Han numeral after Latin: '%s'", k);
-    free(k);
-    k = tx_name_key("Foo K一点五", strlen("Foo K一点五"));
-    CHECK(k && strcmp(k, "fook15") == 0, "spoken Han version with a point: '%s'", k);
-    free(k);
-    k = tx_name_key("Foo二十", strlen("Foo二十"));
-    CHECK(k && strcmp(k, "foo20") == 0, "Han tens: '%s'", k);
-    free(k);
-    k = tx_name_key("三点", strlen("三点"));
-    CHECK(k && strcmp(k, "三点") == 0, "a numeral alone is not a version: '%s'", k);
-    free(k);
-    k = tx_name_key("Point-E", 7);
-    CHECK(k && strcmp(k, "pointe") == 0, "'point' outside numbers stays: '%s'", k);
-    free(k);
-    k = tx_name_key("MM-Interleaved", 14);
-    CHECK(k && strcmp(k, "mminterleaved") == 0, "punctuation dropped, case folded");
-    free(k);
+    /* Name keys: input, expected key, what the case shows. */
+    static const char *const keys[][3] = {
+        {"Stable Diffusion Three", "stablediffusion3", "number words"},
+        {"Foo one point five", "foo15", "one point five -> 15"},
+        {"Bar eight by twenty two B", "bar8x22b", "eight by twenty two B -> 8x22b"},
+        {"Foo four three hundred forty B", "foo4340b", "four three hundred forty -> 4340"},
+        {"Foo one point seven zero", "foo170", "digits after a point are read singly"},
+        {"某尼三", "某尼3", "trailing Han numeral keys as a digit"},
+        {"Foo Bar三", "foobar3", "Han numeral after Latin"},
+        {"Foo K一点五", "fook15", "spoken Han version with a point"},
+        {"Foo二十", "foo20", "Han tens"},
+        {"三点", "三点", "a numeral alone is not a version"},
+        {"Point-E", "pointe", "'point' outside numbers stays"},
+        {"MM-Interleaved", "mminterleaved", "punctuation dropped, case folded"},
+    };
+    for (size_t q = 0; q < sizeof keys / sizeof keys[0]; q++) {
+        char *k = tx_name_key(keys[q][0], strlen(keys[q][0]));
+        CHECK(k && strcmp(k, keys[q][1]) == 0, "%s: '%s' -> '%s'", keys[q][2], keys[q][0],
+              k ? k : "(null)");
+        free(k);
+    }
     CHECK(tx_han_share("中文中文", 12) > 0.9 && tx_han_share("hello world", 11) < 0.1, "Han share");
 }
 
