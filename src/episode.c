@@ -665,13 +665,15 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         for (size_t i = items[j].sent; i < stop; i++) {
             if (sentence_orgs(&c, en, seg->sent[i].start, seg->sent[i].end)) goto oom;
             /* The number starts the item, but the subject of its first
-             * lines is still the organisation behind it. */
+             * lines is still the organisation behind it; a subtitle line
+             * often breaks between subject and verb, so each of the first
+             * two lines is tried together with the next. */
+            if (i >= items[j].sent + 2) continue;
+            tx_sentence win = {seg->sent[i].start, seg->sent[i + 1 < stop ? i + 1 : i].end};
             size_t os = 0, oe = 0;
             tx_match sm;
-            const tx_rule *sr =
-                i < items[j].sent + 2 ? starts_entry(&c, 1, &seg->sent[i], &sm, &os, &oe) : NULL;
-            if (sr && oe > os && subject_orgs(en, seg->sent[i].start, &sm, tx_rule_name(sr)))
-                goto oom;
+            const tx_rule *sr = starts_entry(&c, 1, &win, &sm, &os, &oe);
+            if (sr && oe > os && subject_orgs(en, win.start, &sm, tx_rule_name(sr))) goto oom;
         }
     }
     if (!ep->nentry && first < last) {
