@@ -582,7 +582,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
      * matches; before a headline block, everything above it. */
     if (ep->has_headlines && head_sent > 0) {
         ep->has_intro = 1;
-        ep->intro_start = seg->sent[0].start;
+        ep->intro_start = seg->sent[0].label;
         ep->intro_end = seg->sent[head_sent - 1].end;
         for (size_t i = 0; i < head_sent; i++)
             intro_meta(&c, ep, seg->sent[i].start, seg->sent[i].end);
@@ -593,7 +593,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
          * within a few sentences; otherwise over sentences intro rules
          * match. */
         ep->has_intro = 1;
-        ep->intro_start = seg->sent[0].start;
+        ep->intro_start = seg->sent[0].label;
         ep->intro_end = seg->sent[0].end;
         size_t window = seg->nsent < 6 ? seg->nsent : 6, upto = 1;
         if (use_items && items[items_from].sent < window) window = items[items_from].sent;
@@ -621,7 +621,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         const tx_sentence *s = &seg->sent[i];
         if (first_match(&c, RK_OUTRO, s->start, s->end, &m, 0)) {
             ep->has_outro = 1;
-            ep->outro_start = s->start;
+            ep->outro_start = s->label;
             ep->outro_end = seg->sent[seg->nsent - 1].end;
             last = i;
             break;
@@ -645,7 +645,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         if (seen_add_range(&c, s->start, s->end)) goto oom;
         if (starts || joins) {
             tx_entry *en =
-                starts ? push_entry(ep, &ecap, s->start, why) : &ep->entry[ep->nentry - 1];
+                starts ? push_entry(ep, &ecap, s->label, why) : &ep->entry[ep->nentry - 1];
             if (!en) goto oom;
             if (oe > os) {
                 if (sentence_orgs(&c, en, s->start, s->end) || subject_orgs(en, s->start, &sm, why))
@@ -669,7 +669,8 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
              * often breaks between subject and verb, so each of the first
              * two lines is tried together with the next. */
             if (i >= items[j].sent + 2) continue;
-            tx_sentence win = {seg->sent[i].start, seg->sent[i + 1 < stop ? i + 1 : i].end};
+            tx_sentence win = {seg->sent[i].start, seg->sent[i + 1 < stop ? i + 1 : i].end,
+                               seg->sent[i].start};
             size_t os = 0, oe = 0;
             tx_match sm;
             const tx_rule *sr = starts_entry(&c, 1, &win, &sm, &os, &oe);
@@ -678,7 +679,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
     }
     if (!ep->nentry && first < last) {
         /* No rule fired: the whole body is one entry rather than none. */
-        tx_entry *p = push_entry(ep, &ecap, seg->sent[first].start, "fallback");
+        tx_entry *p = push_entry(ep, &ecap, seg->sent[first].label, "fallback");
         if (!p) goto oom;
         for (size_t i = first; i < last; i++)
             if (sentence_orgs(&c, p, seg->sent[i].start, seg->sent[i].end)) goto oom;

@@ -106,9 +106,12 @@ TXI int tx_is_number_word(const char *s, size_t n);
 TXI int tx_has_han(const char *s, size_t n);
 TXI double tx_han_share(const char *s, size_t n);
 
+typedef struct tx_ruleset tx_ruleset;
+
 /* ---- segment.c ------------------------------------------------------- */
 typedef struct tx_sentence {
-    size_t start, end; /* byte offsets into norm */
+    size_t start, end; /* byte offsets into norm, after any speaker label */
+    size_t label;      /* start of the line's speaker label ("HOST: "), else start */
 } tx_sentence;
 
 enum { CAND_LATIN = 1, CAND_HAN = 2 };
@@ -126,9 +129,12 @@ typedef struct tx_seg {
 } tx_seg;
 /* Splits norm[from..to) into sentences and Latin name candidates. */
 /* sbrk/wbrk are the context's ICU sentence and word break iterators
- * (UBreakIterator *), reused across documents. */
+ * (UBreakIterator *), reused across documents.  With rs, speaker labels
+ * that its speaker rules find at the start of two or more lines are kept
+ * out of the sentences and candidates (tx_sentence.label). */
 TXI tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_layout,
-                              void *sbrk, void *wbrk, tx_seg *out, tx2json_error *err);
+                              const tx_ruleset *rs, const char *lang, void *sbrk, void *wbrk,
+                              tx_seg *out, tx2json_error *err);
 TXI void tx_seg_free(tx_seg *s);
 
 /* ---- rules.c --------------------------------------------------------- */
@@ -145,6 +151,7 @@ typedef enum rule_kind {
     RK_URLNOISE,
     RK_ITEMNUM,
     RK_HEADLINES,
+    RK_SPEAKER,
     RK_NKINDS
 } rule_kind;
 

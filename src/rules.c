@@ -21,8 +21,9 @@
 #include <sys/stat.h>
 
 const char *const TX_KIND_NAMES[RK_NKINDS] = {
-    "intro",        "outro",   "reflist-header", "reference", "entry-start", "continuation",
-    "organization", "mention", "stop-name",      "url-noise", "item-number", "headlines"};
+    "intro",        "outro",        "reflist-header", "reference", "entry-start",
+    "continuation", "organization", "mention",        "stop-name", "url-noise",
+    "item-number",  "headlines",    "speaker"};
 
 typedef struct example {
     int positive;

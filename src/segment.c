@@ -50,6 +50,7 @@ static tx2json_status add_sentence(tx_seg *out, size_t *cap, const char *s, size
     out->sent = p;
     out->sent[out->nsent].start = a;
     out->sent[out->nsent].end = b;
+    out->sent[out->nsent].label = a;
     out->nsent++;
     return TX2JSON_OK;
 }
@@ -130,9 +131,98 @@ static int next_stretch(const char *s, size_t end, size_t *at, size_t *ss, size_
     return 0;
 }
 
-tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_layout, void *sbrk,
-                          void *wbrk, tx_seg *out, tx2json_error *err)
+static _Thread_local const char *sort_text;
+static _Thread_local const size_t *sort_lab;
+
+/* Orders label indices by the label's text without spaces and colon. */
+static int cmp_label(const void *a, const void *b)
 {
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    size_t ai = sort_lab[2 * i], ae = sort_lab[2 * i + 1];
+    size_t bi = sort_lab[2 * j], be = sort_lab[2 * j + 1];
+    while (ae > ai &&
+           (sort_text[ae - 1] == ' ' || sort_text[ae - 1] == ':' || sort_text[ae - 1] == '\t'))
+        ae--;
+    while (be > bi &&
+           (sort_text[be - 1] == ' ' || sort_text[be - 1] == ':' || sort_text[be - 1] == '\t'))
+        be--;
+    size_t la = ae - ai, lb = be - bi;
+    int c = memcmp(sort_text + ai, sort_text + bi, la < lb ? la : lb);
+    if (c) return c;
+    return la < lb ? -1 : la > lb;
+}
+
+/* Speaker labels ("HOST: ", "主持人:") at line starts in [from,to), as
+ * [start,end) pairs in *lab; a label is kept only when the same speaker
+ * starts another line too, so a lone "Note: ..." stays text.  Returns
+ * the count, or -1 on OOM. */
+static long speaker_labels(const tx_norm *n, size_t from, size_t to, const tx_ruleset *rs,
+                           const char *lang, size_t **lab)
+{
+    size_t cnt = 0, cap = 0;
+    *lab = NULL;
+    if (!rs || !tx_rules_get(rs, RK_SPEAKER, lang, 0)) return 0;
+    for (size_t p = from; p < to;) {
+        const char *nl = memchr(n->s + p, '\n', to - p);
+        size_t e = nl ? (size_t)(nl - n->s) : to;
+        const tx_rule *r;
+        tx_match m;
+        for (size_t k = 0; (r = tx_rules_get(rs, RK_SPEAKER, lang, k)); k++)
+            if (tx_rule_match(rs, r, n->s + p, e - p, 0, &m) == 1 && m.start == 0 && m.end > 0 &&
+                m.end < e - p) {
+                size_t *q = tx_grow(*lab, &cap, 2 * cnt + 2, sizeof *q);
+                if (!q) {
+                    free(*lab);
+                    *lab = NULL;
+                    return -1;
+                }
+                *lab = q;
+                q[2 * cnt] = p;
+                q[2 * cnt + 1] = p + m.end;
+                cnt++;
+                break;
+            }
+        p = e + 1;
+    }
+    /* Keep the labels whose text (the speaker) starts two or more lines. */
+    size_t *ord = malloc((cnt ? cnt : 1) * sizeof *ord);
+    if (!ord) {
+        free(*lab);
+        *lab = NULL;
+        return -1;
+    }
+    for (size_t i = 0; i < cnt; i++)
+        ord[i] = i;
+    sort_text = n->s;
+    sort_lab = *lab;
+    qsort(ord, cnt, sizeof *ord, cmp_label);
+    size_t keep = 0;
+    for (size_t i = 0; i < cnt; i++) {
+        int twin = (i > 0 && cmp_label(&ord[i - 1], &ord[i]) == 0) ||
+                   (i + 1 < cnt && cmp_label(&ord[i], &ord[i + 1]) == 0);
+        if (!twin) (*lab)[2 * ord[i]] = (size_t)-1; /* dropped */
+    }
+    for (size_t i = 0; i < cnt; i++)
+        if ((*lab)[2 * i] != (size_t)-1) {
+            (*lab)[2 * keep] = (*lab)[2 * i];
+            (*lab)[2 * keep + 1] = (*lab)[2 * i + 1];
+            keep++;
+        }
+    free(ord);
+    return (long)keep;
+}
+
+tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_layout,
+                          const tx_ruleset *rs, const char *lang, void *sbrk, void *wbrk,
+                          tx_seg *out, tx2json_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t *lab = NULL;
+    long nlab = speaker_labels(n, from, to, rs, lang, &lab);
+    if (nlab < 0) {
+        tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
     (void)lines_layout; /* ICU already breaks at every line feed */
     memset(out, 0, sizeof *out);
     UErrorCode st = U_ZERO_ERROR;
@@ -150,11 +240,28 @@ tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_la
         if ((rc = add_sentence(out, &scap, n->s, from + (size_t)prev, from + (size_t)b))) goto oom;
         prev = b;
     }
+    /* A sentence that opens with a speaker label starts after it; the
+     * label's start is kept for where an entry or the outro begins.  A
+     * line holding only its label is no sentence. */
+    size_t keep = 0;
+    for (size_t i = 0, li = 0; i < out->nsent; i++) {
+        tx_sentence st = out->sent[i];
+        while (li < (size_t)nlab && lab[2 * li] < st.start)
+            li++;
+        if (li < (size_t)nlab && lab[2 * li] == st.start) {
+            st.start = lab[2 * li + 1];
+            while (st.start < st.end && (n->s[st.start] == ' ' || n->s[st.start] == '\t'))
+                st.start++;
+        }
+        if (st.start < st.end) out->sent[keep++] = st;
+    }
+    out->nsent = keep;
 
     /* Only Latin words and numbers become tokens, so the word iterator
      * runs over the stretches between ideographs and kana, never over Han
      * text: ICU always breaks where a Han character meets anything else,
      * and its dictionary break of Han text is the costliest step there is. */
+    size_t li = 0; /* speaker labels passed */
     for (size_t at = from; at < to;) {
         size_t ss, se;
         if (!next_stretch(n->s, to, &at, &ss, &se)) break;
@@ -182,6 +289,9 @@ tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_la
                 type = latin ? T_LATIN : digit ? T_NUM : T_OTHER;
             }
             if (type == T_OTHER) continue;
+            while (li < (size_t)nlab && lab[2 * li + 1] <= s)
+                li++;
+            if (li < (size_t)nlab && lab[2 * li] <= s) continue; /* in a speaker label */
             tok *p = tx_grow(toks, &tcap, ntok + 1, sizeof *p);
             if (!p) goto oom;
             toks = p;
@@ -245,6 +355,7 @@ oom:
     rc = TX2JSON_ENOMEM;
 done:
     free(toks);
+    free(lab);
     /* Detach the iterators from this document's text before it goes. */
     UErrorCode s3 = U_ZERO_ERROR;
     UText *empty = utext_openUTF8(NULL, "", 0, &s3);

@@ -174,7 +174,8 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
         goto done;
     }
     int lines = tx_is_lines_layout(&n, refs.region_start);
-    if ((rc = tx_segment(&n, 0, refs.region_start, lines, ctx->sbrk, ctx->wbrk, &seg, err)))
+    if ((rc = tx_segment(&n, 0, refs.region_start, lines, ctx->rules, doc.lang, ctx->sbrk,
+                         ctx->wbrk, &seg, err)))
         goto done;
     if ((rc = tx_build_episode(ctx->rules, &doc, &n, &seg, lines, &ep, err))) goto done;
     size_t max_entries = opts->max_entries ? opts->max_entries : 20000;

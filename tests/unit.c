@@ -143,7 +143,7 @@ static void test_segment(void)
     UErrorCode ust = U_ZERO_ERROR;
     UBreakIterator *sb = ubrk_open(UBRK_SENTENCE, "zh", NULL, 0, &ust),
                    *wb = ubrk_open(UBRK_WORD, "zh", NULL, 0, &ust);
-    CHECK(tx_segment(&n, 0, n.len, 0, sb, wb, &seg, &err) == TX2JSON_OK, "segment");
+    CHECK(tx_segment(&n, 0, n.len, 0, NULL, NULL, sb, wb, &seg, &err) == TX2JSON_OK, "segment");
     CHECK(seg.nsent == 4, "4 sentences (。 ! ? and the rest), got %zu", seg.nsent);
     int whole = 0, vision = 0;
     for (size_t i = 0; i < seg.ncand; i++) {
