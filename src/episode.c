@@ -598,11 +598,19 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         size_t window = seg->nsent < 6 ? seg->nsent : 6, upto = 1;
         if (use_items && items[items_from].sent < window) window = items[items_from].sent;
         tx_match sm;
-        size_t os, oe;
-        while (upto < window &&
-               !first_match(&c, RK_OUTRO, seg->sent[upto].start, seg->sent[upto].end, &m, 0) &&
-               !starts_entry(&c, 1, &seg->sent[upto], &sm, &os, &oe))
+        size_t os, oe, head = 0;
+        /* In prose, a one-sentence preview ("Here's the quick rundown: …")
+         * ends the intro too, and is skipped as no entry's. */
+        while (upto < window) {
+            const tx_sentence *u = &seg->sent[upto];
+            if (first_match(&c, RK_OUTRO, u->start, u->end, &m, 0)) break;
+            if (!use_items && first_match(&c, RK_HEADLINES, u->start, u->end, &m, 0)) {
+                head = upto;
+                break;
+            }
+            if (starts_entry(&c, 1, u, &sm, &os, &oe)) break;
             upto++;
+        }
         if (upto >= window || use_items) {
             upto = 1;
             while (upto < window &&
@@ -613,6 +621,12 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
             intro_meta(&c, ep, seg->sent[i].start, seg->sent[i].end);
         ep->intro_end = seg->sent[upto - 1].end;
         first = upto;
+        if (head) {
+            ep->has_headlines = 1;
+            ep->headlines_start = seg->sent[head].label;
+            ep->headlines_end = seg->sent[head].end;
+            first = head + 1;
+        }
     }
     if (ep->has_headlines && !ep->has_intro) first = items[items_from].sent;
     /* Outro: the first sentence after the intro (after the last numbered
