@@ -432,6 +432,9 @@ static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s
         } else {
             *os = *oe = 0;
         }
+        /* A line's first sentence (after any speaker label). */
+        if ((tx_rule_requires(r) & REQ_LINESTART) && s->label > 0 && c->n->s[s->label - 1] != '\n')
+            continue;
         if ((tx_rule_requires(r) & REQ_NEWNAME) &&
             !has_new_name(c, fresh, s->start, s->end, *os, *oe))
             continue;

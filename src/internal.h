@@ -155,7 +155,7 @@ typedef enum rule_kind {
     RK_NKINDS
 } rule_kind;
 
-enum { REQ_NEWNAME = 1, REQ_NEXTNAME = 2, REQ_HEARD = 4 };
+enum { REQ_NEWNAME = 1, REQ_NEXTNAME = 2, REQ_HEARD = 4, REQ_LINESTART = 8 };
 
 typedef struct tx_rule tx_rule;
 typedef struct tx_ruleset tx_ruleset;

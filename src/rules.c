@@ -490,9 +490,13 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
                 cur->requires |= REQ_NEXTNAME;
             } else if (strcmp(v, "heard-subject") == 0) {
                 cur->requires |= REQ_HEARD;
+            } else if (strcmp(v, "line-start") == 0) {
+                cur->requires |= REQ_LINESTART;
             } else {
                 REPORT(1, "bad-value", path, lineno, vcol, cur->name,
-                       "unknown requirement '%s' (new-name, next-name, heard-subject)", v);
+                       "unknown requirement '%s' (new-name, next-name, heard-subject, "
+                       "line-start)",
+                       v);
                 cur->bad = 1;
             }
         } else if (KEY("flags")) {
