@@ -33,6 +33,7 @@ typedef struct ctx {
     size_t seencap, seenn;
     unsigned gen; /* bumping it empties the set */
     size_t entry_start;
+    int lines_layout;
 } ctx;
 
 /* First candidate starting at or after norm byte pos (candidates are in
@@ -440,9 +441,13 @@ static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s
             continue;
         /* A lead-in standing alone: the next sentence must bring the name. */
         if (tx_rule_requires(r) & REQ_NEXTNAME) {
-            const tx_sentence *nx = s + 1;
-            if (nx >= c->seg->sent + c->seg->nsent || !has_new_name(c, 1, nx->start, nx->end, 0, 0))
-                continue;
+            /* In the subtitle layout a sentence is a line, and the name
+             * may come a line or two later. */
+            const tx_sentence *end = c->seg->sent + c->seg->nsent, *nx = s + 1;
+            int found = 0;
+            for (int k = 0; nx < end && k < (c->lines_layout ? 3 : 1) && !found; k++, nx++)
+                found = has_new_name(c, 1, nx->start, nx->end, 0, 0);
+            if (!found) continue;
         }
         return r;
     }
@@ -530,7 +535,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
                                 const tx_seg *seg, int lines_layout, tx_episode *ep,
                                 tx2json_error *err)
 {
-    ctx c = {rs, doc, n, seg, doc->lang, NULL, NULL, 0, 0, 0, 0};
+    ctx c = {rs, doc, n, seg, doc->lang, NULL, NULL, 0, 0, 0, 0, lines_layout};
     tx2json_status rc = TX2JSON_OK;
     itemnum *items = NULL;
     size_t nitems = 0, items_from = 0;
@@ -598,7 +603,8 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         ep->has_intro = 1;
         ep->intro_start = seg->sent[0].label;
         ep->intro_end = seg->sent[0].end;
-        size_t window = seg->nsent < 6 ? seg->nsent : 6, upto = 1;
+        size_t lim = lines_layout ? 12 : 6; /* subtitle lines are short */
+        size_t window = seg->nsent < lim ? seg->nsent : lim, upto = 1;
         if (use_items && items[items_from].sent < window) window = items[items_from].sent;
         tx_match sm;
         size_t os, oe, head = 0;
@@ -656,7 +662,13 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         const tx_rule *sr = starts_entry(&c, ep->nentry == 0, s, &sm, &os, &oe);
         int joins = sr && announced && ep->nentry;
         int starts = sr != NULL && !joins;
-        announced = starts && (tx_rule_requires(sr) & REQ_NEXTNAME);
+        /* The naming sentence may be a line or two later in subtitles. */
+        if (starts && (tx_rule_requires(sr) & REQ_NEXTNAME))
+            announced = lines_layout ? 3 : 1;
+        else if (joins)
+            announced = 0;
+        else if (announced)
+            announced--;
         const char *why = sr ? tx_rule_name(sr) : NULL;
         if (starts) seen_reset(&c, s->start);
         if (seen_add_range(&c, s->start, s->end)) goto oom;
