@@ -65,6 +65,35 @@ tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err)
             cp++;
             continue;
         }
+        /* Fast path: a common CJK ideograph (its own NFKC form, and never
+         * combined with) before ASCII or another such ideograph. */
+        if ((unsigned char)t[i] >= 0xE4 && (unsigned char)t[i] <= 0xE9 && i + 3 <= doc->len) {
+            size_t j = i;
+            uint32_t c = u8_next(t, &j);
+            unsigned char nx = j < doc->len ? (unsigned char)t[j] : 0;
+            if (c >= 0x4E00 && c <= 0x9FFF && j == i + 3 &&
+                (nx < 0x80 || (nx >= 0xE4 && nx <= 0xE9))) {
+                int next_ok = nx < 0x80;
+                if (!next_ok) {
+                    size_t k = j;
+                    uint32_t d = u8_next(t, &k);
+                    next_ok = d >= 0x4E00 && d <= 0x9FFF;
+                }
+                if (next_ok) {
+                    sb_add(&b, t + i, 3);
+                    if (b.oom) goto oom;
+                    if (b.len + 1 > mcap) {
+                        uint32_t *m2 = tx_grow(map, &mcap, b.len + 1, sizeof *map);
+                        if (!m2) goto oom;
+                        map = m2;
+                    }
+                    map[b.len - 3] = map[b.len - 2] = map[b.len - 1] = (uint32_t)cp;
+                    i = j;
+                    cp++;
+                    continue;
+                }
+            }
+        }
         size_t ci = i, ccp = cp;
         uint32_t c = u8_next(t, &i);
         cp++;
@@ -128,13 +157,21 @@ void tx_norm_free(tx_norm *n)
     n->map = NULL;
 }
 
+/* uscript_getScript with the common cases answered directly: ASCII
+ * letters are Latin, other ASCII Common, U+4E00..U+9FFF Han. */
+static UScriptCode script_of(uint32_t c)
+{
+    if (c < 0x80) return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ? USCRIPT_LATIN : USCRIPT_COMMON;
+    if (c >= 0x4E00 && c <= 0x9FFF) return USCRIPT_HAN;
+    UErrorCode st = U_ZERO_ERROR;
+    return uscript_getScript((UChar32)c, &st);
+}
+
 int tx_has_han(const char *s, size_t n)
 {
     size_t i = 0;
-    while (i < n) {
-        UErrorCode st = U_ZERO_ERROR;
-        if (uscript_getScript((UChar32)u8_next(s, &i), &st) == USCRIPT_HAN) return 1;
-    }
+    while (i < n)
+        if (script_of(u8_next(s, &i)) == USCRIPT_HAN) return 1;
     return 0;
 }
 
@@ -142,8 +179,7 @@ double tx_han_share(const char *s, size_t n)
 {
     size_t i = 0, han = 0, lat = 0;
     while (i < n) {
-        UErrorCode st = U_ZERO_ERROR;
-        UScriptCode sc = uscript_getScript((UChar32)u8_next(s, &i), &st);
+        UScriptCode sc = script_of(u8_next(s, &i));
         if (sc == USCRIPT_HAN)
             han++;
         else if (sc == USCRIPT_LATIN)

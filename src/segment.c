@@ -283,7 +283,8 @@ tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_la
                     uint32_t c = u8_next(n->s, &i);
                     if (c >= '0' && c <= '9')
                         digit = 1;
-                    else if (uscript_getScript((UChar32)c, &s2) == USCRIPT_LATIN)
+                    else if (c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+                                      : uscript_getScript((UChar32)c, &s2) == USCRIPT_LATIN)
                         latin = 1;
                 }
                 type = latin ? T_LATIN : digit ? T_NUM : T_OTHER;
