@@ -133,12 +133,14 @@ static const char *utf16_guess(const unsigned char *d, size_t len)
     return NULL;
 }
 
-/* Only bytes that are not UTF-8, or that are full of NULs, are worth a
- * UTF-16 guess; a stray NUL in UTF-8 text stays an error. */
-static int utf16_plausible(const unsigned char *d, size_t len)
+/* Only bytes that are not UTF-8 (valid says whether they are), or that
+ * are full of NULs, are worth a UTF-16 guess; a stray NUL in UTF-8 text
+ * stays an error. */
+static int utf16_plausible(const unsigned char *d, size_t len, int valid)
 {
-    size_t nm, nb, nul = 0;
-    if (tx_utf8_check(d, len, &nm, &nb) != len) return 1;
+    if (!valid) return 1;
+    if (!memchr(d, 0, len)) return 0;
+    size_t nul = 0;
     for (size_t i = 0; i < len; i++)
         nul += d[i] == 0;
     return nul * 4 >= len;
@@ -151,6 +153,7 @@ tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len, con
     char *u8 = NULL;
     size_t u8len = 0;
     tx2json_status rc;
+    size_t nm0 = 0, nb0 = 0, bad0 = 0;
     doc->raw_len = len;
     sha256_hex(data, len, doc->sha256);
 
@@ -179,13 +182,14 @@ tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len, con
             return rc;
         }
         strcpy(doc->encoding, enc);
-    } else if (utf16_plausible(data, len) && utf16_guess(data, len)) {
+    } else if (utf16_plausible(data, len, (bad0 = tx_utf8_check(data, len, &nm0, &nb0)) == len) &&
+               utf16_guess(data, len)) {
         const char *enc = utf16_guess(data, len);
         rc = icu_decode(name, enc, data, len, &u8, &u8len, err);
         if (rc) return rc;
         strcpy(doc->encoding, enc);
     } else {
-        size_t nm, nb, bad = tx_utf8_check(data, len, &nm, &nb);
+        size_t nm = nm0, nb = nb0, bad = bad0; /* checked just above */
         if (bad == len) {
             u8 = tx_strndup((const char *)data, len);
             u8len = len;
