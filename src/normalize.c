@@ -200,6 +200,17 @@ static const char *const NUMWORDS[] = {
     "nineteen", "19", "twenty",  "20", "thirty",  "30", "forty",     "40", "fifty",    "50",
     "sixty",    "60", "seventy", "70", "eighty",  "80", "ninety",    "90", NULL};
 
+/* The value of a lower-case number word ("seven" -> 7), or -1.  Every
+ * number word starts with one of z, o, t, f, s, e, n and has 2 to 9
+ * letters, which settles most words without a comparison. */
+static long number_value(const char *w, size_t n)
+{
+    if (n < 2 || n > 9 || !strchr("zotfsen", w[0])) return -1;
+    for (int k = 0; NUMWORDS[k]; k += 2)
+        if (NUMWORDS[k][0] == w[0] && strcmp(w, NUMWORDS[k]) == 0) return atol(NUMWORDS[k + 1]);
+    return -1;
+}
+
 int tx_is_number_word(const char *s, size_t n)
 {
     static const char *const more[] = {"point", "hundred", "thousand", NULL};
@@ -262,9 +273,7 @@ char *tx_name_key(const char *s, size_t n)
             continue;
         }
         if (word.len) { /* flush a Latin word, reading spoken numbers */
-            long v = -1;
-            for (int k = 0; NUMWORDS[k]; k += 2)
-                if (strcmp(word.s, NUMWORDS[k]) == 0 && *NUMWORDS[k + 1]) v = atol(NUMWORDS[k + 1]);
+            long v = number_value(word.s, word.len);
             int lastdigit = b.len && b.s[b.len - 1] >= '0' && b.s[b.len - 1] <= '9';
             if (v >= 0 && b.len == 0 && num < 0 && strcmp(word.s, "one") == 0) v = -1;
             if (v >= 0) {
