@@ -131,6 +131,7 @@ static int next_stretch(const char *s, size_t end, size_t *at, size_t *ss, size_
     return 0;
 }
 
+#define LONE ((size_t)1 << (sizeof(size_t) * 8 - 1)) /* flag in an index */
 static _Thread_local const char *sort_text;
 static _Thread_local const size_t *sort_lab;
 
@@ -196,12 +197,17 @@ static long speaker_labels(const tx_norm *n, size_t from, size_t to, const tx_ru
     sort_text = n->s;
     sort_lab = *lab;
     qsort(ord, cnt, sizeof *ord, cmp_label);
+    /* Equal texts are neighbours in ord; mark the lone ones first and
+     * drop them after, so no comparison sees a dropped label. */
     size_t keep = 0;
+    int prev_eq = 0;
     for (size_t i = 0; i < cnt; i++) {
-        int twin = (i > 0 && cmp_label(&ord[i - 1], &ord[i]) == 0) ||
-                   (i + 1 < cnt && cmp_label(&ord[i], &ord[i + 1]) == 0);
-        if (!twin) (*lab)[2 * ord[i]] = (size_t)-1; /* dropped */
+        int next_eq = i + 1 < cnt && cmp_label(&ord[i], &ord[i + 1]) == 0;
+        if (!prev_eq && !next_eq) ord[i] |= LONE;
+        prev_eq = next_eq;
     }
+    for (size_t i = 0; i < cnt; i++)
+        if (ord[i] & LONE) (*lab)[2 * (ord[i] & ~LONE)] = (size_t)-1; /* dropped */
     for (size_t i = 0; i < cnt; i++)
         if ((*lab)[2 * i] != (size_t)-1) {
             (*lab)[2 * keep] = (*lab)[2 * i];
