@@ -502,6 +502,30 @@ typedef struct itemnum {
     long n;
 } itemnum;
 
+/* The value of an item number: ASCII digits, or Han numerals up to 99
+ * (三, 十二, 二十, 二十一); -1 when it is neither. */
+static long item_value(const char *s, size_t n)
+{
+    if (n && s[0] >= '0' && s[0] <= '9') return atol(s);
+    static const char *const dig[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    long v = 0, cur = -1;
+    for (size_t i = 0; i + 3 <= n; i += 3) {
+        int d = -1;
+        for (int k = 0; k < 10 && d < 0; k++)
+            if (memcmp(s + i, dig[k], 3) == 0) d = k;
+        if (d >= 0) {
+            if (cur >= 0) return -1; /* two digits in a row */
+            cur = d;
+        } else if (memcmp(s + i, "十", 3) == 0) {
+            v += (cur >= 0 ? cur : 1) * 10;
+            cur = -1;
+        } else {
+            return -1;
+        }
+    }
+    return v + (cur >= 0 ? cur : 0) > 0 ? v + (cur >= 0 ? cur : 0) : -1;
+}
+
 static size_t find_item_numbers(const ctx *c, itemnum *out, size_t max)
 {
     size_t k = 0;
@@ -515,12 +539,15 @@ static size_t find_item_numbers(const ctx *c, itemnum *out, size_t max)
             if (tx_rule_match(c->rs, r, c->n->s + s->start, s->end - s->start, 0, &m) != 1 ||
                 m.start != 0 || !group(&m, "n", 1, &gs, &ge))
                 continue;
-            long v = atol(c->n->s + s->start + gs);
+            long v = item_value(c->n->s + s->start + gs, ge - gs);
+            if (v < 0) continue;
             int alone = m.end == s->end - s->start;
             if (!alone && v != prev + 1 && v != 1) continue;
-            size_t start;
+            size_t start, ks, ke;
             if (alone)
                 start = i + 1 < c->seg->nsent ? c->seg->sent[i + 1].start : s->end;
+            else if (group(&m, "start", 1, &ks, &ke)) /* the number is spoken text */
+                start = s->start + ks;
             else
                 start = s->start + m.end;
             out[k++] = (itemnum){i, start, v};
@@ -620,7 +647,10 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
             if (starts_entry(&c, 1, u, &sm, &os, &oe)) break;
             upto++;
         }
-        if (upto >= window || use_items) {
+        if (use_items) {
+            /* Numbered items: the intro is all that comes before item one. */
+            upto = items[items_from].sent > 0 ? items[items_from].sent : 1;
+        } else if (upto >= window) {
             upto = 1;
             while (upto < window &&
                    first_match(&c, RK_INTRO, seg->sent[upto].start, seg->sent[upto].end, &m, 0))
