@@ -271,6 +271,18 @@ static size_t subject_head(const char *t, size_t s, size_t e)
     return i;
 }
 
+/* A lower-case Latin name with two or more letters ("foo nemotron"), the
+ * kind apply_mentions adds as a mention of its own. */
+static int lower_name(const char *s, size_t n)
+{
+    size_t letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= 'A' && s[i] <= 'Z') return 0;
+        letters += s[i] >= 'a' && s[i] <= 'z';
+    }
+    return letters >= 2;
+}
+
 /* A sentence holds a name not yet heard in the current entry: a Latin
  * candidate (not a stop-name, not inside the given org span), or a Han
  * name captured by a mention rule.  With fresh set, nothing counts as
@@ -289,7 +301,9 @@ static int has_new_name(const ctx *c, int fresh, size_t a, size_t b, size_t os, 
     for (size_t ri = 0; (r = tx_rules_get(c->rs, RK_MENTION, c->lang, ri)); ri++) {
         size_t gs, ge;
         if (tx_rule_match(c->rs, r, c->n->s + a, b - a, 0, &m) != 1 ||
-            !group(&m, "name", 1, &gs, &ge) || !tx_has_han(c->n->s + a + gs, ge - gs))
+            !group(&m, "name", 1, &gs, &ge) ||
+            !(tx_has_han(c->n->s + a + gs, ge - gs) || lower_name(c->n->s + a + gs, ge - gs)) ||
+            is_stop(c, a + gs, a + ge))
             continue;
         if (oe > os && overlaps(a + gs, a + ge, os, oe)) continue;
         if (!(entry_start < a && text_seen(c, entry_start, a, a + gs, a + ge))) return 1;
