@@ -675,10 +675,17 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         ep->intro_end = seg->sent[upto - 1].end;
         first = upto;
         if (head) {
+            /* The block runs on over short sentences that name nothing
+             * ("下面请听详细报道。", "Let's get into it."). */
+            size_t hend = head + 1;
+            while (hend < seg->nsent && hend < head + 4 &&
+                   seg->sent[hend].end - seg->sent[hend].start <= 40 &&
+                   !has_new_name(&c, 1, seg->sent[hend].start, seg->sent[hend].end, 0, 0))
+                hend++;
             ep->has_headlines = 1;
             ep->headlines_start = seg->sent[head].label;
-            ep->headlines_end = seg->sent[head].end;
-            first = head + 1;
+            ep->headlines_end = seg->sent[hend - 1].end;
+            first = hend;
         }
     }
     if (ep->has_headlines && !ep->has_intro) first = items[items_from].sent;
@@ -706,9 +713,14 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         const tx_rule *sr = starts_entry(&c, ep->nentry == 0, s, &sm, &os, &oe);
         int joins = sr && announced && ep->nentry;
         int starts = sr != NULL && !joins;
-        /* The naming sentence may be a line or two later in subtitles. */
+        /* The naming sentence may be a line or two later in subtitles.  In
+         * prose, a sentence started by a rule flagged a (may announce) that
+         * is followed at once by another start was an announcement too
+         * ("最后,我们关注某公司在机器人方面的新进展。" before "某公司发布了…"). */
         if (starts && (tx_rule_requires(sr) & REQ_NEXTNAME))
             announced = lines_layout ? 3 : 1;
+        else if (starts && !lines_layout && (tx_rule_requires(sr) & REQ_ANNOUNCE))
+            announced = 1;
         else if (joins)
             announced = 0;
         else if (announced)

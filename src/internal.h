@@ -155,7 +155,8 @@ typedef enum rule_kind {
     RK_NKINDS
 } rule_kind;
 
-enum { REQ_NEWNAME = 1, REQ_NEXTNAME = 2, REQ_HEARD = 4, REQ_LINESTART = 8 };
+/* Requirements, and the announce flag (a), as bits of tx_rule_requires. */
+enum { REQ_NEWNAME = 1, REQ_NEXTNAME = 2, REQ_HEARD = 4, REQ_LINESTART = 8, REQ_ANNOUNCE = 16 };
 
 typedef struct tx_rule tx_rule;
 typedef struct tx_ruleset tx_ruleset;

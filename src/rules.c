@@ -505,9 +505,14 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
                     cur->caseless = 1;
                 } else if (*f == 'b') {
                     cur->bytes = 1;
+                } else if (*f == 'a') {
+                    cur->requires |= REQ_ANNOUNCE;
                 } else if (*f != ' ') {
                     REPORT(1, "bad-value", path, lineno, vcol + u8_cols(v, (size_t)(f - v)),
-                           cur->name, "unknown flag '%c' (i: caseless, b: bytes, no UTF/UCP)", *f);
+                           cur->name,
+                           "unknown flag '%c' (i: caseless, b: bytes, no UTF/UCP, a: may "
+                           "announce)",
+                           *f);
                     cur->bad = 1;
                 }
             }
