@@ -230,6 +230,48 @@ static void flush_num(strbuf *b, long *num)
     *num = -1;
 }
 
+/* The value of a Han numeral at s (三 -> 3, 十 -> 10, 两 -> 2), -1 for
+ * 点 (the point of "一点五"), -2 for anything else. */
+static int han_numeral(const char *s)
+{
+    static const char *const hn[] = {"零", "一", "二", "三", "四", "五",
+                                     "六", "七", "八", "九", "十", "两"};
+    for (int k = 0; k < 12; k++)
+        if (memcmp(s, hn[k], 3) == 0) return k == 11 ? 2 : k;
+    return memcmp(s, "点", 3) == 0 ? -1 : -2;
+}
+
+/* Digits of the spoken number s[0,n) (Han numerals, 3 bytes each, maybe
+ * with 点) into out; returns their count.  With 十 the whole part is read
+ * as a value (三十二 -> 32, 十二 -> 12), without it digit by digit
+ * (二零二五 -> 2025); the part after 点 is always digit by digit and the
+ * point itself is dropped, as in name keys. */
+static size_t spoken_number(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0, i = 0;
+    int tens = 0;
+    for (size_t k = 0; k + 3 <= n && han_numeral(s + k) != -1; k += 3)
+        tens |= han_numeral(s + k) == 10;
+    if (tens) {
+        long v = 0, cur = -1;
+        for (; i + 3 <= n && han_numeral(s + i) != -1; i += 3) {
+            int d = han_numeral(s + i);
+            if (d == 10) {
+                v += (cur >= 0 ? cur : 1) * 10;
+                cur = -1;
+            } else {
+                cur = d;
+            }
+        }
+        o = (size_t)snprintf(out, cap, "%ld", v + (cur >= 0 ? cur : 0));
+    }
+    for (; i + 3 <= n && o + 2 < cap; i += 3) {
+        int d = han_numeral(s + i);
+        if (d >= 0) o += (size_t)snprintf(out + o, cap - o, "%d", d);
+    }
+    return o;
+}
+
 char *tx_name_key(const char *s, size_t n)
 {
     /* NFKC + case fold through UTF-16, then keep letters and digits. */
@@ -310,35 +352,40 @@ char *tx_name_key(const char *s, size_t n)
         if (alnum) sb_addcp(&b, (uint32_t)c);
     }
     flush_num(&b, &num);
-    /* A name ending in a spoken version number ("某尼三", "Foo K一点五")
-     * keys as its digits, as the written label does ("Foo 3", "k1.5",
-     * whose point the key drops). */
-    static const char *const hn[] = {"零", "一", "二", "三", "四", "五",
-                                     "六", "七", "八", "九", "十", "两"};
-    size_t run = b.s ? b.len : 0, ndig = 0;
-    while (run >= 3) {
-        int d = -1;
-        for (int k = 0; k < 12 && d < 0; k++)
-            if (memcmp(b.s + run - 3, hn[k], 3) == 0) d = k;
-        if (d < 0 && !(ndig && memcmp(b.s + run - 3, "点", 3) == 0)) break;
-        ndig += d >= 0;
-        run -= 3;
-    }
-    if (ndig && run > 0 && run < b.len && memcmp(b.s + run, "点", 3) != 0) {
-        char dig[64];
-        size_t o = 0;
-        for (size_t p = run; p + 3 <= b.len && o + 3 < sizeof dig; p += 3)
-            for (int k = 0; k < 12; k++)
-                if (memcmp(b.s + p, hn[k], 3) == 0) {
-                    o += (size_t)snprintf(dig + o, sizeof dig - o, "%d",
-                                          k == 11                ? 2
-                                          : k == 10 && ndig == 1 ? 10
-                                                                 : k % 10);
-                    break;
-                }
-        b.len = run;
-        b.s[b.len] = 0;
-        sb_add(&b, dig, o);
+    /* Spoken version numbers key as their digits, as the written label
+     * does: a run of Han numerals at the end of the name ("某尼三",
+     * "Foo K一点五" -> "fook15", the label "Foo k1.5" dropping its point),
+     * or between Latin letters and digits ("QWQ三十二B" -> "qwq32b"). */
+    if (b.s && !b.oom) {
+        strbuf k2 = {0};
+        size_t p = 0;
+        while (p < b.len) {
+            size_t q = p;
+            while (q + 3 <= b.len && han_numeral(b.s + q) >= -1)
+                q += 3;
+            int asc_before = p == 0 || (unsigned char)b.s[p - 1] < 0x80;
+            int at_end = q == b.len;
+            int asc_after = at_end || (unsigned char)b.s[q] < 0x80;
+            if (q > p && p > 0 && (at_end || (asc_before && asc_after)) &&
+                han_numeral(b.s + p) >= 0 && han_numeral(b.s + q - 3) >= 0) {
+                char dig[64];
+                size_t o = spoken_number(b.s + p, q - p, dig, sizeof dig);
+                sb_add(&k2, dig, o);
+                p = q;
+                continue;
+            }
+            size_t e = q > p ? q : p + 1;
+            while (e < b.len && ((unsigned char)b.s[e] & 0xC0) == 0x80)
+                e++;
+            sb_add(&k2, b.s + p, e - p);
+            p = e;
+        }
+        if (k2.oom) {
+            sb_free(&k2);
+            goto fail;
+        }
+        sb_free(&b);
+        b = k2;
     }
     if (b.oom || word.oom) goto fail;
     free(u);

@@ -8,6 +8,7 @@
  * "GPT-4 Vision"), so a multi-word Latin name inside Han text stays whole. */
 #include "internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/ubrk.h>
@@ -55,10 +56,10 @@ static tx2json_status add_sentence(tx_seg *out, size_t *cap, const char *s, size
     return TX2JSON_OK;
 }
 
-/* A spoken version number glued to a Latin name ("Foo三", "Foo K一点五"):
- * Han numerals, with 点 between them, that end before anything but Han
- * text.  Returns the new end of a candidate ending at e (e itself when
- * none), never past end. */
+/* A spoken version number glued to a Latin name ("Foo三", "Foo K一点五",
+ * "Foo三十二B"): Han numerals, with 点 between them, and any Latin that
+ * follows at once, ending before anything but Han text.  Returns the new end of a candidate ending
+ * at e (e itself when none), never past end. */
 static size_t numeral_tail(const char *s, size_t e, size_t end)
 {
     static const char *const num = "零一二三四五六七八九十两";
@@ -77,6 +78,10 @@ static size_t numeral_tail(const char *s, size_t e, size_t end)
         }
     }
     if (last == e) return e;
+    /* The name may go on in Latin after its number ("Foo三十二B"). */
+    while (last < end && (isalnum((unsigned char)s[last]) || s[last] == '-' || s[last] == '.') &&
+           !(s[last] == '.' && (last + 1 >= end || !isalnum((unsigned char)s[last + 1]))))
+        last++;
     if (last < end) { /* Han text right after: "Foo三个版本" is not a version */
         size_t k = last;
         uint32_t c = (unsigned char)s[k] < 0x80 ? (unsigned char)s[k] : u8_next(s, &k);

@@ -118,6 +118,11 @@ static void test_normalize(void)
         {"Foo K一点五", "fook15", "spoken Han version with a point"},
         {"Foo二十", "foo20", "Han tens"},
         {"三点", "三点", "a numeral alone is not a version"},
+        {"QWQ三十二B", "qwq32b", "Han number between Latin parts"},
+        {"Foo一B", "foo1b", "Han digit between Latin letters"},
+        {"GLM四Voice", "glm4voice", "Han digit inside a name"},
+        {"某某二零二五", "某某2025", "Han digits read one by one"},
+        {"某三个", "某三个", "a numeral inside Han text stays"},
         {"Point-E", "pointe", "'point' outside numbers stays"},
         {"MM-Interleaved", "mminterleaved", "punctuation dropped, case folded"},
     };
