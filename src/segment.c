@@ -58,7 +58,7 @@ static tx2json_status add_sentence(tx_seg *out, size_t *cap, const char *s, size
 
 /* A spoken version number glued to a Latin name ("Foo三", "Foo K一点五",
  * "Foo三十二B"): Han numerals, with 点 between them, and any Latin that
- * follows at once, ending before anything but Han text.  Returns the new end of a candidate ending
+ * follows at once, not followed by a measure word.  Returns the new end of a candidate ending
  * at e (e itself when none), never past end. */
 static size_t numeral_tail(const char *s, size_t e, size_t end)
 {
@@ -82,10 +82,11 @@ static size_t numeral_tail(const char *s, size_t e, size_t end)
     while (last < end && (isalnum((unsigned char)s[last]) || s[last] == '-' || s[last] == '.') &&
            !(s[last] == '.' && (last + 1 >= end || !isalnum((unsigned char)s[last + 1]))))
         last++;
-    if (last < end) { /* Han text right after: "Foo三个版本" is not a version */
-        size_t k = last;
-        uint32_t c = (unsigned char)s[k] < 0x80 ? (unsigned char)s[k] : u8_next(s, &k);
-        if (c >= 0x3400 && c <= 0x9FFF) return e;
+    if (last + 3 <= end) { /* a measure word after it: "Foo三个版本" is no version */
+        static const char *const measure =
+            "个款种位代次年月日号万亿千百倍条家名项篇张部期季集分秒元岁台";
+        for (const char *q = measure; *q; q += 3)
+            if (memcmp(s + last, q, 3) == 0) return e;
     }
     return last;
 }
