@@ -416,6 +416,22 @@ static tx_entry *push_entry(tx_episode *ep, size_t *cap, size_t start, const cha
     return en;
 }
 
+/* Is norm offset at the first character after a blank line (spaces
+ * allowed in it)? */
+static int para_start(const char *t, size_t at)
+{
+    size_t i = at, nl = 0;
+    while (i > 0 && nl < 2) {
+        char ch = t[i - 1];
+        if (ch == '\n')
+            nl++;
+        else if (ch != ' ' && ch != '\t')
+            break;
+        i--;
+    }
+    return nl >= 2;
+}
+
 /* Does sentence s start an entry, given the names heard so far in the
  * current entry (none when fresh)?  No continuation rule may match, then the first entry-start
  * rule whose requirements hold decides.  Returns that rule (its match in
@@ -449,6 +465,10 @@ static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s
         }
         /* A line's first sentence (after any speaker label). */
         if ((tx_rule_requires(r) & REQ_LINESTART) && s->label > 0 && c->n->s[s->label - 1] != '\n')
+            continue;
+        /* A paragraph's first sentence: a blank line before it (prose). */
+        if ((tx_rule_requires(r) & REQ_PARASTART) &&
+            (c->lines_layout || (s->label > 0 && !para_start(c->n->s, s->label))))
             continue;
         if ((tx_rule_requires(r) & REQ_NEWNAME) &&
             !has_new_name(c, fresh, s->start, s->end, *os, *oe))

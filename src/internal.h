@@ -156,7 +156,14 @@ typedef enum rule_kind {
 } rule_kind;
 
 /* Requirements, and the announce flag (a), as bits of tx_rule_requires. */
-enum { REQ_NEWNAME = 1, REQ_NEXTNAME = 2, REQ_HEARD = 4, REQ_LINESTART = 8, REQ_ANNOUNCE = 16 };
+enum {
+    REQ_NEWNAME = 1,
+    REQ_NEXTNAME = 2,
+    REQ_HEARD = 4,
+    REQ_LINESTART = 8,
+    REQ_ANNOUNCE = 16,
+    REQ_PARASTART = 32
+};
 
 typedef struct tx_rule tx_rule;
 typedef struct tx_ruleset tx_ruleset;

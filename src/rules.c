@@ -492,10 +492,12 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
                 cur->requires |= REQ_HEARD;
             } else if (strcmp(v, "line-start") == 0) {
                 cur->requires |= REQ_LINESTART;
+            } else if (strcmp(v, "paragraph-start") == 0) {
+                cur->requires |= REQ_PARASTART;
             } else {
                 REPORT(1, "bad-value", path, lineno, vcol, cur->name,
                        "unknown requirement '%s' (new-name, next-name, heard-subject, "
-                       "line-start)",
+                       "line-start, paragraph-start)",
                        v);
                 cur->bad = 1;
             }
