@@ -113,7 +113,7 @@ static cJSON *count(size_t v)
     return cJSON_CreateRaw(p);
 }
 
-/* x rounded to three decimals, printed as "%1.15g" would print it
+/* x rounded to 3 decimal places, printed as "%1.15g" would print it
  * ("0.857", "0.5", "1"); x is a similarity, 0 <= x. */
 static cJSON *thousandths(double x)
 {
