@@ -433,11 +433,13 @@ static int para_start(const char *t, size_t at)
 }
 
 /* Does sentence s start an entry, given the names heard so far in the
- * current entry (none when fresh)?  No continuation rule may match, then the first entry-start
+ * current entry (none when fresh)?  next is the index in c->seg->sent of the
+ * sentence after s (s may be a window over several sentences, or a copy, so
+ * it is never compared with the array's addresses).  No continuation rule may match, then the first entry-start
  * rule whose requirements hold decides.  Returns that rule (its match in
  * *sm, its org span in *os,*oe) or NULL. */
-static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s, tx_match *sm,
-                                   size_t *os, size_t *oe)
+static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s, size_t next,
+                                   tx_match *sm, size_t *os, size_t *oe)
 {
     tx_match m;
     const tx_rule *r;
@@ -477,10 +479,10 @@ static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s
         if (tx_rule_requires(r) & REQ_NEXTNAME) {
             /* In the subtitle layout a sentence is a line, and the name
              * may come a line or two later. */
-            const tx_sentence *end = c->seg->sent + c->seg->nsent, *nx = s + 1;
+            size_t reach = c->lines_layout ? 3 : 1;
             int found = 0;
-            for (int k = 0; nx < end && k < (c->lines_layout ? 3 : 1) && !found; k++, nx++)
-                found = has_new_name(c, 1, nx->start, nx->end, 0, 0);
+            for (size_t nx = next; nx < c->seg->nsent && nx < next + reach && !found; nx++)
+                found = has_new_name(c, 1, c->seg->sent[nx].start, c->seg->sent[nx].end, 0, 0);
             if (!found) continue;
         }
         return r;
@@ -678,7 +680,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
                 head = upto;
                 break;
             }
-            if (starts_entry(&c, 1, u, &sm, &os, &oe)) break;
+            if (starts_entry(&c, 1, u, upto + 1, &sm, &os, &oe)) break;
             upto++;
         }
         if (use_items) {
@@ -730,7 +732,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         const tx_sentence *s = &seg->sent[i];
         size_t os = 0, oe = 0;
         tx_match sm;
-        const tx_rule *sr = starts_entry(&c, ep->nentry == 0, s, &sm, &os, &oe);
+        const tx_rule *sr = starts_entry(&c, ep->nentry == 0, s, i + 1, &sm, &os, &oe);
         int joins = sr && announced && ep->nentry;
         int starts = sr != NULL && !joins;
         /* The naming sentence may be a line or two later in subtitles.  In
@@ -774,11 +776,11 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
              * often breaks between subject and verb, so each of the first
              * two lines is tried together with the next. */
             if (i >= items[j].sent + 2) continue;
-            tx_sentence win = {seg->sent[i].start, seg->sent[i + 1 < stop ? i + 1 : i].end,
-                               seg->sent[i].start};
+            size_t wlast = i + 1 < stop ? i + 1 : i;
+            tx_sentence win = {seg->sent[i].start, seg->sent[wlast].end, seg->sent[i].start};
             size_t os = 0, oe = 0;
             tx_match sm;
-            const tx_rule *sr = starts_entry(&c, 1, &win, &sm, &os, &oe);
+            const tx_rule *sr = starts_entry(&c, 1, &win, wlast + 1, &sm, &os, &oe);
             if (sr && oe > os && subject_orgs(en, win.start, &sm, tx_rule_name(sr))) goto oom;
         }
     }

@@ -240,6 +240,28 @@ else
     bad "sarif-schema: $(head -5 "$TMP/sarif.log")"
 fi
 
+# 8. Regression next-name-stack-heap-compare: a next-name rule compared a
+#    stack copy of a sentence with the heap array's end, so its result
+#    depended on the thread's stack address and -j 32 crashed on subtitle
+#    files.  64 copies of each subtitle-layout episode at -j 64 must give
+#    exactly what -j 1 gives (make asan also builds with pointer-compare,
+#    which catches the class single-threaded).
+mkdir -p "$TMP/j64"
+for f in corpora/301_*.txt corpora-blind/503_*.txt corpora-blind/603_*.txt corpora-blind/703_*.txt; do
+    [ -e "$f" ] || continue
+    b=$(basename "$f" .txt)
+    for i in $(seq 1 64); do cp "$f" "$TMP/j64/$b-$i.txt"; done
+done
+$BIN -q -j 1 --format jsonl "$TMP/j64" >"$TMP/j64.1" 2>/dev/null
+$BIN -q -j 64 --format jsonl "$TMP/j64" >"$TMP/j64.64" 2>/dev/null
+got=$?
+if [ "$got" = 0 ] && [ -s "$TMP/j64.1" ] && cmp -s "$TMP/j64.1" "$TMP/j64.64"; then
+    ok
+else
+    bad "regress/next-name-stack-heap-compare: -j 64 exit $got or output differs from -j 1"
+fi
+rm -rf "$TMP/j64"
+
 if [ "${skip:-0}" = 1 ]; then
     echo "$pass passed, $fail failed, 1 skipped"
 else
