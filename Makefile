@@ -21,7 +21,7 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS) -fvisibility=hidden -Iinclud
              -DTX2JSON_RULES_DIR='"$(RULES_DIR)"' $(PKG_CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
 
-LIB_SRC := util.c read.c normalize.c segment.c rules.c references.c episode.c \
+LIB_SRC := util.c span.c read.c normalize.c segment.c rules.c references.c episode.c \
            similar.c link.c output.c check.c tx2json.c
 LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
 
@@ -43,7 +43,7 @@ $(BUILD)/.deps:
 
 deps: $(BUILD)/.deps
 
-$(BUILD)/%.o: src/%.c src/internal.h include/tx2json.h $(BUILD)/.deps
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) include/tx2json.h $(BUILD)/.deps
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(BUILD)/libtx2json.a: $(LIB_OBJ)
@@ -136,7 +136,7 @@ FUZZ_CC   ?= clang
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OBJ := $(addprefix build-fuzz/,$(LIB_SRC:.c=.o))
 
-build-fuzz/%.o: src/%.c src/internal.h include/tx2json.h $(BUILD)/.deps
+build-fuzz/%.o: src/%.c $(wildcard src/*.h) include/tx2json.h $(BUILD)/.deps
 	@mkdir -p build-fuzz
 	$(FUZZ_CC) $(CSTD) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -fvisibility=hidden -Iinclude \
 	  -DTX2JSON_RULES_DIR='"$(RULES_DIR)"' $(PKG_CFLAGS) -c -o $@ $<

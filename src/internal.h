@@ -44,6 +44,23 @@ TXI int strset_add(strset *s, const char *key); /* 0, or -1 on OOM */
 TXI int strset_has(const strset *s, const char *key);
 TXI void strset_free(strset *s);
 
+/* A map from byte strings to indices (open addressing).  The map does not
+ * own its keys: each must stay valid, unchanged, while the map lives. */
+typedef struct tx_nmap_slot {
+    const char *key; /* NULL: empty slot */
+    size_t len, val;
+} tx_nmap_slot;
+typedef struct tx_nmap {
+    tx_nmap_slot *slot;
+    size_t cap, n;
+} tx_nmap;
+TXI size_t tx_mem_hash(const char *s, size_t n); /* FNV-1a */
+/* Sets key -> val (replacing any value); 0, or -1 on OOM. */
+TXI int tx_nmap_put(tx_nmap *m, const char *key, size_t len, size_t val);
+/* 1 and *val when key is present, else 0. */
+TXI int tx_nmap_get(const tx_nmap *m, const char *key, size_t len, size_t *val);
+TXI void tx_nmap_free(tx_nmap *m);
+
 /* Reads one UTF-8 code point at s[*i] (input known valid); advances *i. */
 TXI uint32_t u8_next(const char *s, size_t *i);
 /* Offset of the first invalid UTF-8 byte of s[0..len) (overlongs,

@@ -63,6 +63,7 @@ struct tx_ruleset {
     size_t n, cap;
     define *def;
     size_t ndef, defcap;
+    tx_nmap rule_by_name, def_by_name; /* while loading: rule and define indices */
     pcre2_general_context *gctx; /* routes PCRE2's memory through malloc/free */
     pcre2_compile_context *cctx;
     pcre2_match_context *mctx;
@@ -120,6 +121,8 @@ void tx_rules_free(tx_ruleset *rs)
         free(rs->def[i].value);
     }
     free(rs->def);
+    tx_nmap_free(&rs->rule_by_name);
+    tx_nmap_free(&rs->def_by_name);
     for (int k = 0; k < RK_NKINDS; k++)
         for (int l = 0; l < 3; l++)
             free(rs->byk[k][l]);
@@ -188,46 +191,53 @@ static size_t u8_cols(const char *s, size_t n)
     return c;
 }
 
+/* Makes room for `add` more pattern bytes (and the NUL) in r's pattern and
+ * its per-byte line and column tables.  0, or -1 on OOM. */
+static int pattern_room(tx_rule *r, size_t *plen, size_t *pcap, size_t add)
+{
+    size_t old = *pcap;
+    char *p = tx_grow(r->pattern, pcap, *plen + add + 1, 1);
+    if (!p) return -1;
+    r->pattern = p;
+    if (*pcap == old && r->pat_line && r->pat_col) return 0;
+    size_t *l = realloc(r->pat_line, *pcap * sizeof *l);
+    if (!l) return -1;
+    r->pat_line = l;
+    size_t *c = realloc(r->pat_col, *pcap * sizeof *c);
+    if (!c) return -1;
+    r->pat_col = c;
+    return 0;
+}
+
 /* Appends pattern text from the file (line, starting column) to rule r,
  * expanding ${name} defines; each byte remembers where it was written.
+ * Linear in the text: the column advances with each code point.
  * Returns 0 (r->bad set on a bad reference when checking) or -1. */
 static int append_pattern(tx_ruleset *rs, tx_rule *r, size_t *plen, size_t *pcap, const char *src,
                           size_t line, size_t col0, const char *file, tx2json_error *err)
 {
-    size_t n = strlen(src);
+    size_t n = strlen(src), col = col0;
     for (size_t i = 0; i < n;) {
         size_t used = 1;
         const char *expand = NULL;
         if (src[i] == '$' && i + 1 < n && src[i + 1] == '{') {
-            const char *close = strchr(src + i + 2, '}');
-            size_t col = col0 + u8_cols(src, i);
+            const char *close = memchr(src + i + 2, '}', n - i - 2);
             if (!close) {
                 r->bad = 1;
                 return report(rs, err, 1, "syntax", file, line, col, r->name,
                               "unterminated ${...} reference");
             }
-            size_t nl = (size_t)(close - (src + i + 2));
-            for (size_t d = 0; d < rs->ndef; d++)
-                if (strlen(rs->def[d].name) == nl && memcmp(rs->def[d].name, src + i + 2, nl) == 0)
-                    expand = rs->def[d].value;
-            if (!expand) {
+            size_t nl = (size_t)(close - (src + i + 2)), d;
+            if (!tx_nmap_get(&rs->def_by_name, src + i + 2, nl, &d)) {
                 r->bad = 1;
                 return report(rs, err, 1, "unknown-define", file, line, col, r->name,
                               "unknown define '%.*s'", (int)nl, src + i + 2);
             }
+            expand = rs->def[d].value;
             used = nl + 3;
         }
         size_t addn = expand ? strlen(expand) + 4 : 1;
-        char *p = tx_grow(r->pattern, pcap, *plen + addn + 1, 1);
-        if (!p) goto oom;
-        r->pattern = p;
-        size_t *l = realloc(r->pat_line, *pcap * sizeof *l);
-        if (!l) goto oom;
-        r->pat_line = l;
-        size_t *c = realloc(r->pat_col, *pcap * sizeof *c);
-        if (!c) goto oom;
-        r->pat_col = c;
-        size_t col = col0 + u8_cols(src, i);
+        if (pattern_room(r, plen, pcap, addn)) goto oom;
         if (expand) {
             memcpy(r->pattern + *plen, "(?:", 3);
             memcpy(r->pattern + *plen + 3, expand, addn - 4);
@@ -241,6 +251,7 @@ static int append_pattern(tx_ruleset *rs, tx_rule *r, size_t *plen, size_t *pcap
         }
         *plen += addn;
         r->pattern[*plen] = 0;
+        col += u8_cols(src + i, used);
         i += used;
     }
     return 0;
@@ -382,15 +393,12 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
         }
         if (is_rule) {
             const char *nm = skip_ws(s + 5);
-            int dup = 0;
-            for (size_t i = 0; i < rs->n; i++)
-                if (strcmp(rs->r[i].name, nm) == 0) {
-                    REPORT(1, "duplicate-rule", path, lineno, col + (size_t)(nm - s), nm,
-                           "duplicate rule name '%s' (first defined at %s:%zu)", nm, rs->r[i].file,
-                           rs->r[i].line);
-                    dup = 1;
-                    break;
-                }
+            size_t first;
+            int dup = tx_nmap_get(&rs->rule_by_name, nm, strlen(nm), &first);
+            if (dup)
+                REPORT(1, "duplicate-rule", path, lineno, col + (size_t)(nm - s), nm,
+                       "duplicate rule name '%s' (first defined at %s:%zu)", nm, rs->r[first].file,
+                       rs->r[first].line);
             tx_rule *p = tx_grow(rs->r, &rs->cap, rs->n + 1, sizeof *p);
             if (!p) goto oom;
             rs->r = p;
@@ -403,6 +411,8 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
             cur->name = xstrdup(nm);
             cur->file = xstrdup(path);
             if (!cur->name || !cur->file) goto oom;
+            if (!dup && tx_nmap_put(&rs->rule_by_name, cur->name, strlen(cur->name), rs->n - 1))
+                goto oom;
             pcap = plen = excap = 0;
             continue;
         }
@@ -436,6 +446,9 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
             rule_free(&tmp);
             if (!rs->def[rs->ndef].name || !rs->def[rs->ndef].value) goto oom;
             rs->ndef++;
+            /* A later define of the same name replaces the earlier one. */
+            if (tx_nmap_put(&rs->def_by_name, rs->def[rs->ndef - 1].name, nl, rs->ndef - 1))
+                goto oom;
             continue;
         }
         if (is_inc) {

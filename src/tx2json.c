@@ -1,6 +1,7 @@
 /* tx2json.c - the public API: runs the pipeline stages, in order, on each
  * input and owns the process-wide context (rules, pinyin cache). */
 #include "internal.h"
+#include "span.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -133,6 +134,7 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
     tx_reflist refs = {0};
     tx_episode ep = {0};
     tx_diags diags = {0};
+    tx_lineidx lines_of = {0};
     doc.name = name;
     tx2json_status rc = tx_decode(&doc, data, len, opts->encoding, err);
     if (rc) goto done;
@@ -192,6 +194,11 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
         tx_diag_add(&diags, "warning", "match-limit", -1, -1,
                     "%zu rule matches hit a PCRE2 limit and were treated as no match",
                     tx_rules_limit_hits(ctx->rules));
+    if (opts->on_warning && diags.n && tx_lineidx_build(&lines_of, doc.text, doc.len)) {
+        tx_seterr(err, TX2JSON_ENOMEM, name, 0, 0, (size_t)-1, "out of memory");
+        rc = TX2JSON_ENOMEM;
+        goto done;
+    }
     rc = tx_write_json(&doc, &n, &ep, &refs, &diags, opts->compact, json_out, err);
     if (!rc && opts->stats) {
         opts->stats->entries = ep.nentry;
@@ -204,10 +211,8 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
         for (size_t i = 0; i < diags.n; i++) {
             size_t line = 0, col = 0;
             if (diags.d[i].start >= 0) {
-                size_t cp = n.map[diags.d[i].start], b = doc.cp_off[cp], ls = 0;
-                line = 1;
-                for (size_t k = 0; k < b; k++)
-                    if (doc.text[k] == '\n') line++, ls = k + 1;
+                size_t cp = n.map[diags.d[i].start], ls;
+                line = tx_lineidx_line(&lines_of, doc.cp_off[cp], &ls);
                 col = cp - tx_byte_to_cp(&doc, ls) + 1;
             }
             opts->on_warning(opts->user, name, line, col, diags.d[i].code, diags.d[i].message);
@@ -224,6 +229,7 @@ done:
         err->column = err->offset - ls + 1;
     }
     if (rc && err && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", name);
+    tx_lineidx_free(&lines_of);
     tx_diags_free(&diags);
     tx_episode_free(&ep);
     tx_reflist_free(&refs);

@@ -157,6 +157,57 @@ size_t tx_utf8_check(const unsigned char *s, size_t len, size_t *nmulti, size_t 
     return first;
 }
 
+size_t tx_mem_hash(const char *s, size_t n)
+{
+    size_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+static size_t nmap_find(const tx_nmap *m, const char *key, size_t len)
+{
+    size_t h = tx_mem_hash(key, len) & (m->cap - 1);
+    while (m->slot[h].key && (m->slot[h].len != len || memcmp(m->slot[h].key, key, len) != 0))
+        h = (h + 1) & (m->cap - 1);
+    return h;
+}
+
+int tx_nmap_get(const tx_nmap *m, const char *key, size_t len, size_t *val)
+{
+    if (!m->cap) return 0;
+    size_t h = nmap_find(m, key, len);
+    if (!m->slot[h].key) return 0;
+    *val = m->slot[h].val;
+    return 1;
+}
+
+int tx_nmap_put(tx_nmap *m, const char *key, size_t len, size_t val)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        size_t nc = m->cap ? m->cap * 2 : 64;
+        tx_nmap_slot *ns = calloc(nc, sizeof *ns);
+        if (!ns) return -1;
+        tx_nmap old = *m;
+        m->slot = ns;
+        m->cap = nc;
+        for (size_t i = 0; i < old.cap; i++)
+            if (old.slot[i].key) m->slot[nmap_find(m, old.slot[i].key, old.slot[i].len)] = old.slot[i];
+        free(old.slot);
+    }
+    size_t h = nmap_find(m, key, len);
+    if (!m->slot[h].key) m->n++;
+    m->slot[h] = (tx_nmap_slot){key, len, val};
+    return 0;
+}
+
+void tx_nmap_free(tx_nmap *m)
+{
+    free(m->slot);
+    m->slot = NULL;
+    m->cap = m->n = 0;
+}
+
 size_t tx_str_hash(const char *s)
 {
     size_t h = 1469598103934665603ULL;

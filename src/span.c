@@ -1,0 +1,42 @@
+/* span.c - the line index of a decoded text (see span.h). */
+#include "span.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+tx2json_status tx_lineidx_build(tx_lineidx *li, const char *text, size_t len)
+{
+    size_t n = 1;
+    for (const char *p = text, *e = text + len; p < e && (p = memchr(p, '\n', (size_t)(e - p)));
+         p++)
+        n++;
+    li->n = 0;
+    li->start = malloc(n * sizeof *li->start);
+    if (!li->start) return TX2JSON_ENOMEM;
+    li->start[li->n++] = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n') li->start[li->n++] = i + 1;
+    return TX2JSON_OK;
+}
+
+size_t tx_lineidx_line(const tx_lineidx *li, size_t byte, size_t *line_start)
+{
+    /* The last line start <= byte. */
+    size_t lo = 0, hi = li->n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (li->start[mid] <= byte)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *line_start = li->n ? li->start[lo] : 0;
+    return lo + 1;
+}
+
+void tx_lineidx_free(tx_lineidx *li)
+{
+    free(li->start);
+    li->start = NULL;
+    li->n = 0;
+}
