@@ -65,6 +65,11 @@ typedef struct tx2json_options {
     size_t max_line;      /* bytes in one line; 0 = default (1 MiB) */
     size_t max_refs;      /* reference lines; 0 = default (20000) */
     size_t max_entries;   /* entries; 0 = default (20000) */
+    /* A rule that hits a PCRE2 limit this many times in one document is
+     * switched off for the rest of it (a "match-limit" warning names it),
+     * so a backtracking rule costs a bounded time per file; 0 = default
+     * (TX2JSON_DEFAULT_LIMIT_HITS). */
+    size_t max_limit_hits;
     /* Called once per warning of a successful conversion (may be NULL):
      * line and column are 1-based, in code points, 0 when the warning has no
      * position; code is a stable identifier such as "unlinked-reference". */
@@ -95,9 +100,17 @@ TX2JSON_API tx2json_status tx2json_ctx_new(const char *rules_dir, tx2json_ctx **
 /* Sets the PCRE2 limits every rule match runs under (0 keeps a value):
  * match limit (default 1000000), depth limit (10000) and heap limit in KiB
  * (20000).  A match that hits one counts as no match and the document gets
- * a "match-limit" diagnostic. */
-TX2JSON_API void tx2json_ctx_set_limits(tx2json_ctx *ctx, unsigned long match_limit,
-                                        unsigned long depth_limit, unsigned long heap_kib);
+ * a "match-limit" diagnostic.  The heap limit also bounds the JIT stack.
+ * PCRE2's JIT has no depth limit, so setting one makes every match run in
+ * PCRE2's interpreter, slower but bounded as asked.  Set limits before
+ * cloning: a clone takes its parent's limits.  Returns TX2JSON_OK, or
+ * TX2JSON_ENOMEM (the limits are then unchanged only in part). */
+TX2JSON_API tx2json_status tx2json_ctx_set_limits(tx2json_ctx *ctx, unsigned long match_limit,
+                                                  unsigned long depth_limit,
+                                                  unsigned long heap_kib);
+
+/* A rule's limit hits per document before it is switched off. */
+#define TX2JSON_DEFAULT_LIMIT_HITS 10
 
 /* Makes a context for another thread: it shares ctx's compiled rules (read
  * only) and has its own match data, ICU break iterators (cloned) and pinyin

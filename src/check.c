@@ -24,6 +24,7 @@ static const struct {
     {"unknown-define", "A pattern uses ${name} with no such define."},
     {"include", "An include or a rule path cannot be opened."},
     {"include-cycle", "Rule files include each other in a cycle."},
+    {"no-rules", "A rule path (file or directory) holds no rule."},
     {"pcre2-compile", "PCRE2 cannot compile the pattern."},
     {"too-many-groups", "The pattern has more capture groups than the engine keeps."},
     {"example-match", "A positive example does not match, or captures the wrong text."},
@@ -51,30 +52,58 @@ static int cmp_diag(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Line `line` (1-based) of file, malloc'd without its newline, or NULL. */
-static char *source_line(const char *file, size_t line)
+/* Reads source lines for the text report.  Diagnostics come sorted by
+ * file and line, so the reader only moves forward through each file and
+ * the report costs one pass over it, however many diagnostics it has. */
+typedef struct src_reader {
+    const char *file; /* file open in f, or NULL */
+    FILE *f;
+    size_t next;   /* 1-based number of the line the next read returns */
+    char *last;    /* the line numbered next - 1, as read */
+} src_reader;
+
+static void src_close(src_reader *r)
 {
-    FILE *f = fopen(file, "rb");
-    if (!f) return NULL;
-    strbuf b = {0};
-    size_t n = 1;
-    int c;
-    while ((c = fgetc(f)) != EOF) {
-        if (c == '\n') {
-            if (n++ == line) break;
-            continue;
-        }
-        if (n == line && c != '\r') sb_addc(&b, (char)c);
-    }
-    fclose(f);
-    if (b.oom) {
-        sb_free(&b);
-        return NULL;
-    }
-    return b.s ? b.s : tx_strndup("", 0);
+    if (r->f) fclose(r->f);
+    free(r->last);
+    memset(r, 0, sizeof *r);
 }
 
-static void text_diag(strbuf *o, const tx_rdiag *d)
+/* Reads the next line of r->f into r->last; 0 at end of file or on OOM. */
+static int src_read_line(src_reader *r)
+{
+    strbuf b = {0};
+    int c, any = 0;
+    while ((c = getc(r->f)) != EOF) {
+        any = 1;
+        if (c == '\n') break;
+        if (c != '\r') sb_addc(&b, c ? (char)c : '?'); /* a NUL shows as '?' */
+    }
+    if (!any || b.oom) {
+        sb_free(&b);
+        return 0;
+    }
+    free(r->last);
+    r->last = b.s ? b.s : tx_strndup("", 0);
+    r->next++;
+    return r->last != NULL;
+}
+
+/* Line `line` (1-based) of file, malloc'd without its newline, or NULL. */
+static char *source_line(src_reader *r, const char *file, size_t line)
+{
+    if (!r->file || strcmp(r->file, file) != 0 || line + 1 < r->next) {
+        src_close(r);
+        if (!(r->f = fopen(file, "rb"))) return NULL;
+        r->file = file;
+        r->next = 1;
+    }
+    while (r->next <= line)
+        if (!src_read_line(r)) return NULL;
+    return r->last ? tx_strndup(r->last, strlen(r->last)) : NULL;
+}
+
+static void text_diag(strbuf *o, src_reader *rd, const tx_rdiag *d)
 {
     char head[2048];
     const char *sev = d->error ? "error" : "warning";
@@ -86,7 +115,7 @@ static void text_diag(strbuf *o, const tx_rdiag *d)
         snprintf(head, sizeof head, "%s: %s: %s [%s]\n", d->file, sev, d->msg, tag);
     sb_add(o, head, strlen(head));
     if (!d->line) return;
-    char *src = source_line(d->file, d->line);
+    char *src = source_line(rd, d->file, d->line);
     if (!src) return;
     /* Show bytes that are not UTF-8 as '?', so the report stays text. */
     size_t nm, nb, len0 = strlen(src), bad;
@@ -218,8 +247,10 @@ tx2json_status tx2json_check(const char *const *paths, size_t npaths, tx2json_ch
     qsort(v, n, sizeof *v, cmp_diag);
     strbuf o = {0};
     if (fmt == TX2JSON_CHECK_TEXT) {
+        src_reader rd = {0};
         for (size_t i = 0; i < n; i++)
-            text_diag(&o, v[i]);
+            text_diag(&o, &rd, v[i]);
+        src_close(&rd);
         sb_add(&o, "", 0);
     } else {
         cJSON *j = NULL;

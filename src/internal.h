@@ -239,9 +239,16 @@ TXI int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, 
 TXI int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const char *s,
                           size_t n);
 TXI size_t tx_rules_limit_hits(const tx_ruleset *rs);
-TXI void tx_rules_set_limits(tx_ruleset *rs, unsigned long match, unsigned long depth,
-                             unsigned long heap_kib);
-TXI void tx_rules_reset_hits(tx_ruleset *rs);
+/* Rules switched off in this document for hitting a limit `budget` times:
+ * call with *i = 0, then again until NULL. */
+TXI const tx_rule *tx_rules_switched_off(const tx_ruleset *rs, size_t *i);
+/* Sets the limits (0 keeps one); a depth limit makes matches run in the
+ * interpreter.  0, or -1 on OOM (the JIT stack is remade). */
+TXI int tx_rules_set_limits(tx_ruleset *rs, unsigned long match, unsigned long depth,
+                            unsigned long heap_kib);
+/* Starts a document: no limit hits yet; a rule is switched off for the
+ * document once it hits a limit `budget` times (0: never). */
+TXI void tx_rules_reset_hits(tx_ruleset *rs, size_t budget);
 
 /* ---- references.c ---------------------------------------------------- */
 typedef struct tx_ref {

@@ -20,6 +20,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* PCRE2's documented defaults for the limits a match runs under: the heap
+ * limit (KiB) also bounds each context's JIT stack, which starts at the
+ * size PCRE2's JIT uses when it is given none. */
+#define TX_HEAP_LIMIT_KIB 20000
+#define TX_JIT_STACK_START (32 * 1024)
+
 const char *const TX_KIND_NAMES[RK_NKINDS] = {
     "intro",        "outro",        "reflist-header", "reference", "entry-start",
     "continuation", "organization", "mention",        "stop-name", "url-noise",
@@ -69,7 +75,16 @@ struct tx_ruleset {
     pcre2_match_context *mctx;
     pcre2_match_data *md;
     size_t limit_hits;
-    uint32_t match_limit, depth_limit;
+    uint32_t match_limit, depth_limit, heap_kib;
+    /* PCRE2's JIT ignores the depth and heap limits.  The heap limit also
+     * bounds the JIT stack, which each context owns; a depth limit set by
+     * the caller makes matches run in the interpreter, where it holds. */
+    pcre2_jit_stack *jstack;
+    int interp;
+    /* Per document: limit hits of each rule (indexed like r), and how many
+     * a rule may have before it is switched off for the document. */
+    uint32_t *rule_hits;
+    size_t hit_budget, switched_off;
     /* Check mode: diagnostics are collected and loading goes on. */
     int collect;
     tx_rdiag *dg;
@@ -107,9 +122,11 @@ static void rule_free(tx_rule *r)
 void tx_rules_free(tx_ruleset *rs)
 {
     if (!rs) return;
+    if (rs->mctx) pcre2_match_context_free(rs->mctx);
+    if (rs->md) pcre2_match_data_free(rs->md);
+    if (rs->jstack) pcre2_jit_stack_free(rs->jstack);
+    free(rs->rule_hits);
     if (rs->parent) { /* a clone owns only its match state */
-        if (rs->mctx) pcre2_match_context_free(rs->mctx);
-        if (rs->md) pcre2_match_data_free(rs->md);
         free(rs);
         return;
     }
@@ -136,10 +153,8 @@ void tx_rules_free(tx_ruleset *rs)
         free(rs->loaded[i]);
     free(rs->loaded);
     free(rs->stack); /* entries point into loaded */
-    if (rs->mctx) pcre2_match_context_free(rs->mctx);
     if (rs->cctx) pcre2_compile_context_free(rs->cctx);
     if (rs->gctx) pcre2_general_context_free(rs->gctx);
-    if (rs->md) pcre2_match_data_free(rs->md);
     free(rs);
 }
 
@@ -581,6 +596,22 @@ oom:
 
 static tx_ruleset *ruleset_new(void);
 static int build_index(tx_ruleset *rs);
+static int match_state_init(tx_ruleset *rs);
+
+/* A rule file is text: a NUL byte would end the C string the parser reads
+ * and silently drop everything after it, so it is an error at its line and
+ * column.  Returns 0 (nothing found, or reported while checking) or -1. */
+static int reject_nul(tx_ruleset *rs, const char *path, const char *text, size_t len,
+                      tx2json_error *err)
+{
+    const char *z = memchr(text, 0, len);
+    if (!z) return 0;
+    size_t line = 1, ls = 0;
+    for (const char *p = text; (p = memchr(p, '\n', (size_t)(z - p))); p++)
+        line++, ls = (size_t)(p - text) + 1;
+    return report(rs, err, 1, "encoding", path, line, u8_cols(text + ls, (size_t)(z - text) - ls) + 1,
+                  NULL, "NUL byte at byte offset %zu; rule files are text", (size_t)(z - text));
+}
 
 /* Loads one rule file.  from/from_line/from_col name the include line that
  * asked for it (NULL at top level), for messages about missing files and
@@ -641,6 +672,10 @@ static int load_file(tx_ruleset *rs, const char *path, const char *from, size_t 
         return report(rs, err, 1, "include", path, 0, 0, NULL, "cannot read rule file");
     }
     if (!b.s) return 0;
+    if (reject_nul(rs, path, b.s, b.len, err)) {
+        sb_free(&b);
+        return -1;
+    }
     rs->stack[rs->nstack++] = real;
     int rc = parse_text(rs, path, b.s, err);
     rs->nstack--;
@@ -703,8 +738,13 @@ tx2json_status tx_rules_load_text(const char *name, const char *text, size_t len
         return TX2JSON_ENOMEM;
     }
     rs->collect = check;
-    int rc = parse_text(rs, name, copy, err);
+    int rc = reject_nul(rs, name, text, len, err);
+    if (!rc) rc = parse_text(rs, name, copy, err);
     free(copy);
+    if (!rc && match_state_init(rs)) {
+        tx_seterr(err, TX2JSON_ENOMEM, name, 0, 0, (size_t)-1, "out of memory");
+        rc = -1;
+    }
     if (!rc && check && tx_rules_check(rs, err)) rc = -1;
     if (rc) {
         tx_rules_free(rs);
@@ -742,10 +782,26 @@ static tx_ruleset *ruleset_new(void)
         tx_rules_free(rs);
         return NULL;
     }
+    rs->heap_kib = TX_HEAP_LIMIT_KIB;
     pcre2_set_match_limit(rs->mctx, rs->match_limit);
     pcre2_set_depth_limit(rs->mctx, rs->depth_limit);
-    pcre2_set_heap_limit(rs->mctx, 20000); /* KiB */
+    pcre2_set_heap_limit(rs->mctx, rs->heap_kib);
     return rs;
+}
+
+/* A path that brought no rules (an empty directory, one without *.rules
+ * files, a file of comments) is an error: matching nothing is never what
+ * a rule set is for.  `before` is rs->n before the path was loaded.
+ * Returns 0 (rules found, or reported while checking) or -1. */
+static int no_rules(tx_ruleset *rs, const char *path, size_t before, tx2json_error *err)
+{
+    if (rs->n > before) return 0;
+    struct stat st;
+    int dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    if (!dir && rs->ndg) return 0; /* the file's own errors say why */
+    return report(rs, err, 1, "no-rules", path, 0, 0, NULL,
+                  dir ? "no rules: the directory holds no *.rules file with a rule"
+                      : "no rules: the file defines no rule");
 }
 
 tx2json_status tx_rules_load(const char *path, tx_ruleset **out, tx2json_error *err)
@@ -756,11 +812,11 @@ tx2json_status tx_rules_load(const char *path, tx_ruleset **out, tx2json_error *
         tx_seterr(err, TX2JSON_ENOMEM, path, 0, 0, (size_t)-1, "out of memory");
         return TX2JSON_ENOMEM;
     }
-    if (load_path(rs, path, err)) {
+    if (load_path(rs, path, err) || no_rules(rs, path, 0, err)) {
         tx_rules_free(rs);
         return err ? err->code : TX2JSON_ERULES;
     }
-    if (build_index(rs)) {
+    if (build_index(rs) || match_state_init(rs)) {
         tx_rules_free(rs);
         tx_seterr(err, TX2JSON_ENOMEM, path, 0, 0, (size_t)-1, "out of memory");
         return TX2JSON_ENOMEM;
@@ -779,11 +835,16 @@ tx2json_status tx_rules_load_check(const char *const *paths, size_t npaths, tx_r
         return TX2JSON_ENOMEM;
     }
     rs->collect = 1;
-    for (size_t i = 0; i < npaths; i++)
-        if (load_path(rs, paths[i], err)) {
+    for (size_t i = 0, before = 0; i < npaths; i++, before = rs->n)
+        if (load_path(rs, paths[i], err) || no_rules(rs, paths[i], before, err)) {
             tx_rules_free(rs);
             return TX2JSON_ENOMEM; /* collecting: only OOM stops the load */
         }
+    if (match_state_init(rs)) {
+        tx_rules_free(rs);
+        tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
     *out = rs;
     return TX2JSON_OK;
 }
@@ -842,6 +903,21 @@ int tx_rule_requires(const tx_rule *r)
     return r->requires;
 }
 
+/* (Re)makes rs's own JIT stack, bounded by the heap limit, and its
+ * per-rule hit counters.  0, or -1 on OOM. */
+static int match_state_init(tx_ruleset *rs)
+{
+    if (rs->jstack) pcre2_jit_stack_free(rs->jstack);
+    size_t max = (size_t)rs->heap_kib * 1024;
+    rs->jstack = pcre2_jit_stack_create(max < TX_JIT_STACK_START ? max : TX_JIT_STACK_START, max,
+                                        rs->gctx);
+    if (!rs->jstack) return -1;
+    pcre2_jit_stack_assign(rs->mctx, NULL, rs->jstack);
+    free(rs->rule_hits);
+    rs->rule_hits = calloc(rs->n ? rs->n : 1, sizeof *rs->rule_hits);
+    return rs->rule_hits ? 0 : -1;
+}
+
 tx_ruleset *tx_rules_clone(const tx_ruleset *rs)
 {
     tx_ruleset *c = malloc(sizeof *c);
@@ -851,9 +927,11 @@ tx_ruleset *tx_rules_clone(const tx_ruleset *rs)
     c->limit_hits = 0;
     c->dg = NULL;
     c->ndg = c->dgcap = 0;
+    c->jstack = NULL;
+    c->rule_hits = NULL;
     c->mctx = pcre2_match_context_copy(rs->mctx);
     c->md = pcre2_match_data_create(TX_MAXGROUPS, rs->gctx);
-    if (!c->mctx || !c->md) {
+    if (!c->mctx || !c->md || match_state_init(c)) {
         tx_rules_free(c);
         return NULL;
     }
@@ -865,20 +943,38 @@ size_t tx_rules_limit_hits(const tx_ruleset *rs)
     return rs->limit_hits;
 }
 
-void tx_rules_reset_hits(tx_ruleset *rs)
+void tx_rules_reset_hits(tx_ruleset *rs, size_t budget)
 {
+    if (rs->limit_hits || rs->switched_off)
+        memset(rs->rule_hits, 0, (rs->n ? rs->n : 1) * sizeof *rs->rule_hits);
     rs->limit_hits = 0;
+    rs->switched_off = 0;
+    rs->hit_budget = budget;
 }
 
-void tx_rules_set_limits(tx_ruleset *rs, unsigned long match, unsigned long depth,
-                         unsigned long heap_kib)
+const tx_rule *tx_rules_switched_off(const tx_ruleset *rs, size_t *i)
 {
-    if (match) rs->match_limit = (uint32_t)(match > UINT32_MAX ? UINT32_MAX : match);
-    if (depth) rs->depth_limit = (uint32_t)(depth > UINT32_MAX ? UINT32_MAX : depth);
+    if (!rs->switched_off) return NULL;
+    for (; *i < rs->n; (*i)++)
+        if (rs->hit_budget && rs->rule_hits[*i] >= rs->hit_budget) return &rs->r[(*i)++];
+    return NULL;
+}
+
+static uint32_t clamp32(unsigned long v)
+{
+    return (uint32_t)(v > UINT32_MAX ? UINT32_MAX : v);
+}
+
+int tx_rules_set_limits(tx_ruleset *rs, unsigned long match, unsigned long depth,
+                        unsigned long heap_kib)
+{
+    if (match) rs->match_limit = clamp32(match);
+    if (depth) rs->depth_limit = clamp32(depth), rs->interp = 1;
+    if (heap_kib) rs->heap_kib = clamp32(heap_kib);
     pcre2_set_match_limit(rs->mctx, rs->match_limit);
     pcre2_set_depth_limit(rs->mctx, rs->depth_limit);
-    if (heap_kib)
-        pcre2_set_heap_limit(rs->mctx, (uint32_t)(heap_kib > UINT32_MAX ? UINT32_MAX : heap_kib));
+    pcre2_set_heap_limit(rs->mctx, rs->heap_kib);
+    return heap_kib ? match_state_init(rs) : 0;
 }
 
 /* Is subj[0,len) cut from valid UTF-8 at character boundaries, with from
@@ -903,7 +999,13 @@ int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size
     /* pcre2_jit_match skips pcre2_match's checks, which it may when the
      * subject is known to be valid UTF-8 (or the rule works on bytes). */
     int rc;
-    if (r->bytes || clean_cut(subj, len, from))
+    size_t ri = (size_t)(r - rs->r);
+    if (rs->hit_budget && rs->rule_hits[ri] >= rs->hit_budget) return 0; /* switched off */
+    if (rs->interp)
+        rc = pcre2_match(r->code, (PCRE2_SPTR)subj, len, from,
+                         PCRE2_NO_JIT | (r->bytes || clean_cut(subj, len, from) ? PCRE2_NO_UTF_CHECK : 0),
+                         rs->md, rs->mctx);
+    else if (r->bytes || clean_cut(subj, len, from))
         rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)subj, len, from, 0, rs->md, rs->mctx)
                     : pcre2_match(r->code, (PCRE2_SPTR)subj, len, from, PCRE2_NO_UTF_CHECK, rs->md,
                                   rs->mctx);
@@ -911,7 +1013,9 @@ int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size
         rc = pcre2_match(r->code, (PCRE2_SPTR)subj, len, from, 0, rs->md, rs->mctx);
     if (rc == PCRE2_ERROR_NOMATCH) return 0;
     if (rc < 0) {
-        ((tx_ruleset *)rs)->limit_hits++;
+        tx_ruleset *w = (tx_ruleset *)rs;
+        w->limit_hits++;
+        if (++w->rule_hits[ri] == w->hit_budget) w->switched_off++;
         return -1;
     }
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(rs->md);
@@ -1015,6 +1119,15 @@ static int worst_case_hits_limit(tx_ruleset *rs, const tx_rule *r, char *what, s
 {
     static const char *const seeds[] = {"a", "中", " ", "1", NULL};
     char buf[4096];
+    /* The pattern's first and required last code units, when ASCII (a lone
+     * byte of a multi-byte character would make the subject invalid). */
+    uint32_t first = 0, last = 0, ft = 0, lt = 0;
+    pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODETYPE, &ft);
+    pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODETYPE, &lt);
+    if (ft == 1) pcre2_pattern_info(r->code, PCRE2_INFO_FIRSTCODEUNIT, &first);
+    if (lt == 1) pcre2_pattern_info(r->code, PCRE2_INFO_LASTCODEUNIT, &last);
+    if (first >= 0x80 || first == 0) first = 0;
+    if (last >= 0x80 || last == 0) last = 0;
     for (size_t x = 0; x <= r->nex; x++) {
         const char *src = x < r->nex ? r->ex[x].text : NULL;
         /* Up to 8 distinct characters of the example, or the fixed seeds. */
@@ -1036,18 +1149,28 @@ static int worst_case_hits_limit(tx_ruleset *rs, const tx_rule *r, char *what, s
                 chars[nc] = seeds[nc], clen[nc] = strlen(seeds[nc]);
         }
         for (size_t k = 0; k <= nc; k++) {
-            size_t n = 0;
             const char *unit = k < nc ? chars[k] : src;
             size_t ul = k < nc ? clen[k] : (src ? strlen(src) : 0);
             if (!unit || ul == 0) continue;
-            while (n + ul + 2 < sizeof buf && n < 64 * ul)
-                memcpy(buf + n, unit, ul), n += ul;
-            buf[n++] = '\x01';
-            tx_match m;
-            if (tx_rule_match(rs, r, buf, n, 0, &m) < 0) {
-                snprintf(what, wn, "%zu x '%.*s' then U+0001", (n - 1) / ul,
-                         (int)(ul > 20 ? 20 : ul), unit);
-                return 1;
+            /* As is; then, as PCRE2 gives up at once on a subject that
+             * lacks the pattern's start or required character, with them
+             * around the run. */
+            for (int v = 0; v < 2; v++) {
+                size_t n = 0;
+                if (v == 1 && !first && !last) break;
+                if (v == 1 && first) buf[n++] = (char)first;
+                while (n + ul + 3 < sizeof buf && n < 64 * ul)
+                    memcpy(buf + n, unit, ul), n += ul;
+                size_t reps = (n - (v == 1 && first)) / ul;
+                buf[n++] = '\x01';
+                if (v == 1 && last) buf[n++] = (char)last;
+                tx_match m;
+                if (tx_rule_match(rs, r, buf, n, 0, &m) < 0) {
+                    snprintf(what, wn, "%zu x '%.*s' then U+0001%s", reps,
+                             (int)(ul > 20 ? 20 : ul), unit,
+                             v ? ", with the pattern's start and required characters" : "");
+                    return 1;
+                }
             }
         }
     }

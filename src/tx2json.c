@@ -88,10 +88,12 @@ tx2json_status tx2json_ctx_clone(const tx2json_ctx *ctx, tx2json_ctx **out, tx2j
     return TX2JSON_OK;
 }
 
-void tx2json_ctx_set_limits(tx2json_ctx *ctx, unsigned long match_limit, unsigned long depth_limit,
-                            unsigned long heap_kib)
+tx2json_status tx2json_ctx_set_limits(tx2json_ctx *ctx, unsigned long match_limit,
+                                      unsigned long depth_limit, unsigned long heap_kib)
 {
-    if (ctx) tx_rules_set_limits(ctx->rules, match_limit, depth_limit, heap_kib);
+    if (!ctx) return TX2JSON_EINVAL;
+    return tx_rules_set_limits(ctx->rules, match_limit, depth_limit, heap_kib) ? TX2JSON_ENOMEM
+                                                                               : TX2JSON_OK;
 }
 
 void tx2json_ctx_free(tx2json_ctx *c)
@@ -166,7 +168,8 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
     } else {
         strcpy(doc.lang, tx_han_share(n.s, n.len) >= 0.3 ? "zh" : "en");
     }
-    tx_rules_reset_hits(ctx->rules);
+    tx_rules_reset_hits(ctx->rules,
+                        opts->max_limit_hits ? opts->max_limit_hits : TX2JSON_DEFAULT_LIMIT_HITS);
     refs.max_refs = opts->max_refs ? opts->max_refs : 20000;
     if ((rc = tx_find_references(ctx->rules, &doc, &n, &refs, &diags, err))) goto done;
     if (refs.over_limit) {
@@ -194,6 +197,13 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
         tx_diag_add(&diags, "warning", "match-limit", -1, -1,
                     "%zu rule matches hit a PCRE2 limit and were treated as no match",
                     tx_rules_limit_hits(ctx->rules));
+    const tx_rule *off;
+    for (size_t i = 0; (off = tx_rules_switched_off(ctx->rules, &i));)
+        tx_diag_add(&diags, "warning", "match-limit", -1, -1,
+                    "rule '%s' hit a PCRE2 limit %zu times and was switched off for the rest "
+                    "of this document",
+                    tx_rule_name(off),
+                    opts->max_limit_hits ? opts->max_limit_hits : TX2JSON_DEFAULT_LIMIT_HITS);
     if (opts->on_warning && diags.n && tx_lineidx_build(&lines_of, doc.text, doc.len)) {
         tx_seterr(err, TX2JSON_ENOMEM, name, 0, 0, (size_t)-1, "out of memory");
         rc = TX2JSON_ENOMEM;

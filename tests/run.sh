@@ -28,6 +28,7 @@ bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 # expect CASEFILE: checks the case's expectation lines against
 # $TMP/stdout and $TMP/stderr; appends problems to $failed.
 #   stderr:/stdout: a fragment the stream must contain (may repeat)
+#   no-stderr:      a fragment stderr must not contain (may repeat)
 #   golden:         a file stdout must equal byte for byte
 #   file:           a file that must exist, non-empty, with stdout empty
 #   json: yes       stdout is one valid JSON document
@@ -38,6 +39,10 @@ expect() {
         stderr:*)
             frag=${l#stderr: }
             grep -qF -- "$frag" "$TMP/stderr" || failed="$failed; stderr lacks '$frag'"
+            ;;
+        no-stderr:*)
+            frag=${l#no-stderr: }
+            grep -qF -- "$frag" "$TMP/stderr" && failed="$failed; stderr has '$frag'"
             ;;
         stdout:*)
             frag=${l#stdout: }
