@@ -706,7 +706,7 @@ static int load_path(tx_ruleset *rs, const char *path, tx2json_error *err)
     int rc = 0;
     while ((de = readdir(d))) {
         size_t l = strlen(de->d_name);
-        if (l < 7 || strcmp(de->d_name + l - 6, ".rules") != 0) continue;
+        if (l < 7 || strcmp(de->d_name + (l - 6), ".rules") != 0) continue;
         char **p = tx_grow(names, &ncap, nn + 1, sizeof *p);
         if (!p || !(names = p, names[nn] = malloc(strlen(path) + l + 2))) {
             tx_seterr(err, TX2JSON_ENOMEM, path, 0, 0, (size_t)-1, "out of memory");

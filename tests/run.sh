@@ -84,7 +84,7 @@ fi
 
 # 2. Fuzz inputs: the seed corpus and every saved crash, replayed.
 REPLAY=${TX2JSON_REPLAY:-./build/replay_}
-for f in extract rules reference; do
+for f in extract rules reference threads subtitle; do
     set -- tests/fuzz/corpus/$f/*
     for c in tests/fuzz/crashes/$f-*; do [ -e "$c" ] && set -- "$@" "$c"; done
     if "$REPLAY$f" "$@" >"$TMP/replay.out" 2>&1; then

@@ -1,0 +1,111 @@
+/* fuzz_subtitle.c - libFuzzer harness: the subtitle layout.  Arbitrary
+ * bytes are cut into short caption lines, optionally framed as SRT cues
+ * (number, timestamps, blank line) with CRLF endings, and followed by a
+ * reference list built from the input's own words, so the short-line
+ * paths (numbered items, headline blocks, announcements a few lines
+ * ahead, linking) run on every input.
+ *
+ * Input: byte 0 holds flags (1: SRT cues, 2: CRLF, 4: reference list),
+ * byte 1 the line width (8 to 39 bytes), the rest the text; a 0xFF byte
+ * ends the text and starts the labels of the reference list, one per
+ * 0xFE-separated piece. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef TX2JSON_RULES_DIR
+#define TX2JSON_RULES_DIR "rules"
+#endif
+
+static void add_eol(strbuf *b, int crlf)
+{
+    if (crlf) sb_addc(b, '\r');
+    sb_addc(b, '\n');
+}
+
+/* One caption line, as a cue when srt is set. */
+static void add_line(strbuf *b, const unsigned char *s, size_t n, int srt, int crlf, size_t *cue)
+{
+    if (srt) {
+        char head[64];
+        size_t t = *cue * 2;
+        snprintf(head, sizeof head, "%zu", ++*cue);
+        sb_add(b, head, strlen(head));
+        add_eol(b, crlf);
+        snprintf(head, sizeof head, "00:%02zu:%02zu,000 --> 00:%02zu:%02zu,500", t / 60 % 60, t % 60,
+                 (t + 1) / 60 % 60, (t + 1) % 60);
+        sb_add(b, head, strlen(head));
+        add_eol(b, crlf);
+    }
+    sb_add(b, (const char *)s, n);
+    add_eol(b, crlf);
+    if (srt) add_eol(b, crlf);
+}
+
+/* Cuts text into lines of at most width bytes, never inside a UTF-8
+ * sequence, starting a new line at each newline of the input. */
+static void add_text(strbuf *b, const unsigned char *s, size_t n, size_t width, int srt, int crlf)
+{
+    size_t cue = 0, i = 0;
+    while (i < n) {
+        size_t j = i, last_ok = i;
+        while (j < n && s[j] != '\n' && j - i < width) {
+            j++;
+            if (j == n || (s[j] & 0xC0) != 0x80) last_ok = j;
+        }
+        if (j < n && s[j] != '\n' && last_ok > i) j = last_ok;
+        add_line(b, s + i, j - i, srt, crlf, &cue);
+        i = j < n && s[j] == '\n' ? j + 1 : j;
+    }
+}
+
+static void add_refs(strbuf *b, const unsigned char *s, size_t n, int crlf)
+{
+    sb_add(b, "References:", 11);
+    add_eol(b, crlf);
+    size_t k = 0;
+    for (size_t i = 0; i <= n; k++) {
+        const unsigned char *e = memchr(s + i, 0xFE, n - i);
+        size_t j = e ? (size_t)(e - s) : n;
+        char url[64];
+        sb_addc(b, '[');
+        sb_add(b, (const char *)s + i, j - i);
+        snprintf(url, sizeof url, "] https://example.com/p%zu", k);
+        sb_add(b, url, strlen(url));
+        add_eol(b, crlf);
+        i = j + 1;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+    static tx2json_ctx *ctx;
+    tx2json_error err;
+    if (size < 2 || size > 16384) return 0;
+    if (!ctx && tx2json_ctx_new(TX2JSON_RULES_DIR, &ctx, &err) != TX2JSON_OK) abort();
+    int flags = data[0];
+    size_t width = 8 + data[1] % 32;
+    const unsigned char *text = data + 2, *ff = memchr(text, 0xFF, size - 2);
+    size_t tn = ff ? (size_t)(ff - text) : size - 2;
+    strbuf b = {0};
+    add_text(&b, text, tn, width, flags & 1, flags & 2);
+    if ((flags & 4) && ff) {
+        add_eol(&b, flags & 2);
+        add_refs(&b, ff + 1, size - 2 - tn - 1, flags & 2);
+    }
+    if (b.oom) abort();
+    char *json = NULL;
+    tx2json_options o = {0};
+    o.max_input = 1 << 20;
+    if (tx2json_convert_buffer(ctx, "fuzz.srt", (const unsigned char *)(b.s ? b.s : ""), b.len, &o,
+                               &json, &err) == TX2JSON_OK &&
+        !json)
+        abort(); /* success must come with a document */
+    tx2json_free(json);
+    sb_free(&b);
+    return 0;
+}
