@@ -50,7 +50,8 @@ static int32_t utf16_to_utf8(strbuf *b, const UChar *u, int32_t n)
 }
 
 /* Converts with an ICU converter; stops at the first illegal sequence and
- * reports its byte offset.  Output is UTF-8 in *out (caller frees).
+ * reports its byte offset, counted from base (the length of a BOM the
+ * caller took off).  Output is UTF-8 in *out (caller frees).
  *
  * The text goes through UTF-16 CHUNK units at a time.  A supplementary
  * character can end one chunk with its lead surrogate while ICU holds the
@@ -58,7 +59,8 @@ static int32_t utf16_to_utf8(strbuf *b, const UChar *u, int32_t n)
  * over to the front of the next one instead of being converted alone
  * (which once turned the pair into two U+FFFD, silently). */
 static tx2json_status icu_decode(const char *name, const char *enc, const unsigned char *data,
-                                 size_t len, char **out, size_t *outlen, tx2json_error *err)
+                                 size_t len, size_t base, char **out, size_t *outlen,
+                                 tx2json_error *err)
 {
     UErrorCode st = U_ZERO_ERROR;
     UConverter *cv = ucnv_open(enc, &st);
@@ -90,7 +92,8 @@ static tx2json_status icu_decode(const char *name, const char *enc, const unsign
             int8_t blen = sizeof bad;
             UErrorCode s2 = U_ZERO_ERROR;
             ucnv_getInvalidChars(cv, bad, &blen, &s2);
-            size_t off = (size_t)(src - (const char *)data) - (U_SUCCESS(s2) ? (size_t)blen : 0);
+            size_t off =
+                base + (size_t)(src - (const char *)data) - (U_SUCCESS(s2) ? (size_t)blen : 0);
             s2 = U_ZERO_ERROR;
             tx_seterr(err, TX2JSON_EDECODE, name, 0, 0, off,
                       "invalid %s byte sequence at byte offset %zu", ucnv_getName(cv, &s2), off);
@@ -105,7 +108,7 @@ static tx2json_status icu_decode(const char *name, const char *enc, const unsign
         int32_t keep = more && n > carry && (ubuf[n - 1] & 0xFC00) == 0xD800;
         int32_t lone = utf16_to_utf8(&b, ubuf, n - keep);
         if (lone >= 0) {
-            size_t off = UNIT_OFF(lone);
+            size_t off = base + UNIT_OFF(lone);
             tx_seterr(err, TX2JSON_EDECODE, name, 0, 0, off,
                       "unpaired surrogate U+%04X in %s at byte offset %zu", (unsigned)ubuf[lone],
                       enc, off);
@@ -210,7 +213,7 @@ tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len, con
     sha256_hex(data, len, doc->sha256);
 
     if (forced && *forced) {
-        rc = icu_decode(name, forced, data, len, &u8, &u8len, err);
+        rc = icu_decode(name, forced, data, len, 0, &u8, &u8len, err);
         if (rc) return rc;
         snprintf(doc->encoding, sizeof doc->encoding, "%s", forced);
     } else if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
@@ -227,17 +230,14 @@ tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len, con
                ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF))) {
         const char *enc = data[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
         if (len >= 4 && data[0] == 0xFF && data[2] == 0 && data[3] == 0) enc = "UTF-32LE";
-        rc = icu_decode(name, enc, data + (enc[4] == '3' ? 4 : 2), len - (enc[4] == '3' ? 4 : 2),
-                        &u8, &u8len, err);
-        if (rc) {
-            if (err && err->offset != (size_t)-1) err->offset += enc[4] == '3' ? 4 : 2;
-            return rc;
-        }
+        size_t bom = enc[4] == '3' ? 4 : 2;
+        rc = icu_decode(name, enc, data + bom, len - bom, bom, &u8, &u8len, err);
+        if (rc) return rc;
         strcpy(doc->encoding, enc);
     } else if (utf16_plausible(data, len, (bad0 = tx_utf8_check(data, len, &nm0, &nb0)) == len) &&
                utf16_guess(data, len)) {
         const char *enc = utf16_guess(data, len);
-        rc = icu_decode(name, enc, data, len, &u8, &u8len, err);
+        rc = icu_decode(name, enc, data, len, 0, &u8, &u8len, err);
         if (rc) return rc;
         strcpy(doc->encoding, enc);
     } else {
@@ -255,7 +255,7 @@ tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len, con
                           bad);
                 return TX2JSON_EDECODE;
             }
-            rc = icu_decode(name, cs, data, len, &u8, &u8len, err);
+            rc = icu_decode(name, cs, data, len, 0, &u8, &u8len, err);
             if (rc) return rc;
             snprintf(doc->encoding, sizeof doc->encoding, "%s", cs);
         }
