@@ -56,6 +56,11 @@ $(BIN): $(BUILD)/main.o $(BUILD)/libtx2json.a
 $(BUILD)/unit: tests/unit.c $(BUILD)/libtx2json.a
 	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $^ $(LDLIBS_ALL)
 
+# Decoding property tests (tests/decode_prop.c): text round-trips through
+# tx_decode in every encoding, around read.c's chunk boundaries.
+$(BUILD)/decode_prop: tests/decode_prop.c $(BUILD)/libtx2json.a
+	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $^ $(LDLIBS_ALL)
+
 FUZZERS := extract rules reference
 
 # Replay drivers: each fuzz harness linked with tests/fuzz/replay.c, so the
@@ -78,7 +83,7 @@ $(BUILD)/oom: tests/oom.c $(BUILD)/libtx2json.a
 	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $< $(BUILD)/libtx2json.a $(LDLIBS_ALL) \
 	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 
-TEST_TOOLS := $(BUILD)/jsoncheck $(BUILD)/libfailio.so $(BUILD)/oom
+TEST_TOOLS := $(BUILD)/jsoncheck $(BUILD)/libfailio.so $(BUILD)/oom $(BUILD)/decode_prop
 
 test check: $(BIN) $(BUILD)/unit $(REPLAYS) $(TEST_TOOLS)
 	@TX2JSON_BIN=./$(BIN) TX2JSON_UNIT=./$(BUILD)/unit TX2JSON_REPLAY=./$(BUILD)/replay_ \
