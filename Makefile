@@ -92,9 +92,17 @@ test check: $(BIN) $(BUILD)/unit $(REPLAYS) $(TEST_TOOLS)
 # The corpus score must not fall below these totals (issue 3's targets).
 SCORE_MIN ?= --min-entry-f1 0.95 --min-link-p 0.97 --min-link-r 0.95 --min-mention 0.90
 
-# Generated worst cases under timeouts (tests/pathological.sh).
+# Generated worst cases under timeouts (tests/pathological.sh), then the
+# growth checks (tests/scaling.sh: t(2N)/t(N) <= 2.3 per input shape).
+# SCALING_XFAIL lists the shapes still quadratic: each warning's line and
+# column found by a scan from the start of the text (warnings), the
+# duplicate-name scan over all earlier rules (rules), and per-byte column
+# counting when a pattern line is assembled (pattern).  Take a shape off
+# the list when its fix lands; the script fails on an unexpected pass.
+SCALING_XFAIL ?= warnings rules pattern
 pathological: $(BIN) $(BUILD)/jsoncheck
-	@TX2JSON_BIN=./$(BIN) TX2JSON_TOOLS=./$(BUILD) sh tests/pathological.sh
+	@TX2JSON_BIN=./$(BIN) TX2JSON_TOOLS=./$(BUILD) sh tests/pathological.sh; p=$$?; \
+	  TX2JSON_BIN=./$(BIN) SCALING_XFAIL="$(SCALING_XFAIL)" sh tests/scaling.sh && exit $$p
 
 score: $(BIN)
 	python3 tools/score --bin ./$(BIN) $(SCORE_MIN) corpora
