@@ -56,6 +56,11 @@ $(BIN): $(BUILD)/main.o $(BUILD)/libtx2json.a
 $(BUILD)/unit: tests/unit.c $(BUILD)/libtx2json.a
 	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $^ $(LDLIBS_ALL)
 
+# Decoding property tests (tests/decode_prop.c): text round-trips through
+# tx_decode in every encoding, around read.c's chunk boundaries.
+$(BUILD)/decode_prop: tests/decode_prop.c $(BUILD)/libtx2json.a
+	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $^ $(LDLIBS_ALL)
+
 FUZZERS := extract rules reference threads subtitle
 
 # Replay drivers: each fuzz harness linked with tests/fuzz/replay.c, so the
@@ -78,7 +83,7 @@ $(BUILD)/oom: tests/oom.c $(BUILD)/libtx2json.a
 	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $< $(BUILD)/libtx2json.a $(LDLIBS_ALL) \
 	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 
-TEST_TOOLS := $(BUILD)/jsoncheck $(BUILD)/libfailio.so $(BUILD)/oom
+TEST_TOOLS := $(BUILD)/jsoncheck $(BUILD)/libfailio.so $(BUILD)/oom $(BUILD)/decode_prop
 
 test check: $(BIN) $(BUILD)/unit $(REPLAYS) $(TEST_TOOLS)
 	@TX2JSON_BIN=./$(BIN) TX2JSON_UNIT=./$(BUILD)/unit TX2JSON_REPLAY=./$(BUILD)/replay_ \
@@ -87,9 +92,14 @@ test check: $(BIN) $(BUILD)/unit $(REPLAYS) $(TEST_TOOLS)
 # The corpus score must not fall below these totals (issue 3's targets).
 SCORE_MIN ?= --min-entry-f1 0.95 --min-link-p 0.97 --min-link-r 0.95 --min-mention 0.90
 
-# Generated worst cases under timeouts (tests/pathological.sh).
+# Generated worst cases under timeouts (tests/pathological.sh), then the
+# growth checks (tests/scaling.sh: t(2N)/t(N) <= 2.3 per input shape).
+# SCALING_XFAIL lists shapes known to grow faster, if any: the script fails
+# on an unexpected pass, so the list stays honest.
+SCALING_XFAIL ?=
 pathological: $(BIN) $(BUILD)/jsoncheck
-	@TX2JSON_BIN=./$(BIN) TX2JSON_TOOLS=./$(BUILD) sh tests/pathological.sh
+	@TX2JSON_BIN=./$(BIN) TX2JSON_TOOLS=./$(BUILD) sh tests/pathological.sh; p=$$?; \
+	  TX2JSON_BIN=./$(BIN) SCALING_XFAIL="$(SCALING_XFAIL)" sh tests/scaling.sh && exit $$p
 
 score: $(BIN)
 	python3 tools/score --bin ./$(BIN) $(SCORE_MIN) corpora

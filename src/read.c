@@ -13,10 +13,54 @@
 #include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
 
+#define CHUNK 4096 /* UTF-16 units per ucnv_toUnicode call */
+
+/* Appends ubuf[0..n) to b as UTF-8.  The units hold only whole surrogate
+ * pairs (icu_decode keeps a trailing lead back for the next chunk); a lone
+ * surrogate, which ICU lets through from CESU-8 or UTF-7, returns its
+ * index, else -1. */
+static int32_t utf16_to_utf8(strbuf *b, const UChar *u, int32_t n)
+{
+    char out[CHUNK * 3];
+    size_t w = 0;
+    for (int32_t i = 0; i < n; i++) {
+        uint32_t c = u[i];
+        if (c >= 0xD800 && c <= 0xDFFF) {
+            if (c > 0xDBFF || i + 1 == n || u[i + 1] < 0xDC00 || u[i + 1] > 0xDFFF) return i;
+            c = 0x10000 + ((c - 0xD800) << 10) + (u[++i] - 0xDC00u);
+        }
+        if (c < 0x80) {
+            out[w++] = (char)c;
+        } else if (c < 0x800) {
+            out[w++] = (char)(0xC0 | (c >> 6));
+            out[w++] = (char)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            out[w++] = (char)(0xE0 | (c >> 12));
+            out[w++] = (char)(0x80 | ((c >> 6) & 0x3F));
+            out[w++] = (char)(0x80 | (c & 0x3F));
+        } else {
+            out[w++] = (char)(0xF0 | (c >> 18));
+            out[w++] = (char)(0x80 | ((c >> 12) & 0x3F));
+            out[w++] = (char)(0x80 | ((c >> 6) & 0x3F));
+            out[w++] = (char)(0x80 | (c & 0x3F));
+        }
+    }
+    sb_add(b, out, w);
+    return -1;
+}
+
 /* Converts with an ICU converter; stops at the first illegal sequence and
- * reports its byte offset.  Output is UTF-8 in *out (caller frees). */
+ * reports its byte offset, counted from base (the length of a BOM the
+ * caller took off).  Output is UTF-8 in *out (caller frees).
+ *
+ * The text goes through UTF-16 CHUNK units at a time.  A supplementary
+ * character can end one chunk with its lead surrogate while ICU holds the
+ * trail back for the next call, so a lead at the end of a chunk is carried
+ * over to the front of the next one instead of being converted alone
+ * (which once turned the pair into two U+FFFD, silently). */
 static tx2json_status icu_decode(const char *name, const char *enc, const unsigned char *data,
-                                 size_t len, char **out, size_t *outlen, tx2json_error *err)
+                                 size_t len, size_t base, char **out, size_t *outlen,
+                                 tx2json_error *err)
 {
     UErrorCode st = U_ZERO_ERROR;
     UConverter *cv = ucnv_open(enc, &st);
@@ -25,50 +69,61 @@ static tx2json_status icu_decode(const char *name, const char *enc, const unsign
         return TX2JSON_EINVAL;
     }
     ucnv_setToUCallBack(cv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
-    UConverter *u8 = ucnv_open("UTF-8", &st);
-    if (U_FAILURE(st)) {
-        ucnv_close(cv);
-        tx_seterr(err, TX2JSON_EINTERNAL, name, 0, 0, (size_t)-1, "ICU: %s", u_errorName(st));
-        return TX2JSON_EINTERNAL;
-    }
-    /* Convert chunk-wise through UTF-16 so that errors carry offsets. */
     strbuf b = {0};
-    UChar ubuf[4096];
-    int32_t offs[4096];
+    UChar ubuf[CHUNK];
+    int32_t offs[CHUNK]; /* source offset of each unit from the call's start, or -1 */
+    int32_t carry = 0;   /* 1 when ubuf[0] is a lead surrogate from the last chunk */
+    size_t carry_off = 0, last_off = 0; /* source offsets of that lead, of the last unit */
     const char *src = (const char *)data, *lim = src + len;
     tx2json_status rc = TX2JSON_OK;
-    while (src < lim || src == (const char *)data) {
-        UChar *t = ubuf;
-        const char *chunk_start = src;
+    int more = 1;
+    while (more) {
+        UChar *t = ubuf + carry;
+        size_t call_start = (size_t)(src - (const char *)data);
         st = U_ZERO_ERROR;
-        ucnv_toUnicode(cv, &t, ubuf + 4096, &src, lim, offs, 1, &st);
-        if (st == U_BUFFER_OVERFLOW_ERROR) st = U_ZERO_ERROR;
+        ucnv_toUnicode(cv, &t, ubuf + CHUNK, &src, lim, offs + carry, 1, &st);
+        /* Overflow: the chunk is full and more is to come (input, or units
+         * ICU keeps back); otherwise all input is converted and flushed. */
+        more = st == U_BUFFER_OVERFLOW_ERROR;
+        if (more) st = U_ZERO_ERROR;
         if (U_FAILURE(st)) {
             /* src points just past the bad sequence; ask ICU for its length. */
             char bad[32];
             int8_t blen = sizeof bad;
             UErrorCode s2 = U_ZERO_ERROR;
             ucnv_getInvalidChars(cv, bad, &blen, &s2);
-            size_t off = (size_t)(src - (const char *)data) - (U_SUCCESS(s2) ? (size_t)blen : 0);
+            size_t off =
+                base + (size_t)(src - (const char *)data) - (U_SUCCESS(s2) ? (size_t)blen : 0);
+            s2 = U_ZERO_ERROR;
             tx_seterr(err, TX2JSON_EDECODE, name, 0, 0, off,
                       "invalid %s byte sequence at byte offset %zu", ucnv_getName(cv, &s2), off);
             rc = TX2JSON_EDECODE;
             break;
         }
-        (void)chunk_start;
-        char u8buf[4096 * 3 + 4];
-        UErrorCode s3 = U_ZERO_ERROR;
-        int32_t n = ucnv_fromUChars(u8, u8buf, sizeof u8buf, ubuf, (int32_t)(t - ubuf), &s3);
-        if (U_FAILURE(s3)) {
-            tx_seterr(err, TX2JSON_EINTERNAL, name, 0, 0, (size_t)-1, "ICU: %s", u_errorName(s3));
-            rc = TX2JSON_EINTERNAL;
+        int32_t n = (int32_t)(t - ubuf);
+        /* Source offset of unit i: units ICU had kept back from the last
+         * call (offset -1) belong to the sequence that call ended with. */
+#define UNIT_OFF(i)                                                                                \
+    ((i) < carry ? carry_off : offs[i] >= 0 ? call_start + (size_t)offs[i] : last_off)
+        int32_t keep = more && n > carry && (ubuf[n - 1] & 0xFC00) == 0xD800;
+        int32_t lone = utf16_to_utf8(&b, ubuf, n - keep);
+        if (lone >= 0) {
+            size_t off = base + UNIT_OFF(lone);
+            tx_seterr(err, TX2JSON_EDECODE, name, 0, 0, off,
+                      "unpaired surrogate U+%04X in %s at byte offset %zu", (unsigned)ubuf[lone],
+                      enc, off);
+            rc = TX2JSON_EDECODE;
             break;
         }
-        sb_add(&b, u8buf, (size_t)n);
-        if (src >= lim) break;
+        if (n > 0) last_off = UNIT_OFF(n - 1);
+#undef UNIT_OFF
+        carry = keep;
+        if (keep) {
+            ubuf[0] = ubuf[n - 1];
+            carry_off = last_off;
+        }
     }
     ucnv_close(cv);
-    ucnv_close(u8);
     if (rc == TX2JSON_OK && b.oom) {
         tx_seterr(err, TX2JSON_ENOMEM, name, 0, 0, (size_t)-1, "out of memory");
         rc = TX2JSON_ENOMEM;
@@ -158,7 +213,7 @@ tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len, con
     sha256_hex(data, len, doc->sha256);
 
     if (forced && *forced) {
-        rc = icu_decode(name, forced, data, len, &u8, &u8len, err);
+        rc = icu_decode(name, forced, data, len, 0, &u8, &u8len, err);
         if (rc) return rc;
         snprintf(doc->encoding, sizeof doc->encoding, "%s", forced);
     } else if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
@@ -175,17 +230,14 @@ tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len, con
                ((data[0] == 0xFF && data[1] == 0xFE) || (data[0] == 0xFE && data[1] == 0xFF))) {
         const char *enc = data[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
         if (len >= 4 && data[0] == 0xFF && data[2] == 0 && data[3] == 0) enc = "UTF-32LE";
-        rc = icu_decode(name, enc, data + (enc[4] == '3' ? 4 : 2), len - (enc[4] == '3' ? 4 : 2),
-                        &u8, &u8len, err);
-        if (rc) {
-            if (err && err->offset != (size_t)-1) err->offset += enc[4] == '3' ? 4 : 2;
-            return rc;
-        }
+        size_t bom = enc[4] == '3' ? 4 : 2;
+        rc = icu_decode(name, enc, data + bom, len - bom, bom, &u8, &u8len, err);
+        if (rc) return rc;
         strcpy(doc->encoding, enc);
     } else if (utf16_plausible(data, len, (bad0 = tx_utf8_check(data, len, &nm0, &nb0)) == len) &&
                utf16_guess(data, len)) {
         const char *enc = utf16_guess(data, len);
-        rc = icu_decode(name, enc, data, len, &u8, &u8len, err);
+        rc = icu_decode(name, enc, data, len, 0, &u8, &u8len, err);
         if (rc) return rc;
         strcpy(doc->encoding, enc);
     } else {
@@ -203,7 +255,7 @@ tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len, con
                           bad);
                 return TX2JSON_EDECODE;
             }
-            rc = icu_decode(name, cs, data, len, &u8, &u8len, err);
+            rc = icu_decode(name, cs, data, len, 0, &u8, &u8len, err);
             if (rc) return rc;
             snprintf(doc->encoding, sizeof doc->encoding, "%s", cs);
         }

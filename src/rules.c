@@ -49,8 +49,14 @@ struct tx_rule {
     int caseless, bytes;
     int bad;          /* had an error: never compiled, never matched */
     char *pattern;    /* expanded */
-    size_t *pat_line; /* per byte of pattern */
-    size_t *pat_col;
+    /* Where the pattern's bytes were written: one run per stretch of a
+     * pattern line copied as is (columns advance per code point) and per
+     * ${define} expansion (every byte at the reference's column). */
+    struct pat_run {
+        size_t off, line, col;
+        int fixed;
+    } *runs;
+    size_t nruns, runcap;
     pcre2_code *code;
     int jit; /* JIT-compiled: matched with pcre2_jit_match */
     int ngroups;
@@ -108,8 +114,7 @@ static void rule_free(tx_rule *r)
     free(r->name);
     free(r->file);
     free(r->pattern);
-    free(r->pat_line);
-    free(r->pat_col);
+    free(r->runs);
     free(r->gnames);
     if (r->code) pcre2_code_free(r->code);
     for (size_t i = 0; i < r->nex; i++) {
@@ -206,68 +211,84 @@ static size_t u8_cols(const char *s, size_t n)
     return c;
 }
 
-/* Makes room for `add` more pattern bytes (and the NUL) in r's pattern and
- * its per-byte line and column tables.  0, or -1 on OOM. */
-static int pattern_room(tx_rule *r, size_t *plen, size_t *pcap, size_t add)
+/* Records that pattern bytes from offset off on come from (line, col):
+ * fixed for a define's expansion, else advancing per code point.
+ * 0, or -1 on OOM. */
+static int add_run(tx_rule *r, size_t off, size_t line, size_t col, int fixed)
 {
-    size_t old = *pcap;
-    char *p = tx_grow(r->pattern, pcap, *plen + add + 1, 1);
+    struct pat_run *p = tx_grow(r->runs, &r->runcap, r->nruns + 1, sizeof *p);
+    if (!p) return -1;
+    r->runs = p;
+    r->runs[r->nruns++] = (struct pat_run){off, line, col, fixed};
+    return 0;
+}
+
+/* The file line and column of pattern byte off. */
+static void pattern_pos(const tx_rule *r, size_t off, size_t *line, size_t *col)
+{
+    size_t lo = 0, hi = r->nruns; /* the last run starting at or before off */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->runs[mid].off <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const struct pat_run *u = &r->runs[lo];
+    *line = u->line;
+    *col = u->fixed ? u->col : u->col + u8_cols(r->pattern + u->off, off - u->off);
+}
+
+/* Appends src[0..n) to r's pattern (NUL-terminated).  0, or -1 on OOM. */
+static int pattern_add(tx_rule *r, size_t *plen, size_t *pcap, const char *src, size_t n)
+{
+    char *p = tx_grow(r->pattern, pcap, *plen + n + 1, 1);
     if (!p) return -1;
     r->pattern = p;
-    if (*pcap == old && r->pat_line && r->pat_col) return 0;
-    size_t *l = realloc(r->pat_line, *pcap * sizeof *l);
-    if (!l) return -1;
-    r->pat_line = l;
-    size_t *c = realloc(r->pat_col, *pcap * sizeof *c);
-    if (!c) return -1;
-    r->pat_col = c;
+    memcpy(r->pattern + *plen, src, n);
+    *plen += n;
+    r->pattern[*plen] = 0;
     return 0;
 }
 
 /* Appends pattern text from the file (line, starting column) to rule r,
- * expanding ${name} defines; each byte remembers where it was written.
- * Linear in the text: the column advances with each code point.
- * Returns 0 (r->bad set on a bad reference when checking) or -1. */
+ * expanding ${name} defines; runs remember where each byte was written.
+ * Linear in the text.  Returns 0 (r->bad set on a bad reference when
+ * checking) or -1. */
 static int append_pattern(tx_ruleset *rs, tx_rule *r, size_t *plen, size_t *pcap, const char *src,
                           size_t line, size_t col0, const char *file, tx2json_error *err)
 {
-    size_t n = strlen(src), col = col0;
-    for (size_t i = 0; i < n;) {
-        size_t used = 1;
-        const char *expand = NULL;
-        if (src[i] == '$' && i + 1 < n && src[i + 1] == '{') {
-            const char *close = memchr(src + i + 2, '}', n - i - 2);
-            if (!close) {
-                r->bad = 1;
-                return report(rs, err, 1, "syntax", file, line, col, r->name,
-                              "unterminated ${...} reference");
-            }
-            size_t nl = (size_t)(close - (src + i + 2)), d;
-            if (!tx_nmap_get(&rs->def_by_name, src + i + 2, nl, &d)) {
-                r->bad = 1;
-                return report(rs, err, 1, "unknown-define", file, line, col, r->name,
-                              "unknown define '%.*s'", (int)nl, src + i + 2);
-            }
-            expand = rs->def[d].value;
-            used = nl + 3;
+    size_t n = strlen(src), col = col0, i = 0;
+    while (i < n) {
+        /* The literal stretch up to the next ${. */
+        const char *ref = strstr(src + i, "${");
+        size_t lit = ref ? (size_t)(ref - (src + i)) : n - i;
+        if (lit) {
+            if (add_run(r, *plen, line, col, 0) || pattern_add(r, plen, pcap, src + i, lit))
+                goto oom;
+            col += u8_cols(src + i, lit);
+            i += lit;
+            continue;
         }
-        size_t addn = expand ? strlen(expand) + 4 : 1;
-        if (pattern_room(r, plen, pcap, addn)) goto oom;
-        if (expand) {
-            memcpy(r->pattern + *plen, "(?:", 3);
-            memcpy(r->pattern + *plen + 3, expand, addn - 4);
-            r->pattern[*plen + addn - 1] = ')';
-        } else {
-            r->pattern[*plen] = src[i];
+        const char *close = memchr(src + i + 2, '}', n - i - 2);
+        if (!close) {
+            r->bad = 1;
+            return report(rs, err, 1, "syntax", file, line, col, r->name,
+                          "unterminated ${...} reference");
         }
-        for (size_t k = 0; k < addn; k++) {
-            r->pat_line[*plen + k] = line;
-            r->pat_col[*plen + k] = col;
+        size_t nl = (size_t)(close - (src + i + 2)), d;
+        if (!tx_nmap_get(&rs->def_by_name, src + i + 2, nl, &d)) {
+            r->bad = 1;
+            return report(rs, err, 1, "unknown-define", file, line, col, r->name,
+                          "unknown define '%.*s'", (int)nl, src + i + 2);
         }
-        *plen += addn;
-        r->pattern[*plen] = 0;
-        col += u8_cols(src + i, used);
-        i += used;
+        const char *v = rs->def[d].value;
+        if (add_run(r, *plen, line, col, 1) || pattern_add(r, plen, pcap, "(?:", 3) ||
+            pattern_add(r, plen, pcap, v, strlen(v)) || pattern_add(r, plen, pcap, ")", 1))
+            goto oom;
+        col += nl + 3; /* "${", the ASCII-or-not name, "}" */
+        col += u8_cols(src + i + 2, nl) - nl;
+        i += nl + 3;
     }
     return 0;
 oom:
@@ -296,11 +317,10 @@ static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
         pcre2_get_error_message(ec, msg, sizeof msg);
         size_t line = r->pattern_line, col = r->pattern_col, len = strlen(r->pattern);
         if (eo < len) {
-            line = r->pat_line[eo];
-            col = r->pat_col[eo];
+            pattern_pos(r, eo, &line, &col);
         } else if (len > 0) {
-            line = r->pat_line[len - 1];
-            col = r->pat_col[len - 1] + 1;
+            pattern_pos(r, len - 1, &line, &col);
+            col++;
         }
         r->bad = 1;
         return report(rs, err, 1, "pcre2-compile", r->file, line, col, r->name,

@@ -1,5 +1,6 @@
 #!/bin/sh
-# run.sh - the test runner.  Runs the unit tests, then every tests/cli/*.case
+# run.sh - the test runner.  Runs the unit tests and the decoding property
+# tests (tests/decode_prop.c), then every tests/cli/*.case
 # (one CLI invocation each: expected exit status, stderr fragment, stdout
 # fragment or golden file), then the rule examples through the unit binary.
 # Then every broken rule file in tests/rules against its expected
@@ -81,6 +82,22 @@ else
     pass=$((pass + up))
     fail=$((fail + uf))
 fi
+
+# 1b. Decoding properties (tests/decode_prop.c): generated text in every
+#     encoding read.c takes must decode back exactly, around its 4096-unit
+#     chunk boundaries.  One check per group, named after the bug it guards;
+#     DECODE_PROP_SEED=N runs them on other texts.
+seedarg=
+[ -n "${DECODE_PROP_SEED:-}" ] && seedarg="--seed $DECODE_PROP_SEED"
+for g in surrogate-chunk-boundary invalid-offset-chunk-boundary unpaired-surrogate random; do
+    # shellcheck disable=SC2086
+    if "$TOOLS/decode_prop" $seedarg "$g" >"$TMP/prop.out" 2>&1; then
+        ok
+    else
+        bad "decode-$g: $(tail -n 1 "$TMP/prop.out")"
+        grep '^    ' "$TMP/prop.out"
+    fi
+done
 
 # 2. Fuzz inputs: the seed corpus and every saved crash, replayed.
 REPLAY=${TX2JSON_REPLAY:-./build/replay_}

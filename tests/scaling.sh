@@ -1,0 +1,191 @@
+#!/bin/sh
+# scaling.sh - growth checks: for each input shape, time tx2json on an
+# input of size N and of size 2N (best of 3 runs each) and fail when
+# t(2N)/t(N) exceeds SCALING_LIMIT (2.3): linear work doubles, quadratic
+# work quadruples.  N is chosen so that the N run takes roughly 0.3-1 s.
+# Run by `make pathological`, after tests/pathological.sh.
+#
+# Prints one line per shape:
+#   scaling: SHAPE N=.. t(N)=..s t(2N)=..s ratio=.. ok|FAIL|XFAIL|XPASS
+# and exits 1 when any shape failed.
+#
+# Environment:
+#   SCALING_XFAIL="shape ..."  shapes known to scale badly: over the limit
+#                   they print XFAIL and do not fail the run; within it
+#                   they print XPASS and do (drop them from the list once
+#                   fixed).  A crash, timeout or wrong output is a FAIL
+#                   either way.
+#   SCALING_SHAPES  the shapes to run (default: all, in the order below)
+#   SCALING_LIMIT   the largest acceptable ratio (default 2.3)
+#   SCALING_CLOCK   cpu (default: user+system time from GNU time, steadier
+#                   on a shared machine) or wall
+#   SCALING_TIMEOUT seconds allowed per run (default 60)
+#   SCALING_N_SHAPE overrides a shape's N, e.g. SCALING_N_rules=5000
+#
+# Shapes:
+#   warnings    N reference lines that no entry introduces, converted
+#               without -q: N unlinked-reference warnings, each given a
+#               line:column
+#   rules       the shipped rules plus N generated rules (--rules DIR)
+#   pattern     the shipped rules plus one rule whose pattern line is N KiB
+#               long: an alternation of literal words inside a (?#...)
+#               comment, so that PCRE2's compiled-size limit (64 KiB of
+#               code with the default link size) does not stop the 2N run;
+#               the rule loader reads every byte of the line all the same
+#   names       one entry mentioning 2N distinct project names
+#   references  a short transcript followed by N reference lines (-q)
+#   entries     N entries, one per paragraph (-q)
+set -u
+BIN=${TX2JSON_BIN:-./tx2json}
+LIMIT=${SCALING_LIMIT:-2.3}
+XFAIL=${SCALING_XFAIL:-}
+SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries}
+CLOCK=${SCALING_CLOCK:-cpu}
+TIMEOUT=${SCALING_TIMEOUT:-60}
+RULES=${TX2JSON_RULES_SRC:-rules}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tx2json-scaling.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT INT TERM
+fail=0
+
+# Default N per shape (measured on a 2-core machine: t(N) of 0.1-0.6 s).
+n_warnings=40000
+n_rules=60000
+n_pattern=24576
+n_names=32000
+n_references=80000
+n_entries=30000
+
+if [ "$CLOCK" = cpu ] && ! /usr/bin/time -f '%U %S' -o "$TMP/probe" true 2>/dev/null; then
+    echo "scaling: GNU time (/usr/bin/time) not found; timing wall-clock instead"
+    CLOCK=wall
+fi
+
+# gen SHAPE N DIR: writes the input for size N into DIR and prints the
+# arguments to convert it with (the input file last).
+gen() {
+    g_n=$2 d=$3
+    mkdir -p "$d"
+    case $1 in
+    warnings)
+        awk -v n="$g_n" 'BEGIN { printf "Welcome to Foo Weekly.\n\n"; for (i = 0; i < n; i++) printf "[Foo%d] https://a.org/%d\n", i, i }' >"$d/in.txt"
+        echo "--max-refs $((g_n + 10)) $d/in.txt"
+        ;;
+    rules)
+        mkdir -p "$d/rules"
+        cp "$RULES"/*.rules "$d/rules/"
+        awk -v n="$g_n" 'BEGIN { for (i = 0; i < n; i++) printf "rule gen.stop.r%d\nkind: stop-name\nlang: en\npattern: Genword%dx\nmatch: Genword%dx\n\n", i, i, i }' >"$d/rules/90-generated.rules"
+        printf 'Welcome to Foo Weekly.\n\nFirst up, Foo released BarNet.\n' >"$d/in.txt"
+        echo "-q --rules $d/rules $d/in.txt"
+        ;;
+    pattern)
+        mkdir -p "$d/rules"
+        cp "$RULES"/*.rules "$d/rules/"
+        awk -v n="$g_n" 'BEGIN { printf "rule gen.long-pattern\nkind: stop-name\nlang: en\npattern: Genword0x(?#"; len = 0; for (i = 1; len < n * 1024; i++) { s = sprintf("|Genword%dx", i); printf "%s", s; len += length(s) } printf ")\nmatch: Genword0x\n" }' >"$d/rules/90-long.rules"
+        printf 'Welcome to Foo Weekly.\n\nFirst up, Foo released BarNet.\n' >"$d/in.txt"
+        echo "-q --rules $d/rules $d/in.txt"
+        ;;
+    names)
+        awk -v n="$g_n" 'BEGIN { printf "大家好,这里是某某周报。\n\n某公司推出FooNet。"; for (i = 0; i < n; i++) { printf "此外,它超过了Name%dNet和Tool%dKit。", i, i; if (i % 20 == 19) printf "\n" } printf "\n" }' >"$d/in.txt"
+        echo "-q $d/in.txt"
+        ;;
+    references)
+        awk -v n="$g_n" 'BEGIN { printf "Welcome to Foo Weekly.\n\nFirst up, Foo released BarNet.\n\n"; for (i = 0; i < n; i++) printf "[Foo%d] https://a.org/%d\n", i, i }' >"$d/in.txt"
+        echo "-q --max-refs $((g_n + 10)) $d/in.txt"
+        ;;
+    entries)
+        awk -v n="$g_n" 'BEGIN { printf "Welcome to Foo Weekly.\n\n"; for (i = 0; i < n; i++) printf "Next, Org%d released Model%d. It is fast.\n\n", i, i }' >"$d/in.txt"
+        echo "-q --max-entries $((g_n + 10)) $d/in.txt"
+        ;;
+    esac
+}
+
+# sane SHAPE N DIR: checks that the last run's output ($DIR/out, $DIR/err)
+# really exercised the shape at size N, so a generator that stops
+# producing the intended input fails instead of timing nothing.
+sane() {
+    d=$3
+    case $1 in
+    warnings) got=$(grep -c 'unlinked-reference' "$d/err") want=$2 what="unlinked-reference warnings" ;;
+    rules | pattern) got=$(grep -c '"schema_version"' "$d/out") want=1 what="documents" ;;
+    names) got=$(grep -c 'Name[0-9]*Net' "$d/out") want=$2 what="lines naming NameNNNNet" ;;
+    references) got=$(grep -c '"url"' "$d/out") want=$2 what="references" ;;
+    entries) got=$(grep -c '"index"' "$d/out") want=$2 what="entries" ;;
+    esac
+    [ "$got" -ge "$want" ] && return 0
+    why="$got $what at N=$2, expected at least $want"
+    return 1
+}
+
+# best DIR ARGS...: runs tx2json three times, sets $t to the best time in
+# seconds; returns 1 (with $why) when a run fails or times out.
+best() {
+    d=$1
+    shift
+    t=
+    for k in 1 2 3; do
+        if [ "$CLOCK" = cpu ]; then
+            # shellcheck disable=SC2068
+            /usr/bin/time -f '%U %S' -o "$d/time" timeout "$TIMEOUT" "$BIN" $@ >"$d/out" 2>"$d/err"
+            rc=$?
+            s=$(tail -n 1 "$d/time" | awk '{ printf "%.3f", $1 + $2 }')
+        else
+            start=$(date +%s%N)
+            # shellcheck disable=SC2068
+            timeout "$TIMEOUT" "$BIN" $@ >"$d/out" 2>"$d/err"
+            rc=$?
+            s=$(awk -v a="$start" -v b="$(date +%s%N)" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+        fi
+        if [ "$rc" = 124 ]; then
+            why="timed out after ${TIMEOUT}s"
+            return 1
+        elif [ "$rc" != 0 ]; then
+            why="exit $rc: $(grep -v warning "$d/err" | head -c 200)"
+            return 1
+        fi
+        if [ -z "$t" ] || awk -v a="$s" -v b="$t" 'BEGIN { exit !(a < b) }'; then t=$s; fi
+    done
+    return 0
+}
+
+for shape in $SHAPES; do
+    case " warnings rules pattern names references entries " in
+    *" $shape "*) ;;
+    *)
+        echo "scaling: unknown shape '$shape'"
+        fail=1
+        continue
+        ;;
+    esac
+    eval "n=\${SCALING_N_$shape:-\$n_$shape}"
+    n2=$((2 * n))
+    unit=
+    [ "$shape" = pattern ] && unit=KiB
+    xfail=0
+    case " $XFAIL " in *" $shape "*) xfail=1 ;; esac
+    why=
+    a1=$(gen "$shape" "$n" "$TMP/$shape-1")
+    a2=$(gen "$shape" "$n2" "$TMP/$shape-2")
+    if best "$TMP/$shape-1" $a1 && sane "$shape" "$n" "$TMP/$shape-1" && t1=$t &&
+        best "$TMP/$shape-2" $a2 && sane "$shape" "$n2" "$TMP/$shape-2" && t2=$t; then
+        # (Parentheses: a bare > in awk's printf is an output redirection.)
+        ratio=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 99) }')
+        over=$(awk -v r="$ratio" -v l="$LIMIT" 'BEGIN { print (r + 0 > l + 0) ? 1 : 0 }')
+        if [ "$over" = 1 ] && [ "$xfail" = 1 ]; then
+            verdict=XFAIL
+        elif [ "$over" = 1 ]; then
+            verdict=FAIL
+            fail=1
+        elif [ "$xfail" = 1 ]; then
+            verdict="XPASS (listed in SCALING_XFAIL but within $LIMIT: take it off the list)"
+            fail=1
+        else
+            verdict=ok
+        fi
+        echo "scaling: $shape N=$n$unit t(N)=${t1}s t(2N)=${t2}s ratio=$ratio $verdict"
+    else
+        echo "scaling: $shape N=$n$unit FAIL: $why"
+        fail=1
+    fi
+    rm -rf "$TMP/$shape-1" "$TMP/$shape-2"
+done
+[ "$fail" = 0 ]
