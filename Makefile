@@ -83,7 +83,12 @@ $(BUILD)/oom: tests/oom.c $(BUILD)/libtx2json.a
 	$(CC) $(CFLAGS_ALL) -Isrc -o $@ $< $(BUILD)/libtx2json.a $(LDLIBS_ALL) \
 	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 
-TEST_TOOLS := $(BUILD)/jsoncheck $(BUILD)/libfailio.so $(BUILD)/oom $(BUILD)/decode_prop
+# A program defining the library's old unprefixed names links against it
+# (tests/symclash.c); a clash is a link error.
+$(BUILD)/symclash: tests/symclash.c $(BUILD)/libtx2json.a
+	$(CC) $(CFLAGS_ALL) -o $@ $^ $(LDLIBS_ALL)
+
+TEST_TOOLS := $(BUILD)/jsoncheck $(BUILD)/libfailio.so $(BUILD)/oom $(BUILD)/symclash $(BUILD)/decode_prop
 
 test check: $(BIN) $(BUILD)/unit $(REPLAYS) $(TEST_TOOLS)
 	@TX2JSON_BIN=./$(BIN) TX2JSON_UNIT=./$(BUILD)/unit TX2JSON_REPLAY=./$(BUILD)/replay_ \

@@ -72,15 +72,15 @@ static void src_close(src_reader *r)
 /* Reads the next line of r->f into r->last; 0 at end of file or on OOM. */
 static int src_read_line(src_reader *r)
 {
-    strbuf b = {0};
+    tx_strbuf b = {0};
     int c, any = 0;
     while ((c = getc(r->f)) != EOF) {
         any = 1;
         if (c == '\n') break;
-        if (c != '\r') sb_addc(&b, c ? (char)c : '?'); /* a NUL shows as '?' */
+        if (c != '\r') tx_sb_addc(&b, c ? (char)c : '?'); /* a NUL shows as '?' */
     }
     if (!any || b.oom) {
-        sb_free(&b);
+        tx_sb_free(&b);
         return 0;
     }
     free(r->last);
@@ -103,7 +103,7 @@ static char *source_line(src_reader *r, const char *file, size_t line)
     return r->last ? tx_strndup(r->last, strlen(r->last)) : NULL;
 }
 
-static void text_diag(strbuf *o, src_reader *rd, const tx_rdiag *d)
+static void text_diag(tx_strbuf *o, src_reader *rd, const tx_rdiag *d)
 {
     char head[2048];
     const char *sev = d->error ? "error" : "warning";
@@ -113,7 +113,7 @@ static void text_diag(strbuf *o, src_reader *rd, const tx_rdiag *d)
                  d->col ? d->col : 1, sev, d->msg, tag);
     else
         snprintf(head, sizeof head, "%s: %s: %s [%s]\n", d->file, sev, d->msg, tag);
-    sb_add(o, head, strlen(head));
+    tx_sb_add(o, head, strlen(head));
     if (!d->line) return;
     char *src = source_line(rd, d->file, d->line);
     if (!src) return;
@@ -121,22 +121,22 @@ static void text_diag(strbuf *o, src_reader *rd, const tx_rdiag *d)
     size_t nm, nb, len0 = strlen(src), bad;
     while ((bad = tx_utf8_check((unsigned char *)src, len0, &nm, &nb)) < len0)
         src[bad] = '?';
-    sb_add(o, src, strlen(src));
-    sb_addc(o, '\n');
+    tx_sb_add(o, src, strlen(src));
+    tx_sb_addc(o, '\n');
     /* Caret under the column, counting wide characters twice. */
     size_t i = 0, cp = 1, len = strlen(src);
     while (i < len && cp < d->col) {
-        uint32_t c = u8_next(src, &i);
+        uint32_t c = tx_u8_next(src, &i);
         int w = u_getIntPropertyValue((UChar32)c, UCHAR_EAST_ASIAN_WIDTH);
         if (c == '\t')
-            sb_addc(o, '\t');
+            tx_sb_addc(o, '\t');
         else if (w == U_EA_WIDE || w == U_EA_FULLWIDTH)
-            sb_add(o, "  ", 2);
+            tx_sb_add(o, "  ", 2);
         else
-            sb_addc(o, ' ');
+            tx_sb_addc(o, ' ');
         cp++;
     }
-    sb_add(o, "^\n", 2);
+    tx_sb_add(o, "^\n", 2);
     free(src);
 }
 
@@ -245,13 +245,13 @@ tx2json_status tx2json_check(const char *const *paths, size_t npaths, tx2json_ch
             (*nwarnings)++;
     }
     qsort(v, n, sizeof *v, cmp_diag);
-    strbuf o = {0};
+    tx_strbuf o = {0};
     if (fmt == TX2JSON_CHECK_TEXT) {
         src_reader rd = {0};
         for (size_t i = 0; i < n; i++)
             text_diag(&o, &rd, v[i]);
         src_close(&rd);
-        sb_add(&o, "", 0);
+        tx_sb_add(&o, "", 0);
     } else {
         cJSON *j = NULL;
         if (fmt == TX2JSON_CHECK_JSON) {
@@ -267,13 +267,13 @@ tx2json_status tx2json_check(const char *const *paths, size_t npaths, tx2json_ch
             free(v);
             goto oom;
         }
-        sb_add(&o, s, strlen(s));
-        sb_addc(&o, '\n');
+        tx_sb_add(&o, s, strlen(s));
+        tx_sb_addc(&o, '\n');
         cJSON_free(s);
     }
     free(v);
     if (o.oom) {
-        sb_free(&o);
+        tx_sb_free(&o);
         goto oom;
     }
     tx_rules_free(rs);

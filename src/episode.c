@@ -267,7 +267,7 @@ static size_t subject_head(const char *t, size_t s, size_t e)
         return i;
     }
     for (int k = 0; k < 2 && i < e; k++)
-        u8_next(t, &i);
+        tx_u8_next(t, &i);
     return i;
 }
 
@@ -603,7 +603,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
     itemnum *items = NULL;
     size_t nitems = 0, items_from = 0;
     int use_items = 0;
-    strset orgkeys = {0};
+    tx_strset orgkeys = {0};
     memset(ep, 0, sizeof *ep);
     size_t ecap = 0;
     c.ckey = calloc(seg->ncand ? seg->ncand : 1, sizeof *c.ckey);
@@ -812,7 +812,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
         for (size_t o = 0; o < ep->entry[k].norg; o++) {
             const tx_item *it = &ep->entry[k].org[o];
             char *key = tx_name_key(n->s + it->start, it->end - it->start);
-            int bad = !key || (*key && strset_add(&orgkeys, key));
+            int bad = !key || (*key && tx_strset_add(&orgkeys, key));
             free(key);
             if (bad) goto oom;
         }
@@ -829,7 +829,7 @@ tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const t
             for (size_t o = 0; o < en->norg; o++)
                 if (overlaps(en->org[o].start, en->org[o].end, cd->start, cd->end)) org = 1;
             const char *ck = c.ckey[i];
-            if (!org && *ck && strset_has(&orgkeys, ck)) org = 1;
+            if (!org && *ck && tx_strset_has(&orgkeys, ck)) org = 1;
             if (org) continue;
             if (add_item(&en->men, &en->nmen, &en->mencap, cd->start, cd->end, "latin-name", 0))
                 goto oom;
@@ -865,7 +865,7 @@ oom:
     tx_episode_free(ep);
     tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");
 done:
-    strset_free(&orgkeys);
+    tx_strset_free(&orgkeys);
     free(items);
     for (size_t i = 0; c.ckey && i < seg->ncand; i++)
         free(c.ckey[i]);

@@ -24,25 +24,25 @@ TXI char *tx_strndup(const char *s, size_t n);                     /* NULL on OO
 TXI void *tx_grow(void *p, size_t *cap, size_t need, size_t elem); /* NULL on OOM */
 
 /* Growable byte buffer; s is always NUL-terminated when non-NULL. */
-typedef struct strbuf {
+typedef struct tx_strbuf {
     char *s;
     size_t len, cap;
     int oom;
-} strbuf;
-TXI void sb_add(strbuf *b, const char *s, size_t n);
-TXI void sb_addc(strbuf *b, char c);
-TXI void sb_addcp(strbuf *b, uint32_t cp); /* append one code point as UTF-8 */
-TXI void sb_free(strbuf *b);
+} tx_strbuf;
+TXI void tx_sb_add(tx_strbuf *b, const char *s, size_t n);
+TXI void tx_sb_addc(tx_strbuf *b, char c);
+TXI void tx_sb_addcp(tx_strbuf *b, uint32_t cp); /* append one code point as UTF-8 */
+TXI void tx_sb_free(tx_strbuf *b);
 
 /* A set of strings (open addressing; the set owns copies). */
-typedef struct strset {
+typedef struct tx_strset {
     char **slot;
     size_t cap, n;
-} strset;
+} tx_strset;
 TXI size_t tx_str_hash(const char *s);          /* FNV-1a */
-TXI int strset_add(strset *s, const char *key); /* 0, or -1 on OOM */
-TXI int strset_has(const strset *s, const char *key);
-TXI void strset_free(strset *s);
+TXI int tx_strset_add(tx_strset *s, const char *key); /* 0, or -1 on OOM */
+TXI int tx_strset_has(const tx_strset *s, const char *key);
+TXI void tx_strset_free(tx_strset *s);
 
 /* A map from byte strings to indices (open addressing).  The map does not
  * own its keys: each must stay valid, unchanged, while the map lives. */
@@ -62,12 +62,12 @@ TXI int tx_nmap_get(const tx_nmap *m, const char *key, size_t len, size_t *val);
 TXI void tx_nmap_free(tx_nmap *m);
 
 /* Reads one UTF-8 code point at s[*i] (input known valid); advances *i. */
-TXI uint32_t u8_next(const char *s, size_t *i);
+TXI uint32_t tx_u8_next(const char *s, size_t *i);
 /* Offset of the first invalid UTF-8 byte of s[0..len) (overlongs,
  * surrogates and values past U+10FFFF are invalid), or len when valid;
  * counts valid multi-byte sequences and invalid bytes. */
 TXI size_t tx_utf8_check(const unsigned char *s, size_t len, size_t *nmulti, size_t *nbad);
-TXI void sha256_hex(const unsigned char *data, size_t len, char out[65]);
+TXI void tx_sha256_hex(const unsigned char *data, size_t len, char out[65]);
 
 /* Diagnostics of one conversion (link.c keeps the functions). */
 typedef struct tx_diag {
@@ -194,7 +194,7 @@ typedef struct tx_match {
     long gstart[TX_MAXGROUPS], gend[TX_MAXGROUPS];
 } tx_match;
 
-TXI extern const char *const TX_KIND_NAMES[RK_NKINDS];
+TXI extern const char *const tx_kind_names[RK_NKINDS];
 
 /* A problem found in rule files (tx2json check). */
 typedef struct tx_rdiag {

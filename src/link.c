@@ -180,7 +180,7 @@ static int han_suffixes(tx_pinyin *py, meninfo *m)
     size_t len = strlen(k), pos[64], np = 0, i = 0;
     while (i < len && np < 64) {
         pos[np++] = i;
-        u8_next(k, &i);
+        tx_u8_next(k, &i);
     }
     /* Code points from the end: skip the non-Han tail first. */
     size_t tail = np;
@@ -208,7 +208,7 @@ static double prefix_sim(const char *a, const char *b)
         if (((unsigned char)b[k] & 0xC0) != 0x80) nb++;
     size_t cps = 0;
     while (i < la && cps < nb) {
-        u8_next(a, &i);
+        tx_u8_next(a, &i);
         cps++;
     }
     if (cps < nb || i >= la) return 0.0;

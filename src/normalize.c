@@ -35,21 +35,21 @@ tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err)
                   u_errorName(st));
         return TX2JSON_EINTERNAL;
     }
-    strbuf b = {0};
+    tx_strbuf b = {0};
     uint32_t *map = NULL;
     size_t mcap = 0;
     const char *t = doc->text;
     size_t i = 0, cp = 0;
     /* Reserve roughly the input size up front. */
     map = tx_grow(NULL, &mcap, doc->len + 1, sizeof *map);
-    sb_add(&b, "", 0);
+    tx_sb_add(&b, "", 0);
     if (!map || b.oom) goto oom;
     while (i < doc->len) {
         /* Fast path: an ASCII character not followed by a combining mark
          * is its own NFKC form. */
         if ((unsigned char)t[i] < 0x80 && (i + 1 >= doc->len || (unsigned char)t[i + 1] < 0x80)) {
             if (b.len + 2 > b.cap) {
-                sb_add(&b, t + i, 1);
+                tx_sb_add(&b, t + i, 1);
             } else {
                 b.s[b.len++] = t[i];
                 b.s[b.len] = 0;
@@ -69,18 +69,18 @@ tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err)
          * combined with) before ASCII or another such ideograph. */
         if ((unsigned char)t[i] >= 0xE4 && (unsigned char)t[i] <= 0xE9 && i + 3 <= doc->len) {
             size_t j = i;
-            uint32_t c = u8_next(t, &j);
+            uint32_t c = tx_u8_next(t, &j);
             unsigned char nx = j < doc->len ? (unsigned char)t[j] : 0;
             if (c >= 0x4E00 && c <= 0x9FFF && j == i + 3 &&
                 (nx < 0x80 || (nx >= 0xE4 && nx <= 0xE9))) {
                 int next_ok = nx < 0x80;
                 if (!next_ok) {
                     size_t k = j;
-                    uint32_t d = u8_next(t, &k);
+                    uint32_t d = tx_u8_next(t, &k);
                     next_ok = d >= 0x4E00 && d <= 0x9FFF;
                 }
                 if (next_ok) {
-                    sb_add(&b, t + i, 3);
+                    tx_sb_add(&b, t + i, 3);
                     if (b.oom) goto oom;
                     if (b.len + 1 > mcap) {
                         uint32_t *m2 = tx_grow(map, &mcap, b.len + 1, sizeof *map);
@@ -95,13 +95,13 @@ tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err)
             }
         }
         size_t ci = i, ccp = cp;
-        uint32_t c = u8_next(t, &i);
+        uint32_t c = tx_u8_next(t, &i);
         cp++;
         /* Extend the chunk while the next code point combines with it. */
         int single = 1;
         while (i < doc->len) {
             size_t j = i;
-            uint32_t d = u8_next(t, &j);
+            uint32_t d = tx_u8_next(t, &j);
             if (unorm2_hasBoundaryBefore(nf, (UChar32)d)) break;
             i = j;
             cp++;
@@ -109,13 +109,13 @@ tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err)
         }
         size_t before = b.len;
         if (single && identity_cp(nf, c)) {
-            sb_add(&b, t + ci, i - ci);
+            tx_sb_add(&b, t + ci, i - ci);
         } else {
             UChar src[64], dst[256];
             int32_t sl = 0;
             UErrorCode s2 = U_ZERO_ERROR;
             if (i - ci > 60) { /* absurd combining run: keep as is */
-                sb_add(&b, t + ci, i - ci);
+                tx_sb_add(&b, t + ci, i - ci);
             } else {
                 u_strFromUTF8(src, 64, &sl, t + ci, (int32_t)(i - ci), &s2);
                 int32_t dl = U_SUCCESS(s2) ? unorm2_normalize(nf, src, sl, dst, 256, &s2) : 0;
@@ -123,9 +123,9 @@ tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err)
                 int32_t ul = 0;
                 if (U_SUCCESS(s2)) u_strToUTF8(u8, sizeof u8, &ul, dst, dl, &s2);
                 if (U_SUCCESS(s2) && ul > 0)
-                    sb_add(&b, u8, (size_t)ul);
+                    tx_sb_add(&b, u8, (size_t)ul);
                 else
-                    sb_add(&b, t + ci, i - ci);
+                    tx_sb_add(&b, t + ci, i - ci);
             }
         }
         if (b.oom) goto oom;
@@ -143,7 +143,7 @@ tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err)
     out->map = map;
     return TX2JSON_OK;
 oom:
-    sb_free(&b);
+    tx_sb_free(&b);
     free(map);
     tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");
     return TX2JSON_ENOMEM;
@@ -171,7 +171,7 @@ int tx_has_han(const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n)
-        if (script_of(u8_next(s, &i)) == USCRIPT_HAN) return 1;
+        if (script_of(tx_u8_next(s, &i)) == USCRIPT_HAN) return 1;
     return 0;
 }
 
@@ -179,7 +179,7 @@ double tx_han_share(const char *s, size_t n)
 {
     size_t i = 0, han = 0, lat = 0;
     while (i < n) {
-        UScriptCode sc = script_of(u8_next(s, &i));
+        UScriptCode sc = script_of(tx_u8_next(s, &i));
         if (sc == USCRIPT_HAN)
             han++;
         else if (sc == USCRIPT_LATIN)
@@ -221,12 +221,12 @@ int tx_is_number_word(const char *s, size_t n)
     return 0;
 }
 
-static void flush_num(strbuf *b, long *num)
+static void flush_num(tx_strbuf *b, long *num)
 {
     if (*num < 0) return;
     char buf[32];
     snprintf(buf, sizeof buf, "%ld", *num);
-    sb_add(b, buf, strlen(buf));
+    tx_sb_add(b, buf, strlen(buf));
     *num = -1;
 }
 
@@ -278,7 +278,7 @@ char *tx_name_key(const char *s, size_t n)
     int32_t ulen = 0, fl = 0;
     UErrorCode st = U_ZERO_ERROR;
     UChar *u = NULL, *f = NULL;
-    strbuf b = {0}, word = {0};
+    tx_strbuf b = {0}, word = {0};
     size_t k = 0;
     while (k < n && (unsigned char)s[k] < 0x80)
         k++;
@@ -299,7 +299,7 @@ char *tx_name_key(const char *s, size_t n)
         fl = U_SUCCESS(st) ? unorm2_normalize(nf, u, ulen, f, ulen * 3 + 8, &st) : 0;
         if (U_FAILURE(st)) goto fail;
     }
-    sb_add(&b, "", 0);
+    tx_sb_add(&b, "", 0);
     long num = -1; /* spoken number being read, -1 when none */
     int after_point = 0;
     for (int32_t i = 0; i <= fl;) {
@@ -311,7 +311,7 @@ char *tx_name_key(const char *s, size_t n)
         int alnum = c && u_isalnum(c);
         int latin = alnum && c < 0x80 && !u_isdigit(c);
         if (latin) {
-            sb_addcp(&word, (uint32_t)c);
+            tx_sb_addcp(&word, (uint32_t)c);
             continue;
         }
         if (word.len) { /* flush a Latin word, reading spoken numbers */
@@ -338,18 +338,18 @@ char *tx_name_key(const char *s, size_t n)
             } else if (strcmp(word.s, "by") == 0 && (num >= 0 || lastdigit)) {
                 flush_num(&b, &num);
                 after_point = 0;
-                sb_addc(&b, 'x'); /* eight by twenty two: 8x22 */
+                tx_sb_addc(&b, 'x'); /* eight by twenty two: 8x22 */
             } else {
                 flush_num(&b, &num);
                 after_point = 0;
-                sb_add(&b, word.s, word.len);
+                tx_sb_add(&b, word.s, word.len);
             }
             word.len = 0;
         } else if (alnum) {
             flush_num(&b, &num);
             after_point = 0;
         }
-        if (alnum) sb_addcp(&b, (uint32_t)c);
+        if (alnum) tx_sb_addcp(&b, (uint32_t)c);
     }
     flush_num(&b, &num);
     /* Spoken version numbers key as their digits, as the written label
@@ -357,7 +357,7 @@ char *tx_name_key(const char *s, size_t n)
      * "Foo K一点五" -> "fook15", the label "Foo k1.5" dropping its point),
      * or between Latin letters and digits ("QWQ三十二B" -> "qwq32b"). */
     if (b.s && !b.oom) {
-        strbuf k2 = {0};
+        tx_strbuf k2 = {0};
         size_t p = 0;
         while (p < b.len) {
             size_t q = p;
@@ -370,32 +370,32 @@ char *tx_name_key(const char *s, size_t n)
                 han_numeral(b.s + p) >= 0 && han_numeral(b.s + q - 3) >= 0) {
                 char dig[64];
                 size_t o = spoken_number(b.s + p, q - p, dig, sizeof dig);
-                sb_add(&k2, dig, o);
+                tx_sb_add(&k2, dig, o);
                 p = q;
                 continue;
             }
             size_t e = q > p ? q : p + 1;
             while (e < b.len && ((unsigned char)b.s[e] & 0xC0) == 0x80)
                 e++;
-            sb_add(&k2, b.s + p, e - p);
+            tx_sb_add(&k2, b.s + p, e - p);
             p = e;
         }
         if (k2.oom) {
-            sb_free(&k2);
+            tx_sb_free(&k2);
             goto fail;
         }
-        sb_free(&b);
+        tx_sb_free(&b);
         b = k2;
     }
     if (b.oom || word.oom) goto fail;
     free(u);
     free(f);
-    sb_free(&word);
+    tx_sb_free(&word);
     return b.s;
 fail:
     free(u);
     free(f);
-    sb_free(&b);
-    sb_free(&word);
+    tx_sb_free(&b);
+    tx_sb_free(&word);
     return NULL;
 }

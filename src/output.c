@@ -176,7 +176,7 @@ static cJSON *ref_or_null(out *o, int r)
  * form every line break gains `depth` tabs, so an item printed on its own
  * reads as it would inside the whole document (cJSON escapes line breaks
  * inside strings, so every raw one is layout).  A NULL item marks OOM. */
-static void emit(out *o, strbuf *b, cJSON *item, int compact, int depth)
+static void emit(out *o, tx_strbuf *b, cJSON *item, int compact, int depth)
 {
     if (!item || o->oom) {
         cJSON_Delete(item);
@@ -190,17 +190,17 @@ static void emit(out *o, strbuf *b, cJSON *item, int compact, int depth)
         return;
     }
     if (compact) {
-        sb_add(b, s, strlen(s));
+        tx_sb_add(b, s, strlen(s));
     } else {
         for (char *p = s, *nl; *p; p = nl + 1) {
             nl = strchr(p, '\n');
             if (!nl) {
-                sb_add(b, p, strlen(p));
+                tx_sb_add(b, p, strlen(p));
                 break;
             }
-            sb_add(b, p, (size_t)(nl - p) + 1);
+            tx_sb_add(b, p, (size_t)(nl - p) + 1);
             for (int d = 0; d < depth; d++)
-                sb_addc(b, '\t');
+                tx_sb_addc(b, '\t');
         }
     }
     cJSON_free(s);
@@ -266,11 +266,11 @@ static cJSON *diag_json(out *o, const tx_diag *d)
 }
 
 /* Opens the array member `key` of the root object (after the head). */
-static void open_array(strbuf *b, const char *key, int compact)
+static void open_array(tx_strbuf *b, const char *key, int compact)
 {
-    sb_add(b, compact ? ",\"" : ",\n\t\"", compact ? 2 : 4);
-    sb_add(b, key, strlen(key));
-    sb_add(b, compact ? "\":[" : "\":\t[", compact ? 3 : 4);
+    tx_sb_add(b, compact ? ",\"" : ",\n\t\"", compact ? 2 : 4);
+    tx_sb_add(b, key, strlen(key));
+    tx_sb_add(b, compact ? "\":[" : "\":\t[", compact ? 3 : 4);
 }
 
 /* The document is written as a stream: the head (schema, source, episode)
@@ -283,7 +283,7 @@ tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_episo
                              char **result, tx2json_error *err)
 {
     out o = {doc, n, NULL, 0};
-    strbuf b = {0};
+    tx_strbuf b = {0};
     cJSON *root = chk(&o, cJSON_CreateObject());
     if (!root) goto oom;
     add(&o, root, "schema_version", cJSON_CreateNumber(TX2JSON_SCHEMA_VERSION));
@@ -313,30 +313,30 @@ tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_episo
 
     open_array(&b, "entries", compact);
     for (size_t i = 0; i < ep->nentry && !o.oom; i++) {
-        if (i) sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);
+        if (i) tx_sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);
         emit(&o, &b, entry_json(&o, ep, i), compact, 2);
         free_chunks(&o);
     }
-    sb_addc(&b, ']');
+    tx_sb_addc(&b, ']');
     open_array(&b, "references", compact);
     for (size_t i = 0; i < refs->nref && !o.oom; i++) {
-        if (i) sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);
+        if (i) tx_sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);
         emit(&o, &b, reference_json(&o, refs, i), compact, 2);
     }
-    sb_addc(&b, ']');
+    tx_sb_addc(&b, ']');
     open_array(&b, "diagnostics", compact);
     for (size_t i = 0; i < diags->n && !o.oom; i++) {
-        if (i) sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);
+        if (i) tx_sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);
         emit(&o, &b, diag_json(&o, &diags->d[i]), compact, 2);
     }
-    sb_add(&b, compact ? "]}\n" : "]\n}\n", compact ? 3 : 4);
+    tx_sb_add(&b, compact ? "]}\n" : "]\n}\n", compact ? 3 : 4);
     free_chunks(&o);
     if (o.oom || b.oom) goto oom;
     *result = b.s;
     return TX2JSON_OK;
 oom:
     free_chunks(&o);
-    sb_free(&b);
+    tx_sb_free(&b);
     tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");
     return TX2JSON_ENOMEM;
 }

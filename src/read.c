@@ -19,7 +19,7 @@
  * pairs (icu_decode keeps a trailing lead back for the next chunk); a lone
  * surrogate, which ICU lets through from CESU-8 or UTF-7, returns its
  * index, else -1. */
-static int32_t utf16_to_utf8(strbuf *b, const UChar *u, int32_t n)
+static int32_t utf16_to_utf8(tx_strbuf *b, const UChar *u, int32_t n)
 {
     char out[CHUNK * 3];
     size_t w = 0;
@@ -45,7 +45,7 @@ static int32_t utf16_to_utf8(strbuf *b, const UChar *u, int32_t n)
             out[w++] = (char)(0x80 | (c & 0x3F));
         }
     }
-    sb_add(b, out, w);
+    tx_sb_add(b, out, w);
     return -1;
 }
 
@@ -69,7 +69,7 @@ static tx2json_status icu_decode(const char *name, const char *enc, const unsign
         return TX2JSON_EINVAL;
     }
     ucnv_setToUCallBack(cv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
-    strbuf b = {0};
+    tx_strbuf b = {0};
     UChar ubuf[CHUNK];
     int32_t offs[CHUNK]; /* source offset of each unit from the call's start, or -1 */
     int32_t carry = 0;   /* 1 when ubuf[0] is a lead surrogate from the last chunk */
@@ -129,7 +129,7 @@ static tx2json_status icu_decode(const char *name, const char *enc, const unsign
         rc = TX2JSON_ENOMEM;
     }
     if (rc != TX2JSON_OK) {
-        sb_free(&b);
+        tx_sb_free(&b);
         return rc;
     }
     if (!b.s) b.s = calloc(1, 1);
@@ -210,7 +210,7 @@ tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len, con
     tx2json_status rc;
     size_t nm0 = 0, nb0 = 0, bad0 = 0;
     doc->raw_len = len;
-    sha256_hex(data, len, doc->sha256);
+    tx_sha256_hex(data, len, doc->sha256);
 
     if (forced && *forced) {
         rc = icu_decode(name, forced, data, len, 0, &u8, &u8len, err);

@@ -26,7 +26,7 @@
 #define TX_HEAP_LIMIT_KIB 20000
 #define TX_JIT_STACK_START (32 * 1024)
 
-const char *const TX_KIND_NAMES[RK_NKINDS] = {
+const char *const tx_kind_names[RK_NKINDS] = {
     "intro",        "outro",        "reflist-header", "reference", "entry-start",
     "continuation", "organization", "mention",        "stop-name", "url-noise",
     "item-number",  "headlines",    "speaker"};
@@ -516,7 +516,7 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
         if (KEY("kind")) {
             int kind = -1;
             for (int k = 0; k < RK_NKINDS; k++)
-                if (strcmp(v, TX_KIND_NAMES[k]) == 0) kind = k;
+                if (strcmp(v, tx_kind_names[k]) == 0) kind = k;
             if (kind < 0) {
                 REPORT(1, "unknown-kind", path, lineno, vcol, cur->name, "unknown rule kind '%s'",
                        v);
@@ -675,31 +675,31 @@ static int load_file(tx_ruleset *rs, const char *path, const char *from, size_t 
     if (!f)
         return report(rs, err, 1, "include", ef, el, ec, NULL, "cannot open rule file '%s': %s",
                       path, strerror(errno));
-    strbuf b = {0};
+    tx_strbuf b = {0};
     char buf[8192];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_add(&b, buf, n);
+        tx_sb_add(&b, buf, n);
     int rerr = ferror(f);
     fclose(f);
     if (b.oom) {
-        sb_free(&b);
+        tx_sb_free(&b);
         tx_seterr(err, TX2JSON_ENOMEM, path, 0, 0, (size_t)-1, "out of memory");
         return -1;
     }
     if (rerr) {
-        sb_free(&b);
+        tx_sb_free(&b);
         return report(rs, err, 1, "include", path, 0, 0, NULL, "cannot read rule file");
     }
     if (!b.s) return 0;
     if (reject_nul(rs, path, b.s, b.len, err)) {
-        sb_free(&b);
+        tx_sb_free(&b);
         return -1;
     }
     rs->stack[rs->nstack++] = real;
     int rc = parse_text(rs, path, b.s, err);
     rs->nstack--;
-    sb_free(&b);
+    tx_sb_free(&b);
     return rc;
 }
 
@@ -1157,7 +1157,7 @@ static int worst_case_hits_limit(tx_ruleset *rs, const tx_rule *r, char *what, s
             size_t i = 0, len = strlen(src);
             while (i < len && nc < 8) {
                 size_t j = i;
-                u8_next(src, &j);
+                tx_u8_next(src, &j);
                 int seen = 0;
                 for (size_t k = 0; k < nc; k++)
                     if (clen[k] == j - i && memcmp(chars[k], src + i, j - i) == 0) seen = 1;

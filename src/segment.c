@@ -110,7 +110,7 @@ static int next_stretch(const char *s, size_t end, size_t *at, size_t *ss, size_
         int alnum = 0;
         while (i < end) {
             size_t k = i;
-            uint32_t c = (unsigned char)s[i] < 0x80 ? (unsigned char)s[i++] : u8_next(s, &i);
+            uint32_t c = (unsigned char)s[i] < 0x80 ? (unsigned char)s[i++] : tx_u8_next(s, &i);
             if (c >= 0x80 && is_cjk(c)) {
                 i = k;
                 break;
@@ -122,7 +122,7 @@ static int next_stretch(const char *s, size_t end, size_t *at, size_t *ss, size_
         size_t b = i;
         while (i < end) { /* skip the CJK run */
             size_t k = i;
-            uint32_t c = (unsigned char)s[i] < 0x80 ? (unsigned char)s[i++] : u8_next(s, &i);
+            uint32_t c = (unsigned char)s[i] < 0x80 ? (unsigned char)s[i++] : tx_u8_next(s, &i);
             if (c < 0x80 || !is_cjk(c)) {
                 i = k;
                 break;
@@ -292,7 +292,7 @@ tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_la
                 int latin = 0, digit = 0;
                 for (size_t i = s; i < e && !latin;) {
                     UErrorCode s2 = U_ZERO_ERROR;
-                    uint32_t c = u8_next(n->s, &i);
+                    uint32_t c = tx_u8_next(n->s, &i);
                     if (c >= '0' && c <= '9')
                         digit = 1;
                     else if (c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')

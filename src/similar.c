@@ -19,7 +19,7 @@ static size_t to_cps(const char *s, uint32_t *out)
         if ((unsigned char)s[i] < 0x80)
             out[n++] = (unsigned char)s[i++];
         else
-            out[n++] = u8_next(s, &i);
+            out[n++] = tx_u8_next(s, &i);
     }
     return n;
 }

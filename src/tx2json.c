@@ -272,23 +272,23 @@ tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *path, const tx
         return TX2JSON_EIO;
     }
     size_t max = opts && opts->max_input ? opts->max_input : (size_t)256 << 20;
-    strbuf b = {0};
+    tx_strbuf b = {0};
     char buf[65536];
     size_t got;
     while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
-        sb_add(&b, buf, got);
+        tx_sb_add(&b, buf, got);
         if (b.len > max) break;
     }
     int rerr = ferror(f);
     fclose(f);
     if (rerr || b.oom) {
-        sb_free(&b);
+        tx_sb_free(&b);
         tx_seterr(err, rerr ? TX2JSON_EIO : TX2JSON_ENOMEM, path, 0, 0, (size_t)-1,
                   rerr ? "read error" : "out of memory");
         return rerr ? TX2JSON_EIO : TX2JSON_ENOMEM;
     }
     tx2json_status rc = tx2json_convert_buffer(ctx, path, (const unsigned char *)(b.s ? b.s : ""),
                                                b.len, opts, json_out, err);
-    sb_free(&b);
+    tx_sb_free(&b);
     return rc;
 }

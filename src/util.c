@@ -45,7 +45,7 @@ void *tx_grow(void *p, size_t *cap, size_t need, size_t elem)
     return q;
 }
 
-void sb_add(strbuf *b, const char *s, size_t n)
+void tx_sb_add(tx_strbuf *b, const char *s, size_t n)
 {
     if (b->oom) return;
     char *p = tx_grow(b->s, &b->cap, b->len + n + 1, 1);
@@ -59,12 +59,12 @@ void sb_add(strbuf *b, const char *s, size_t n)
     b->s[b->len] = 0;
 }
 
-void sb_addc(strbuf *b, char c)
+void tx_sb_addc(tx_strbuf *b, char c)
 {
-    sb_add(b, &c, 1);
+    tx_sb_add(b, &c, 1);
 }
 
-void sb_addcp(strbuf *b, uint32_t c)
+void tx_sb_addcp(tx_strbuf *b, uint32_t c)
 {
     char u[4];
     size_t n;
@@ -87,17 +87,17 @@ void sb_addcp(strbuf *b, uint32_t c)
         u[3] = (char)(0x80 | (c & 0x3F));
         n = 4;
     }
-    sb_add(b, u, n);
+    tx_sb_add(b, u, n);
 }
 
-void sb_free(strbuf *b)
+void tx_sb_free(tx_strbuf *b)
 {
     free(b->s);
     b->s = NULL;
     b->len = b->cap = 0;
 }
 
-uint32_t u8_next(const char *s, size_t *i)
+uint32_t tx_u8_next(const char *s, size_t *i)
 {
     const unsigned char *p = (const unsigned char *)s + *i;
     uint32_t c = p[0];
@@ -216,7 +216,7 @@ size_t tx_str_hash(const char *s)
     return h;
 }
 
-int strset_has(const strset *s, const char *key)
+int tx_strset_has(const tx_strset *s, const char *key)
 {
     if (!s->cap) return 0;
     for (size_t h = tx_str_hash(key) & (s->cap - 1); s->slot[h]; h = (h + 1) & (s->cap - 1))
@@ -224,9 +224,9 @@ int strset_has(const strset *s, const char *key)
     return 0;
 }
 
-int strset_add(strset *s, const char *key)
+int tx_strset_add(tx_strset *s, const char *key)
 {
-    if (strset_has(s, key)) return 0;
+    if (tx_strset_has(s, key)) return 0;
     if ((s->n + 1) * 2 > s->cap) {
         size_t nc = s->cap ? s->cap * 2 : 64;
         char **ns = calloc(nc, sizeof *ns);
@@ -252,7 +252,7 @@ int strset_add(strset *s, const char *key)
     return 0;
 }
 
-void strset_free(strset *s)
+void tx_strset_free(tx_strset *s)
 {
     for (size_t i = 0; i < s->cap; i++)
         free(s->slot[i]);
@@ -301,7 +301,7 @@ static void sha_block(uint32_t h[8], const unsigned char *p)
     h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
-void sha256_hex(const unsigned char *data, size_t len, char out[65])
+void tx_sha256_hex(const unsigned char *data, size_t len, char out[65])
 {
     uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};

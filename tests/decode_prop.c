@@ -176,15 +176,15 @@ static void gen(cpbuf *t, size_t units, int bmp_only)
  * UTF-8/16/32 by hand; everything else through ICU with a STOP callback,
  * so that nothing is ever substituted on the way in. */
 
-static void put(strbuf *b, uint32_t v, int width, int be)
+static void put(tx_strbuf *b, uint32_t v, int width, int be)
 {
     char x[4];
     for (int i = 0; i < width; i++)
         x[be ? width - 1 - i : i] = (char)(v >> (8 * i));
-    sb_add(b, x, (size_t)width);
+    tx_sb_add(b, x, (size_t)width);
 }
 
-static void utf8(strbuf *b, uint32_t c)
+static void utf8(tx_strbuf *b, uint32_t c)
 {
     char u[4];
     size_t n;
@@ -207,14 +207,14 @@ static void utf8(strbuf *b, uint32_t c)
         u[3] = (char)(0x80 | (c & 0x3F));
         n = 4;
     }
-    sb_add(b, u, n);
+    tx_sb_add(b, u, n);
 }
 
 enum form { F_UTF8, F_UTF16LE, F_UTF16BE, F_UTF32LE, F_UTF32BE, F_ICU };
 
 /* Encodes code point c (which may be a lone surrogate for UTF-16/32, so
  * that invalid input can be made). */
-static void encode_cp(strbuf *b, enum form f, uint32_t c)
+static void encode_cp(tx_strbuf *b, enum form f, uint32_t c)
 {
     switch (f) {
     case F_UTF8:
@@ -255,7 +255,7 @@ static void to_utf16(const uint32_t *cp, size_t n, UChar **u, int32_t *nu)
 }
 
 /* Appends cp[0..n) in the given form; 0, or -1 when ICU cannot encode it. */
-static int encode(strbuf *b, enum form f, const char *icu, const uint32_t *cp, size_t n)
+static int encode(tx_strbuf *b, enum form f, const char *icu, const uint32_t *cp, size_t n)
 {
     if (f != F_ICU) {
         for (size_t i = 0; i < n; i++)
@@ -273,7 +273,7 @@ static int encode(strbuf *b, enum form f, const char *icu, const uint32_t *cp, s
     if (!out) exit(2);
     int32_t len = U_SUCCESS(st) ? ucnv_fromUChars(cv, out, cap, u, nu, &st) : 0;
     int rc = U_SUCCESS(st) ? 0 : -1;
-    if (rc == 0) sb_add(b, out, (size_t)len);
+    if (rc == 0) tx_sb_add(b, out, (size_t)len);
     ucnv_close(cv);
     free(out);
     free(u);
@@ -379,8 +379,8 @@ static const char *show(const char *s, size_t len, size_t i)
 /* Decodes enc and compares with the text t; where names the case. */
 static void roundtrip(const variant *v, const cpbuf *t, const char *where)
 {
-    strbuf enc = {0}, want = {0};
-    sb_add(&enc, v->bom, v->bomlen);
+    tx_strbuf enc = {0}, want = {0};
+    tx_sb_add(&enc, v->bom, v->bomlen);
     if (encode(&enc, v->form, v->icu, t->cp, t->n) != 0) {
         report("%s, %s: the test could not encode its own text", v->label, where);
         goto out;
@@ -406,8 +406,8 @@ static void roundtrip(const variant *v, const cpbuf *t, const char *where)
     }
     tx_doc_free(&d);
 out:
-    sb_free(&enc);
-    sb_free(&want);
+    tx_sb_free(&enc);
+    tx_sb_free(&want);
 }
 
 /* Offsets around the first two chunk boundaries, in UTF-16 units. */
@@ -475,7 +475,7 @@ static void group_random(void)
 /* An invalid sequence after `at` units of text (optionally right after a
  * supplementary character that straddles the boundary); the error must
  * name the byte offset where the sequence starts. */
-static void expect_error(const variant *v, const strbuf *enc, size_t off, const char *where)
+static void expect_error(const variant *v, const tx_strbuf *enc, size_t off, const char *where)
 {
     group_cases++;
     tx2json_error err = {0};
@@ -529,13 +529,13 @@ static void group_invalid_offset(void)
                     cpbuf t = {0};
                     gen(&t, straddle ? at - 2 : at, 0);
                     if (straddle) push(&t, random_supplementary());
-                    strbuf enc = {0};
-                    sb_add(&enc, v->bom, v->bomlen);
+                    tx_strbuf enc = {0};
+                    tx_sb_add(&enc, v->bom, v->bomlen);
                     if (encode(&enc, v->form, v->icu, t.cp, t.n) != 0)
                         report("%s: the test could not encode its own text", v->label);
                     size_t off = enc.len;
                     if (cases[ci].bad)
-                        sb_add(&enc, cases[ci].bad, cases[ci].badlen);
+                        tx_sb_add(&enc, cases[ci].bad, cases[ci].badlen);
                     else
                         encode_cp(&enc, v->form, cases[ci].badcp);
                     cpbuf tail = {0};
@@ -545,7 +545,7 @@ static void group_invalid_offset(void)
                     snprintf(where, sizeof where, "%s after %zu UTF-16 units%s", cases[ci].what, at,
                              straddle ? " (pair straddling the boundary before it)" : "");
                     expect_error(v, &enc, off, where);
-                    sb_free(&enc);
+                    tx_sb_free(&enc);
                     free(t.cp);
                     free(tail.cp);
                 }
@@ -559,18 +559,18 @@ static void group_invalid_offset(void)
         use_variant(v);
         cpbuf t = {0};
         gen(&t, CHUNK + 3, 0);
-        strbuf enc = {0};
-        sb_add(&enc, v->bom, v->bomlen);
+        tx_strbuf enc = {0};
+        tx_sb_add(&enc, v->bom, v->bomlen);
         encode(&enc, v->form, NULL, t.cp, t.n);
         size_t off = enc.len;
-        strbuf half = {0};
-        sb_add(&half, enc.s, enc.len);
+        tx_strbuf half = {0};
+        tx_sb_add(&half, enc.s, enc.len);
         encode_cp(&enc, v->form, 0xD83D); /* lead surrogate, then end of input */
         expect_error(v, &enc, off, "lead surrogate at end of input");
-        sb_add(&half, "x", 1); /* odd byte count: half a code unit */
+        tx_sb_add(&half, "x", 1); /* odd byte count: half a code unit */
         expect_error(v, &half, off, "half a code unit at end of input");
-        sb_free(&enc);
-        sb_free(&half);
+        tx_sb_free(&enc);
+        tx_sb_free(&half);
         free(t.cp);
     }
 }
@@ -598,14 +598,14 @@ static void group_unpaired_surrogate(void)
             for (size_t at = bases[b] - SPREAD; at <= bases[b] + SPREAD; at++) {
                 cpbuf t = {0};
                 gen(&t, at, 0);
-                strbuf enc = {0};
+                tx_strbuf enc = {0};
                 encode(&enc, v->form, v->icu, t.cp, t.n);
                 size_t off = enc.len + cases[ci].skip;
-                sb_add(&enc, cases[ci].bad, cases[ci].badlen);
-                sb_add(&enc, "x", 1);
+                tx_sb_add(&enc, cases[ci].bad, cases[ci].badlen);
+                tx_sb_add(&enc, "x", 1);
                 snprintf(where, sizeof where, "%s after %zu UTF-16 units", cases[ci].what, at);
                 expect_error(v, &enc, off, where);
-                sb_free(&enc);
+                tx_sb_free(&enc);
                 free(t.cp);
             }
         }

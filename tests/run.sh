@@ -262,6 +262,20 @@ else
     bad "sarif-schema: $(head -5 "$TMP/sarif.log")"
 fi
 
+# 7b. The library's namespace: every global symbol it defines starts with
+#     tx_ or tx2json_, and a program defining the old unprefixed helper
+#     names (sb_free, u8_next, ...) links against it and runs.
+unprefixed=$(nm "$TOOLS/libtx2json.a" 2>/dev/null | awk '$2 ~ /^[TDRBCGSVW]$/ { print $3 }' |
+    grep -v '^tx_' | grep -v '^tx2json_' | sort -u | tr '\n' ' ')
+if [ ! -s "$TOOLS/libtx2json.a" ]; then
+    bad "symbols: $TOOLS/libtx2json.a missing"
+elif [ -n "$unprefixed" ]; then
+    bad "symbols: global symbols without the tx_ prefix: $unprefixed"
+else
+    ok
+fi
+if "$TOOLS/symclash" rules >"$TMP/symclash.out" 2>&1; then ok; else bad "symbols: symclash: $(cat "$TMP/symclash.out")"; fi
+
 # 8. Regression next-name-stack-heap-compare: a next-name rule compared a
 #    stack copy of a sentence with the heap array's end, so its result
 #    depended on the thread's stack address and -j 32 crashed on subtitle

@@ -29,11 +29,11 @@ static char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
-    strbuf b = {0};
+    tx_strbuf b = {0};
     char buf[8192];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_add(&b, buf, n);
+        tx_sb_add(&b, buf, n);
     fclose(f);
     *len = b.len;
     return b.s;

@@ -19,34 +19,34 @@
 #define TX2JSON_RULES_DIR "rules"
 #endif
 
-static void add_eol(strbuf *b, int crlf)
+static void add_eol(tx_strbuf *b, int crlf)
 {
-    if (crlf) sb_addc(b, '\r');
-    sb_addc(b, '\n');
+    if (crlf) tx_sb_addc(b, '\r');
+    tx_sb_addc(b, '\n');
 }
 
 /* One caption line, as a cue when srt is set. */
-static void add_line(strbuf *b, const unsigned char *s, size_t n, int srt, int crlf, size_t *cue)
+static void add_line(tx_strbuf *b, const unsigned char *s, size_t n, int srt, int crlf, size_t *cue)
 {
     if (srt) {
         char head[64];
         size_t t = *cue * 2;
         snprintf(head, sizeof head, "%zu", ++*cue);
-        sb_add(b, head, strlen(head));
+        tx_sb_add(b, head, strlen(head));
         add_eol(b, crlf);
         snprintf(head, sizeof head, "00:%02zu:%02zu,000 --> 00:%02zu:%02zu,500", t / 60 % 60, t % 60,
                  (t + 1) / 60 % 60, (t + 1) % 60);
-        sb_add(b, head, strlen(head));
+        tx_sb_add(b, head, strlen(head));
         add_eol(b, crlf);
     }
-    sb_add(b, (const char *)s, n);
+    tx_sb_add(b, (const char *)s, n);
     add_eol(b, crlf);
     if (srt) add_eol(b, crlf);
 }
 
 /* Cuts text into lines of at most width bytes, never inside a UTF-8
  * sequence, starting a new line at each newline of the input. */
-static void add_text(strbuf *b, const unsigned char *s, size_t n, size_t width, int srt, int crlf)
+static void add_text(tx_strbuf *b, const unsigned char *s, size_t n, size_t width, int srt, int crlf)
 {
     size_t cue = 0, i = 0;
     while (i < n) {
@@ -61,19 +61,19 @@ static void add_text(strbuf *b, const unsigned char *s, size_t n, size_t width, 
     }
 }
 
-static void add_refs(strbuf *b, const unsigned char *s, size_t n, int crlf)
+static void add_refs(tx_strbuf *b, const unsigned char *s, size_t n, int crlf)
 {
-    sb_add(b, "References:", 11);
+    tx_sb_add(b, "References:", 11);
     add_eol(b, crlf);
     size_t k = 0;
     for (size_t i = 0; i <= n; k++) {
         const unsigned char *e = memchr(s + i, 0xFE, n - i);
         size_t j = e ? (size_t)(e - s) : n;
         char url[64];
-        sb_addc(b, '[');
-        sb_add(b, (const char *)s + i, j - i);
+        tx_sb_addc(b, '[');
+        tx_sb_add(b, (const char *)s + i, j - i);
         snprintf(url, sizeof url, "] https://example.com/p%zu", k);
-        sb_add(b, url, strlen(url));
+        tx_sb_add(b, url, strlen(url));
         add_eol(b, crlf);
         i = j + 1;
     }
@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     size_t width = 8 + data[1] % 32;
     const unsigned char *text = data + 2, *ff = memchr(text, 0xFF, size - 2);
     size_t tn = ff ? (size_t)(ff - text) : size - 2;
-    strbuf b = {0};
+    tx_strbuf b = {0};
     add_text(&b, text, tn, width, flags & 1, flags & 2);
     if ((flags & 4) && ff) {
         add_eol(&b, flags & 2);
@@ -106,6 +106,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         !json)
         abort(); /* success must come with a document */
     tx2json_free(json);
-    sb_free(&b);
+    tx_sb_free(&b);
     return 0;
 }
