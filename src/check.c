@@ -2,7 +2,7 @@
  * finds as compiler-style text (with the source line and a caret), as
  * JSON, or as SARIF 2.1.0 for code-scanning services.  The checks
  * themselves live in rules.c; this module orders and formats them. */
-#include "internal.h"
+#include "rules.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>

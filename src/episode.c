@@ -11,7 +11,7 @@
  * rules and from the `org` group of the entry-start match; mentions are the
  * Latin name candidates of the segmenter plus names captured by `mention`
  * rules, minus stop-names and organisations. */
-#include "internal.h"
+#include "episode.h"
 
 #include <stdio.h>
 #include <stdlib.h>

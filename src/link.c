@@ -8,7 +8,7 @@
  * introduces it rather than to whichever entry came first.  Pairs below
  * LINK_MIN stay unlinked.  References left over go to an entry only on a
  * strong match; other mentions link only on a strong match too. */
-#include "internal.h"
+#include "link.h"
 
 #include <ctype.h>
 #include <float.h>
@@ -23,30 +23,6 @@
 #define PRIMARY_BONUS                                                                              \
     0.15 /* a mention a rule names as the entry's project */ /* entries or references beyond this  \
                                                                 skip assignment */
-
-void tx_diag_add(tx_diags *ds, const char *sev, const char *code, long s, long e, const char *fmt,
-                 ...)
-{
-    tx_diag *p = tx_grow(ds->d, &ds->cap, ds->n + 1, sizeof *p);
-    if (!p) return;
-    ds->d = p;
-    char buf[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    char *m = tx_strndup(buf, strlen(buf));
-    if (!m) return;
-    ds->d[ds->n++] = (tx_diag){sev, code, m, s, e};
-}
-
-void tx_diags_free(tx_diags *ds)
-{
-    for (size_t i = 0; i < ds->n; i++)
-        free(ds->d[i].message);
-    free(ds->d);
-    memset(ds, 0, sizeof *ds);
-}
 
 typedef struct refinfo {
     char *key;

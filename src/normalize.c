@@ -6,7 +6,7 @@
  * on its own, and every output byte remembers the code point where its
  * chunk starts, so spans found in the matching form point into the input
  * as given.  Name keys (tx_name_key) also fold case and drop punctuation. */
-#include "internal.h"
+#include "normalize.h"
 
 #include <stdio.h>
 #include <stdlib.h>

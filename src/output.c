@@ -1,7 +1,8 @@
 /* output.c - stage 8: the JSON document (schema_version 1) through cJSON.
  * Spans are [start, end) in code points of the decoded input; every text
  * field is cut from the input as given, not from the matching form. */
-#include "internal.h"
+#include "output.h"
+#include "span.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>

@@ -5,7 +5,7 @@
  * valid UTF-8, ICU charset detection limited to multi-byte CJK and Unicode
  * encodings.  CRLF and lone CR become LF.  Malformed input is an error that
  * names the byte offset; nothing is replaced silently. */
-#include "internal.h"
+#include "read.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * rule matches whole (groups `label` and `url`) belongs to the list, blank
  * lines are skipped, and a `reflist-header` line (相关链接:, Links: ...)
  * closes the list from above.  The first other line ends the search. */
-#include "internal.h"
+#include "references.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -8,7 +8,7 @@
  * remembers the file line and column it came from, so PCRE2's error offset
  * can be reported where the user wrote it. */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "internal.h"
+#include "rules.h"
 
 #include <dirent.h>
 #include <stdarg.h>

@@ -6,7 +6,7 @@
  * word break iterator; runs of Latin words and numbers joined by a space,
  * hyphen, dot or plus form one name candidate ("Foo-bar LLM",
  * "GPT-4 Vision"), so a multi-word Latin name inside Han text stays whole. */
-#include "internal.h"
+#include "segment.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * through ICU's Han-Latin transliterator.  The transliterator is expensive
  * to open (over 100 ms), so it is opened on first use and every result is
  * cached by input string. */
-#include "internal.h"
+#include "similar.h"
 
 #include <stdlib.h>
 #include <string.h>

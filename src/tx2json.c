@@ -1,6 +1,12 @@
 /* tx2json.c - the public API: runs the pipeline stages, in order, on each
  * input and owns the process-wide context (rules, pinyin cache). */
-#include "internal.h"
+#include "conv.h"
+#include "episode.h"
+#include "link.h"
+#include "output.h"
+#include "read.h"
+#include "references.h"
+#include "segment.h"
 #include "span.h"
 
 #include <errno.h>
@@ -204,7 +210,7 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
                     "of this document",
                     tx_rule_name(off),
                     opts->max_limit_hits ? opts->max_limit_hits : TX2JSON_DEFAULT_LIMIT_HITS);
-    if (opts->on_warning && diags.n && tx_lineidx_build(&lines_of, doc.text, doc.len)) {
+    if (diags.oom || (opts->on_warning && diags.n && tx_lineidx_build(&lines_of, doc.text, doc.len))) {
         tx_seterr(err, TX2JSON_ENOMEM, name, 0, 0, (size_t)-1, "out of memory");
         rc = TX2JSON_ENOMEM;
         goto done;

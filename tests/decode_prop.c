@@ -27,7 +27,7 @@
  * line names the seed, so a failure reproduces with --seed.  Prints one
  * line per group, "ok GROUP: N cases" or "FAIL GROUP: ...", and exits 1
  * when any group failed. */
-#include "internal.h"
+#include "read.h"
 
 #include <unicode/ucnv.h>
 #include <inttypes.h>

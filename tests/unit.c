@@ -1,7 +1,11 @@
 /* unit.c - unit tests, one group per pipeline stage, linked against the
  * static library so internal functions can be reached.  Prints one line
  * per failed check and ends with "unit: N passed, N failed". */
-#include "internal.h"
+#include "episode.h"
+#include "link.h"
+#include "references.h"
+#include "segment.h"
+#include "similar.h"
 
 #include <cjson/cJSON.h>
 #include <unicode/ubrk.h>

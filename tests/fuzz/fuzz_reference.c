@@ -1,6 +1,6 @@
 /* fuzz_reference.c - libFuzzer harness: the reference-list reader and URL
  * tokeniser on arbitrary text placed after a short transcript. */
-#include "internal.h"
+#include "references.h"
 
 #include <stdlib.h>
 #include <string.h>

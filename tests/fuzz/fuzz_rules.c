@@ -1,7 +1,7 @@
 /* fuzz_rules.c - libFuzzer harness: the rule-file parser and the checks of
  * `tx2json check` (compilation, examples, worst-case probes) on arbitrary
  * text. */
-#include "internal.h"
+#include "rules.h"
 
 #include <stdlib.h>
 

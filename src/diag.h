@@ -1,0 +1,28 @@
+/* diag.h - the diagnostics of one conversion: warnings with an optional span of
+ * the matching form, in the order stages add them. */
+#ifndef TX2JSON_DIAG_H
+#define TX2JSON_DIAG_H
+
+#include "internal.h"
+
+/* Diagnostics of one conversion. */
+typedef struct tx_diag {
+    const char *severity;
+    const char *code;
+    char *message;
+    long start, end; /* norm bytes, -1 when none */
+} tx_diag;
+typedef struct tx_diags {
+    tx_diag *d;
+    size_t n, cap;
+    int oom; /* a diagnostic was lost to OOM: the conversion fails */
+} tx_diags;
+/* Appends a diagnostic with a printf-style message (copied).  On OOM it
+ * sets ds->oom, which the pipeline turns into TX2JSON_ENOMEM, so no
+ * warning is ever dropped silently. */
+TXI void tx_diag_add(tx_diags *ds, const char *severity, const char *code, long start, long end,
+                     const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* Frees the messages and the array; ds is empty afterwards. */
+TXI void tx_diags_free(tx_diags *ds);
+
+#endif

@@ -1,0 +1,48 @@
+/* episode.h - stage 6, episode: intro, outro, entries, organisations, mentions. */
+#ifndef TX2JSON_EPISODE_H
+#define TX2JSON_EPISODE_H
+
+#include "segment.h"
+
+typedef struct tx_item {
+    size_t start, end; /* norm bytes */
+    const char *rule;
+    int reference; /* mentions: linked reference or -1 */
+    double score;
+    const char *method;
+    int primary; /* mentions: named by an entry/mention rule */
+    char *key;   /* mentions: matching key (owned) */
+} tx_item;
+
+typedef struct tx_entry {
+    size_t start, end; /* norm bytes */
+    const char *rule;
+    tx_item *org;
+    size_t norg, orgcap;
+    tx_item *men;
+    size_t nmen, mencap;
+    int *refs;
+    size_t nrefs;
+} tx_entry;
+
+typedef struct tx_episode {
+    int lines_layout;
+    int has_intro, has_outro, has_headlines;
+    size_t headlines_start, headlines_end;
+    size_t intro_start, intro_end, outro_start, outro_end;
+    char *title, *date, *number;
+    tx_entry *entry;
+    size_t nentry;
+} tx_episode;
+
+/* lines_layout: the transcript is one short phrase per line (subtitles);
+ * numbered items, when present, then define the entries. */
+TXI tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const tx_norm *n,
+                                    const tx_seg *seg, int lines_layout, tx_episode *ep,
+                                    tx2json_error *err);
+/* 1 when norm[0,end) looks like auto-generated subtitles: many short lines,
+ * few of them ending in a sentence terminator. */
+TXI int tx_is_lines_layout(const tx_norm *n, size_t end);
+TXI void tx_episode_free(tx_episode *ep);
+
+#endif

@@ -1,0 +1,24 @@
+/* normalize.h - stage 2, normalise: the matching form of the text and name keys. */
+#ifndef TX2JSON_NORMALIZE_H
+#define TX2JSON_NORMALIZE_H
+
+#include "read.h"
+
+/* The matching form: NFKC applied per normalisation chunk, so full-width
+ * forms become half-width; map[b] is the code point of the original text
+ * where the chunk holding normalised byte b starts. */
+typedef struct tx_norm {
+    char *s;
+    size_t len;
+    uint32_t *map; /* len+1 entries; map[len] == doc->ncp */
+} tx_norm;
+TXI tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err);
+TXI void tx_norm_free(tx_norm *n);
+/* Matching key of a name: NFKC, case-folded, letters and digits only, with
+ * spoken number words turned into digits.  Caller frees; NULL on OOM. */
+TXI char *tx_name_key(const char *s, size_t n);
+TXI int tx_is_number_word(const char *s, size_t n);
+TXI int tx_has_han(const char *s, size_t n);
+TXI double tx_han_share(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,27 @@
+/* read.h - stage 1, read: bytes to UTF-8 text (BOM, encodings, CRLF). */
+#ifndef TX2JSON_READ_H
+#define TX2JSON_READ_H
+
+#include "internal.h"
+
+/* The decoded input: UTF-8 text with CRLF/CR folded to LF and no BOM, plus
+ * the byte offset of every code point, so spans can be given in code points
+ * as Python's str indexing does. */
+typedef struct tx_doc {
+    const char *name;
+    size_t raw_len;
+    char sha256[65];
+    char encoding[64];
+    char *text;       /* decoded UTF-8 */
+    size_t len;       /* bytes */
+    size_t ncp;       /* code points */
+    uint32_t *cp_off; /* ncp+1 byte offsets */
+    char lang[4];
+} tx_doc;
+
+TXI tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len,
+                             const char *forced_encoding, tx2json_error *err);
+TXI void tx_doc_free(tx_doc *doc);
+TXI size_t tx_byte_to_cp(const tx_doc *doc, size_t byte); /* text byte -> code point */
+
+#endif

@@ -1,0 +1,35 @@
+/* references.h - stage 4, references: the reference list at the end of the text. */
+#ifndef TX2JSON_REFERENCES_H
+#define TX2JSON_REFERENCES_H
+
+#include "diag.h"
+#include "normalize.h"
+#include "rules.h"
+
+typedef struct tx_ref {
+    size_t start, end;   /* norm byte span of the whole line */
+    size_t lstart, lend; /* label, norm bytes */
+    size_t ustart, uend; /* url, norm bytes */
+    char *label, *url;   /* copies (original text) */
+    const char *rule;
+    int entry; /* owning entry or -1 */
+} tx_ref;
+typedef struct tx_reflist {
+    tx_ref *ref;
+    size_t nref;
+    size_t max_refs;     /* set by the caller; 0 = no limit */
+    int over_limit;      /* more reference lines than max_refs */
+    size_t region_start; /* norm byte where the list (or its header) starts; == len when none */
+} tx_reflist;
+/* Reads the reference list at the end of the text into out (whose
+ * max_refs the caller sets); lines that look like references but have no
+ * usable URL, and repeated labels, become warnings in diags. */
+TXI tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc, const tx_norm *n,
+                                      tx_reflist *out, tx_diags *diags, tx2json_error *err);
+TXI void tx_reflist_free(tx_reflist *r);
+/* Splits a URL into lower-case word tokens, dropping rule-listed noise.
+ * Returns count; tokens are written to toks (each malloc'd, caller frees);
+ * the first *nhost of them come from the host name. */
+TXI size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks, size_t *nhost);
+
+#endif

@@ -1,0 +1,103 @@
+/* rules.h - rule files: loading, checking and bounded matching (stage 3's
+ * tool, used by the stages after it). */
+#ifndef TX2JSON_RULES_H
+#define TX2JSON_RULES_H
+
+#include "internal.h"
+
+typedef enum rule_kind {
+    RK_INTRO,
+    RK_OUTRO,
+    RK_REFHEADER,
+    RK_REFERENCE,
+    RK_ENTRY,
+    RK_CONTINUATION,
+    RK_ORG,
+    RK_MENTION,
+    RK_STOPNAME,
+    RK_URLNOISE,
+    RK_ITEMNUM,
+    RK_HEADLINES,
+    RK_SPEAKER,
+    RK_NKINDS
+} rule_kind;
+
+/* Requirements, and the announce flag (a), as bits of tx_rule_requires. */
+enum {
+    REQ_NEWNAME = 1,
+    REQ_NEXTNAME = 2,
+    REQ_HEARD = 4,
+    REQ_LINESTART = 8,
+    REQ_ANNOUNCE = 16,
+    REQ_PARASTART = 32
+};
+
+typedef struct tx_rule tx_rule;
+typedef struct tx_ruleset tx_ruleset;
+
+/* A match: group spans as byte offsets in the subject, -1 when unset. */
+#define TX_MAXGROUPS 16
+typedef struct tx_match {
+    size_t start, end;
+    int ngroups;
+    const char *gname[TX_MAXGROUPS];
+    long gstart[TX_MAXGROUPS], gend[TX_MAXGROUPS];
+} tx_match;
+
+TXI extern const char *const tx_kind_names[RK_NKINDS];
+
+/* A problem found in rule files (tx2json check). */
+typedef struct tx_rdiag {
+    int error;      /* 1 error, 0 warning */
+    const char *id; /* stable check id: "pcre2-compile", "shadowed", ... */
+    char *file;
+    size_t line, col; /* 1-based; 0 when unknown */
+    char *rule;       /* rule name or NULL */
+    char *msg;
+} tx_rdiag;
+
+/* Loads rules for conversion: the first error stops the load. */
+TXI tx2json_status tx_rules_load(const char *path, tx_ruleset **out, tx2json_error *err);
+/* Loads rules for checking: every problem is collected (tx_rules_diags)
+ * and loading goes on; only OOM fails. */
+TXI tx2json_status tx_rules_load_check(const char *const *paths, size_t n, tx_ruleset **out,
+                                       tx2json_error *err);
+/* Runs examples, worst-case limit probes and the warnings over a ruleset
+ * loaded with tx_rules_load_check; results go to its diagnostics. */
+TXI tx2json_status tx_rules_check(tx_ruleset *rs, tx2json_error *err);
+TXI size_t tx_rules_diags(const tx_ruleset *rs, const tx_rdiag **out);
+/* Parses rule text held in memory (includes resolve against the working
+ * directory); with check set, collects diagnostics and runs the checks.
+ * For the fuzzers and tests. */
+TXI tx2json_status tx_rules_load_text(const char *name, const char *text, size_t len, int check,
+                                      tx_ruleset **out, tx2json_error *err);
+TXI void tx_rules_free(tx_ruleset *rs);
+/* A view of rs with its own match data and limit counters, for another
+ * thread; free it (tx_rules_free) before rs.  NULL on OOM. */
+TXI tx_ruleset *tx_rules_clone(const tx_ruleset *rs);
+TXI size_t tx_rules_count(const tx_ruleset *rs, rule_kind k, const char *lang);
+/* Iterates rules of kind k for language lang ("zh"/"en"); idx from 0. */
+TXI const tx_rule *tx_rules_get(const tx_ruleset *rs, rule_kind k, const char *lang, size_t idx);
+TXI const char *tx_rule_name(const tx_rule *r);
+TXI int tx_rule_requires(const tx_rule *r);
+/* Matches r against subj[0..len) from byte offset `from`.  Returns 1 on a
+ * match (filled into m), 0 on no match, -1 when a PCRE2 limit was hit or
+ * the match failed (no match is then assumed). */
+TXI int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size_t len,
+                      size_t from, tx_match *m);
+/* 1 when any rule of kind k matches the whole of s[0..n). */
+TXI int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const char *s,
+                          size_t n);
+TXI size_t tx_rules_limit_hits(const tx_ruleset *rs);
+/* Rules switched off in this document for hitting a limit `budget` times:
+ * call with *i = 0, then again until NULL. */
+TXI const tx_rule *tx_rules_switched_off(const tx_ruleset *rs, size_t *i);
+/* Sets the limits (0 keeps one); a depth limit makes matches run in the
+ * interpreter.  0, or -1 on OOM (the JIT stack is remade). */
+TXI int tx_rules_set_limits(tx_ruleset *rs, unsigned long match, unsigned long depth,
+                            unsigned long heap_kib);
+/* Starts a document: no limit hits yet; a rule is switched off for the
+ * document once it hits a limit `budget` times (0: never). */
+TXI void tx_rules_reset_hits(tx_ruleset *rs, size_t budget);
+
+#endif

@@ -1,0 +1,36 @@
+/* segment.h - stage 5, segment: sentences, speaker labels and name candidates. */
+#ifndef TX2JSON_SEGMENT_H
+#define TX2JSON_SEGMENT_H
+
+#include "normalize.h"
+#include "rules.h"
+
+typedef struct tx_sentence {
+    size_t start, end; /* byte offsets into norm, after any speaker label */
+    size_t label;      /* start of the line's speaker label ("HOST: "), else start */
+} tx_sentence;
+
+enum { CAND_LATIN = 1, CAND_HAN = 2 };
+typedef struct tx_cand {
+    size_t start, end; /* byte offsets into norm */
+    int kind;
+    int sentence;
+} tx_cand;
+
+typedef struct tx_seg {
+    tx_sentence *sent;
+    size_t nsent;
+    tx_cand *cand;
+    size_t ncand;
+} tx_seg;
+/* Splits norm[from..to) into sentences and Latin name candidates. */
+/* sbrk/wbrk are the context's ICU sentence and word break iterators
+ * (UBreakIterator *), reused across documents.  With rs, speaker labels
+ * that its speaker rules find at the start of two or more lines are kept
+ * out of the sentences and candidates (tx_sentence.label). */
+TXI tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_layout,
+                              const tx_ruleset *rs, const char *lang, void *sbrk, void *wbrk,
+                              tx_seg *out, tx2json_error *err);
+TXI void tx_seg_free(tx_seg *s);
+
+#endif

@@ -1,0 +1,20 @@
+/* similar.h - name similarity: edit distance, phonetic keys, cached pinyin. */
+#ifndef TX2JSON_SIMILAR_H
+#define TX2JSON_SIMILAR_H
+
+#include "internal.h"
+
+typedef struct tx_pinyin tx_pinyin; /* lazy Han-Latin transliterator + cache */
+TXI tx_pinyin *tx_pinyin_new(void);
+TXI void tx_pinyin_free(tx_pinyin *p);
+/* Returns the cached pinyin key (letters only) of s, or NULL on failure;
+ * the string belongs to the cache. */
+TXI const char *tx_pinyin_key(tx_pinyin *p, const char *s);
+/* Edit distance in code points: bit-parallel when a side has at most 64;
+ * _table always fills the whole table (the reference for tests). */
+TXI size_t tx_levenshtein(const char *a, const char *b);
+TXI size_t tx_levenshtein_table(const char *a, const char *b);
+TXI double tx_edit_sim(const char *a, const char *b);
+TXI char *tx_phonetic_key(const char *key); /* caller frees; NULL on OOM */
+
+#endif
