@@ -1,8 +1,16 @@
-/* conv.h - what a conversion runs with: the context (rules and caches,
- * shared by the documents of one thread). */
+/* conv.h - the state of one conversion, handed to every stage (as cmark
+ * hands its parser to every phase): what the conversion runs with (the
+ * context's rules and caches, the options, the error to fill), then what
+ * each stage produces, in pipeline order.  tx2json.c owns the storage; a
+ * stage reads what the stages before it wrote and fills its own part.
+ *
+ * Pipeline: read (doc) -> normalize (norm) -> references (refs) -> layout
+ * and language -> segment (seg) -> episode (ep) -> link (ep, refs) ->
+ * output.  Every stage may add diagnostics. */
 #ifndef TX2JSON_CONV_H
 #define TX2JSON_CONV_H
 
+#include "diag.h"
 #include "rules.h"
 #include "similar.h"
 
@@ -11,5 +19,30 @@ struct tx2json_ctx {
     tx_pinyin *pinyin;
     void *sbrk, *wbrk; /* UBreakIterator *: sentence and word, opened once */
 };
+
+typedef struct tx_doc tx_doc;
+typedef struct tx_norm tx_norm;
+typedef struct tx_reflist tx_reflist;
+typedef struct tx_seg tx_seg;
+typedef struct tx_episode tx_episode;
+
+typedef struct tx_conv {
+    /* What the conversion runs with. */
+    const char *name;            /* the input's name, for messages */
+    const tx2json_options *opts; /* never NULL */
+    tx2json_error *err;          /* filled on failure; may be NULL */
+    tx_ruleset *rules;           /* the context's (limit counters change) */
+    tx_pinyin *pinyin;
+    void *sbrk, *wbrk;
+    /* What the stages produce. */
+    tx_doc *doc;       /* read */
+    tx_norm *norm;     /* normalize */
+    tx_reflist *refs;  /* references (links filled by link) */
+    char lang[4];      /* "zh" or "en": the option, or the Han share */
+    int lines_layout;  /* one short phrase per line (subtitles) */
+    tx_seg *seg;       /* segment */
+    tx_episode *ep;    /* episode (mention links filled by link) */
+    tx_diags diags;    /* every stage's warnings */
+} tx_conv;
 
 #endif

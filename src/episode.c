@@ -500,8 +500,9 @@ static void intro_meta(ctx *c, tx_episode *ep, size_t a, size_t b)
         if (tx_rule_match(c->rs, r, c->n->s + a, b - a, 0, &m) == 1) episode_meta(c, ep, &m, a);
 }
 
-int tx_is_lines_layout(const tx_norm *n, size_t end)
+int tx_is_lines_layout(const tx_conv *cv, size_t end)
 {
+    const tx_norm *n = cv->norm;
     size_t lines = 0, shortl = 0, term = 0, i = 0;
     while (i < end) {
         size_t j = i;
@@ -594,11 +595,16 @@ static size_t find_item_numbers(const ctx *c, itemnum *out, size_t max)
     return k;
 }
 
-tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const tx_norm *n,
-                                const tx_seg *seg, int lines_layout, tx_episode *ep,
-                                tx2json_error *err)
+tx2json_status tx_build_episode(tx_conv *cv)
 {
-    ctx c = {rs, doc, n, seg, doc->lang, NULL, NULL, 0, 0, 0, 0, lines_layout};
+    const tx_ruleset *rs = cv->rules;
+    const tx_doc *doc = cv->doc;
+    const tx_norm *n = cv->norm;
+    const tx_seg *seg = cv->seg;
+    int lines_layout = cv->lines_layout;
+    tx_episode *ep = cv->ep;
+    tx2json_error *err = cv->err;
+    ctx c = {rs, doc, n, seg, cv->lang, NULL, NULL, 0, 0, 0, 0, lines_layout};
     tx2json_status rc = TX2JSON_OK;
     itemnum *items = NULL;
     size_t nitems = 0, items_from = 0;

@@ -2,6 +2,7 @@
 #ifndef TX2JSON_EPISODE_H
 #define TX2JSON_EPISODE_H
 
+#include "conv.h"
 #include "segment.h"
 
 typedef struct tx_item {
@@ -35,14 +36,14 @@ typedef struct tx_episode {
     size_t nentry;
 } tx_episode;
 
-/* lines_layout: the transcript is one short phrase per line (subtitles);
- * numbered items, when present, then define the entries. */
-TXI tx2json_status tx_build_episode(const tx_ruleset *rs, const tx_doc *doc, const tx_norm *n,
-                                    const tx_seg *seg, int lines_layout, tx_episode *ep,
-                                    tx2json_error *err);
-/* 1 when norm[0,end) looks like auto-generated subtitles: many short lines,
- * few of them ending in a sentence terminator. */
-TXI int tx_is_lines_layout(const tx_norm *n, size_t end);
+/* Builds c->ep from c->seg: intro, outro, headlines, entries with their
+ * organisations and mentions.  With c->lines_layout (one short phrase per
+ * line, as in subtitles), numbered items, when present, define the
+ * entries.  TX2JSON_OK, or ENOMEM in c->err (c->ep is then empty). */
+TXI tx2json_status tx_build_episode(tx_conv *c);
+/* 1 when c->norm[0,end) looks like auto-generated subtitles: many short
+ * lines, few of them ending in a sentence terminator. */
+TXI int tx_is_lines_layout(const tx_conv *c, size_t end);
 TXI void tx_episode_free(tx_episode *ep);
 
 #endif

@@ -9,6 +9,8 @@
  * LINK_MIN stay unlinked.  References left over go to an entry only on a
  * strong match; other mentions link only on a strong match too. */
 #include "link.h"
+#include "episode.h"
+#include "references.h"
 
 #include <ctype.h>
 #include <float.h>
@@ -355,9 +357,15 @@ static int cmp_by_key(const void *a, const void *b)
     return c ? c : (x > y) - (x < y);
 }
 
-tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx_episode *ep,
-                       tx_reflist *refs, tx_diags *diags, tx2json_error *err)
+tx2json_status tx_link(tx_conv *c)
 {
+    const tx_ruleset *rs = c->rules;
+    tx_pinyin *py = c->pinyin;
+    const tx_norm *n = c->norm;
+    tx_episode *ep = c->ep;
+    tx_reflist *refs = c->refs;
+    tx_diags *diags = &c->diags;
+    tx2json_error *err = c->err;
     size_t R = refs->nref, E = ep->nentry, M = 0;
     for (size_t e = 0; e < E; e++)
         M += ep->entry[e].nmen;

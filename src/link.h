@@ -2,13 +2,13 @@
 #ifndef TX2JSON_LINK_H
 #define TX2JSON_LINK_H
 
-#include "diag.h"
-#include "episode.h"
-#include "references.h"
-#include "similar.h"
+#include "conv.h"
 
-TXI tx2json_status tx_link(const tx_ruleset *rs, tx_pinyin *py, const tx_norm *n, tx_episode *ep,
-                           tx_reflist *refs, tx_diags *diags, tx2json_error *err);
+/* Scores every (mention, reference) pair of c->ep and c->refs and links
+ * them: each reference's owning entry in c->refs, each mention's reference
+ * and score in c->ep.  Warnings go to c->diags.  TX2JSON_OK, or ENOMEM in
+ * c->err. */
+TXI tx2json_status tx_link(tx_conv *c);
 /* The assignment solver, exposed for unit tests: maximises the summed
  * score of a rows x cols matrix; writes the column of each row to
  * assign[row] (-1 when none).  Returns 0, or -1 on OOM. */

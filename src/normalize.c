@@ -26,8 +26,11 @@ static int identity_cp(const UNormalizer2 *nf, uint32_t c)
     return n < 0;
 }
 
-tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err)
+tx2json_status tx_normalize(tx_conv *c)
 {
+    const tx_doc *doc = c->doc;
+    tx_norm *out = c->norm;
+    tx2json_error *err = c->err;
     UErrorCode st = U_ZERO_ERROR;
     const UNormalizer2 *nf = unorm2_getNFKCInstance(&st);
     if (U_FAILURE(st)) {

@@ -2,6 +2,7 @@
 #ifndef TX2JSON_NORMALIZE_H
 #define TX2JSON_NORMALIZE_H
 
+#include "conv.h"
 #include "read.h"
 
 /* The matching form: NFKC applied per normalisation chunk, so full-width
@@ -12,7 +13,8 @@ typedef struct tx_norm {
     size_t len;
     uint32_t *map; /* len+1 entries; map[len] == doc->ncp */
 } tx_norm;
-TXI tx2json_status tx_normalize(const tx_doc *doc, tx_norm *out, tx2json_error *err);
+/* Builds c->norm from c->doc.  TX2JSON_OK, or ENOMEM/EINTERNAL in c->err. */
+TXI tx2json_status tx_normalize(tx_conv *c);
 TXI void tx_norm_free(tx_norm *n);
 /* Matching key of a name: NFKC, case-folded, letters and digits only, with
  * spoken number words turned into digits.  Caller frees; NULL on OOM. */

@@ -2,6 +2,8 @@
  * Spans are [start, end) in code points of the decoded input; every text
  * field is cut from the input as given, not from the matching form. */
 #include "output.h"
+#include "episode.h"
+#include "references.h"
 #include "span.h"
 
 #include <cjson/cJSON.h>
@@ -279,10 +281,15 @@ static void open_array(tx_strbuf *b, const char *key, int compact)
  * printed and freed before the next is built.  The bytes are those cJSON
  * prints for the whole tree, while memory holds one item's tree at a time
  * instead of every node of a 50 MB input's document at once. */
-tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_episode *ep,
-                             const tx_reflist *refs, const tx_diags *diags, int compact,
-                             char **result, tx2json_error *err)
+tx2json_status tx_write_json(const tx_conv *c, char **result)
 {
+    const tx_doc *doc = c->doc;
+    const tx_norm *n = c->norm;
+    const tx_episode *ep = c->ep;
+    const tx_reflist *refs = c->refs;
+    const tx_diags *diags = &c->diags;
+    int compact = c->opts->compact;
+    tx2json_error *err = c->err;
     out o = {doc, n, NULL, 0};
     tx_strbuf b = {0};
     cJSON *root = chk(&o, cJSON_CreateObject());
@@ -295,7 +302,7 @@ tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_episo
         add(&o, src, "bytes", count(doc->raw_len));
         add(&o, src, "sha256", cJSON_CreateString(doc->sha256));
         add(&o, src, "encoding", cJSON_CreateString(doc->encoding));
-        add(&o, src, "language", cJSON_CreateString(doc->lang));
+        add(&o, src, "language", cJSON_CreateString(c->lang));
     }
 
     cJSON *e = attach(&o, root, "episode", cJSON_CreateObject());

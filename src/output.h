@@ -2,12 +2,11 @@
 #ifndef TX2JSON_OUTPUT_H
 #define TX2JSON_OUTPUT_H
 
-#include "diag.h"
-#include "episode.h"
-#include "references.h"
+#include "conv.h"
 
-TXI tx2json_status tx_write_json(const tx_doc *doc, const tx_norm *n, const tx_episode *ep,
-                                 const tx_reflist *refs, const tx_diags *diags, int compact,
-                                 char **out, tx2json_error *err);
+/* Writes the JSON document of c (indented, or one line with
+ * c->opts->compact) to *out, NUL-terminated; the caller frees it with
+ * free().  TX2JSON_OK, or ENOMEM in c->err (*out is then NULL). */
+TXI tx2json_status tx_write_json(const tx_conv *c, char **out);
 
 #endif

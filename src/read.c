@@ -201,10 +201,12 @@ static int utf16_plausible(const unsigned char *d, size_t len, int valid)
     return nul * 4 >= len;
 }
 
-tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len, const char *forced,
-                         tx2json_error *err)
+tx2json_status tx_decode(tx_conv *c, const unsigned char *data, size_t len)
 {
-    const char *name = doc->name;
+    tx_doc *doc = c->doc;
+    const char *name = c->name, *forced = c->opts->encoding;
+    tx2json_error *err = c->err;
+    doc->name = name;
     char *u8 = NULL;
     size_t u8len = 0;
     tx2json_status rc;

@@ -2,7 +2,7 @@
 #ifndef TX2JSON_READ_H
 #define TX2JSON_READ_H
 
-#include "internal.h"
+#include "conv.h"
 
 /* The decoded input: UTF-8 text with CRLF/CR folded to LF and no BOM, plus
  * the byte offset of every code point, so spans can be given in code points
@@ -16,11 +16,12 @@ typedef struct tx_doc {
     size_t len;       /* bytes */
     size_t ncp;       /* code points */
     uint32_t *cp_off; /* ncp+1 byte offsets */
-    char lang[4];
 } tx_doc;
 
-TXI tx2json_status tx_decode(tx_doc *doc, const unsigned char *data, size_t len,
-                             const char *forced_encoding, tx2json_error *err);
+/* Decodes data[0..len) (named c->name; c->opts->encoding forces an ICU
+ * encoding) into c->doc.  Returns TX2JSON_OK, or an error in c->err:
+ * TX2JSON_EDECODE with the byte offset of the bad input, or ENOMEM. */
+TXI tx2json_status tx_decode(tx_conv *c, const unsigned char *data, size_t len);
 TXI void tx_doc_free(tx_doc *doc);
 TXI size_t tx_byte_to_cp(const tx_doc *doc, size_t byte); /* text byte -> code point */
 

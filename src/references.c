@@ -41,16 +41,21 @@ static int looks_like_reference(const char *s, size_t n)
     return memchr(s + i, ']', n - i) != NULL;
 }
 
-tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc, const tx_norm *n,
-                                  tx_reflist *out, tx_diags *diags, tx2json_error *err)
+tx2json_status tx_find_references(tx_conv *c)
 {
+    const tx_ruleset *rs = c->rules;
+    const tx_doc *doc = c->doc;
+    const tx_norm *n = c->norm;
+    tx_reflist *out = c->refs;
+    tx_diags *diags = &c->diags;
+    tx2json_error *err = c->err;
     size_t max_refs = out->max_refs;
     memset(out, 0, sizeof *out);
     out->max_refs = max_refs;
     out->region_start = n->len;
     size_t cap = 0;
     size_t end = n->len;
-    const char *lang = doc->lang;
+    const char *lang = c->lang;
     while (end > 0) {
         size_t ls = end;
         while (ls > 0 && n->s[ls - 1] != '\n')

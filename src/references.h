@@ -2,7 +2,7 @@
 #ifndef TX2JSON_REFERENCES_H
 #define TX2JSON_REFERENCES_H
 
-#include "diag.h"
+#include "conv.h"
 #include "normalize.h"
 #include "rules.h"
 
@@ -21,11 +21,11 @@ typedef struct tx_reflist {
     int over_limit;      /* more reference lines than max_refs */
     size_t region_start; /* norm byte where the list (or its header) starts; == len when none */
 } tx_reflist;
-/* Reads the reference list at the end of the text into out (whose
+/* Reads the reference list at the end of c->norm into c->refs (whose
  * max_refs the caller sets); lines that look like references but have no
- * usable URL, and repeated labels, become warnings in diags. */
-TXI tx2json_status tx_find_references(const tx_ruleset *rs, const tx_doc *doc, const tx_norm *n,
-                                      tx_reflist *out, tx_diags *diags, tx2json_error *err);
+ * usable URL, and repeated labels, become warnings.  TX2JSON_OK or
+ * ENOMEM. */
+TXI tx2json_status tx_find_references(tx_conv *c);
 TXI void tx_reflist_free(tx_reflist *r);
 /* Splits a URL into lower-case word tokens, dropping rule-listed noise.
  * Returns count; tokens are written to toks (each malloc'd, caller frees);

@@ -224,10 +224,14 @@ static long speaker_labels(const tx_norm *n, size_t from, size_t to, const tx_ru
     return (long)keep;
 }
 
-tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_layout,
-                          const tx_ruleset *rs, const char *lang, void *sbrk, void *wbrk,
-                          tx_seg *out, tx2json_error *err)
+tx2json_status tx_segment(tx_conv *c, size_t from, size_t to)
 {
+    const tx_norm *n = c->norm;
+    const tx_ruleset *rs = c->rules;
+    const char *lang = c->lang;
+    void *sbrk = c->sbrk, *wbrk = c->wbrk;
+    tx_seg *out = c->seg;
+    tx2json_error *err = c->err;
     memset(out, 0, sizeof *out);
     size_t *lab = NULL;
     long nlab = speaker_labels(n, from, to, rs, lang, &lab);
@@ -235,7 +239,6 @@ tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_la
         tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
         return TX2JSON_ENOMEM;
     }
-    (void)lines_layout; /* ICU already breaks at every line feed */
     memset(out, 0, sizeof *out);
     UErrorCode st = U_ZERO_ERROR;
     UText *ut = utext_openUTF8(NULL, n->s + from, (int64_t)(to - from), &st);

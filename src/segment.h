@@ -23,14 +23,13 @@ typedef struct tx_seg {
     tx_cand *cand;
     size_t ncand;
 } tx_seg;
-/* Splits norm[from..to) into sentences and Latin name candidates. */
-/* sbrk/wbrk are the context's ICU sentence and word break iterators
- * (UBreakIterator *), reused across documents.  With rs, speaker labels
- * that its speaker rules find at the start of two or more lines are kept
- * out of the sentences and candidates (tx_sentence.label). */
-TXI tx2json_status tx_segment(const tx_norm *n, size_t from, size_t to, int lines_layout,
-                              const tx_ruleset *rs, const char *lang, void *sbrk, void *wbrk,
-                              tx_seg *out, tx2json_error *err);
+/* Splits c->norm[from..to) into sentences and Latin name candidates in
+ * c->seg, with the context's ICU sentence and word break iterators (reused
+ * across documents; ICU breaks at every line feed, so a subtitle line is
+ * a sentence).  Speaker labels that c->rules's speaker rules find at the
+ * start of two or more lines are kept out of the sentences and candidates
+ * (tx_sentence.label).  TX2JSON_OK, or ENOMEM/EINTERNAL in c->err. */
+TXI tx2json_status tx_segment(tx_conv *c, size_t from, size_t to);
 TXI void tx_seg_free(tx_seg *s);
 
 #endif

@@ -122,6 +122,146 @@ void tx2json_free(void *p)
     free(p);
 }
 
+/* The decoded text holds something, and no line is over --max-line. */
+static tx2json_status check_text(tx_conv *c, size_t raw_len)
+{
+    const tx_doc *doc = c->doc;
+    int blank = 1;
+    for (size_t i = 0; i < doc->len && blank; i++)
+        if (!strchr(" \t\n\v\f", doc->text[i])) blank = 0;
+    if (blank) {
+        tx_seterr(c->err, TX2JSON_EEMPTY, c->name, 0, 0, (size_t)-1,
+                  raw_len ? "input holds only whitespace" : "input is empty");
+        return TX2JSON_EEMPTY;
+    }
+    size_t max_line = c->opts->max_line ? c->opts->max_line : (size_t)1 << 20;
+    for (size_t i = 0, ls = 0, line = 1; i <= doc->len; i++) {
+        if (i < doc->len && doc->text[i] != '\n') continue;
+        if (i - ls > max_line) {
+            tx_seterr(c->err, TX2JSON_ELIMIT, c->name, line, 0, (size_t)-1,
+                      "line %zu is %zu bytes, over the limit of %zu (--max-line)", line, i - ls,
+                      max_line);
+            return TX2JSON_ELIMIT;
+        }
+        ls = i + 1;
+        line++;
+    }
+    return TX2JSON_OK;
+}
+
+/* The document's language: the option, else zh when at least 30% of the
+ * matching form is Han. */
+static void pick_language(tx_conv *c)
+{
+    const char *l = c->opts->lang;
+    if (l && strcmp(l, "auto") != 0)
+        snprintf(c->lang, sizeof c->lang, "%s", l);
+    else
+        strcpy(c->lang, tx_han_share(c->norm->s, c->norm->len) >= 0.3 ? "zh" : "en");
+}
+
+/* Warnings about the run itself: no reference list, rule matches over a
+ * PCRE2 limit, rules switched off for hitting it too often. */
+static void run_warnings(tx_conv *c, size_t budget)
+{
+    if (!c->refs->nref)
+        tx_diag_add(&c->diags, "warning", "no-references", -1, -1, "no reference list found");
+    size_t hits = tx_rules_limit_hits(c->rules);
+    if (hits)
+        tx_diag_add(&c->diags, "warning", "match-limit", -1, -1,
+                    "%zu rule matches hit a PCRE2 limit and were treated as no match", hits);
+    const tx_rule *off;
+    for (size_t i = 0; (off = tx_rules_switched_off(c->rules, &i));)
+        tx_diag_add(&c->diags, "warning", "match-limit", -1, -1,
+                    "rule '%s' hit a PCRE2 limit %zu times and was switched off for the rest "
+                    "of this document",
+                    tx_rule_name(off), budget);
+}
+
+/* The stages, in order, from decoded bytes to the JSON document. */
+static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t len, char **json_out)
+{
+    const tx2json_options *opts = c->opts;
+    tx2json_status rc;
+    if ((rc = tx_decode(c, data, len)) || (rc = check_text(c, len)) || (rc = tx_normalize(c)))
+        return rc;
+    pick_language(c);
+    size_t budget = opts->max_limit_hits ? opts->max_limit_hits : TX2JSON_DEFAULT_LIMIT_HITS;
+    tx_rules_reset_hits(c->rules, budget);
+    c->refs->max_refs = opts->max_refs ? opts->max_refs : 20000;
+    if ((rc = tx_find_references(c))) return rc;
+    if (c->refs->over_limit) {
+        tx_seterr(c->err, TX2JSON_ELIMIT, c->name, 0, 0, (size_t)-1,
+                  "more than %zu reference lines (--max-refs)", c->refs->max_refs);
+        return TX2JSON_ELIMIT;
+    }
+    c->lines_layout = tx_is_lines_layout(c, c->refs->region_start);
+    if ((rc = tx_segment(c, 0, c->refs->region_start)) || (rc = tx_build_episode(c))) return rc;
+    size_t max_entries = opts->max_entries ? opts->max_entries : 20000;
+    if (c->ep->nentry > max_entries) {
+        tx_seterr(c->err, TX2JSON_ELIMIT, c->name, 0, 0, (size_t)-1,
+                  "%zu entries, over the limit of %zu (--max-entries)", c->ep->nentry, max_entries);
+        return TX2JSON_ELIMIT;
+    }
+    if ((rc = tx_link(c))) return rc;
+    run_warnings(c, budget);
+    if (c->diags.oom) {
+        tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
+    return tx_write_json(c, json_out);
+}
+
+/* Hands each warning to opts->on_warning with its line and column (code
+ * points) in the decoded text.  TX2JSON_OK, or ENOMEM for the line index. */
+static tx2json_status report_warnings(tx_conv *c)
+{
+    const tx2json_options *opts = c->opts;
+    if (!opts->on_warning || !c->diags.n) return TX2JSON_OK;
+    tx_lineidx li;
+    if (tx_lineidx_build(&li, c->doc->text, c->doc->len)) {
+        tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
+    for (size_t i = 0; i < c->diags.n; i++) {
+        const tx_diag *d = &c->diags.d[i];
+        size_t line = 0, col = 0;
+        if (d->start >= 0) {
+            size_t cp = c->norm->map[d->start], ls;
+            line = tx_lineidx_line(&li, c->doc->cp_off[cp], &ls);
+            col = cp - tx_byte_to_cp(c->doc, ls) + 1;
+        }
+        opts->on_warning(opts->user, c->name, line, col, d->code, d->message);
+    }
+    tx_lineidx_free(&li);
+    return TX2JSON_OK;
+}
+
+/* Points a decoding error at the bad byte as line:column (columns in bytes
+ * here, as the bytes are not valid text). */
+static void locate_error(tx2json_error *err, const char *name, const unsigned char *data, size_t len)
+{
+    if (!err) return;
+    if (err->offset != (size_t)-1 && err->line == 0 && err->offset <= len &&
+        strcmp(err->file, name) == 0) {
+        size_t line = 1, ls = 0;
+        for (size_t k = 0; k < err->offset; k++)
+            if (data[k] == '\n') line++, ls = k + 1;
+        err->line = line;
+        err->column = err->offset - ls + 1;
+    }
+    if (!err->file[0]) snprintf(err->file, sizeof err->file, "%s", name);
+}
+
+static void fill_stats(const tx_conv *c, tx2json_stats *st)
+{
+    st->entries = c->ep->nentry;
+    st->references = c->refs->nref;
+    st->links = 0;
+    for (size_t i = 0; i < c->refs->nref; i++)
+        st->links += c->refs->ref[i].entry >= 0;
+}
+
 tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const unsigned char *data,
                                       size_t len, const tx2json_options *opts, char **json_out,
                                       tx2json_error *err)
@@ -141,112 +281,17 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
     tx_seg seg = {0};
     tx_reflist refs = {0};
     tx_episode ep = {0};
-    tx_diags diags = {0};
-    tx_lineidx lines_of = {0};
-    doc.name = name;
-    tx2json_status rc = tx_decode(&doc, data, len, opts->encoding, err);
-    if (rc) goto done;
-    int blank = 1;
-    for (size_t i = 0; i < doc.len && blank; i++)
-        if (!strchr(" \t\n\v\f", doc.text[i])) blank = 0;
-    if (blank) {
-        tx_seterr(err, TX2JSON_EEMPTY, name, 0, 0, (size_t)-1,
-                  len ? "input holds only whitespace" : "input is empty");
-        rc = TX2JSON_EEMPTY;
-        goto done;
+    tx_conv c = {name, opts, err, ctx->rules, ctx->pinyin, ctx->sbrk, ctx->wbrk,
+                 &doc, &n, &refs, "", 0, &seg, &ep, {0}};
+    tx2json_status rc = run_stages(&c, data, len, json_out);
+    if (!rc) rc = report_warnings(&c);
+    if (!rc && opts->stats) fill_stats(&c, opts->stats);
+    if (rc) {
+        free(*json_out);
+        *json_out = NULL;
+        locate_error(err, name, data, len);
     }
-    size_t max_line = opts->max_line ? opts->max_line : (size_t)1 << 20;
-    for (size_t i = 0, ls = 0, line = 1; i <= doc.len; i++) {
-        if (i < doc.len && doc.text[i] != '\n') continue;
-        if (i - ls > max_line) {
-            tx_seterr(err, TX2JSON_ELIMIT, name, line, 0, (size_t)-1,
-                      "line %zu is %zu bytes, over the limit of %zu (--max-line)", line, i - ls,
-                      max_line);
-            rc = TX2JSON_ELIMIT;
-            goto done;
-        }
-        ls = i + 1;
-        line++;
-    }
-    if ((rc = tx_normalize(&doc, &n, err))) goto done;
-    if (opts->lang && strcmp(opts->lang, "auto") != 0) {
-        snprintf(doc.lang, sizeof doc.lang, "%s", opts->lang);
-    } else {
-        strcpy(doc.lang, tx_han_share(n.s, n.len) >= 0.3 ? "zh" : "en");
-    }
-    tx_rules_reset_hits(ctx->rules,
-                        opts->max_limit_hits ? opts->max_limit_hits : TX2JSON_DEFAULT_LIMIT_HITS);
-    refs.max_refs = opts->max_refs ? opts->max_refs : 20000;
-    if ((rc = tx_find_references(ctx->rules, &doc, &n, &refs, &diags, err))) goto done;
-    if (refs.over_limit) {
-        tx_seterr(err, TX2JSON_ELIMIT, name, 0, 0, (size_t)-1,
-                  "more than %zu reference lines (--max-refs)", refs.max_refs);
-        rc = TX2JSON_ELIMIT;
-        goto done;
-    }
-    int lines = tx_is_lines_layout(&n, refs.region_start);
-    if ((rc = tx_segment(&n, 0, refs.region_start, lines, ctx->rules, doc.lang, ctx->sbrk,
-                         ctx->wbrk, &seg, err)))
-        goto done;
-    if ((rc = tx_build_episode(ctx->rules, &doc, &n, &seg, lines, &ep, err))) goto done;
-    size_t max_entries = opts->max_entries ? opts->max_entries : 20000;
-    if (ep.nentry > max_entries) {
-        tx_seterr(err, TX2JSON_ELIMIT, name, 0, 0, (size_t)-1,
-                  "%zu entries, over the limit of %zu (--max-entries)", ep.nentry, max_entries);
-        rc = TX2JSON_ELIMIT;
-        goto done;
-    }
-    if (!refs.nref)
-        tx_diag_add(&diags, "warning", "no-references", -1, -1, "no reference list found");
-    if ((rc = tx_link(ctx->rules, ctx->pinyin, &n, &ep, &refs, &diags, err))) goto done;
-    if (tx_rules_limit_hits(ctx->rules))
-        tx_diag_add(&diags, "warning", "match-limit", -1, -1,
-                    "%zu rule matches hit a PCRE2 limit and were treated as no match",
-                    tx_rules_limit_hits(ctx->rules));
-    const tx_rule *off;
-    for (size_t i = 0; (off = tx_rules_switched_off(ctx->rules, &i));)
-        tx_diag_add(&diags, "warning", "match-limit", -1, -1,
-                    "rule '%s' hit a PCRE2 limit %zu times and was switched off for the rest "
-                    "of this document",
-                    tx_rule_name(off),
-                    opts->max_limit_hits ? opts->max_limit_hits : TX2JSON_DEFAULT_LIMIT_HITS);
-    if (diags.oom || (opts->on_warning && diags.n && tx_lineidx_build(&lines_of, doc.text, doc.len))) {
-        tx_seterr(err, TX2JSON_ENOMEM, name, 0, 0, (size_t)-1, "out of memory");
-        rc = TX2JSON_ENOMEM;
-        goto done;
-    }
-    rc = tx_write_json(&doc, &n, &ep, &refs, &diags, opts->compact, json_out, err);
-    if (!rc && opts->stats) {
-        opts->stats->entries = ep.nentry;
-        opts->stats->references = refs.nref;
-        opts->stats->links = 0;
-        for (size_t i = 0; i < refs.nref; i++)
-            opts->stats->links += refs.ref[i].entry >= 0;
-    }
-    if (!rc && opts->on_warning)
-        for (size_t i = 0; i < diags.n; i++) {
-            size_t line = 0, col = 0;
-            if (diags.d[i].start >= 0) {
-                size_t cp = n.map[diags.d[i].start], ls;
-                line = tx_lineidx_line(&lines_of, doc.cp_off[cp], &ls);
-                col = cp - tx_byte_to_cp(&doc, ls) + 1;
-            }
-            opts->on_warning(opts->user, name, line, col, diags.d[i].code, diags.d[i].message);
-        }
-done:
-    if (rc && err && err->offset != (size_t)-1 && err->line == 0 && err->offset <= len &&
-        strcmp(err->file, name) == 0) {
-        /* Point at the bad byte as line:column (columns in bytes here, as
-         * the bytes are not valid text). */
-        size_t line = 1, ls = 0;
-        for (size_t k = 0; k < err->offset; k++)
-            if (data[k] == '\n') line++, ls = k + 1;
-        err->line = line;
-        err->column = err->offset - ls + 1;
-    }
-    if (rc && err && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", name);
-    tx_lineidx_free(&lines_of);
-    tx_diags_free(&diags);
+    tx_diags_free(&c.diags);
     tx_episode_free(&ep);
     tx_reflist_free(&refs);
     tx_seg_free(&seg);

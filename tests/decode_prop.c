@@ -36,6 +36,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* tx_decode takes a conversion state (conv.h); this builds one. */
+static tx2json_status decode(tx_doc *d, const unsigned char *s, size_t n, const char *enc,
+                             tx2json_error *err)
+{
+    tx2json_options o = {0};
+    o.encoding = enc;
+    tx_conv c = {0};
+    c.name = d->name;
+    c.opts = &o;
+    c.err = err;
+    c.doc = d;
+    return tx_decode(&c, s, n);
+}
+
 #define CHUNK 4096 /* read.c's chunk, in UTF-16 units */
 #define DEFAULT_SEED 20240611u
 #define MAX_REPORTS 4 /* failure lines printed per group */
@@ -391,7 +405,7 @@ static void roundtrip(const variant *v, const cpbuf *t, const char *where)
     tx2json_error err = {0};
     tx_doc d = {.name = "prop"};
     tx2json_status rc =
-        tx_decode(&d, (const unsigned char *)(enc.s ? enc.s : ""), enc.len, v->forced, &err);
+        decode(&d, (const unsigned char *)(enc.s ? enc.s : ""), enc.len, v->forced, &err);
     if (rc != TX2JSON_OK) {
         report("%s, %s: decode failed: %s", v->label, where, err.message);
     } else if (strcmp(d.encoding, v->expected) != 0) {
@@ -480,7 +494,7 @@ static void expect_error(const variant *v, const tx_strbuf *enc, size_t off, con
     group_cases++;
     tx2json_error err = {0};
     tx_doc d = {.name = "prop"};
-    tx2json_status rc = tx_decode(&d, (const unsigned char *)enc->s, enc->len, v->forced, &err);
+    tx2json_status rc = decode(&d, (const unsigned char *)enc->s, enc->len, v->forced, &err);
     char frag[64];
     snprintf(frag, sizeof frag, "byte offset %zu", off);
     if (rc != TX2JSON_EDECODE)

@@ -3,6 +3,7 @@
  * per failed check and ends with "unit: N passed, N failed". */
 #include "episode.h"
 #include "link.h"
+#include "conv.h"
 #include "references.h"
 #include "segment.h"
 #include "similar.h"
@@ -43,6 +44,33 @@ static char *slurp(const char *path, size_t *len)
     return b.s;
 }
 
+/* The stages take a conversion state (conv.h); these build one around the
+ * pieces a test holds. */
+static tx2json_status decode(tx_doc *d, const unsigned char *s, size_t n, const char *enc,
+                             tx2json_error *err)
+{
+    tx2json_options o = {0};
+    o.encoding = enc;
+    tx_conv c = {0};
+    c.name = d->name;
+    c.opts = &o;
+    c.err = err;
+    c.doc = d;
+    return tx_decode(&c, s, n);
+}
+
+static tx2json_status normalize(tx_doc *d, tx_norm *n, tx2json_error *err)
+{
+    tx2json_options o = {0};
+    tx_conv c = {0};
+    c.name = d->name;
+    c.opts = &o;
+    c.err = err;
+    c.doc = d;
+    c.norm = n;
+    return tx_normalize(&c);
+}
+
 /* ---- read.c ---- */
 static void test_decode(void)
 {
@@ -50,7 +78,7 @@ static void test_decode(void)
     tx_doc d = {.name = "t"};
     const unsigned char bom[] = "\xEF\xBB\xBF"
                                 "a\r\nb\rc";
-    CHECK(tx_decode(&d, bom, sizeof bom - 1, NULL, &err) == TX2JSON_OK, "BOM + CRLF decodes");
+    CHECK(decode(&d, bom, sizeof bom - 1, NULL, &err) == TX2JSON_OK, "BOM + CRLF decodes");
     CHECK(d.text && strcmp(d.text, "a\nb\nc") == 0, "BOM dropped, CRLF/CR folded: got '%s'",
           d.text ? d.text : "(null)");
     CHECK(d.ncp == 5 && strcmp(d.encoding, "UTF-8") == 0, "5 code points, UTF-8");
@@ -58,38 +86,38 @@ static void test_decode(void)
 
     const unsigned char bad[] = "ok\xE4\xB8";
     tx_doc d2 = {.name = "bad.txt"};
-    CHECK(tx_decode(&d2, bad, sizeof bad - 1, NULL, &err) == TX2JSON_EDECODE, "truncated UTF-8");
+    CHECK(decode(&d2, bad, sizeof bad - 1, NULL, &err) == TX2JSON_EDECODE, "truncated UTF-8");
     CHECK(err.offset == 2 && strstr(err.message, "byte offset 2"), "offset 2 named: %s",
           err.message);
     tx_doc_free(&d2);
 
     const unsigned char overlong[] = "a\xC0\xAF";
     tx_doc d3 = {.name = "o"};
-    CHECK(tx_decode(&d3, overlong, 3, NULL, &err) == TX2JSON_EDECODE && err.offset == 1,
+    CHECK(decode(&d3, overlong, 3, NULL, &err) == TX2JSON_EDECODE && err.offset == 1,
           "overlong encoding rejected at offset 1");
     tx_doc_free(&d3);
 
     const unsigned char u16[] = {0xFF, 0xFE, 0x2D, 0x4E, 'A', 0};
     tx_doc d4 = {.name = "u16"};
-    CHECK(tx_decode(&d4, u16, 6, NULL, &err) == TX2JSON_OK && strcmp(d4.text, "中A") == 0 &&
+    CHECK(decode(&d4, u16, 6, NULL, &err) == TX2JSON_OK && strcmp(d4.text, "中A") == 0 &&
               strcmp(d4.encoding, "UTF-16LE") == 0,
           "UTF-16LE with BOM");
     tx_doc_free(&d4);
 
     const unsigned char gb[] = {0xD6, 0xD0, 0xCE, 0xC4}; /* 中文 in GB18030 */
     tx_doc d5 = {.name = "gb"};
-    CHECK(tx_decode(&d5, gb, 4, "GB18030", &err) == TX2JSON_OK && strcmp(d5.text, "中文") == 0,
+    CHECK(decode(&d5, gb, 4, "GB18030", &err) == TX2JSON_OK && strcmp(d5.text, "中文") == 0,
           "forced GB18030");
     tx_doc_free(&d5);
 
     tx_doc d6 = {.name = "n"};
-    CHECK(tx_decode(&d6, (const unsigned char *)"a\0b", 3, NULL, &err) == TX2JSON_EDECODE &&
+    CHECK(decode(&d6, (const unsigned char *)"a\0b", 3, NULL, &err) == TX2JSON_EDECODE &&
               strstr(err.message, "NUL"),
           "NUL byte rejected");
     tx_doc_free(&d6);
 
     tx_doc d7 = {.name = "x"};
-    CHECK(tx_decode(&d7, gb, 4, "NO-SUCH-CHARSET", &err) == TX2JSON_EINVAL,
+    CHECK(decode(&d7, gb, 4, "NO-SUCH-CHARSET", &err) == TX2JSON_EINVAL,
           "unknown --encoding is an error");
     tx_doc_free(&d7);
 }
@@ -100,9 +128,9 @@ static void test_normalize(void)
     tx2json_error err;
     tx_doc d = {.name = "t"};
     const char *s = "ＡＢ，中。";
-    tx_decode(&d, (const unsigned char *)s, strlen(s), NULL, &err);
+    decode(&d, (const unsigned char *)s, strlen(s), NULL, &err);
     tx_norm n = {0};
-    CHECK(tx_normalize(&d, &n, &err) == TX2JSON_OK, "normalise");
+    CHECK(normalize(&d, &n, &err) == TX2JSON_OK, "normalise");
     CHECK(strcmp(n.s, "AB,中。") == 0, "full-width folded: '%s'", n.s);
     CHECK(n.map[0] == 0 && n.map[1] == 1 && n.map[2] == 2 && n.map[3] == 3 && n.map[6] == 4 &&
               n.map[n.len] == 5,
@@ -145,14 +173,22 @@ static void test_segment(void)
     tx2json_error err;
     tx_doc d = {.name = "t"};
     const char *s = "某公司推出Cross-home LLM模型,还有GPT-4 Vision。第二句话!Third one? 第四句";
-    tx_decode(&d, (const unsigned char *)s, strlen(s), NULL, &err);
+    decode(&d, (const unsigned char *)s, strlen(s), NULL, &err);
     tx_norm n = {0};
-    tx_normalize(&d, &n, &err);
+    normalize(&d, &n, &err);
     tx_seg seg = {0};
     UErrorCode ust = U_ZERO_ERROR;
     UBreakIterator *sb = ubrk_open(UBRK_SENTENCE, "zh", NULL, 0, &ust),
                    *wb = ubrk_open(UBRK_WORD, "zh", NULL, 0, &ust);
-    CHECK(tx_segment(&n, 0, n.len, 0, NULL, NULL, sb, wb, &seg, &err) == TX2JSON_OK, "segment");
+    tx2json_options o = {0};
+    tx_conv c = {0};
+    c.opts = &o;
+    c.err = &err;
+    c.norm = &n;
+    c.sbrk = sb;
+    c.wbrk = wb;
+    c.seg = &seg;
+    CHECK(tx_segment(&c, 0, n.len) == TX2JSON_OK, "segment");
     CHECK(seg.nsent == 4, "4 sentences (。 ! ? and the rest), got %zu", seg.nsent);
     int whole = 0, vision = 0;
     for (size_t i = 0; i < seg.ncand; i++) {
@@ -251,13 +287,20 @@ static void test_references(void)
         "正文。\n\n相关链接:\n[Foo] https://a.org/x\n- [Bar Baz](https://github.com/o/bar-baz)\n"
         "Qux: https://qux.example.cn/\n- 某项目: https://b.cn/p\n";
     tx_doc d = {.name = "t"};
-    tx_decode(&d, (const unsigned char *)s, strlen(s), NULL, &err);
-    strcpy(d.lang, "zh");
+    decode(&d, (const unsigned char *)s, strlen(s), NULL, &err);
     tx_norm n = {0};
-    tx_normalize(&d, &n, &err);
+    normalize(&d, &n, &err);
     tx_reflist r = {0};
-    tx_diags ds = {0};
-    CHECK(tx_find_references(rs, &d, &n, &r, &ds, &err) == TX2JSON_OK, "references parse");
+    tx2json_options o = {0};
+    tx_conv c = {0};
+    c.opts = &o;
+    c.err = &err;
+    c.rules = rs;
+    c.doc = &d;
+    c.norm = &n;
+    c.refs = &r;
+    strcpy(c.lang, "zh");
+    CHECK(tx_find_references(&c) == TX2JSON_OK, "references parse");
     CHECK(r.nref == 4, "4 references in 4 forms, got %zu", r.nref);
     if (r.nref == 4) {
         CHECK(strcmp(r.ref[0].label, "Foo") == 0 && strcmp(r.ref[1].label, "Bar Baz") == 0 &&
@@ -282,7 +325,7 @@ static void test_references(void)
         free(tok);
     }
     tx_reflist_free(&r);
-    tx_diags_free(&ds);
+    tx_diags_free(&c.diags);
     tx_norm_free(&n);
     tx_doc_free(&d);
     tx_rules_free(rs);
@@ -407,7 +450,7 @@ static void test_pipeline(void)
         size_t len = 0;
         char *raw = slurp("corpora/000_3c858c9825c89cc2.txt", &len);
         tx_doc d = {.name = "s"};
-        tx_decode(&d, (unsigned char *)raw, len, NULL, &err);
+        decode(&d, (unsigned char *)raw, len, NULL, &err);
         cJSON *j = cJSON_Parse(a);
         cJSON *e;
         int ok = 1, count = 0;

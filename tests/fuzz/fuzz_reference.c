@@ -1,5 +1,6 @@
 /* fuzz_reference.c - libFuzzer harness: the reference-list reader and URL
  * tokeniser on arbitrary text placed after a short transcript. */
+#include "read.h"
 #include "references.h"
 
 #include <stdlib.h>
@@ -22,26 +23,33 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     if (!buf) return 0;
     memcpy(buf, head, sizeof head - 1);
     memcpy(buf + sizeof head - 1, data, size);
-    tx_doc doc = {.name = "fuzz"};
+    tx_doc doc = {0};
     tx_norm n = {0};
     tx_reflist refs = {0};
-    tx_diags ds = {0};
-    if (tx_decode(&doc, buf, sizeof head - 1 + size, NULL, &err) == TX2JSON_OK &&
-        tx_normalize(&doc, &n, &err) == TX2JSON_OK) {
-        strcpy(doc.lang, "zh");
-        if (tx_find_references(rs, &doc, &n, &refs, &ds, &err) == TX2JSON_OK) {
-            for (size_t i = 0; i < refs.nref; i++) {
-                if (refs.ref[i].start > n.len || refs.ref[i].end > n.len) abort();
-                char **tok = NULL;
-                size_t nh = 0, nt = tx_url_tokens(rs, refs.ref[i].url, &tok, &nh);
-                if (nh > nt) abort();
-                for (size_t t = 0; t < nt; t++) free(tok[t]);
-                free(tok);
-            }
+    tx2json_options o = {0};
+    tx_conv c = {0};
+    c.name = "fuzz";
+    c.opts = &o;
+    c.err = &err;
+    c.rules = rs;
+    c.doc = &doc;
+    c.norm = &n;
+    c.refs = &refs;
+    strcpy(c.lang, "zh");
+    if (tx_decode(&c, buf, sizeof head - 1 + size) == TX2JSON_OK &&
+        tx_normalize(&c) == TX2JSON_OK && tx_find_references(&c) == TX2JSON_OK) {
+        for (size_t i = 0; i < refs.nref; i++) {
+            if (refs.ref[i].start > n.len || refs.ref[i].end > n.len) abort();
+            char **tok = NULL;
+            size_t nh = 0, nt = tx_url_tokens(rs, refs.ref[i].url, &tok, &nh);
+            if (nh > nt) abort();
+            for (size_t t = 0; t < nt; t++)
+                free(tok[t]);
+            free(tok);
         }
     }
     tx_reflist_free(&refs);
-    tx_diags_free(&ds);
+    tx_diags_free(&c.diags);
     tx_norm_free(&n);
     tx_doc_free(&doc);
     free(buf);
