@@ -12,6 +12,7 @@
  * Latin name candidates of the segmenter plus names captured by `mention`
  * rules, minus stop-names and organisations. */
 #include "episode.h"
+#include "span.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ typedef struct seenslot {
 } seenslot;
 
 typedef struct ctx {
+    const tx_conv *cv;
     const tx_ruleset *rs;
     const tx_doc *doc;
     const tx_norm *n;
@@ -158,11 +160,7 @@ static void episode_meta(ctx *c, tx_episode *ep, const tx_match *m, size_t base)
             s++;
         while (e > s && strchr(" ,", t[e - 1]))
             e--;
-        if (e > s) {
-            size_t cs = c->n->map[base + s], ce = c->n->map[base + e];
-            ep->title = tx_strndup(c->doc->text + c->doc->cp_off[cs],
-                                   c->doc->cp_off[ce] - c->doc->cp_off[cs]);
-        }
+        if (e > s) ep->title = tx_span_copy(c->cv, base + s, base + e);
     }
     size_t ys, ye, ms, me, ds, de;
     if (!ep->date && group(m, "year", 1, &ys, &ye)) {
@@ -178,11 +176,7 @@ static void episode_meta(ctx *c, tx_episode *ep, const tx_match *m, size_t base)
             snprintf(buf, sizeof buf, "%04d", year);
         ep->date = copy_digits(buf, strlen(buf));
     }
-    if (!ep->number && group(m, "number", 1, &s, &e)) {
-        size_t cs = c->n->map[base + s], ce = c->n->map[base + e];
-        ep->number =
-            tx_strndup(c->doc->text + c->doc->cp_off[cs], c->doc->cp_off[ce] - c->doc->cp_off[cs]);
-    }
+    if (!ep->number && group(m, "number", 1, &s, &e)) ep->number = tx_span_copy(c->cv, base + s, base + e);
 }
 
 /* Appends an item unless one with the same span is there (a linear
@@ -604,7 +598,7 @@ tx2json_status tx_build_episode(tx_conv *cv)
     int lines_layout = cv->lines_layout;
     tx_episode *ep = cv->ep;
     tx2json_error *err = cv->err;
-    ctx c = {rs, doc, n, seg, cv->lang, NULL, NULL, 0, 0, 0, 0, lines_layout};
+    ctx c = {cv, rs, doc, n, seg, cv->lang, NULL, NULL, 0, 0, 0, 0, lines_layout};
     tx2json_status rc = TX2JSON_OK;
     itemnum *items = NULL;
     size_t nitems = 0, items_from = 0;

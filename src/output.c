@@ -2,9 +2,9 @@
  * Spans are [start, end) in code points of the decoded input; every text
  * field is cut from the input as given, not from the matching form. */
 #include "output.h"
+#include "span.h"
 #include "episode.h"
 #include "references.h"
-#include "span.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -23,8 +23,7 @@ typedef struct chunk {
 } chunk;
 
 typedef struct out {
-    const tx_doc *doc;
-    const tx_norm *n;
+    const tx_conv *c;
     chunk *chunks;
     int oom;
 } out;
@@ -144,16 +143,18 @@ static cJSON *span(out *o, size_t s, size_t e)
     if (e < s) e = s;
     cJSON *a = chk(o, cJSON_CreateArray());
     if (!a) return NULL;
-    push(o, a, count(o->n->map[s]));
-    push(o, a, count(o->n->map[e]));
+    size_t cs, ce;
+    tx_span_cp(o->c, s, e, &cs, &ce);
+    push(o, a, count(cs));
+    push(o, a, count(ce));
     return a;
 }
 
 static cJSON *text(out *o, size_t s, size_t e)
 {
-    size_t cs = o->n->map[s], ce = o->n->map[e];
-    if (ce < cs) ce = cs; /* never a negative length */
-    char *t = keep(o, o->doc->text + o->doc->cp_off[cs], o->doc->cp_off[ce] - o->doc->cp_off[cs]);
+    size_t len;
+    const char *p = tx_span_slice(o->c, s, e, &len);
+    char *t = keep(o, p, len);
     if (!t) {
         o->oom = 1;
         return NULL;
@@ -284,13 +285,12 @@ static void open_array(tx_strbuf *b, const char *key, int compact)
 tx2json_status tx_write_json(const tx_conv *c, char **result)
 {
     const tx_doc *doc = c->doc;
-    const tx_norm *n = c->norm;
     const tx_episode *ep = c->ep;
     const tx_reflist *refs = c->refs;
     const tx_diags *diags = &c->diags;
     int compact = c->opts->compact;
     tx2json_error *err = c->err;
-    out o = {doc, n, NULL, 0};
+    out o = {c, NULL, 0};
     tx_strbuf b = {0};
     cJSON *root = chk(&o, cJSON_CreateObject());
     if (!root) goto oom;

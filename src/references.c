@@ -5,16 +5,11 @@
  * lines are skipped, and a `reflist-header` line (相关链接:, Links: ...)
  * closes the list from above.  The first other line ends the search. */
 #include "references.h"
+#include "span.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *orig_copy(const tx_doc *doc, const tx_norm *n, size_t s, size_t e)
-{
-    size_t cs = n->map[s], ce = n->map[e];
-    return tx_strndup(doc->text + doc->cp_off[cs], doc->cp_off[ce] - doc->cp_off[cs]);
-}
 
 static int group(const tx_match *m, const char *name, size_t *s, size_t *e)
 {
@@ -93,7 +88,7 @@ tx2json_status tx_find_references(tx_conv *c)
             rf->uend = a + ue;
             rf->rule = tx_rule_name(r);
             rf->entry = -1;
-            rf->label = orig_copy(doc, n, rf->lstart, rf->lend);
+            rf->label = tx_span_copy(c, rf->lstart, rf->lend);
             rf->url = tx_strndup(n->s + rf->ustart, rf->uend - rf->ustart);
             if (!rf->label || !rf->url) goto oom;
             hit = 1;

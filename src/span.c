@@ -1,5 +1,8 @@
-/* span.c - the line index of a decoded text (see span.h). */
+/* span.c - positions: norm bytes to code points, original slices, lines
+ * and columns (see span.h). */
 #include "span.h"
+#include "normalize.h"
+#include "read.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,4 +42,33 @@ void tx_lineidx_free(tx_lineidx *li)
     free(li->start);
     li->start = NULL;
     li->n = 0;
+}
+
+void tx_span_cp(const tx_conv *c, size_t s, size_t e, size_t *cs, size_t *ce)
+{
+    *cs = c->norm->map[s];
+    *ce = c->norm->map[e];
+    if (*ce < *cs) *ce = *cs; /* never a negative length */
+}
+
+const char *tx_span_slice(const tx_conv *c, size_t s, size_t e, size_t *len)
+{
+    size_t cs, ce;
+    tx_span_cp(c, s, e, &cs, &ce);
+    *len = c->doc->cp_off[ce] - c->doc->cp_off[cs];
+    return c->doc->text + c->doc->cp_off[cs];
+}
+
+char *tx_span_copy(const tx_conv *c, size_t s, size_t e)
+{
+    size_t len;
+    const char *p = tx_span_slice(c, s, e, &len);
+    return tx_strndup(p, len);
+}
+
+void tx_span_linecol(const tx_conv *c, const tx_lineidx *li, size_t s, size_t *line, size_t *col)
+{
+    size_t cp = c->norm->map[s], ls;
+    *line = tx_lineidx_line(li, c->doc->cp_off[cp], &ls);
+    *col = cp - tx_byte_to_cp(c->doc, ls) + 1;
 }

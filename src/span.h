@@ -1,10 +1,13 @@
-/* span.h - positions in the decoded text: a line index built once per
- * document, so that every diagnostic's line and column costs a binary
- * search instead of a scan from the start of the text. */
+/* span.h - positions.  The stages work on byte offsets of the matching
+ * form (c->norm); the output speaks of the input as given: code points of
+ * the decoded text (c->doc), original slices of it, lines and columns.
+ * Every conversion between the two goes through here: the normal form's
+ * map to code points, the code points' byte offsets, and a line index
+ * built once per document, so a line and column cost a binary search. */
 #ifndef TX2JSON_SPAN_H
 #define TX2JSON_SPAN_H
 
-#include "internal.h"
+#include "conv.h"
 
 typedef struct tx_lineidx {
     size_t *start; /* byte offset of each line's first byte, ascending */
@@ -20,5 +23,17 @@ TXI tx2json_status tx_lineidx_build(tx_lineidx *li, const char *text, size_t len
 TXI size_t tx_lineidx_line(const tx_lineidx *li, size_t byte, size_t *line_start);
 
 TXI void tx_lineidx_free(tx_lineidx *li);
+
+/* The code points of the decoded text that norm bytes [s, e) come from:
+ * *cs <= *ce always. */
+TXI void tx_span_cp(const tx_conv *c, size_t s, size_t e, size_t *cs, size_t *ce);
+/* The original text of norm bytes [s, e): a pointer into c->doc->text and
+ * its length in *len (not NUL-terminated; valid while the doc lives). */
+TXI const char *tx_span_slice(const tx_conv *c, size_t s, size_t e, size_t *len);
+/* A NUL-terminated copy of that text (caller frees), NULL on OOM. */
+TXI char *tx_span_copy(const tx_conv *c, size_t s, size_t e);
+/* The 1-based line and column (code points) of norm byte s. */
+TXI void tx_span_linecol(const tx_conv *c, const tx_lineidx *li, size_t s, size_t *line,
+                         size_t *col);
 
 #endif

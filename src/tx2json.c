@@ -226,11 +226,7 @@ static tx2json_status report_warnings(tx_conv *c)
     for (size_t i = 0; i < c->diags.n; i++) {
         const tx_diag *d = &c->diags.d[i];
         size_t line = 0, col = 0;
-        if (d->start >= 0) {
-            size_t cp = c->norm->map[d->start], ls;
-            line = tx_lineidx_line(&li, c->doc->cp_off[cp], &ls);
-            col = cp - tx_byte_to_cp(c->doc, ls) + 1;
-        }
+        if (d->start >= 0) tx_span_linecol(c, &li, (size_t)d->start, &line, &col);
         opts->on_warning(opts->user, c->name, line, col, d->code, d->message);
     }
     tx_lineidx_free(&li);
