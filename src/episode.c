@@ -18,11 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct seenslot {
-    const char *key;
-    unsigned gen;
-} seenslot;
-
 typedef struct ctx {
     const tx_conv *cv;
     const tx_ruleset *rs;
@@ -30,10 +25,8 @@ typedef struct ctx {
     const tx_norm *n;
     const tx_seg *seg;
     const char *lang;
-    char **ckey;    /* name key of every candidate, computed once */
-    seenslot *seen; /* keys heard in the current entry (open addressing) */
-    size_t seencap, seenn;
-    unsigned gen; /* bumping it empties the set */
+    char **ckey;  /* name key of every candidate, computed once */
+    tx_nmap seen; /* keys heard in the current entry (into ckey) */
     size_t entry_start;
     int lines_layout;
 } ctx;
@@ -69,49 +62,22 @@ static size_t sent_lower(const tx_seg *seg, size_t pos)
 
 static int seen_has(const ctx *c, const char *key)
 {
-    if (!c->seencap) return 0;
-    for (size_t h = tx_str_hash(key) & (c->seencap - 1);; h = (h + 1) & (c->seencap - 1)) {
-        const seenslot *sl = &c->seen[h];
-        if (sl->gen != c->gen || !sl->key) return 0;
-        if (strcmp(sl->key, key) == 0) return 1;
-    }
+    size_t v;
+    return tx_nmap_get(&c->seen, key, strlen(key), &v);
 }
 
 /* Starts a new entry's set of heard names. */
 static void seen_reset(ctx *c, size_t entry_start)
 {
-    c->gen++;
-    c->seenn = 0;
+    tx_nmap_clear(&c->seen);
     c->entry_start = entry_start;
 }
 
 /* Adds the candidate keys of norm[a,b) to the heard set; -1 on OOM. */
 static int seen_add_range(ctx *c, size_t a, size_t b)
 {
-    for (size_t i = cand_lower(c->seg, a); i < c->seg->ncand && c->seg->cand[i].end <= b; i++) {
-        const char *key = c->ckey[i];
-        if (seen_has(c, key)) continue;
-        if ((c->seenn + 1) * 2 > c->seencap) {
-            size_t nc = c->seencap ? c->seencap * 2 : 256;
-            seenslot *ns = calloc(nc, sizeof *ns);
-            if (!ns) return -1;
-            for (size_t k = 0; k < c->seencap; k++)
-                if (c->seen[k].gen == c->gen && c->seen[k].key) {
-                    size_t h = tx_str_hash(c->seen[k].key) & (nc - 1);
-                    while (ns[h].key)
-                        h = (h + 1) & (nc - 1);
-                    ns[h] = c->seen[k];
-                }
-            free(c->seen);
-            c->seen = ns;
-            c->seencap = nc;
-        }
-        size_t h = tx_str_hash(key) & (c->seencap - 1);
-        while (c->seen[h].gen == c->gen && c->seen[h].key)
-            h = (h + 1) & (c->seencap - 1);
-        c->seen[h] = (seenslot){key, c->gen};
-        c->seenn++;
-    }
+    for (size_t i = cand_lower(c->seg, a); i < c->seg->ncand && c->seg->cand[i].end <= b; i++)
+        if (tx_nmap_put(&c->seen, c->ckey[i], strlen(c->ckey[i]), i)) return -1;
     return 0;
 }
 
@@ -531,6 +497,7 @@ typedef struct itemnum {
     size_t sent;  /* sentence index of the number */
     size_t start; /* where the item's text starts (norm bytes) */
     long n;
+    const tx_rule *rule; /* the item-number rule that found it */
 } itemnum;
 
 /* The value of an item number: ASCII digits, or Han numerals up to 99
@@ -581,7 +548,7 @@ static size_t find_item_numbers(const ctx *c, itemnum *out, size_t max)
                 start = s->start + ks;
             else
                 start = s->start + m.end;
-            out[k++] = (itemnum){i, start, v};
+            out[k++] = (itemnum){i, start, v, r};
             prev = v;
             break;
         }
@@ -589,188 +556,246 @@ static size_t find_item_numbers(const ctx *c, itemnum *out, size_t max)
     return k;
 }
 
-tx2json_status tx_build_episode(tx_conv *cv)
-{
-    const tx_ruleset *rs = cv->rules;
-    const tx_doc *doc = cv->doc;
-    const tx_norm *n = cv->norm;
-    const tx_seg *seg = cv->seg;
-    int lines_layout = cv->lines_layout;
-    tx_episode *ep = cv->ep;
-    tx2json_error *err = cv->err;
-    ctx c = {cv, rs, doc, n, seg, cv->lang, NULL, NULL, 0, 0, 0, 0, lines_layout};
-    tx2json_status rc = TX2JSON_OK;
-    itemnum *items = NULL;
-    size_t nitems = 0, items_from = 0;
-    int use_items = 0;
-    tx_strset orgkeys = {0};
-    memset(ep, 0, sizeof *ep);
-    size_t ecap = 0;
-    c.ckey = calloc(seg->ncand ? seg->ncand : 1, sizeof *c.ckey);
-    if (!c.ckey) goto oom;
-    for (size_t i = 0; i < seg->ncand; i++)
-        if (!(c.ckey[i] =
-                  tx_name_key(n->s + seg->cand[i].start, seg->cand[i].end - seg->cand[i].start)))
-            goto oom;
-    size_t first = 0, last = seg->nsent; /* content sentences [first, last) */
-    tx_match m;
-    const tx_rule *r;
+/* The state of one episode build, shared by its phases. */
+typedef struct build {
+    ctx c;
+    tx_episode *ep;
+    size_t ecap;         /* capacity of ep->entry */
+    itemnum *items;      /* numbered items (subtitle layout) */
+    size_t nitems;
+    size_t items_from;   /* the first item that starts an entry (after a headline block) */
+    int use_items;       /* the numbers define the entries */
+    size_t head_sent;    /* the first sentence of a headline block */
+    size_t first, last;  /* content sentences [first, last) */
+    tx_nmap orgkeys;     /* keys of every organisation of the episode */
+    char **orgk;         /* ... owned here */
+    size_t norgk, orgkcap;
+} build;
 
-    /* Subtitle layout with numbered items: a first run of numbers that
-     * restarts at 1 is the headline block; the numbers after it start the
-     * entries. */
-    ep->lines_layout = lines_layout;
-    if (lines_layout && seg->nsent) {
-        items = malloc(seg->nsent * sizeof *items);
-        if (!items) goto oom;
-        nitems = find_item_numbers(&c, items, seg->nsent);
-        size_t restart = 0;
-        for (size_t j = 1; j < nitems && !restart; j++)
-            if (items[j].n <= items[j - 1].n) restart = j;
-        int short_heads = restart > 0 && items[0].n == 1;
-        for (size_t j = 0; short_heads && j + 1 < restart; j++)
-            if (items[j + 1].sent - items[j].sent > 4) short_heads = 0;
-        if (short_heads) {
-            ep->has_headlines = 1;
-            ep->headlines_start = seg->sent[items[0].sent].start;
-            ep->headlines_end = seg->sent[items[restart].sent - 1].end;
-            items_from = restart;
-        }
-        use_items = nitems - items_from >= 2;
+/* The name key of every candidate, computed once.  -1 on OOM. */
+static int candidate_keys(ctx *c)
+{
+    const tx_seg *seg = c->seg;
+    c->ckey = calloc(seg->ncand ? seg->ncand : 1, sizeof *c->ckey);
+    if (!c->ckey) return -1;
+    for (size_t i = 0; i < seg->ncand; i++)
+        if (!(c->ckey[i] = tx_name_key(c->n->s + seg->cand[i].start,
+                                       seg->cand[i].end - seg->cand[i].start)))
+            return -1;
+    return 0;
+}
+
+/* Subtitle layout with numbered items: a first run of numbers that
+ * restarts at 1 is the headline block; the numbers after it start the
+ * entries.  -1 on OOM. */
+static int numbered_items(build *b)
+{
+    const tx_seg *seg = b->c.seg;
+    tx_episode *ep = b->ep;
+    if (!b->c.lines_layout || !seg->nsent) return 0;
+    b->items = malloc(seg->nsent * sizeof *b->items);
+    if (!b->items) return -1;
+    itemnum *items = b->items;
+    b->nitems = find_item_numbers(&b->c, items, seg->nsent);
+    size_t restart = 0;
+    for (size_t j = 1; j < b->nitems && !restart; j++)
+        if (items[j].n <= items[j - 1].n) restart = j;
+    int short_heads = restart > 0 && items[0].n == 1;
+    for (size_t j = 0; short_heads && j + 1 < restart; j++)
+        if (items[j + 1].sent - items[j].sent > 4) short_heads = 0;
+    if (short_heads) {
+        ep->has_headlines = 1;
+        ep->headlines_start = seg->sent[items[0].sent].start;
+        ep->headlines_end = seg->sent[items[restart].sent - 1].end;
+        b->items_from = restart;
     }
-    /* An unnumbered headline block: a headlines rule marks its first line,
-     * and it runs to the first numbered item. */
-    size_t head_sent = ep->has_headlines ? items[0].sent : 0;
-    for (size_t i = 1; use_items && !ep->has_headlines && i < items[items_from].sent && i < 40; i++)
-        if (first_match(&c, RK_HEADLINES, seg->sent[i].start, seg->sent[i].end, &m, 0)) {
+    b->use_items = b->nitems - b->items_from >= 2;
+    return 0;
+}
+
+/* An unnumbered headline block before numbered items: a headlines rule
+ * marks its first line, and it runs to the first numbered item. */
+static void unnumbered_headlines(build *b)
+{
+    const tx_seg *seg = b->c.seg;
+    tx_episode *ep = b->ep;
+    tx_match m;
+    b->head_sent = ep->has_headlines ? b->items[0].sent : 0;
+    size_t item1 = b->use_items ? b->items[b->items_from].sent : 0;
+    for (size_t i = 1; b->use_items && !ep->has_headlines && i < item1 && i < 40; i++)
+        if (first_match(&b->c, RK_HEADLINES, seg->sent[i].start, seg->sent[i].end, &m, 0)) {
             ep->has_headlines = 1;
             ep->headlines_start = seg->sent[i].start;
-            ep->headlines_end = seg->sent[items[items_from].sent - 1].end;
-            head_sent = i;
+            ep->headlines_end = seg->sent[item1 - 1].end;
+            b->head_sent = i;
         }
+}
 
-    /* Intro: sentence 0, extended by following sentences an intro rule
-     * matches; before a headline block, everything above it. */
-    if (ep->has_headlines && head_sent > 0) {
-        ep->has_intro = 1;
-        ep->intro_start = seg->sent[0].label;
-        ep->intro_end = seg->sent[head_sent - 1].end;
-        for (size_t i = 0; i < head_sent; i++)
-            intro_meta(&c, ep, seg->sent[i].start, seg->sent[i].end);
-        first = items[items_from].sent;
-    } else if (seg->nsent &&
-               (r = first_match(&c, RK_INTRO, seg->sent[0].start, seg->sent[0].end, &m, 0))) {
-        /* The intro runs until the first entry starts, when that happens
-         * within a few sentences; otherwise over sentences intro rules
-         * match. */
-        ep->has_intro = 1;
-        ep->intro_start = seg->sent[0].label;
-        ep->intro_end = seg->sent[0].end;
-        size_t lim = lines_layout ? 12 : 6; /* subtitle lines are short */
-        size_t window = seg->nsent < lim ? seg->nsent : lim, upto = 1;
-        if (use_items && items[items_from].sent < window) window = items[items_from].sent;
-        tx_match sm;
-        size_t os, oe, head = 0;
-        /* In prose, a one-sentence preview ("Here's the quick rundown: …")
-         * ends the intro too, and is skipped as no entry's. */
-        while (upto < window) {
-            const tx_sentence *u = &seg->sent[upto];
-            if (first_match(&c, RK_OUTRO, u->start, u->end, &m, 0)) break;
-            if (!use_items && first_match(&c, RK_HEADLINES, u->start, u->end, &m, 0)) {
-                head = upto;
-                break;
-            }
-            if (starts_entry(&c, 1, u, upto + 1, &sm, &os, &oe)) break;
-            upto++;
-        }
-        if (use_items) {
-            /* Numbered items: the intro is all that comes before item one. */
-            upto = items[items_from].sent > 0 ? items[items_from].sent : 1;
-        } else if (upto >= window) {
-            upto = 1;
-            while (upto < window &&
-                   first_match(&c, RK_INTRO, seg->sent[upto].start, seg->sent[upto].end, &m, 0))
-                upto++;
-        }
-        for (size_t i = 0; i < upto; i++)
-            intro_meta(&c, ep, seg->sent[i].start, seg->sent[i].end);
-        ep->intro_end = seg->sent[upto - 1].end;
-        first = upto;
-        if (head) {
-            /* The block runs on over short sentences that name nothing
-             * ("下面请听详细报道。", "Let's get into it."). */
-            size_t hend = head + 1;
-            while (hend < seg->nsent && hend < head + 4 &&
-                   seg->sent[hend].end - seg->sent[hend].start <= 40 &&
-                   !has_new_name(&c, 1, seg->sent[hend].start, seg->sent[hend].end, 0, 0))
-                hend++;
-            ep->has_headlines = 1;
-            ep->headlines_start = seg->sent[head].label;
-            ep->headlines_end = seg->sent[hend - 1].end;
-            first = hend;
-        }
-    }
-    if (ep->has_headlines && !ep->has_intro) first = items[items_from].sent;
-    /* Outro: the first sentence after the intro (after the last numbered
-     * item, in that layout) that an outro rule matches. */
-    for (size_t i = use_items ? items[nitems - 1].sent + 1 : first; i < seg->nsent; i++) {
-        const tx_sentence *s = &seg->sent[i];
-        if (first_match(&c, RK_OUTRO, s->start, s->end, &m, 0)) {
-            ep->has_outro = 1;
-            ep->outro_start = s->label;
-            ep->outro_end = seg->sent[seg->nsent - 1].end;
-            last = i;
+/* Where an intro that starts at sentence 0 ends: when an entry starts
+ * within a few sentences, there; otherwise over the sentences intro rules
+ * match.  Sets *head to a prose preview sentence that ends it, if any. */
+static size_t intro_end(build *b, size_t *head)
+{
+    ctx *c = &b->c;
+    const tx_seg *seg = c->seg;
+    tx_match m, sm;
+    size_t os, oe;
+    size_t lim = c->lines_layout ? 12 : 6; /* subtitle lines are short */
+    size_t window = seg->nsent < lim ? seg->nsent : lim, upto = 1;
+    if (b->use_items && b->items[b->items_from].sent < window)
+        window = b->items[b->items_from].sent;
+    *head = 0;
+    /* In prose, a one-sentence preview ("Here's the quick rundown: …")
+     * ends the intro too, and is skipped as no entry's. */
+    while (upto < window) {
+        const tx_sentence *u = &seg->sent[upto];
+        if (first_match(c, RK_OUTRO, u->start, u->end, &m, 0)) break;
+        if (!b->use_items && first_match(c, RK_HEADLINES, u->start, u->end, &m, 0)) {
+            *head = upto;
             break;
         }
+        if (starts_entry(c, 1, u, upto + 1, &sm, &os, &oe)) break;
+        upto++;
     }
+    if (b->use_items) {
+        /* Numbered items: the intro is all that comes before item one. */
+        upto = b->items[b->items_from].sent > 0 ? b->items[b->items_from].sent : 1;
+    } else if (upto >= window) {
+        upto = 1;
+        while (upto < window &&
+               first_match(c, RK_INTRO, seg->sent[upto].start, seg->sent[upto].end, &m, 0))
+            upto++;
+    }
+    return upto;
+}
 
-    /* Entries.  A sentence that only announces the next item (its rule
-     * requires next-name) starts the entry, and the sentence after it,
-     * which names the item, joins that entry instead of starting one. */
-    int announced = 0;
-    for (size_t i = first; i < last && !use_items; i++) {
+/* A prose preview block from sentence head on: it runs over short
+ * sentences that name nothing ("下面请听详细报道。", "Let's get into it."). */
+static void preview_block(build *b, size_t head)
+{
+    const tx_seg *seg = b->c.seg;
+    size_t hend = head + 1;
+    while (hend < seg->nsent && hend < head + 4 &&
+           seg->sent[hend].end - seg->sent[hend].start <= 40 &&
+           !has_new_name(&b->c, 1, seg->sent[hend].start, seg->sent[hend].end, 0, 0))
+        hend++;
+    b->ep->has_headlines = 1;
+    b->ep->headlines_start = seg->sent[head].label;
+    b->ep->headlines_end = seg->sent[hend - 1].end;
+    b->first = hend;
+}
+
+/* Intro: sentence 0, extended by following sentences an intro rule
+ * matches; before a headline block, everything above it. */
+static void find_intro(build *b)
+{
+    ctx *c = &b->c;
+    const tx_seg *seg = c->seg;
+    tx_episode *ep = b->ep;
+    tx_match m;
+    if (ep->has_headlines && b->head_sent > 0) {
+        ep->has_intro = 1;
+        ep->intro_start = seg->sent[0].label;
+        ep->intro_end = seg->sent[b->head_sent - 1].end;
+        for (size_t i = 0; i < b->head_sent; i++)
+            intro_meta(c, ep, seg->sent[i].start, seg->sent[i].end);
+        b->first = b->items[b->items_from].sent;
+    } else if (seg->nsent && first_match(c, RK_INTRO, seg->sent[0].start, seg->sent[0].end, &m, 0)) {
+        ep->has_intro = 1;
+        ep->intro_start = seg->sent[0].label;
+        size_t head, upto = intro_end(b, &head);
+        for (size_t i = 0; i < upto; i++)
+            intro_meta(c, ep, seg->sent[i].start, seg->sent[i].end);
+        ep->intro_end = seg->sent[upto - 1].end;
+        b->first = upto;
+        if (head) preview_block(b, head);
+    }
+    if (ep->has_headlines && !ep->has_intro) b->first = b->items[b->items_from].sent;
+}
+
+/* Outro: the first sentence after the intro (after the last numbered
+ * item, in that layout) that an outro rule matches. */
+static void find_outro(build *b)
+{
+    const tx_seg *seg = b->c.seg;
+    tx_match m;
+    size_t from = b->use_items ? b->items[b->nitems - 1].sent + 1 : b->first;
+    for (size_t i = from; i < seg->nsent; i++) {
         const tx_sentence *s = &seg->sent[i];
+        if (first_match(&b->c, RK_OUTRO, s->start, s->end, &m, 0)) {
+            b->ep->has_outro = 1;
+            b->ep->outro_start = s->label;
+            b->ep->outro_end = seg->sent[seg->nsent - 1].end;
+            b->last = i;
+            return;
+        }
+    }
+}
+
+/* How many following sentences may still name the item a sentence that
+ * starts an entry announced, given the rule that started it. */
+static int announce_reach(const ctx *c, const tx_rule *sr, int announced, int starts, int joins)
+{
+    if (starts && (tx_rule_requires(sr) & REQ_NEXTNAME)) return c->lines_layout ? 3 : 1;
+    if (starts && !c->lines_layout && (tx_rule_requires(sr) & REQ_ANNOUNCE)) return 1;
+    if (joins) return 0;
+    return announced ? announced - 1 : 0;
+}
+
+/* Entries of prose and unnumbered subtitles.  A sentence that only
+ * announces the next item (its rule requires next-name) starts the entry,
+ * and the sentence after it, which names the item, joins that entry
+ * instead of starting one.  The naming sentence may be a line or two later
+ * in subtitles.  In prose, a sentence started by a rule flagged a (may
+ * announce) that is followed at once by another start was an announcement
+ * too ("最后,我们关注某公司在机器人方面的新进展。" before "某公司发布了…").
+ * -1 on OOM. */
+static int prose_entries(build *b)
+{
+    ctx *c = &b->c;
+    tx_episode *ep = b->ep;
+    int announced = 0;
+    for (size_t i = b->first; i < b->last; i++) {
+        const tx_sentence *s = &c->seg->sent[i];
         size_t os = 0, oe = 0;
         tx_match sm;
-        const tx_rule *sr = starts_entry(&c, ep->nentry == 0, s, i + 1, &sm, &os, &oe);
+        const tx_rule *sr = starts_entry(c, ep->nentry == 0, s, i + 1, &sm, &os, &oe);
         int joins = sr && announced && ep->nentry;
         int starts = sr != NULL && !joins;
-        /* The naming sentence may be a line or two later in subtitles.  In
-         * prose, a sentence started by a rule flagged a (may announce) that
-         * is followed at once by another start was an announcement too
-         * ("最后,我们关注某公司在机器人方面的新进展。" before "某公司发布了…"). */
-        if (starts && (tx_rule_requires(sr) & REQ_NEXTNAME))
-            announced = lines_layout ? 3 : 1;
-        else if (starts && !lines_layout && (tx_rule_requires(sr) & REQ_ANNOUNCE))
-            announced = 1;
-        else if (joins)
-            announced = 0;
-        else if (announced)
-            announced--;
+        announced = announce_reach(c, sr, announced, starts, joins);
         const char *why = sr ? tx_rule_name(sr) : NULL;
-        if (starts) seen_reset(&c, s->start);
-        if (seen_add_range(&c, s->start, s->end)) goto oom;
+        if (starts) seen_reset(c, s->start);
+        if (seen_add_range(c, s->start, s->end)) return -1;
         if (starts || joins) {
             tx_entry *en =
-                starts ? push_entry(ep, &ecap, s->label, why) : &ep->entry[ep->nentry - 1];
-            if (!en) goto oom;
+                starts ? push_entry(ep, &b->ecap, s->label, why) : &ep->entry[ep->nentry - 1];
+            if (!en) return -1;
             if (oe > os) {
-                if (sentence_orgs(&c, en, s->start, s->end) || subject_orgs(en, s->start, &sm, why))
-                    goto oom;
+                if (sentence_orgs(c, en, s->start, s->end) || subject_orgs(en, s->start, &sm, why))
+                    return -1;
                 continue;
             }
         }
-        if (ep->nentry && sentence_orgs(&c, &ep->entry[ep->nentry - 1], s->start, s->end)) goto oom;
+        if (ep->nentry && sentence_orgs(c, &ep->entry[ep->nentry - 1], s->start, s->end)) return -1;
     }
-    for (size_t j = items_from; use_items && j < nitems; j++) {
+    return 0;
+}
+
+/* Entries of numbered subtitles: each number starts one.  -1 on OOM. */
+static int numbered_entries(build *b)
+{
+    ctx *c = &b->c;
+    const tx_seg *seg = c->seg;
+    const itemnum *items = b->items;
+    for (size_t j = b->items_from; j < b->nitems; j++) {
         /* A number right before the outro (or the end) introduces nothing. */
-        if (items[j].sent >= last || items[j].sent + 1 >= last) break;
-        tx_entry *en = push_entry(ep, &ecap, items[j].start,
-                                  tx_rule_name(tx_rules_get(rs, RK_ITEMNUM, c.lang, 0)));
-        if (!en) goto oom;
-        size_t stop = j + 1 < nitems && items[j + 1].sent < last ? items[j + 1].sent : last;
+        if (items[j].sent >= b->last || items[j].sent + 1 >= b->last) break;
+        tx_entry *en = push_entry(b->ep, &b->ecap, items[j].start,
+                                  tx_rule_name(tx_rules_get(c->rs, RK_ITEMNUM, c->lang, 0)));
+        if (!en) return -1;
+        size_t stop = j + 1 < b->nitems && items[j + 1].sent < b->last ? items[j + 1].sent : b->last;
         for (size_t i = items[j].sent; i < stop; i++) {
-            if (sentence_orgs(&c, en, seg->sent[i].start, seg->sent[i].end)) goto oom;
+            if (sentence_orgs(c, en, seg->sent[i].start, seg->sent[i].end)) return -1;
             /* The number starts the item, but the subject of its first
              * lines is still the organisation behind it; a subtitle line
              * often breaks between subject and verb, so each of the first
@@ -780,97 +805,157 @@ tx2json_status tx_build_episode(tx_conv *cv)
             tx_sentence win = {seg->sent[i].start, seg->sent[wlast].end, seg->sent[i].start};
             size_t os = 0, oe = 0;
             tx_match sm;
-            const tx_rule *sr = starts_entry(&c, 1, &win, wlast + 1, &sm, &os, &oe);
-            if (sr && oe > os && subject_orgs(en, win.start, &sm, tx_rule_name(sr))) goto oom;
+            const tx_rule *sr = starts_entry(c, 1, &win, wlast + 1, &sm, &os, &oe);
+            if (sr && oe > os && subject_orgs(en, win.start, &sm, tx_rule_name(sr))) return -1;
         }
     }
-    if (!ep->nentry && first < last) {
-        /* No rule fired: the whole body is one entry rather than none. */
-        tx_entry *p = push_entry(ep, &ecap, seg->sent[first].label, "fallback");
-        if (!p) goto oom;
-        for (size_t i = first; i < last; i++)
-            if (sentence_orgs(&c, p, seg->sent[i].start, seg->sent[i].end)) goto oom;
-    }
-    /* Entry ends: next start, or the end of the last content sentence. */
+    return 0;
+}
+
+/* No rule fired: the whole body is one entry rather than none.  -1 on OOM. */
+static int fallback_entry(build *b)
+{
+    const tx_seg *seg = b->c.seg;
+    if (b->ep->nentry || b->first >= b->last) return 0;
+    tx_entry *p = push_entry(b->ep, &b->ecap, seg->sent[b->first].label, "fallback");
+    if (!p) return -1;
+    for (size_t i = b->first; i < b->last; i++)
+        if (sentence_orgs(&b->c, p, seg->sent[i].start, seg->sent[i].end)) return -1;
+    return 0;
+}
+
+/* Entry ends: the next start, or the end of the last content sentence;
+ * a numbered item stops before the next number. */
+static void entry_ends(build *b)
+{
+    const tx_seg *seg = b->c.seg;
+    const char *t = b->c.n->s;
+    tx_episode *ep = b->ep;
     for (size_t k = 0; k < ep->nentry; k++) {
         size_t end = k + 1 < ep->nentry ? ep->entry[k + 1].start
-                                        : (last > first ? seg->sent[last - 1].end : 0);
-        if (use_items) { /* entry k is item items_from + k: stop before the next number */
-            size_t j = items_from + k;
-            if (j + 1 < nitems && items[j + 1].sent < last)
-                end = seg->sent[items[j + 1].sent].start;
+                                        : (b->last > b->first ? seg->sent[b->last - 1].end : 0);
+        if (b->use_items) { /* entry k is item items_from + k */
+            size_t j = b->items_from + k;
+            if (j + 1 < b->nitems && b->items[j + 1].sent < b->last)
+                end = seg->sent[b->items[j + 1].sent].start;
         }
         while (end > ep->entry[k].start &&
-               (n->s[end - 1] == ' ' || n->s[end - 1] == '\n' || n->s[end - 1] == '\t'))
+               (t[end - 1] == ' ' || t[end - 1] == '\n' || t[end - 1] == '\t'))
             end--;
         ep->entry[k].end = end < ep->entry[k].start ? ep->entry[k].start : end;
     }
+}
 
-    /* Names heard as organisations anywhere in the episode are not
-     * project mentions elsewhere either ("Meta also said…"). */
+/* Names heard as organisations anywhere in the episode are not project
+ * mentions elsewhere either ("Meta also said…").  -1 on OOM. */
+static int org_keys(build *b)
+{
+    const tx_episode *ep = b->ep;
     for (size_t k = 0; k < ep->nentry; k++)
         for (size_t o = 0; o < ep->entry[k].norg; o++) {
             const tx_item *it = &ep->entry[k].org[o];
-            char *key = tx_name_key(n->s + it->start, it->end - it->start);
-            int bad = !key || (*key && tx_strset_add(&orgkeys, key));
-            free(key);
-            if (bad) goto oom;
+            char *key = tx_name_key(b->c.n->s + it->start, it->end - it->start), **p;
+            size_t v, kl = key ? strlen(key) : 0;
+            if (!key) return -1;
+            if (!kl || tx_nmap_get(&b->orgkeys, key, kl, &v)) {
+                free(key);
+                continue;
+            }
+            if (!(p = tx_grow(b->orgk, &b->orgkcap, b->norgk + 1, sizeof *p))) {
+                free(key);
+                return -1;
+            }
+            b->orgk = p;
+            b->orgk[b->norgk++] = key;
+            if (tx_nmap_put(&b->orgkeys, key, kl, 0)) return -1;
         }
+    return 0;
+}
 
-    /* Mentions: candidates in each entry, minus stop-names and orgs. */
-    for (size_t k = 0; k < ep->nentry; k++) {
-        tx_entry *en = &ep->entry[k];
-        for (size_t i = cand_lower(seg, en->start); i < seg->ncand && seg->cand[i].start < en->end;
-             i++) {
-            const tx_cand *cd = &seg->cand[i];
-            if (cd->end > en->end) continue;
-            if (is_stop(&c, cd->start, cd->end)) continue;
-            int org = 0;
-            for (size_t o = 0; o < en->norg; o++)
-                if (overlaps(en->org[o].start, en->org[o].end, cd->start, cd->end)) org = 1;
-            const char *ck = c.ckey[i];
-            if (!org && *ck && tx_strset_has(&orgkeys, ck)) org = 1;
-            if (org) continue;
-            if (add_item(&en->men, &en->nmen, &en->mencap, cd->start, cd->end, "latin-name", 0))
-                goto oom;
-        }
-        /* Mention rules, sentence by sentence; in the subtitle layout also
-         * over the item's first lines together, as a name often follows its
-         * verb on the next line. */
-        for (size_t si = sent_lower(seg, en->start), done = 0;
-             si < last && done < MENTION_SENTENCES; si++) {
-            const tx_sentence *s = &seg->sent[si];
-            if (s->start >= en->end) break; /* sentences are in order */
-            if (s->start < en->start || s->end > en->end) continue;
-            if (apply_mentions(&c, en, s->start, s->end)) goto oom;
-            done++;
-        }
-        if (lines_layout) {
-            size_t wend = en->start, nl = 0;
-            while (wend < en->end && nl < 3)
-                if (n->s[wend++] == '\n') nl++;
-            if (apply_mentions(&c, en, en->start, wend)) goto oom;
-        }
-        /* Keep mentions and organisations in text order. */
-        if (sort_items(en->men, en->nmen) || sort_items(en->org, en->norg)) goto oom;
-        for (size_t i = 0; i < en->nmen; i++) {
-            en->men[i].key =
-                tx_name_key(n->s + en->men[i].start, en->men[i].end - en->men[i].start);
-            if (!en->men[i].key) goto oom;
-        }
+/* Mentions of entry en: its candidates minus stop-names and organisations,
+ * then the mention rules, sentence by sentence; in the subtitle layout
+ * also over the item's first lines together, as a name often follows its
+ * verb on the next line.  -1 on OOM. */
+static int entry_mentions(build *b, tx_entry *en)
+{
+    ctx *c = &b->c;
+    const tx_seg *seg = c->seg;
+    size_t v;
+    for (size_t i = cand_lower(seg, en->start); i < seg->ncand && seg->cand[i].start < en->end;
+         i++) {
+        const tx_cand *cd = &seg->cand[i];
+        if (cd->end > en->end || is_stop(c, cd->start, cd->end)) continue;
+        int org = 0;
+        for (size_t o = 0; o < en->norg; o++)
+            if (overlaps(en->org[o].start, en->org[o].end, cd->start, cd->end)) org = 1;
+        const char *ck = c->ckey[i];
+        if (!org && *ck && tx_nmap_get(&b->orgkeys, ck, strlen(ck), &v)) org = 1;
+        if (org) continue;
+        if (add_item(&en->men, &en->nmen, &en->mencap, cd->start, cd->end, "latin-name", 0))
+            return -1;
     }
-    goto done;
-oom:
-    rc = TX2JSON_ENOMEM;
-    tx_episode_free(ep);
-    tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");
-done:
-    tx_strset_free(&orgkeys);
-    free(items);
-    for (size_t i = 0; c.ckey && i < seg->ncand; i++)
-        free(c.ckey[i]);
-    free(c.ckey);
-    free(c.seen);
+    for (size_t si = sent_lower(seg, en->start), done = 0; si < b->last && done < MENTION_SENTENCES;
+         si++) {
+        const tx_sentence *s = &seg->sent[si];
+        if (s->start >= en->end) break; /* sentences are in order */
+        if (s->start < en->start || s->end > en->end) continue;
+        if (apply_mentions(c, en, s->start, s->end)) return -1;
+        done++;
+    }
+    if (c->lines_layout) {
+        size_t wend = en->start, nl = 0;
+        while (wend < en->end && nl < 3)
+            if (c->n->s[wend++] == '\n') nl++;
+        if (apply_mentions(c, en, en->start, wend)) return -1;
+    }
+    /* Keep mentions and organisations in text order. */
+    if (sort_items(en->men, en->nmen) || sort_items(en->org, en->norg)) return -1;
+    for (size_t i = 0; i < en->nmen; i++) {
+        en->men[i].key = tx_name_key(c->n->s + en->men[i].start, en->men[i].end - en->men[i].start);
+        if (!en->men[i].key) return -1;
+    }
+    return 0;
+}
+
+/* The phases, in order.  -1 on OOM. */
+static int build_phases(build *b)
+{
+    if (candidate_keys(&b->c) || numbered_items(b)) return -1;
+    unnumbered_headlines(b);
+    find_intro(b);
+    find_outro(b);
+    if (b->use_items ? numbered_entries(b) : prose_entries(b)) return -1;
+    if (fallback_entry(b)) return -1;
+    entry_ends(b);
+    if (org_keys(b)) return -1;
+    for (size_t k = 0; k < b->ep->nentry; k++)
+        if (entry_mentions(b, &b->ep->entry[k])) return -1;
+    return 0;
+}
+
+tx2json_status tx_build_episode(tx_conv *cv)
+{
+    build b = {0};
+    b.c = (ctx){cv, cv->rules, cv->doc, cv->norm, cv->seg, cv->lang, NULL, {0}, 0, cv->lines_layout};
+    b.ep = cv->ep;
+    memset(b.ep, 0, sizeof *b.ep);
+    b.ep->lines_layout = cv->lines_layout;
+    b.last = cv->seg->nsent;
+    tx2json_status rc = TX2JSON_OK;
+    if (build_phases(&b)) {
+        rc = TX2JSON_ENOMEM;
+        tx_episode_free(b.ep);
+        tx_seterr(cv->err, TX2JSON_ENOMEM, cv->name, 0, 0, (size_t)-1, "out of memory");
+    }
+    for (size_t i = 0; i < b.norgk; i++)
+        free(b.orgk[i]);
+    free(b.orgk);
+    tx_nmap_free(&b.orgkeys);
+    free(b.items);
+    for (size_t i = 0; b.c.ckey && i < cv->seg->ncand; i++)
+        free(b.c.ckey[i]);
+    free(b.c.ckey);
+    tx_nmap_free(&b.c.seen);
     return rc;
 }
 

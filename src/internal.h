@@ -40,21 +40,26 @@ TXI int tx_strset_add(tx_strset *s, const char *key); /* 0, or -1 on OOM */
 TXI int tx_strset_has(const tx_strset *s, const char *key);
 TXI void tx_strset_free(tx_strset *s);
 
-/* A map from byte strings to indices (open addressing).  The map does not
- * own its keys: each must stay valid, unchanged, while the map lives. */
+/* The one hash table of the library: byte strings to indices, with open
+ * addressing.  The map does not own its keys: each must stay valid and
+ * unchanged while it is in the map.  Zero-initialise to start. */
 typedef struct tx_nmap_slot {
-    const char *key; /* NULL: empty slot */
+    const char *key;
     size_t len, val;
+    unsigned gen; /* the slot is in use when gen == the map's gen */
 } tx_nmap_slot;
 typedef struct tx_nmap {
     tx_nmap_slot *slot;
     size_t cap, n;
+    unsigned gen;
 } tx_nmap;
 TXI size_t tx_mem_hash(const char *s, size_t n); /* FNV-1a */
 /* Sets key -> val (replacing any value); 0, or -1 on OOM. */
 TXI int tx_nmap_put(tx_nmap *m, const char *key, size_t len, size_t val);
 /* 1 and *val when key is present, else 0. */
 TXI int tx_nmap_get(const tx_nmap *m, const char *key, size_t len, size_t *val);
+/* Empties the map in O(1) (keeps its memory). */
+TXI void tx_nmap_clear(tx_nmap *m);
 TXI void tx_nmap_free(tx_nmap *m);
 
 /* Reads one UTF-8 code point at s[*i] (input known valid); advances *i. */

@@ -218,8 +218,9 @@ typedef struct pentry {
 struct tx_pinyin {
     UTransliterator *tr;
     int failed;
-    pentry *tab;
+    pentry *tab; /* every key transliterated so far */
     size_t cap, n;
+    tx_nmap index; /* input -> its entry in tab */
 };
 
 tx_pinyin *tx_pinyin_new(void)
@@ -231,11 +232,12 @@ void tx_pinyin_free(tx_pinyin *p)
 {
     if (!p) return;
     if (p->tr) utrans_close(p->tr);
-    for (size_t i = 0; i < p->cap; i++) {
+    for (size_t i = 0; i < p->n; i++) {
         free(p->tab[i].in);
         free(p->tab[i].out);
     }
     free(p->tab);
+    tx_nmap_free(&p->index);
     free(p);
 }
 
@@ -284,35 +286,18 @@ static char *transliterate(tx_pinyin *p, const char *s)
 
 const char *tx_pinyin_key(tx_pinyin *p, const char *s)
 {
-    if (p->n * 2 >= p->cap) {
-        size_t nc = p->cap ? p->cap * 2 : 64;
-        pentry *nt = calloc(nc, sizeof *nt);
-        if (!nt) return NULL;
-        for (size_t i = 0; i < p->cap; i++)
-            if (p->tab[i].in) {
-                size_t h = tx_str_hash(p->tab[i].in) & (nc - 1);
-                while (nt[h].in)
-                    h = (h + 1) & (nc - 1);
-                nt[h] = p->tab[i];
-            }
-        free(p->tab);
-        p->tab = nt;
-        p->cap = nc;
-    }
-    size_t h = tx_str_hash(s) & (p->cap - 1);
-    while (p->tab[h].in) {
-        if (strcmp(p->tab[h].in, s) == 0) return p->tab[h].out;
-        h = (h + 1) & (p->cap - 1);
-    }
+    size_t len = strlen(s), i;
+    if (tx_nmap_get(&p->index, s, len, &i)) return p->tab[i].out;
+    pentry *t = tx_grow(p->tab, &p->cap, p->n + 1, sizeof *t);
+    if (!t) return NULL;
+    p->tab = t;
     char *out = transliterate(p, s);
-    char *in = tx_strndup(s, strlen(s));
-    if (!out || !in) {
+    char *in = tx_strndup(s, len);
+    if (!out || !in || tx_nmap_put(&p->index, in, len, p->n)) {
         free(out);
         free(in);
         return NULL;
     }
-    p->tab[h].in = in;
-    p->tab[h].out = out;
-    p->n++;
+    p->tab[p->n++] = (pentry){in, out};
     return out;
 }

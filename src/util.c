@@ -165,10 +165,13 @@ size_t tx_mem_hash(const char *s, size_t n)
     return h;
 }
 
+/* The slot of key, or the empty slot where it would go.  A slot counts
+ * only when it belongs to the map's current generation. */
 static size_t nmap_find(const tx_nmap *m, const char *key, size_t len)
 {
     size_t h = tx_mem_hash(key, len) & (m->cap - 1);
-    while (m->slot[h].key && (m->slot[h].len != len || memcmp(m->slot[h].key, key, len) != 0))
+    while (m->slot[h].gen == m->gen &&
+           (m->slot[h].len != len || memcmp(m->slot[h].key, key, len) != 0))
         h = (h + 1) & (m->cap - 1);
     return h;
 }
@@ -177,35 +180,53 @@ int tx_nmap_get(const tx_nmap *m, const char *key, size_t len, size_t *val)
 {
     if (!m->cap) return 0;
     size_t h = nmap_find(m, key, len);
-    if (!m->slot[h].key) return 0;
+    if (m->slot[h].gen != m->gen) return 0;
     *val = m->slot[h].val;
     return 1;
 }
 
+/* Doubles the table (or makes the first), keeping the current keys. */
+static int nmap_grow(tx_nmap *m)
+{
+    size_t nc = m->cap ? m->cap * 2 : 64;
+    tx_nmap_slot *ns = calloc(nc, sizeof *ns);
+    if (!ns) return -1;
+    tx_nmap old = *m;
+    m->slot = ns;
+    m->cap = nc;
+    m->gen = 1;
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.slot[i].gen == old.gen) {
+            tx_nmap_slot *d = &m->slot[nmap_find(m, old.slot[i].key, old.slot[i].len)];
+            *d = old.slot[i];
+            d->gen = 1;
+        }
+    free(old.slot);
+    return 0;
+}
+
 int tx_nmap_put(tx_nmap *m, const char *key, size_t len, size_t val)
 {
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 64;
-        tx_nmap_slot *ns = calloc(nc, sizeof *ns);
-        if (!ns) return -1;
-        tx_nmap old = *m;
-        m->slot = ns;
-        m->cap = nc;
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.slot[i].key) m->slot[nmap_find(m, old.slot[i].key, old.slot[i].len)] = old.slot[i];
-        free(old.slot);
-    }
+    if ((m->n + 1) * 2 > m->cap && nmap_grow(m)) return -1;
     size_t h = nmap_find(m, key, len);
-    if (!m->slot[h].key) m->n++;
-    m->slot[h] = (tx_nmap_slot){key, len, val};
+    if (m->slot[h].gen != m->gen) m->n++;
+    m->slot[h] = (tx_nmap_slot){key, len, val, m->gen};
     return 0;
+}
+
+void tx_nmap_clear(tx_nmap *m)
+{
+    m->n = 0;
+    if (++m->gen == 0) { /* the generation wrapped: really empty the slots */
+        if (m->cap) memset(m->slot, 0, m->cap * sizeof *m->slot);
+        m->gen = 1;
+    }
 }
 
 void tx_nmap_free(tx_nmap *m)
 {
     free(m->slot);
-    m->slot = NULL;
-    m->cap = m->n = 0;
+    memset(m, 0, sizeof *m);
 }
 
 size_t tx_str_hash(const char *s)
