@@ -790,8 +790,7 @@ static int numbered_entries(build *b)
     for (size_t j = b->items_from; j < b->nitems; j++) {
         /* A number right before the outro (or the end) introduces nothing. */
         if (items[j].sent >= b->last || items[j].sent + 1 >= b->last) break;
-        tx_entry *en = push_entry(b->ep, &b->ecap, items[j].start,
-                                  tx_rule_name(tx_rules_get(c->rs, RK_ITEMNUM, c->lang, 0)));
+        tx_entry *en = push_entry(b->ep, &b->ecap, items[j].start, tx_rule_name(items[j].rule));
         if (!en) return -1;
         size_t stop = j + 1 < b->nitems && items[j + 1].sent < b->last ? items[j + 1].sent : b->last;
         for (size_t i = items[j].sent; i < stop; i++) {
