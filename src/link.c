@@ -346,259 +346,324 @@ int tx_assign(const double *score, size_t rows, size_t cols, int *assign)
     return 0;
 }
 
-/* qsort has no context argument; the linker is not re-entrant on one
- * thread anyway (a context is used by one thread at a time). */
-static _Thread_local const meninfo *sort_mi;
+/* The state of one linking run, shared by its phases. */
+typedef struct linker {
+    tx_conv *c;
+    size_t R, E, M;   /* references, entries, mentions */
+    refinfo *ri;      /* per reference */
+    meninfo *mi;      /* per mention, entry by entry */
+    best *bm;         /* each mention's best reference */
+    pair *pr;         /* pairs that can link (>= LINK_MIN), by mention */
+    size_t npr, prcap;
+    size_t *byr, *rstart; /* the pairs by reference: byr[rstart[r] ..] */
+    size_t *ord;      /* mentions sorted by key, index order kept within a key */
+    int capped;       /* too many entries x references to assign */
+} linker;
 
-static int cmp_by_key(const void *a, const void *b)
+/* Keys, phonetic keys, pinyin and URL tokens of every reference.
+ * -1 on OOM. */
+static int ref_infos(linker *l)
 {
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    int c = strcmp(sort_mi[x].it->key, sort_mi[y].it->key);
-    return c ? c : (x > y) - (x < y);
+    for (size_t r = 0; r < l->R; r++) {
+        const tx_ref *rf = &l->c->refs->ref[r];
+        refinfo *ri = &l->ri[r];
+        ri->key = tx_name_key(rf->label, strlen(rf->label));
+        if (!ri->key || !(ri->phon = tx_phonetic_key(ri->key))) return -1;
+        ri->han = tx_has_han(rf->label, strlen(rf->label));
+        if (label_suffixes(ri, rf->label)) return -1;
+        int nw = word_keys(rf->label, strlen(rf->label), ri->lword, 16);
+        if (nw < 0) return -1;
+        ri->nlword = (size_t)nw;
+        if (ri->han) {
+            ri->pinyin = tx_pinyin_key(l->c->pinyin, ri->key);
+            if (ri->pinyin && !(ri->pyphon = tx_phonetic_key(ri->pinyin))) return -1;
+        }
+        ri->ntok = tx_url_tokens(l->c->rules, rf->url, &ri->tok, &ri->nhost);
+        ri->tokphon = calloc(ri->ntok ? ri->ntok : 1, sizeof(char *));
+        if (!ri->tokphon) return -1;
+        for (size_t t = 0; t < ri->ntok; t++)
+            if (!(ri->tokphon[t] = tx_phonetic_key(ri->tok[t]))) return -1;
+    }
+    return 0;
 }
 
-tx2json_status tx_link(tx_conv *c)
+/* Phonetic keys, words and pinyin of every mention.  -1 on OOM. */
+static int mention_infos(linker *l)
 {
-    const tx_ruleset *rs = c->rules;
-    tx_pinyin *py = c->pinyin;
-    const tx_norm *n = c->norm;
-    tx_episode *ep = c->ep;
-    tx_reflist *refs = c->refs;
-    tx_diags *diags = &c->diags;
-    tx2json_error *err = c->err;
-    size_t R = refs->nref, E = ep->nentry, M = 0;
-    for (size_t e = 0; e < E; e++)
-        M += ep->entry[e].nmen;
-    refinfo *ri = calloc(R ? R : 1, sizeof *ri);
-    meninfo *mi = calloc(M ? M : 1, sizeof *mi);
-    /* Scores are kept only for pairs that can link (>= LINK_MIN), plus
-     * each mention's best: a full mentions x references table of a 50 MB
-     * file would take gigabytes. */
-    pair *pr = NULL;
-    size_t npr = 0, prcap = 0, *byr = NULL, *rstart = NULL;
-    best *bm = calloc(M ? M : 1, sizeof *bm);
-    double *es = NULL;
-    long *best_m = NULL;
-    int *assign = NULL;
-    size_t *ord = NULL, *mark = NULL;
-    tx2json_status rc = TX2JSON_OK;
-    if (!ri || !mi || !bm) goto oom;
-
-    for (size_t r = 0; r < R; r++) {
-        tx_ref *rf = &refs->ref[r];
-        ri[r].key = tx_name_key(rf->label, strlen(rf->label));
-        if (!ri[r].key || !(ri[r].phon = tx_phonetic_key(ri[r].key))) goto oom;
-        ri[r].han = tx_has_han(rf->label, strlen(rf->label));
-        if (label_suffixes(&ri[r], rf->label)) goto oom;
-        int nw = word_keys(rf->label, strlen(rf->label), ri[r].lword, 16);
-        if (nw < 0) goto oom;
-        ri[r].nlword = (size_t)nw;
-        if (ri[r].han) {
-            ri[r].pinyin = tx_pinyin_key(py, ri[r].key);
-            if (ri[r].pinyin && !(ri[r].pyphon = tx_phonetic_key(ri[r].pinyin))) goto oom;
-        }
-        ri[r].ntok = tx_url_tokens(rs, rf->url, &ri[r].tok, &ri[r].nhost);
-        ri[r].tokphon = calloc(ri[r].ntok ? ri[r].ntok : 1, sizeof(char *));
-        if (!ri[r].tokphon) goto oom;
-        for (size_t t = 0; t < ri[r].ntok; t++)
-            if (!(ri[r].tokphon[t] = tx_phonetic_key(ri[r].tok[t]))) goto oom;
-    }
+    const tx_episode *ep = l->c->ep;
+    const char *t = l->c->norm->s;
     size_t k = 0;
-    for (size_t e = 0; e < E; e++)
+    for (size_t e = 0; e < l->E; e++)
         for (size_t j = 0; j < ep->entry[e].nmen; j++, k++) {
+            meninfo *mi = &l->mi[k];
             tx_item *it = &ep->entry[e].men[j];
-            mi[k].it = it;
-            mi[k].entry = (int)e;
-            if (!(mi[k].phon = tx_phonetic_key(it->key))) goto oom;
-            int nw = word_keys(n->s + it->start, it->end - it->start, mi[k].mword, 8);
-            if (nw < 0) goto oom;
-            mi[k].nmword = (size_t)nw;
-            mi[k].han = tx_has_han(it->key, strlen(it->key));
+            mi->it = it;
+            mi->entry = (int)e;
+            if (!(mi->phon = tx_phonetic_key(it->key))) return -1;
+            int nw = word_keys(t + it->start, it->end - it->start, mi->mword, 8);
+            if (nw < 0) return -1;
+            mi->nmword = (size_t)nw;
+            mi->han = tx_has_han(it->key, strlen(it->key));
             /* Pinyin only when there is a reference to compare with: the
              * transliterator costs 100 ms to open. */
-            if (mi[k].han && R) {
-                mi[k].pinyin = tx_pinyin_key(py, it->key);
-                if (mi[k].pinyin && !(mi[k].pyphon = tx_phonetic_key(mi[k].pinyin))) goto oom;
-                if (han_suffixes(py, &mi[k])) goto oom;
+            if (mi->han && l->R) {
+                mi->pinyin = tx_pinyin_key(l->c->pinyin, it->key);
+                if (mi->pinyin && !(mi->pyphon = tx_phonetic_key(mi->pinyin))) return -1;
+                if (han_suffixes(l->c->pinyin, mi)) return -1;
             }
         }
-    /* Mentions grouped by key (sorted, index order kept within a key): the
-     * first of each group is the first time the name is heard. */
-    ord = malloc((M ? M : 1) * sizeof *ord);
-    if (!ord) goto oom;
-    for (size_t m = 0; m < M; m++)
-        ord[m] = m;
-    sort_mi = mi;
-    qsort(ord, M, sizeof *ord, cmp_by_key);
-    for (size_t q = 0; q < M; q++)
-        mi[ord[q]].first = q == 0 || strcmp(mi[ord[q - 1]].it->key, mi[ord[q]].it->key) != 0;
-    for (size_t m = 0; m < M; m++) {
-        bm[m] = (best){0.0, -1, "none"};
-        for (size_t r = 0; r < R; r++) {
-            const char *mt;
-            double v = similarity(&mi[m], &ri[r], &mt);
-            if (v > bm[m].s) bm[m] = (best){v, (int)r, mt};
-            if (v < LINK_MIN) continue;
-            pair *p = tx_grow(pr, &prcap, npr + 1, sizeof *p);
-            if (!p) goto oom;
-            pr = p;
-            pr[npr++] = (pair){m, r, v, mt};
-        }
-    }
-    /* The same pairs by reference, in mention order within each. */
-    byr = malloc((npr ? npr : 1) * sizeof *byr);
-    rstart = calloc(R + 1, sizeof *rstart);
-    if (!byr || !rstart) goto oom;
-    for (size_t i = 0; i < npr; i++)
-        rstart[pr[i].r + 1]++;
-    for (size_t r = 0; r < R; r++)
-        rstart[r + 1] += rstart[r];
-    {
-        size_t *fill = malloc((R ? R : 1) * sizeof *fill);
-        if (!fill) goto oom;
-        memcpy(fill, rstart, R * sizeof *fill);
-        for (size_t i = 0; i < npr; i++)
-            byr[fill[pr[i].r]++] = i;
-        free(fill);
-    }
+    return 0;
+}
 
-    /* Entry x reference matrix: the best mention of the entry, with small
-     * bonuses for a mention a rule names as the entry's project and for the
-     * first time a name is heard in the episode. */
+/* Is mention x before mention y: by key, then by index? */
+static int key_before(const meninfo *mi, size_t x, size_t y)
+{
+    int c = strcmp(mi[x].it->key, mi[y].it->key);
+    return c ? c < 0 : x < y;
+}
+
+/* Mentions grouped by key (a merge sort of their indices): the first of
+ * each group is the first time the name is heard.  -1 on OOM. */
+static int group_by_key(linker *l)
+{
+    size_t M = l->M, *v = l->ord, *tmp = malloc((M ? M : 1) * sizeof *tmp);
+    if (!tmp) return -1;
+    for (size_t m = 0; m < M; m++)
+        v[m] = m;
+    for (size_t w = 1; w < M; w *= 2) {
+        for (size_t lo = 0; lo < M; lo += 2 * w) {
+            size_t mid = lo + w < M ? lo + w : M, hi = lo + 2 * w < M ? lo + 2 * w : M;
+            size_t a = lo, b = mid, o = lo;
+            while (a < mid && b < hi)
+                tmp[o++] = key_before(l->mi, v[b], v[a]) ? v[b++] : v[a++];
+            while (a < mid)
+                tmp[o++] = v[a++];
+            while (b < hi)
+                tmp[o++] = v[b++];
+        }
+        memcpy(v, tmp, M * sizeof *v);
+    }
+    free(tmp);
+    for (size_t q = 0; q < M; q++)
+        l->mi[v[q]].first = q == 0 || strcmp(l->mi[v[q - 1]].it->key, l->mi[v[q]].it->key) != 0;
+    return 0;
+}
+
+/* Every mention against every reference: its best, and the pairs that
+ * can link.  -1 on OOM. */
+static int score_pairs(linker *l)
+{
+    for (size_t m = 0; m < l->M; m++) {
+        l->bm[m] = (best){0.0, -1, "none"};
+        for (size_t r = 0; r < l->R; r++) {
+            const char *mt;
+            double v = similarity(&l->mi[m], &l->ri[r], &mt);
+            if (v > l->bm[m].s) l->bm[m] = (best){v, (int)r, mt};
+            if (v < LINK_MIN) continue;
+            pair *p = tx_grow(l->pr, &l->prcap, l->npr + 1, sizeof *p);
+            if (!p) return -1;
+            l->pr = p;
+            l->pr[l->npr++] = (pair){m, r, v, mt};
+        }
+    }
+    return 0;
+}
+
+/* The same pairs by reference, in mention order within each.  -1 on OOM. */
+static int pairs_by_reference(linker *l)
+{
+    size_t R = l->R;
+    l->byr = malloc((l->npr ? l->npr : 1) * sizeof *l->byr);
+    l->rstart = calloc(R + 1, sizeof *l->rstart);
+    size_t *fill = malloc((R ? R : 1) * sizeof *fill);
+    if (!l->byr || !l->rstart || !fill) {
+        free(fill);
+        return -1;
+    }
+    for (size_t i = 0; i < l->npr; i++)
+        l->rstart[l->pr[i].r + 1]++;
+    for (size_t r = 0; r < R; r++)
+        l->rstart[r + 1] += l->rstart[r];
+    memcpy(fill, l->rstart, R * sizeof *fill);
+    for (size_t i = 0; i < l->npr; i++)
+        l->byr[fill[l->pr[i].r]++] = i;
+    free(fill);
+    return 0;
+}
+
+/* Links mention pair pp: its reference to its entry.  -1 on OOM. */
+static int link_pair(linker *l, const pair *pp, size_t r)
+{
+    meninfo *mi = &l->mi[pp->m];
+    tx_entry *en = &l->c->ep->entry[mi->entry];
+    int *p = realloc(en->refs, (en->nrefs + 1) * sizeof *p);
+    if (!p) return -1;
+    en->refs = p;
+    en->refs[en->nrefs++] = (int)r;
+    l->c->refs->ref[r].entry = mi->entry;
+    mi->it->reference = (int)r;
+    mi->it->score = pp->s;
+    mi->it->method = pp->meth;
+    return 0;
+}
+
+/* Entry x reference matrix: the best mention of the entry, with small
+ * bonuses for a mention a rule names as the entry's project and for the
+ * first time a name is heard in the episode; one global one-to-one
+ * assignment.  -1 on OOM. */
+static int assign_entries(linker *l)
+{
+    size_t E = l->E, R = l->R;
     double small = (double)(E < R ? E : R), big = (double)(E < R ? R : E);
-    int capped = small * small * big > MAX_ASSIGN_OPS;
-    if (E && R && !capped) {
-        es = calloc(E * R, sizeof *es);
-        best_m = malloc(E * R * sizeof *best_m);
-        assign = malloc(E * sizeof *assign);
-        if (!es || !best_m || !assign) goto oom;
-        for (size_t i = 0; i < E * R; i++)
-            best_m[i] = -1;
-        for (size_t i = 0; i < npr; i++) {
-            size_t m = pr[i].m, r = pr[i].r;
-            /* Counted above the threshold, so two weak links never
-             * outweigh one good one in the total. */
-            double v = pr[i].s - LINK_MIN + 0.01 + (mi[m].it->primary ? PRIMARY_BONUS : 0) +
-                       (mi[m].first ? 0.05 : 0);
-            size_t c = (size_t)mi[m].entry * R + r;
-            if (v > es[c]) es[c] = v, best_m[c] = (long)i;
-        }
-        if (tx_assign(es, E, R, assign)) goto oom;
-        for (size_t e = 0; e < E; e++) {
-            int r = assign[e];
-            if (r < 0 || best_m[e * R + (size_t)r] < 0) continue;
-            const pair *pp = &pr[best_m[e * R + (size_t)r]];
-            size_t m = pp->m;
-            refs->ref[r].entry = (int)e;
-            mi[m].it->reference = r;
-            mi[m].it->score = pp->s;
-            mi[m].it->method = pp->meth;
-            tx_entry *en = &ep->entry[e];
-            int *p = realloc(en->refs, (en->nrefs + 1) * sizeof *p);
-            if (!p) goto oom;
-            en->refs = p;
-            en->refs[en->nrefs++] = r;
-        }
-    } else if (capped) {
-        tx_diag_add(diags, "warning", "link-cap", -1, -1,
+    l->capped = small * small * big > MAX_ASSIGN_OPS;
+    if (l->capped) {
+        tx_diag_add(&l->c->diags, "warning", "link-cap", -1, -1,
                     "%zu entries x %zu references exceed the assignment cap "
                     "(entries^2 x references <= %.0f); references were not linked",
                     E, R, MAX_ASSIGN_OPS);
+        return 0;
     }
-    /* References still unowned go to the first unlinked mention that
-     * matches them strongly, or fairly well when a rule named it as the
-     * entry's project (an entry introducing two projects). */
-    for (size_t r = 0; r < R && !capped; r++) {
-        if (refs->ref[r].entry >= 0) continue;
-        for (size_t i = rstart[r]; i < rstart[r + 1]; i++) {
-            const pair *pp = &pr[byr[i]];
-            size_t m = pp->m;
-            double need = mi[m].it->primary ? LINK_MIN + 0.1 : STRONG;
-            if (mi[m].it->reference >= 0 || pp->s < need) continue;
-            tx_entry *en = &ep->entry[mi[m].entry];
-            int *p = realloc(en->refs, (en->nrefs + 1) * sizeof *p);
-            if (!p) goto oom;
-            en->refs = p;
-            en->refs[en->nrefs++] = (int)r;
-            refs->ref[r].entry = mi[m].entry;
-            mi[m].it->reference = (int)r;
-            mi[m].it->score = pp->s;
-            mi[m].it->method = pp->meth;
+    if (!E || !R) return 0;
+    double *es = calloc(E * R, sizeof *es);
+    long *best_m = malloc(E * R * sizeof *best_m);
+    int *assign = malloc(E * sizeof *assign), rc = -1;
+    if (!es || !best_m || !assign) goto out;
+    for (size_t i = 0; i < E * R; i++)
+        best_m[i] = -1;
+    for (size_t i = 0; i < l->npr; i++) {
+        const meninfo *mi = &l->mi[l->pr[i].m];
+        /* Counted above the threshold, so two weak links never outweigh
+         * one good one in the total. */
+        double v = l->pr[i].s - LINK_MIN + 0.01 + (mi->it->primary ? PRIMARY_BONUS : 0) +
+                   (mi->first ? 0.05 : 0);
+        size_t cell = (size_t)mi->entry * R + l->pr[i].r;
+        if (v > es[cell]) es[cell] = v, best_m[cell] = (long)i;
+    }
+    if (tx_assign(es, E, R, assign)) goto out;
+    for (size_t e = 0; e < E; e++) {
+        int r = assign[e];
+        if (r < 0 || best_m[e * R + (size_t)r] < 0) continue;
+        if (link_pair(l, &l->pr[best_m[e * R + (size_t)r]], (size_t)r)) goto out;
+    }
+    rc = 0;
+out:
+    free(es);
+    free(best_m);
+    free(assign);
+    return rc;
+}
+
+/* References still unowned go to the first unlinked mention that matches
+ * them strongly, or fairly well when a rule named it as the entry's
+ * project (an entry introducing two projects).  -1 on OOM. */
+static int extra_references(linker *l)
+{
+    for (size_t r = 0; r < l->R && !l->capped; r++) {
+        if (l->c->refs->ref[r].entry >= 0) continue;
+        for (size_t i = l->rstart[r]; i < l->rstart[r + 1]; i++) {
+            const pair *pp = &l->pr[l->byr[i]];
+            const meninfo *mi = &l->mi[pp->m];
+            double need = mi->it->primary ? LINK_MIN + 0.1 : STRONG;
+            if (mi->it->reference >= 0 || pp->s < need) continue;
+            if (link_pair(l, pp, r)) return -1;
             break;
         }
     }
-    mark = malloc((R ? R : 1) * sizeof *mark);
-    if (!mark) goto oom;
-    for (size_t r = 0; r < R; r++)
+    return 0;
+}
+
+/* Remaining mentions: an exact label, or a repeat of a name already
+ * linked to its best reference, links too (a later mention of an earlier
+ * project); otherwise report the best score, unlinked.  -1 on OOM. */
+static int repeat_mentions(linker *l)
+{
+    size_t M = l->M, *ord = l->ord, *mark = malloc((l->R ? l->R : 1) * sizeof *mark);
+    if (!mark) return -1;
+    for (size_t r = 0; r < l->R; r++)
         mark[r] = (size_t)-1;
-    /* Remaining mentions: an exact label, or a repeat of a name already
-     * linked to its best reference, links too (a later mention of an
-     * earlier project); otherwise report the best score, unlinked. */
     for (size_t q0 = 0; q0 < M;) {
         size_t q1 = q0 + 1;
-        while (q1 < M && strcmp(mi[ord[q0]].it->key, mi[ord[q1]].it->key) == 0)
+        while (q1 < M && strcmp(l->mi[ord[q0]].it->key, l->mi[ord[q1]].it->key) == 0)
             q1++;
         /* mark[r] == q0: some mention of this name links to r. */
         for (size_t q = q0; q < q1; q++)
-            if (mi[ord[q]].it->reference >= 0) mark[mi[ord[q]].it->reference] = q0;
+            if (l->mi[ord[q]].it->reference >= 0) mark[l->mi[ord[q]].it->reference] = q0;
         for (size_t q = q0; q < q1; q++) {
             size_t m = ord[q];
-            tx_item *it = mi[m].it;
+            tx_item *it = l->mi[m].it;
             if (it->reference >= 0) continue;
-            double b = bm[m].s;
-            int br = bm[m].r;
+            double b = l->bm[m].s;
+            int br = l->bm[m].r;
             it->score = b;
-            it->method = bm[m].meth;
-            if (br < 0 || refs->ref[br].entry < 0) continue;
+            it->method = l->bm[m].meth;
+            if (br < 0 || l->c->refs->ref[br].entry < 0) continue;
             if (b >= 1.0 || mark[br] == q0) it->reference = br, mark[br] = q0;
         }
         q0 = q1;
     }
-    for (size_t r = 0; r < R; r++)
-        if (refs->ref[r].entry < 0)
-            tx_diag_add(diags, "warning", "unlinked-reference", (long)refs->ref[r].start,
-                        (long)refs->ref[r].end, "reference [%s] is not introduced by any entry",
-                        refs->ref[r].label);
-    goto done;
-oom:
-    tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
-    rc = TX2JSON_ENOMEM;
-done:
-    for (size_t r = 0; ri && r < R; r++) {
-        free(ri[r].key);
-        for (size_t q = 0; q < ri[r].nsuffix; q++)
-            free(ri[r].suffix[q]);
-        for (size_t q = 0; q < ri[r].nword; q++)
-            free(ri[r].word[q]);
-        for (size_t q = 0; q < ri[r].nlword; q++)
-            free(ri[r].lword[q]);
-        free(ri[r].phon);
-        free(ri[r].pyphon);
-        for (size_t t = 0; t < ri[r].ntok; t++) {
-            free(ri[r].tok[t]);
-            if (ri[r].tokphon) free(ri[r].tokphon[t]);
-        }
-        free(ri[r].tok);
-        free(ri[r].tokphon);
-    }
-    for (size_t m = 0; mi && m < M; m++) {
-        free(mi[m].phon);
-        free(mi[m].pyphon);
-        for (size_t q = 0; q < mi[m].npysuffix; q++)
-            free(mi[m].pysuffixphon[q]);
-        for (size_t q = 0; q < mi[m].nmword; q++)
-            free(mi[m].mword[q]);
-    }
-    free(ri);
-    free(mi);
-    free(pr);
-    free(byr);
-    free(rstart);
-    free(bm);
-    free(es);
-    free(best_m);
-    free(assign);
-    free(ord);
     free(mark);
-    return rc;
+    return 0;
+}
+
+static void linker_free(linker *l)
+{
+    for (size_t r = 0; l->ri && r < l->R; r++) {
+        refinfo *ri = &l->ri[r];
+        free(ri->key);
+        for (size_t q = 0; q < ri->nsuffix; q++)
+            free(ri->suffix[q]);
+        for (size_t q = 0; q < ri->nword; q++)
+            free(ri->word[q]);
+        for (size_t q = 0; q < ri->nlword; q++)
+            free(ri->lword[q]);
+        free(ri->phon);
+        free(ri->pyphon);
+        for (size_t t = 0; t < ri->ntok; t++) {
+            free(ri->tok[t]);
+            if (ri->tokphon) free(ri->tokphon[t]);
+        }
+        free(ri->tok);
+        free(ri->tokphon);
+    }
+    for (size_t m = 0; l->mi && m < l->M; m++) {
+        free(l->mi[m].phon);
+        free(l->mi[m].pyphon);
+        for (size_t q = 0; q < l->mi[m].npysuffix; q++)
+            free(l->mi[m].pysuffixphon[q]);
+        for (size_t q = 0; q < l->mi[m].nmword; q++)
+            free(l->mi[m].mword[q]);
+    }
+    free(l->ri);
+    free(l->mi);
+    free(l->pr);
+    free(l->byr);
+    free(l->rstart);
+    free(l->bm);
+    free(l->ord);
+}
+
+tx2json_status tx_link(tx_conv *c)
+{
+    linker l = {0};
+    l.c = c;
+    l.R = c->refs->nref;
+    l.E = c->ep->nentry;
+    for (size_t e = 0; e < l.E; e++)
+        l.M += c->ep->entry[e].nmen;
+    l.ri = calloc(l.R ? l.R : 1, sizeof *l.ri);
+    l.mi = calloc(l.M ? l.M : 1, sizeof *l.mi);
+    l.bm = calloc(l.M ? l.M : 1, sizeof *l.bm);
+    l.ord = malloc((l.M ? l.M : 1) * sizeof *l.ord);
+    int bad = !l.ri || !l.mi || !l.bm || !l.ord || ref_infos(&l) || mention_infos(&l) ||
+              group_by_key(&l) || score_pairs(&l) || pairs_by_reference(&l) ||
+              assign_entries(&l) || extra_references(&l) || repeat_mentions(&l);
+    for (size_t r = 0; !bad && r < l.R; r++)
+        if (c->refs->ref[r].entry < 0)
+            tx_diag_add(&c->diags, "warning", "unlinked-reference", (long)c->refs->ref[r].start,
+                        (long)c->refs->ref[r].end, "reference [%s] is not introduced by any entry",
+                        c->refs->ref[r].label);
+    linker_free(&l);
+    if (!bad) return TX2JSON_OK;
+    tx_seterr(c->err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
+    return TX2JSON_ENOMEM;
 }
