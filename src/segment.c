@@ -224,154 +224,182 @@ static long speaker_labels(const tx_norm *n, size_t from, size_t to, const tx_ru
     return (long)keep;
 }
 
-tx2json_status tx_segment(tx_conv *c, size_t from, size_t to)
-{
-    const tx_norm *n = c->norm;
-    const tx_ruleset *rs = c->rules;
-    const char *lang = c->lang;
-    void *sbrk = c->sbrk, *wbrk = c->wbrk;
-    tx_seg *out = c->seg;
-    tx2json_error *err = c->err;
-    memset(out, 0, sizeof *out);
-    size_t *lab = NULL;
-    long nlab = speaker_labels(n, from, to, rs, lang, &lab);
-    if (nlab < 0) {
-        tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
-        return TX2JSON_ENOMEM;
-    }
-    memset(out, 0, sizeof *out);
-    UErrorCode st = U_ZERO_ERROR;
-    UText *ut = utext_openUTF8(NULL, n->s + from, (int64_t)(to - from), &st);
-    UBreakIterator *sb = sbrk, *wb = wbrk;
-    tok *toks = NULL;
-    size_t ntok = 0, tcap = 0, scap = 0, ccap = 0;
-    tx2json_status rc = TX2JSON_OK;
-    if (U_FAILURE(st)) goto icu;
-    ubrk_setUText(sb, ut, &st);
-    if (U_FAILURE(st)) goto icu;
+/* The state of one segmentation, shared by its phases. */
+typedef struct segger {
+    const char *t;     /* the matching form */
+    size_t from, to;   /* the span segmented */
+    size_t *lab;       /* speaker labels: [start, end) pairs */
+    long nlab;
+    tok *toks;         /* Latin words and numbers */
+    size_t ntok, tcap;
+    tx_seg *out;
+    size_t scap, ccap;
+    UText *ut;
+    UErrorCode st;     /* the ICU error, when a phase returns EINTERNAL */
+} segger;
 
+/* Sentences by ICU's sentence break (it breaks at every line feed too).  A
+ * sentence that opens with a speaker label starts after it; the label's
+ * start is kept for where an entry or the outro begins.  A line holding
+ * only its label is no sentence. */
+static tx2json_status split_sentences(segger *g, UBreakIterator *sb)
+{
+    tx_seg *out = g->out;
+    ubrk_setUText(sb, g->ut, &g->st);
+    if (U_FAILURE(g->st)) return TX2JSON_EINTERNAL;
     int32_t prev = 0;
+    tx2json_status rc;
     for (int32_t b = ubrk_next(sb); b != UBRK_DONE; b = ubrk_next(sb)) {
-        if ((rc = add_sentence(out, &scap, n->s, from + (size_t)prev, from + (size_t)b))) goto oom;
+        if ((rc = add_sentence(out, &g->scap, g->t, g->from + (size_t)prev, g->from + (size_t)b)))
+            return rc;
         prev = b;
     }
-    /* A sentence that opens with a speaker label starts after it; the
-     * label's start is kept for where an entry or the outro begins.  A
-     * line holding only its label is no sentence. */
     size_t keep = 0;
     for (size_t i = 0, li = 0; i < out->nsent; i++) {
         tx_sentence st = out->sent[i];
-        while (li < (size_t)nlab && lab[2 * li] < st.start)
+        while (li < (size_t)g->nlab && g->lab[2 * li] < st.start)
             li++;
-        if (li < (size_t)nlab && lab[2 * li] == st.start) {
-            st.start = lab[2 * li + 1];
-            while (st.start < st.end && (n->s[st.start] == ' ' || n->s[st.start] == '\t'))
+        if (li < (size_t)g->nlab && g->lab[2 * li] == st.start) {
+            st.start = g->lab[2 * li + 1];
+            while (st.start < st.end && (g->t[st.start] == ' ' || g->t[st.start] == '\t'))
                 st.start++;
         }
         if (st.start < st.end) out->sent[keep++] = st;
     }
     out->nsent = keep;
+    return TX2JSON_OK;
+}
 
-    /* Only Latin words and numbers become tokens, so the word iterator
-     * runs over the stretches between ideographs and kana, never over Han
-     * text: ICU always breaks where a Han character meets anything else,
-     * and its dictionary break of Han text is the costliest step there is. */
+/* The type of word t[s,e) with ICU rule status: a word with a Latin letter
+ * in it is a Latin word ("Foo0", "4o"), a word of digits a number; Han and
+ * the rest are neither. */
+static int word_type(const char *t, size_t s, size_t e, int32_t status)
+{
+    if (status < UBRK_WORD_NUMBER || status >= UBRK_WORD_LETTER_LIMIT) return T_OTHER;
+    int latin = 0, digit = 0;
+    for (size_t i = s; i < e && !latin;) {
+        UErrorCode s2 = U_ZERO_ERROR;
+        uint32_t c = tx_u8_next(t, &i);
+        if (c >= '0' && c <= '9')
+            digit = 1;
+        else if (c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+                          : uscript_getScript((UChar32)c, &s2) == USCRIPT_LATIN)
+            latin = 1;
+    }
+    return latin ? T_LATIN : digit ? T_NUM : T_OTHER;
+}
+
+/* Only Latin words and numbers become tokens, so the word iterator runs
+ * over the stretches between ideographs and kana, never over Han text: ICU
+ * always breaks where a Han character meets anything else, and its
+ * dictionary break of Han text is the costliest step there is. */
+static tx2json_status word_tokens(segger *g, UBreakIterator *wb)
+{
+    const char *t = g->t;
     size_t li = 0; /* speaker labels passed */
-    for (size_t at = from; at < to;) {
+    for (size_t at = g->from; at < g->to;) {
         size_t ss, se;
-        if (!next_stretch(n->s, to, &at, &ss, &se)) break;
-        utext_openUTF8(ut, n->s + ss, (int64_t)(se - ss), &st);
-        ubrk_setUText(wb, ut, &st);
-        if (U_FAILURE(st)) goto icu;
-        prev = 0;
+        if (!next_stretch(t, g->to, &at, &ss, &se)) break;
+        utext_openUTF8(g->ut, t + ss, (int64_t)(se - ss), &g->st);
+        ubrk_setUText(wb, g->ut, &g->st);
+        if (U_FAILURE(g->st)) return TX2JSON_EINTERNAL;
+        int32_t prev = 0;
         for (int32_t b = ubrk_next(wb); b != UBRK_DONE; b = ubrk_next(wb)) {
-            int32_t status = ubrk_getRuleStatus(wb);
             size_t s = ss + (size_t)prev, e = ss + (size_t)b;
             prev = b;
-            /* A word with a Latin letter in it is a Latin word ("Foo0", "4o"),
-             * a word of digits a number; Han and the rest are neither. */
-            int type = T_OTHER;
-            if (status >= UBRK_WORD_NUMBER && status < UBRK_WORD_LETTER_LIMIT) {
-                int latin = 0, digit = 0;
-                for (size_t i = s; i < e && !latin;) {
-                    UErrorCode s2 = U_ZERO_ERROR;
-                    uint32_t c = tx_u8_next(n->s, &i);
-                    if (c >= '0' && c <= '9')
-                        digit = 1;
-                    else if (c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-                                      : uscript_getScript((UChar32)c, &s2) == USCRIPT_LATIN)
-                        latin = 1;
-                }
-                type = latin ? T_LATIN : digit ? T_NUM : T_OTHER;
-            }
+            int type = word_type(t, s, e, ubrk_getRuleStatus(wb));
             if (type == T_OTHER) continue;
-            while (li < (size_t)nlab && lab[2 * li + 1] <= s)
+            while (li < (size_t)g->nlab && g->lab[2 * li + 1] <= s)
                 li++;
-            if (li < (size_t)nlab && lab[2 * li] <= s) continue; /* in a speaker label */
-            tok *p = tx_grow(toks, &tcap, ntok + 1, sizeof *p);
-            if (!p) goto oom;
-            toks = p;
+            if (li < (size_t)g->nlab && g->lab[2 * li] <= s) continue; /* in a speaker label */
+            tok *p = tx_grow(g->toks, &g->tcap, g->ntok + 1, sizeof *p);
+            if (!p) return TX2JSON_ENOMEM;
+            g->toks = p;
             int ud = type == T_NUM;
             for (size_t i = s; i < e; i++)
-                if ((n->s[i] >= 'A' && n->s[i] <= 'Z') || (n->s[i] >= '0' && n->s[i] <= '9'))
-                    ud = 1;
-            toks[ntok++] = (tok){s, e, type, ud};
+                if ((t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= '0' && t[i] <= '9')) ud = 1;
+            g->toks[g->ntok++] = (tok){s, e, type, ud};
         }
     }
+    return TX2JSON_OK;
+}
 
-    /* Group tokens into runs, never across a sentence end. */
+/* Does token j + 1 continue the run that token j is in: joined by a
+ * hyphen or the like, or after a space when it is upper-case, a digit or a
+ * number word ("eight by twenty two B": "by" between numbers too)? */
+static int run_continues(const segger *g, size_t j)
+{
+    const char *t = g->t;
+    const tok *k = g->toks;
+    size_t a = k[j].e, b = k[j + 1].s;
+    const tok *nx = &k[j + 1];
+    int numnext = nx->upper_or_digit || tx_is_number_word(t + nx->s, nx->e - nx->s);
+    int by = is_space_only(t, a, b) && nx->e - nx->s == 2 && memcmp(t + nx->s, "by", 2) == 0 &&
+             tx_is_number_word(t + k[j].s, k[j].e - k[j].s) && j + 2 < g->ntok &&
+             is_space_only(t, nx->e, k[j + 2].s) &&
+             tx_is_number_word(t + k[j + 2].s, k[j + 2].e - k[j + 2].s);
+    return is_joiner(t, a, b) || (is_space_only(t, a, b) && (numnext || by));
+}
+
+/* Groups tokens into runs, never across a sentence end; a run with a
+ * capital or a digit and a letter is a name candidate. */
+static tx2json_status group_candidates(segger *g)
+{
+    const char *t = g->t;
+    tx_seg *out = g->out;
     size_t si = 0;
-    for (size_t i = 0; i < ntok;) {
-        if (toks[i].type != T_LATIN || !toks[i].upper_or_digit) {
+    for (size_t i = 0; i < g->ntok;) {
+        if (g->toks[i].type != T_LATIN || !g->toks[i].upper_or_digit) {
             i++;
             continue;
         }
-        while (si < out->nsent && out->sent[si].end <= toks[i].s)
+        while (si < out->nsent && out->sent[si].end <= g->toks[i].s)
             si++;
-        size_t send = si < out->nsent ? out->sent[si].end : to;
-        size_t j = i, ud = toks[i].upper_or_digit;
-        while (j + 1 < ntok && toks[j + 1].e <= send) {
-            size_t a = toks[j].e, b = toks[j + 1].s;
-            const tok *nx = &toks[j + 1];
-            int numnext = nx->upper_or_digit || tx_is_number_word(n->s + nx->s, nx->e - nx->s);
-            /* "eight by twenty two B": "by" between numbers. */
-            int by = is_space_only(n->s, a, b) && nx->e - nx->s == 2 &&
-                     memcmp(n->s + nx->s, "by", 2) == 0 &&
-                     tx_is_number_word(n->s + toks[j].s, toks[j].e - toks[j].s) && j + 2 < ntok &&
-                     is_space_only(n->s, nx->e, toks[j + 2].s) &&
-                     tx_is_number_word(n->s + toks[j + 2].s, toks[j + 2].e - toks[j + 2].s);
-            if (is_joiner(n->s, a, b) || (is_space_only(n->s, a, b) && (numnext || by))) {
-                j++;
-                ud |= toks[j].upper_or_digit;
-            } else {
-                break;
-            }
-        }
-        size_t cs = toks[i].s, ce = toks[j].e;
+        size_t send = si < out->nsent ? out->sent[si].end : g->to;
+        size_t j = i, ud = g->toks[i].upper_or_digit;
+        while (j + 1 < g->ntok && g->toks[j + 1].e <= send && run_continues(g, j))
+            ud |= g->toks[++j].upper_or_digit;
+        size_t cs = g->toks[i].s, ce = g->toks[j].e;
         int letters = 0;
         for (size_t k = cs; k < ce; k++)
-            if ((unsigned char)n->s[k] >= 'A' && !(n->s[k] >= '0' && n->s[k] <= '9')) letters++;
-        ce = numeral_tail(n->s, ce, send);
+            if ((unsigned char)t[k] >= 'A' && !(t[k] >= '0' && t[k] <= '9')) letters++;
+        ce = numeral_tail(t, ce, send);
         if (ud && letters >= 1 && ce - cs >= 2) {
-            tx_cand *p = tx_grow(out->cand, &ccap, out->ncand + 1, sizeof *p);
-            if (!p) goto oom;
+            tx_cand *p = tx_grow(out->cand, &g->ccap, out->ncand + 1, sizeof *p);
+            if (!p) return TX2JSON_ENOMEM;
             out->cand = p;
             out->cand[out->ncand++] = (tx_cand){cs, ce, CAND_LATIN, (int)si};
         }
         i = j + 1;
     }
-    goto done;
-icu:
-    tx_seterr(err, TX2JSON_EINTERNAL, NULL, 0, 0, (size_t)-1, "ICU break iterator: %s",
-              u_errorName(st));
-    rc = TX2JSON_EINTERNAL;
-    goto done;
-oom:
-    tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
-    rc = TX2JSON_ENOMEM;
-done:
-    free(toks);
-    free(lab);
+    return TX2JSON_OK;
+}
+
+tx2json_status tx_segment(tx_conv *c, size_t from, size_t to)
+{
+    segger g = {0};
+    g.t = c->norm->s;
+    g.from = from;
+    g.to = to;
+    g.out = c->seg;
+    memset(g.out, 0, sizeof *g.out);
+    g.nlab = speaker_labels(c->norm, from, to, c->rules, c->lang, &g.lab);
+    if (g.nlab < 0) {
+        tx_seterr(c->err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
+    UBreakIterator *sb = c->sbrk, *wb = c->wbrk;
+    g.ut = utext_openUTF8(NULL, g.t + from, (int64_t)(to - from), &g.st);
+    tx2json_status rc = U_FAILURE(g.st) ? TX2JSON_EINTERNAL : split_sentences(&g, sb);
+    if (!rc) rc = word_tokens(&g, wb);
+    if (!rc) rc = group_candidates(&g);
+    if (rc == TX2JSON_EINTERNAL)
+        tx_seterr(c->err, rc, NULL, 0, 0, (size_t)-1, "ICU break iterator: %s",
+                  u_errorName(g.st));
+    else if (rc)
+        tx_seterr(c->err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
+    free(g.toks);
+    free(g.lab);
     /* Detach the iterators from this document's text before it goes. */
     UErrorCode s3 = U_ZERO_ERROR;
     UText *empty = utext_openUTF8(NULL, "", 0, &s3);
@@ -380,8 +408,8 @@ done:
         ubrk_setUText(wb, empty, &s3);
     }
     utext_close(empty);
-    utext_close(ut);
-    if (rc) tx_seg_free(out);
+    utext_close(g.ut);
+    if (rc) tx_seg_free(g.out);
     return rc;
 }
 
