@@ -394,224 +394,280 @@ static int finish_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
 static int load_file(tx_ruleset *rs, const char *path, const char *from, size_t from_line,
                      size_t from_col, tx2json_error *err);
 
-static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_error *err)
-{
-    tx_rule *cur = NULL;
-    size_t pcap = 0, plen = 0, excap = 0;
-    size_t lineno = 0;
-    char *save = NULL;
+/* The parser's place in one rule file. */
+typedef struct parser {
+    tx_ruleset *rs;
+    const char *path;
+    tx2json_error *err;
+    tx_rule *cur;                  /* the rule being read, or NULL */
+    size_t pcap, plen, excap;      /* cur's pattern and example capacities */
+    size_t lineno;
+} parser;
+
 #define REPORT(...)                                                                                \
     do {                                                                                           \
-        if (report(rs, err, __VA_ARGS__)) return -1;                                               \
+        if (report(p->rs, p->err, __VA_ARGS__)) return -1;                                         \
     } while (0)
+
+/* "rule NAME": starts a rule.  0, or -1 (OOM or a stopping error). */
+static int rule_line(parser *p, const char *s, size_t col)
+{
+    tx_ruleset *rs = p->rs;
+    const char *nm = skip_ws(s + 5);
+    size_t first;
+    int dup = tx_nmap_get(&rs->rule_by_name, nm, strlen(nm), &first);
+    if (dup)
+        REPORT(1, "duplicate-rule", p->path, p->lineno, col + (size_t)(nm - s), nm,
+               "duplicate rule name '%s' (first defined at %s:%zu)", nm, rs->r[first].file,
+               rs->r[first].line);
+    tx_rule *r = tx_grow(rs->r, &rs->cap, rs->n + 1, sizeof *r);
+    if (!r) goto oom;
+    rs->r = r;
+    tx_rule *cur = p->cur = &rs->r[rs->n++];
+    memset(cur, 0, sizeof *cur);
+    cur->kind = -1;
+    cur->bad = dup;
+    strcpy(cur->lang, "any");
+    cur->line = p->lineno;
+    cur->name = xstrdup(nm);
+    cur->file = xstrdup(p->path);
+    if (!cur->name || !cur->file) goto oom;
+    if (!dup && tx_nmap_put(&rs->rule_by_name, cur->name, strlen(cur->name), rs->n - 1)) goto oom;
+    p->pcap = p->plen = p->excap = 0;
+    return 0;
+oom:
+    tx_seterr(p->err, TX2JSON_ENOMEM, p->path, p->lineno, 0, (size_t)-1, "out of memory");
+    return -1;
+}
+
+/* "define NAME = PATTERN", expanding earlier defines.  0 or -1. */
+static int define_line(parser *p, const char *s, size_t col)
+{
+    tx_ruleset *rs = p->rs;
+    const char *eq = strchr(s, '=');
+    const char *nm = skip_ws(s + 7);
+    if (!eq) {
+        REPORT(1, "syntax", p->path, p->lineno, col, NULL, "define needs 'define NAME = PATTERN'");
+        return 0;
+    }
+    size_t nl = (size_t)(eq - nm);
+    while (nl && (nm[nl - 1] == ' ' || nm[nl - 1] == '\t'))
+        nl--;
+    define *d = tx_grow(rs->def, &rs->defcap, rs->ndef + 1, sizeof *d);
+    if (!d) goto oom;
+    rs->def = d;
+    /* Expand earlier defines inside this one through a scratch rule. */
+    tx_rule tmp = {0};
+    size_t tcap = 0, tlen = 0;
+    const char *val = skip_ws(eq + 1);
+    if (append_pattern(rs, &tmp, &tlen, &tcap, val, p->lineno, col + u8_cols(s, (size_t)(val - s)),
+                       p->path, p->err)) {
+        rule_free(&tmp);
+        return -1;
+    }
+    rs->def[rs->ndef].name = tx_strndup(nm, nl);
+    rs->def[rs->ndef].value = tmp.pattern ? tmp.pattern : xstrdup("");
+    tmp.pattern = NULL;
+    rule_free(&tmp);
+    if (!rs->def[rs->ndef].name || !rs->def[rs->ndef].value) goto oom;
+    rs->ndef++;
+    /* A later define of the same name replaces the earlier one. */
+    if (tx_nmap_put(&rs->def_by_name, rs->def[rs->ndef - 1].name, nl, rs->ndef - 1)) goto oom;
+    return 0;
+oom:
+    tx_seterr(p->err, TX2JSON_ENOMEM, p->path, p->lineno, 0, (size_t)-1, "out of memory");
+    return -1;
+}
+
+/* "include FILE", relative to the including file.  0 or -1. */
+static int include_line(parser *p, const char *s, size_t col)
+{
+    const char *f = skip_ws(s + 8);
+    char buf[4096];
+    const char *slash = strrchr(p->path, '/');
+    if (f[0] == '/' || !slash)
+        snprintf(buf, sizeof buf, "%s", f);
+    else
+        snprintf(buf, sizeof buf, "%.*s/%s", (int)(slash - p->path), p->path, f);
+    return load_file(p->rs, buf, p->path, p->lineno, col + (size_t)(f - s), p->err);
+}
+
+/* "requires: WHAT".  0 or -1. */
+static int requires_value(parser *p, const char *v, size_t vcol)
+{
+    static const struct {
+        const char *name;
+        int bit;
+    } reqs[] = {{"new-name", REQ_NEWNAME},
+                {"next-name", REQ_NEXTNAME},
+                {"heard-subject", REQ_HEARD},
+                {"line-start", REQ_LINESTART},
+                {"paragraph-start", REQ_PARASTART}};
+    for (size_t i = 0; i < sizeof reqs / sizeof reqs[0]; i++)
+        if (strcmp(v, reqs[i].name) == 0) {
+            p->cur->requires |= reqs[i].bit;
+            return 0;
+        }
+    REPORT(1, "bad-value", p->path, p->lineno, vcol, p->cur->name,
+           "unknown requirement '%s' (new-name, next-name, heard-subject, "
+           "line-start, paragraph-start)",
+           v);
+    p->cur->bad = 1;
+    return 0;
+}
+
+/* "flags: LETTERS".  0 or -1. */
+static int flags_value(parser *p, const char *v, size_t vcol)
+{
+    tx_rule *cur = p->cur;
+    for (const char *f = v; *f; f++) {
+        if (*f == 'i') {
+            cur->caseless = 1;
+        } else if (*f == 'b') {
+            cur->bytes = 1;
+        } else if (*f == 'a') {
+            cur->requires |= REQ_ANNOUNCE;
+        } else if (*f != ' ') {
+            REPORT(1, "bad-value", p->path, p->lineno, vcol + u8_cols(v, (size_t)(f - v)), cur->name,
+                   "unknown flag '%c' (i: caseless, b: bytes, no UTF/UCP, a: may announce)", *f);
+            cur->bad = 1;
+        }
+    }
+    return 0;
+}
+
+/* "match: TEXT [=> g=v, ...]" or "no-match: TEXT".  0 or -1. */
+static int example_value(parser *p, const char *v, size_t vcol, int positive)
+{
+    tx_rule *cur = p->cur;
+    example *x = tx_grow(cur->ex, &p->excap, cur->nex + 1, sizeof *x);
+    if (!x) goto oom;
+    cur->ex = x;
+    example *e = &cur->ex[cur->nex++];
+    memset(e, 0, sizeof *e);
+    e->positive = positive;
+    e->line = p->lineno;
+    e->col = vcol;
+    const char *arrow = positive ? strstr(v, " => ") : NULL;
+    e->text = arrow ? tx_strndup(v, (size_t)(arrow - v)) : xstrdup(v);
+    if (arrow) e->expect = xstrdup(arrow + 4);
+    if (!e->text || (arrow && !e->expect)) goto oom;
+    /* "\n" in an example is a line break, "\\" a backslash. */
+    char *w = e->text;
+    for (const char *q = e->text; *q; q++) {
+        if (q[0] == '\\' && (q[1] == 'n' || q[1] == '\\')) {
+            *w++ = q[1] == 'n' ? '\n' : '\\';
+            q++;
+        } else {
+            *w++ = *q;
+        }
+    }
+    *w = 0;
+    return 0;
+oom:
+    tx_seterr(p->err, TX2JSON_ENOMEM, p->path, p->lineno, 0, (size_t)-1, "out of memory");
+    return -1;
+}
+
+/* "KEY: VALUE" inside a rule.  0 or -1. */
+static int key_line(parser *p, const char *s, size_t col)
+{
+    tx_rule *cur = p->cur;
+    const char *colon = strchr(s, ':');
+    if (!cur) {
+        REPORT(1, "syntax", p->path, p->lineno, col, NULL,
+               "expected 'rule NAME', 'define NAME = ...' or 'include FILE'");
+        return 0;
+    }
+    if (!colon) {
+        REPORT(1, "syntax", p->path, p->lineno, col, cur->name, "expected 'key: value' inside rule '%s'",
+               cur->name);
+        cur->bad = 1;
+        return 0;
+    }
+    size_t kl = (size_t)(colon - s);
+    const char *v = skip_ws(colon + 1);
+    size_t vcol = col + u8_cols(s, (size_t)(v - s));
+#define KEY(k) (kl == strlen(k) && strncmp(s, k, kl) == 0)
+    if (KEY("kind")) {
+        int kind = -1;
+        for (int k = 0; k < RK_NKINDS; k++)
+            if (strcmp(v, tx_kind_names[k]) == 0) kind = k;
+        if (kind < 0) {
+            REPORT(1, "unknown-kind", p->path, p->lineno, vcol, cur->name, "unknown rule kind '%s'", v);
+            cur->bad = 1;
+        }
+        cur->kind = kind;
+    } else if (KEY("lang")) {
+        if (strcmp(v, "zh") && strcmp(v, "en") && strcmp(v, "any")) {
+            REPORT(1, "bad-value", p->path, p->lineno, vcol, cur->name,
+                   "unknown lang '%s' (zh, en or any)", v);
+            cur->bad = 1;
+        } else {
+            strcpy(cur->lang, v);
+        }
+    } else if (KEY("requires")) {
+        return requires_value(p, v, vcol);
+    } else if (KEY("flags")) {
+        return flags_value(p, v, vcol);
+    } else if (KEY("pattern")) {
+        if (!cur->pattern_line) {
+            cur->pattern_line = p->lineno;
+            cur->pattern_col = vcol;
+        }
+        return append_pattern(p->rs, cur, &p->plen, &p->pcap, v, p->lineno, vcol, p->path, p->err);
+    } else if (KEY("match") || KEY("no-match")) {
+        return example_value(p, v, vcol, KEY("match"));
+    } else if (!KEY("note")) { /* a note is free text for people */
+        REPORT(1, "unknown-key", p->path, p->lineno, col, cur->name,
+               "unknown key '%.*s' in rule '%s' (kind, lang, pattern, flags, requires, "
+               "match, no-match, note)",
+               (int)kl, s, cur->name);
+    }
+#undef KEY
+    return 0;
+}
+
+/* One line of a rule file.  0 or -1. */
+static int parse_line(parser *p, char *line)
+{
+    rtrim(line);
+    size_t len = strlen(line), nm, nb, bad = tx_utf8_check((const unsigned char *)line, len, &nm, &nb);
+    if (bad != len) {
+        REPORT(1, "encoding", p->path, p->lineno, u8_cols(line, bad) + 1, p->cur ? p->cur->name : NULL,
+               "invalid UTF-8 at byte %zu of the line; rule files are UTF-8", bad + 1);
+        if (p->cur) p->cur->bad = 1;
+        return 0;
+    }
+    const char *s = skip_ws(line);
+    size_t col = u8_cols(line, (size_t)(s - line)) + 1;
+    if (!*s || *s == '#') return 0;
+    int is_rule = strncmp(s, "rule ", 5) == 0, is_def = strncmp(s, "define ", 7) == 0,
+        is_inc = strncmp(s, "include ", 8) == 0;
+    if (is_rule || is_def || is_inc) {
+        if (p->cur && finish_rule(p->rs, p->cur, p->err)) return -1;
+        p->cur = NULL;
+    }
+    if (is_rule) return rule_line(p, s, col);
+    if (is_def) return define_line(p, s, col);
+    if (is_inc) return include_line(p, s, col);
+    return key_line(p, s, col);
+}
+#undef REPORT
+
+static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_error *err)
+{
+    parser p = {rs, path, err, NULL, 0, 0, 0, 0};
+    char *save = NULL;
     for (char *line = text; line; line = save) {
         char *nl = strchr(line, '\n');
         save = nl ? nl + 1 : NULL;
         if (nl) *nl = 0;
-        lineno++;
-        rtrim(line);
-        size_t nm, nb, bad = tx_utf8_check((const unsigned char *)line, strlen(line), &nm, &nb);
-        if (bad != strlen(line)) {
-            REPORT(1, "encoding", path, lineno, u8_cols(line, bad) + 1, cur ? cur->name : NULL,
-                   "invalid UTF-8 at byte %zu of the line; rule files are UTF-8", bad + 1);
-            if (cur) cur->bad = 1;
-            continue;
-        }
-        const char *s = skip_ws(line);
-        size_t col = u8_cols(line, (size_t)(s - line)) + 1;
-        if (!*s || *s == '#') continue;
-        int is_rule = strncmp(s, "rule ", 5) == 0, is_def = strncmp(s, "define ", 7) == 0,
-            is_inc = strncmp(s, "include ", 8) == 0;
-        if (is_rule || is_def || is_inc) {
-            if (cur && finish_rule(rs, cur, err)) return -1;
-            cur = NULL;
-        }
-        if (is_rule) {
-            const char *nm = skip_ws(s + 5);
-            size_t first;
-            int dup = tx_nmap_get(&rs->rule_by_name, nm, strlen(nm), &first);
-            if (dup)
-                REPORT(1, "duplicate-rule", path, lineno, col + (size_t)(nm - s), nm,
-                       "duplicate rule name '%s' (first defined at %s:%zu)", nm, rs->r[first].file,
-                       rs->r[first].line);
-            tx_rule *p = tx_grow(rs->r, &rs->cap, rs->n + 1, sizeof *p);
-            if (!p) goto oom;
-            rs->r = p;
-            cur = &rs->r[rs->n++];
-            memset(cur, 0, sizeof *cur);
-            cur->kind = -1;
-            cur->bad = dup;
-            strcpy(cur->lang, "any");
-            cur->line = lineno;
-            cur->name = xstrdup(nm);
-            cur->file = xstrdup(path);
-            if (!cur->name || !cur->file) goto oom;
-            if (!dup && tx_nmap_put(&rs->rule_by_name, cur->name, strlen(cur->name), rs->n - 1))
-                goto oom;
-            pcap = plen = excap = 0;
-            continue;
-        }
-        if (is_def) {
-            const char *eq = strchr(s, '=');
-            const char *nm = skip_ws(s + 7);
-            if (!eq) {
-                REPORT(1, "syntax", path, lineno, col, NULL,
-                       "define needs 'define NAME = PATTERN'");
-                continue;
-            }
-            size_t nl = (size_t)(eq - nm);
-            while (nl && (nm[nl - 1] == ' ' || nm[nl - 1] == '\t'))
-                nl--;
-            define *p = tx_grow(rs->def, &rs->defcap, rs->ndef + 1, sizeof *p);
-            if (!p) goto oom;
-            rs->def = p;
-            /* Expand earlier defines inside this one through a scratch rule. */
-            tx_rule tmp = {0};
-            tmp.name = NULL;
-            size_t tcap = 0, tlen = 0;
-            const char *val = skip_ws(eq + 1);
-            if (append_pattern(rs, &tmp, &tlen, &tcap, val, lineno,
-                               col + u8_cols(s, (size_t)(val - s)), path, err)) {
-                rule_free(&tmp);
-                return -1;
-            }
-            rs->def[rs->ndef].name = tx_strndup(nm, nl);
-            rs->def[rs->ndef].value = tmp.pattern ? tmp.pattern : xstrdup("");
-            tmp.pattern = NULL;
-            rule_free(&tmp);
-            if (!rs->def[rs->ndef].name || !rs->def[rs->ndef].value) goto oom;
-            rs->ndef++;
-            /* A later define of the same name replaces the earlier one. */
-            if (tx_nmap_put(&rs->def_by_name, rs->def[rs->ndef - 1].name, nl, rs->ndef - 1))
-                goto oom;
-            continue;
-        }
-        if (is_inc) {
-            const char *f = skip_ws(s + 8);
-            char buf[4096];
-            const char *slash = strrchr(path, '/');
-            if (f[0] == '/' || !slash)
-                snprintf(buf, sizeof buf, "%s", f);
-            else
-                snprintf(buf, sizeof buf, "%.*s/%s", (int)(slash - path), path, f);
-            if (load_file(rs, buf, path, lineno, col + (size_t)(f - s), err)) return -1;
-            continue;
-        }
-        const char *colon = strchr(s, ':');
-        if (!cur) {
-            REPORT(1, "syntax", path, lineno, col, NULL,
-                   "expected 'rule NAME', 'define NAME = ...' or 'include FILE'");
-            continue;
-        }
-        if (!colon) {
-            REPORT(1, "syntax", path, lineno, col, cur->name,
-                   "expected 'key: value' inside rule '%s'", cur->name);
-            cur->bad = 1;
-            continue;
-        }
-        size_t kl = (size_t)(colon - s);
-        const char *v = skip_ws(colon + 1);
-        size_t vcol = col + u8_cols(s, (size_t)(v - s));
-#define KEY(k) (kl == strlen(k) && strncmp(s, k, kl) == 0)
-        if (KEY("kind")) {
-            int kind = -1;
-            for (int k = 0; k < RK_NKINDS; k++)
-                if (strcmp(v, tx_kind_names[k]) == 0) kind = k;
-            if (kind < 0) {
-                REPORT(1, "unknown-kind", path, lineno, vcol, cur->name, "unknown rule kind '%s'",
-                       v);
-                cur->bad = 1;
-            }
-            cur->kind = kind;
-        } else if (KEY("lang")) {
-            if (strcmp(v, "zh") && strcmp(v, "en") && strcmp(v, "any")) {
-                REPORT(1, "bad-value", path, lineno, vcol, cur->name,
-                       "unknown lang '%s' (zh, en or any)", v);
-                cur->bad = 1;
-            } else {
-                strcpy(cur->lang, v);
-            }
-        } else if (KEY("requires")) {
-            if (strcmp(v, "new-name") == 0) {
-                cur->requires |= REQ_NEWNAME;
-            } else if (strcmp(v, "next-name") == 0) {
-                cur->requires |= REQ_NEXTNAME;
-            } else if (strcmp(v, "heard-subject") == 0) {
-                cur->requires |= REQ_HEARD;
-            } else if (strcmp(v, "line-start") == 0) {
-                cur->requires |= REQ_LINESTART;
-            } else if (strcmp(v, "paragraph-start") == 0) {
-                cur->requires |= REQ_PARASTART;
-            } else {
-                REPORT(1, "bad-value", path, lineno, vcol, cur->name,
-                       "unknown requirement '%s' (new-name, next-name, heard-subject, "
-                       "line-start, paragraph-start)",
-                       v);
-                cur->bad = 1;
-            }
-        } else if (KEY("flags")) {
-            for (const char *f = v; *f; f++) {
-                if (*f == 'i') {
-                    cur->caseless = 1;
-                } else if (*f == 'b') {
-                    cur->bytes = 1;
-                } else if (*f == 'a') {
-                    cur->requires |= REQ_ANNOUNCE;
-                } else if (*f != ' ') {
-                    REPORT(1, "bad-value", path, lineno, vcol + u8_cols(v, (size_t)(f - v)),
-                           cur->name,
-                           "unknown flag '%c' (i: caseless, b: bytes, no UTF/UCP, a: may "
-                           "announce)",
-                           *f);
-                    cur->bad = 1;
-                }
-            }
-        } else if (KEY("pattern")) {
-            if (!cur->pattern_line) {
-                cur->pattern_line = lineno;
-                cur->pattern_col = vcol;
-            }
-            if (append_pattern(rs, cur, &plen, &pcap, v, lineno, vcol, path, err)) return -1;
-        } else if (KEY("match") || KEY("no-match")) {
-            example *p = tx_grow(cur->ex, &excap, cur->nex + 1, sizeof *p);
-            if (!p) goto oom;
-            cur->ex = p;
-            example *e = &cur->ex[cur->nex++];
-            memset(e, 0, sizeof *e);
-            e->positive = KEY("match");
-            e->line = lineno;
-            e->col = vcol;
-            const char *arrow = e->positive ? strstr(v, " => ") : NULL;
-            e->text = arrow ? tx_strndup(v, (size_t)(arrow - v)) : xstrdup(v);
-            if (arrow) e->expect = xstrdup(arrow + 4);
-            if (!e->text || (arrow && !e->expect)) goto oom;
-            /* "\n" in an example is a line break, "\\" a backslash. */
-            char *w = e->text;
-            for (const char *q = e->text; *q; q++) {
-                if (q[0] == '\\' && (q[1] == 'n' || q[1] == '\\')) {
-                    *w++ = q[1] == 'n' ? '\n' : '\\';
-                    q++;
-                } else {
-                    *w++ = *q;
-                }
-            }
-            *w = 0;
-        } else if (KEY("note")) {
-            /* free text for people */
-        } else {
-            REPORT(1, "unknown-key", path, lineno, col, cur->name,
-                   "unknown key '%.*s' in rule '%s' (kind, lang, pattern, flags, requires, "
-                   "match, no-match, note)",
-                   (int)kl, s, cur->name);
-        }
-#undef KEY
+        p.lineno++;
+        if (parse_line(&p, line)) return -1;
     }
-#undef REPORT
-    if (cur && finish_rule(rs, cur, err)) return -1;
+    if (p.cur && finish_rule(rs, p.cur, err)) return -1;
     return 0;
-oom:
-    tx_seterr(err, TX2JSON_ENOMEM, path, lineno, 0, (size_t)-1, "out of memory");
-    return -1;
 }
 
 static tx_ruleset *ruleset_new(void);
