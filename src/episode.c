@@ -31,33 +31,27 @@ typedef struct ctx {
     int lines_layout;
 } ctx;
 
+static size_t cand_start(const void *v, size_t i)
+{
+    return ((const tx_cand *)v)[i].start;
+}
+
+static size_t sent_start(const void *v, size_t i)
+{
+    return ((const tx_sentence *)v)[i].start;
+}
+
 /* First candidate starting at or after norm byte pos (candidates are in
  * text order). */
 static size_t cand_lower(const tx_seg *seg, size_t pos)
 {
-    size_t lo = 0, hi = seg->ncand;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (seg->cand[mid].start < pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return tx_lower_bound(seg->cand, seg->ncand, pos, cand_start);
 }
 
 /* First sentence starting at or after norm byte pos. */
 static size_t sent_lower(const tx_seg *seg, size_t pos)
 {
-    size_t lo = 0, hi = seg->nsent;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (seg->sent[mid].start < pos)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return tx_lower_bound(seg->sent, seg->nsent, pos, sent_start);
 }
 
 static int seen_has(const ctx *c, const char *key)
@@ -81,26 +75,13 @@ static int seen_add_range(ctx *c, size_t a, size_t b)
     return 0;
 }
 
-static int group(const tx_match *m, const char *prefix, int from, size_t *s, size_t *e)
-{
-    size_t pl = strlen(prefix);
-    for (int g = from; g < m->ngroups; g++)
-        if (m->gname[g] && strncmp(m->gname[g], prefix, pl) == 0 && m->gstart[g] >= 0 &&
-            m->gend[g] > m->gstart[g]) {
-            *s = (size_t)m->gstart[g];
-            *e = (size_t)m->gend[g];
-            return g;
-        }
-    return 0;
-}
 
 /* Does rule kind k match sentence [a,b)?  Fills m with sentence-relative
  * offsets and returns the rule, or NULL. */
-static const tx_rule *first_match(const ctx *c, rule_kind k, size_t a, size_t b, tx_match *m,
-                                  size_t skip)
+static const tx_rule *first_match(const ctx *c, rule_kind k, size_t a, size_t b, tx_match *m)
 {
     const tx_rule *r;
-    for (size_t i = skip; (r = tx_rules_get(c->rs, k, c->lang, i)); i++)
+    for (size_t i = 0; (r = tx_rules_get(c->rs, k, c->lang, i)); i++)
         if (tx_rule_match(c->rs, r, c->n->s + a, b - a, 0, m) == 1) return r;
     return NULL;
 }
@@ -120,7 +101,7 @@ static void episode_meta(ctx *c, tx_episode *ep, const tx_match *m, size_t base)
 {
     size_t s, e;
     const char *t = c->n->s + base;
-    if (!ep->title && group(m, "title", 1, &s, &e)) {
+    if (!ep->title && tx_match_group(m, "title", 1, &s, &e)) {
         /* Trim spaces and connecting punctuation around the title. */
         while (s < e && strchr(" ,", t[s]))
             s++;
@@ -129,10 +110,10 @@ static void episode_meta(ctx *c, tx_episode *ep, const tx_match *m, size_t base)
         if (e > s) ep->title = tx_span_copy(c->cv, base + s, base + e);
     }
     size_t ys, ye, ms, me, ds, de;
-    if (!ep->date && group(m, "year", 1, &ys, &ye)) {
+    if (!ep->date && tx_match_group(m, "year", 1, &ys, &ye)) {
         char buf[32];
-        int mon = group(m, "month", 1, &ms, &me) ? atoi(t + ms) : 0;
-        int day = group(m, "day", 1, &ds, &de) ? atoi(t + ds) : 0;
+        int mon = tx_match_group(m, "month", 1, &ms, &me) ? atoi(t + ms) : 0;
+        int day = tx_match_group(m, "day", 1, &ds, &de) ? atoi(t + ds) : 0;
         int year = atoi(t + ys);
         if (mon >= 1 && mon <= 12 && day >= 1 && day <= 31)
             snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, mon, day);
@@ -142,7 +123,7 @@ static void episode_meta(ctx *c, tx_episode *ep, const tx_match *m, size_t base)
             snprintf(buf, sizeof buf, "%04d", year);
         ep->date = copy_digits(buf, strlen(buf));
     }
-    if (!ep->number && group(m, "number", 1, &s, &e)) ep->number = tx_span_copy(c->cv, base + s, base + e);
+    if (!ep->number && tx_match_group(m, "number", 1, &s, &e)) ep->number = tx_span_copy(c->cv, base + s, base + e);
 }
 
 /* Appends an item unless one with the same span is there (a linear
@@ -186,7 +167,7 @@ static int sentence_orgs(ctx *c, tx_entry *en, size_t a, size_t b)
             if (rc != 1) break;
             size_t s, e;
             int g = 1;
-            while ((g = group(&m, "org", g, &s, &e))) {
+            while ((g = tx_match_group(&m, "org", g, &s, &e))) {
                 int dup = 0;
                 for (size_t k = 0; k < en->norg; k++)
                     if (overlaps(en->org[k].start, en->org[k].end, a + s, a + e)) dup = 1;
@@ -261,7 +242,7 @@ static int has_new_name(const ctx *c, int fresh, size_t a, size_t b, size_t os, 
     for (size_t ri = 0; (r = tx_rules_get(c->rs, RK_MENTION, c->lang, ri)); ri++) {
         size_t gs, ge;
         if (tx_rule_match(c->rs, r, c->n->s + a, b - a, 0, &m) != 1 ||
-            !group(&m, "name", 1, &gs, &ge) ||
+            !tx_match_group(&m, "name", 1, &gs, &ge) ||
             !(tx_has_han(c->n->s + a + gs, ge - gs) || lower_name(c->n->s + a + gs, ge - gs)) ||
             is_stop(c, a + gs, a + ge))
             continue;
@@ -283,7 +264,7 @@ static int apply_mentions(const ctx *c, tx_entry *en, size_t sa, size_t sb)
     for (size_t ri = 0; (r = tx_rules_get(c->rs, RK_MENTION, c->lang, ri)); ri++) {
         if (tx_rule_match(c->rs, r, n->s + sa, sb - sa, 0, &m) != 1) continue;
         size_t gs, ge;
-        if (!group(&m, "name", 1, &gs, &ge)) continue;
+        if (!tx_match_group(&m, "name", 1, &gs, &ge)) continue;
         size_t a = sa + gs, b = sa + ge;
         if (is_stop(c, a, b)) continue;
         int found = 0, han = tx_has_han(n->s + a, b - a), lower = 1, letters = 0;
@@ -352,7 +333,7 @@ static int subject_orgs(tx_entry *en, size_t base, const tx_match *sm, const cha
 {
     int g = 1;
     size_t gs, ge;
-    while ((g = group(sm, "org", g, &gs, &ge))) {
+    while ((g = tx_match_group(sm, "org", g, &gs, &ge))) {
         size_t a = base + gs, b = base + ge;
         int dup = 0;
         for (size_t k = 0; k < en->norg; k++)
@@ -409,7 +390,7 @@ static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s
     for (size_t k = 0; (r = tx_rules_get(c->rs, RK_CONTINUATION, c->lang, k)); k++) {
         if (tx_rule_match(c->rs, r, c->n->s + s->start, s->end - s->start, 0, &m) != 1) continue;
         size_t gs, ge;
-        if ((tx_rule_requires(r) & REQ_HEARD) && group(&m, "org", 1, &gs, &ge) &&
+        if ((tx_rule_requires(r) & REQ_HEARD) && tx_match_group(&m, "org", 1, &gs, &ge) &&
             (fresh || c->entry_start >= s->start ||
              !text_seen(c, c->entry_start, s->start, s->start + gs,
                         subject_head(c->n->s, s->start + gs, s->start + ge))))
@@ -419,7 +400,7 @@ static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s
     for (size_t k = 0; (r = tx_rules_get(c->rs, RK_ENTRY, c->lang, k)); k++) {
         if (tx_rule_match(c->rs, r, c->n->s + s->start, s->end - s->start, 0, sm) != 1) continue;
         size_t gs, ge;
-        if (group(sm, "org", 1, &gs, &ge)) {
+        if (tx_match_group(sm, "org", 1, &gs, &ge)) {
             *os = s->start + gs;
             *oe = s->start + ge;
         } else {
@@ -535,7 +516,7 @@ static size_t find_item_numbers(const ctx *c, itemnum *out, size_t max)
         for (size_t ri = 0; (r = tx_rules_get(c->rs, RK_ITEMNUM, c->lang, ri)); ri++) {
             size_t gs, ge;
             if (tx_rule_match(c->rs, r, c->n->s + s->start, s->end - s->start, 0, &m) != 1 ||
-                m.start != 0 || !group(&m, "n", 1, &gs, &ge))
+                m.start != 0 || !tx_match_group(&m, "n", 1, &gs, &ge))
                 continue;
             long v = item_value(c->n->s + s->start + gs, ge - gs);
             if (v < 0) continue;
@@ -544,7 +525,7 @@ static size_t find_item_numbers(const ctx *c, itemnum *out, size_t max)
             size_t start, ks, ke;
             if (alone)
                 start = i + 1 < c->seg->nsent ? c->seg->sent[i + 1].start : s->end;
-            else if (group(&m, "start", 1, &ks, &ke)) /* the number is spoken text */
+            else if (tx_match_group(&m, "start", 1, &ks, &ke)) /* the number is spoken text */
                 start = s->start + ks;
             else
                 start = s->start + m.end;
@@ -623,7 +604,7 @@ static void unnumbered_headlines(build *b)
     b->head_sent = ep->has_headlines ? b->items[0].sent : 0;
     size_t item1 = b->use_items ? b->items[b->items_from].sent : 0;
     for (size_t i = 1; b->use_items && !ep->has_headlines && i < item1 && i < 40; i++)
-        if (first_match(&b->c, RK_HEADLINES, seg->sent[i].start, seg->sent[i].end, &m, 0)) {
+        if (first_match(&b->c, RK_HEADLINES, seg->sent[i].start, seg->sent[i].end, &m)) {
             ep->has_headlines = 1;
             ep->headlines_start = seg->sent[i].start;
             ep->headlines_end = seg->sent[item1 - 1].end;
@@ -649,8 +630,8 @@ static size_t intro_end(build *b, size_t *head)
      * ends the intro too, and is skipped as no entry's. */
     while (upto < window) {
         const tx_sentence *u = &seg->sent[upto];
-        if (first_match(c, RK_OUTRO, u->start, u->end, &m, 0)) break;
-        if (!b->use_items && first_match(c, RK_HEADLINES, u->start, u->end, &m, 0)) {
+        if (first_match(c, RK_OUTRO, u->start, u->end, &m)) break;
+        if (!b->use_items && first_match(c, RK_HEADLINES, u->start, u->end, &m)) {
             *head = upto;
             break;
         }
@@ -663,7 +644,7 @@ static size_t intro_end(build *b, size_t *head)
     } else if (upto >= window) {
         upto = 1;
         while (upto < window &&
-               first_match(c, RK_INTRO, seg->sent[upto].start, seg->sent[upto].end, &m, 0))
+               first_match(c, RK_INTRO, seg->sent[upto].start, seg->sent[upto].end, &m))
             upto++;
     }
     return upto;
@@ -700,7 +681,7 @@ static void find_intro(build *b)
         for (size_t i = 0; i < b->head_sent; i++)
             intro_meta(c, ep, seg->sent[i].start, seg->sent[i].end);
         b->first = b->items[b->items_from].sent;
-    } else if (seg->nsent && first_match(c, RK_INTRO, seg->sent[0].start, seg->sent[0].end, &m, 0)) {
+    } else if (seg->nsent && first_match(c, RK_INTRO, seg->sent[0].start, seg->sent[0].end, &m)) {
         ep->has_intro = 1;
         ep->intro_start = seg->sent[0].label;
         size_t head, upto = intro_end(b, &head);
@@ -722,7 +703,7 @@ static void find_outro(build *b)
     size_t from = b->use_items ? b->items[b->nitems - 1].sent + 1 : b->first;
     for (size_t i = from; i < seg->nsent; i++) {
         const tx_sentence *s = &seg->sent[i];
-        if (first_match(&b->c, RK_OUTRO, s->start, s->end, &m, 0)) {
+        if (first_match(&b->c, RK_OUTRO, s->start, s->end, &m)) {
             b->ep->has_outro = 1;
             b->ep->outro_start = s->label;
             b->ep->outro_end = seg->sent[seg->nsent - 1].end;

@@ -54,6 +54,12 @@ typedef struct tx_nmap {
     unsigned gen;
 } tx_nmap;
 TXI size_t tx_mem_hash(const char *s, size_t n); /* FNV-1a */
+
+/* The library's one binary search: over a sequence of n elements whose
+ * keys key_at(base, i) ascend, the first i with key_at(base, i) >= key,
+ * or n when there is none. */
+TXI size_t tx_lower_bound(const void *base, size_t n, size_t key,
+                          size_t (*key_at)(const void *base, size_t i));
 /* Sets key -> val (replacing any value); 0, or -1 on OOM. */
 TXI int tx_nmap_put(tx_nmap *m, const char *key, size_t len, size_t val);
 /* 1 and *val when key is present, else 0. */

@@ -310,17 +310,14 @@ tx2json_status tx_decode(tx_conv *c, const unsigned char *data, size_t len)
     return TX2JSON_OK;
 }
 
+static size_t cp_off_at(const void *v, size_t i)
+{
+    return ((const uint32_t *)v)[i];
+}
+
 size_t tx_byte_to_cp(const tx_doc *doc, size_t byte)
 {
-    size_t lo = 0, hi = doc->ncp;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (doc->cp_off[mid] < byte)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return tx_lower_bound(doc->cp_off, doc->ncp, byte, cp_off_at);
 }
 
 void tx_doc_free(tx_doc *doc)

@@ -11,17 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int group(const tx_match *m, const char *name, size_t *s, size_t *e)
-{
-    for (int g = 1; g < m->ngroups; g++)
-        if (m->gname[g] && strcmp(m->gname[g], name) == 0 && m->gstart[g] >= 0) {
-            *s = (size_t)m->gstart[g];
-            *e = (size_t)m->gend[g];
-            return 1;
-        }
-    return 0;
-}
-
 /* A line that starts like a reference ("[Label]" or "- [Label]") but did
  * not match any reference rule. */
 static int looks_like_reference(const char *s, size_t n)
@@ -74,7 +63,8 @@ tx2json_status tx_find_references(tx_conv *c)
             if (tx_rule_match(rs, r, n->s + a, b - a, 0, &m) != 1 || m.start != 0 || m.end != b - a)
                 continue;
             size_t lsx, lex, us, ue;
-            if (!group(&m, "label", &lsx, &lex) || !group(&m, "url", &us, &ue)) continue;
+            if (!tx_match_group(&m, "label", 1, &lsx, &lex) || !tx_match_group(&m, "url", 1, &us, &ue))
+                continue;
             tx_ref *p = tx_grow(out->ref, &cap, out->nref + 1, sizeof *p);
             if (!p) goto oom;
             out->ref = p;

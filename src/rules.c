@@ -223,17 +223,17 @@ static int add_run(tx_rule *r, size_t off, size_t line, size_t col, int fixed)
     return 0;
 }
 
+static size_t run_off(const void *v, size_t i)
+{
+    return ((const struct pat_run *)v)[i].off;
+}
+
 /* The file line and column of pattern byte off. */
 static void pattern_pos(const tx_rule *r, size_t off, size_t *line, size_t *col)
 {
-    size_t lo = 0, hi = r->nruns; /* the last run starting at or before off */
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->runs[mid].off <= off)
-            lo = mid;
-        else
-            hi = mid;
-    }
+    /* The last run starting at or before off (the first starts at 0). */
+    size_t lo = tx_lower_bound(r->runs, r->nruns, off + 1, run_off);
+    lo = lo ? lo - 1 : 0;
     const struct pat_run *u = &r->runs[lo];
     *line = u->line;
     *col = u->fixed ? u->col : u->col + u8_cols(r->pattern + u->off, off - u->off);
@@ -930,14 +930,6 @@ static int lang_ok(const tx_rule *r, const char *lang)
     return !lang || strcmp(r->lang, "any") == 0 || strcmp(r->lang, lang) == 0;
 }
 
-size_t tx_rules_count(const tx_ruleset *rs, rule_kind k, const char *lang)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < rs->n; i++)
-        if (rs->r[i].kind == (int)k && !rs->r[i].bad && lang_ok(&rs->r[i], lang)) c++;
-    return c;
-}
-
 static int lang_slot(const char *lang)
 {
     return !lang ? 2 : !strcmp(lang, "zh") ? 0 : !strcmp(lang, "en") ? 1 : -1;
@@ -1108,6 +1100,19 @@ int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size
         }
     }
     return 1;
+}
+
+int tx_match_group(const tx_match *m, const char *prefix, int from, size_t *s, size_t *e)
+{
+    size_t pl = strlen(prefix);
+    for (int g = from; g < m->ngroups; g++)
+        if (m->gname[g] && strncmp(m->gname[g], prefix, pl) == 0 && m->gstart[g] >= 0 &&
+            m->gend[g] > m->gstart[g]) {
+            *s = (size_t)m->gstart[g];
+            *e = (size_t)m->gend[g];
+            return g;
+        }
+    return 0;
 }
 
 int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const char *s, size_t n)

@@ -75,7 +75,6 @@ TXI void tx_rules_free(tx_ruleset *rs);
 /* A view of rs with its own match data and limit counters, for another
  * thread; free it (tx_rules_free) before rs.  NULL on OOM. */
 TXI tx_ruleset *tx_rules_clone(const tx_ruleset *rs);
-TXI size_t tx_rules_count(const tx_ruleset *rs, rule_kind k, const char *lang);
 /* Iterates rules of kind k for language lang ("zh"/"en"); idx from 0. */
 TXI const tx_rule *tx_rules_get(const tx_ruleset *rs, rule_kind k, const char *lang, size_t idx);
 TXI const char *tx_rule_name(const tx_rule *r);
@@ -85,6 +84,10 @@ TXI int tx_rule_requires(const tx_rule *r);
  * the match failed (no match is then assumed). */
 TXI int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size_t len,
                       size_t from, tx_match *m);
+/* The first non-empty group from number `from` on whose name starts with
+ * prefix ("org" finds org, org2, ...): its number, with its span in
+ * *s, *e; 0 when there is none. */
+TXI int tx_match_group(const tx_match *m, const char *prefix, int from, size_t *s, size_t *e);
 /* 1 when any rule of kind k matches the whole of s[0..n). */
 TXI int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const char *s,
                           size_t n);

@@ -22,19 +22,18 @@ tx2json_status tx_lineidx_build(tx_lineidx *li, const char *text, size_t len)
     return TX2JSON_OK;
 }
 
+static size_t start_at(const void *v, size_t i)
+{
+    return ((const size_t *)v)[i];
+}
+
 size_t tx_lineidx_line(const tx_lineidx *li, size_t byte, size_t *line_start)
 {
-    /* The last line start <= byte. */
-    size_t lo = 0, hi = li->n;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (li->start[mid] <= byte)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    *line_start = li->n ? li->start[lo] : 0;
-    return lo + 1;
+    /* The last line start <= byte (line 1 starts at 0). */
+    size_t k = tx_lower_bound(li->start, li->n, byte + 1, start_at);
+    k = k ? k - 1 : 0;
+    *line_start = li->n ? li->start[k] : 0;
+    return k + 1;
 }
 
 void tx_lineidx_free(tx_lineidx *li)

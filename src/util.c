@@ -157,6 +157,20 @@ size_t tx_utf8_check(const unsigned char *s, size_t len, size_t *nmulti, size_t 
     return first;
 }
 
+size_t tx_lower_bound(const void *base, size_t n, size_t key,
+                      size_t (*key_at)(const void *base, size_t i))
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (key_at(base, mid) < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 size_t tx_mem_hash(const char *s, size_t n)
 {
     size_t h = 1469598103934665603ULL;
