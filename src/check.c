@@ -3,6 +3,8 @@
  * JSON, or as SARIF 2.1.0 for code-scanning services.  The checks
  * themselves live in rules.c; this module orders and formats them. */
 #include "rules.h"
+#include "normalize.h"
+#include "numeral.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -221,6 +223,69 @@ static cJSON *sarif(const tx_rdiag *const *v, size_t n)
     return root;
 }
 
+/* Is s numeral characters and then one measure word of nt, and nothing
+ * else? */
+static int numeral_and_measure(const tx_numerals *nt, const char *s)
+{
+    size_t n = strlen(s), i = 0, l;
+    while (i < n && tx_num_char(nt, s + i, n - i, &l) >= 0)
+        i += l;
+    return i > 0 && i < n && tx_num_measure(nt, s + i, n - i) == n - i;
+}
+
+/* One table example: 0 when it behaves, else fills why. */
+static int table_example_fails(const tx_numerals *nt, const tx_table *t, const tx_table_row *e,
+                               char *why, size_t wn)
+{
+    if (t->kind == TK_MEASURE_WORDS) {
+        if (numeral_and_measure(nt, e->key)) return 0;
+        snprintf(why, wn, "'%s' is not a numeral followed by a measure word of table '%s'", e->key,
+                 t->name);
+        return 1;
+    }
+    if (!*e->value) {
+        snprintf(why, wn, "example of table '%s' needs '=> KEY', the name key expected", t->name);
+        return 1;
+    }
+    char *k = tx_name_key(nt, e->key, strlen(e->key));
+    if (!k) return -1;
+    int bad = strcmp(k, e->value) != 0;
+    if (bad) snprintf(why, wn, "name key of '%s' is '%s', expected '%s'", e->key, k, e->value);
+    free(k);
+    return bad;
+}
+
+/* Runs the examples of every table: a numerals or number-words example is
+ * a name and its key, a measure-words example a numeral and its measure
+ * word.  Results go to rs's diagnostics.  TX2JSON_OK or ENOMEM. */
+static tx2json_status check_tables(tx_ruleset *rs, tx2json_error *err)
+{
+    size_t n;
+    const tx_table *t = tx_rules_tables(rs, &n);
+    tx_numerals *nt = tx_numerals_new(rs);
+    if (!nt) goto oom;
+    char why[1024];
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].kind < 0) continue;
+        if (!t[i].nex &&
+            tx_rules_report(rs, 0, "no-example", t[i].file, t[i].line, 1, t[i].name,
+                            "table has no 'match:' example, so nothing tests it", err))
+            goto oom;
+        for (size_t j = 0; j < t[i].nex; j++) {
+            int f = table_example_fails(nt, &t[i], &t[i].ex[j], why, sizeof why);
+            if (f < 0 || (f && tx_rules_report(rs, 1, "example-match", t[i].file, t[i].ex[j].line,
+                                               t[i].ex[j].col, t[i].name, why, err)))
+                goto oom;
+        }
+    }
+    tx_numerals_free(nt);
+    return TX2JSON_OK;
+oom:
+    tx_numerals_free(nt);
+    tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
+    return TX2JSON_ENOMEM;
+}
+
 tx2json_status tx2json_check(const char *const *paths, size_t npaths, tx2json_check_format fmt,
                              char **report, size_t *nerrors, size_t *nwarnings, tx2json_error *err)
 {
@@ -229,7 +294,7 @@ tx2json_status tx2json_check(const char *const *paths, size_t npaths, tx2json_ch
     tx_ruleset *rs = NULL;
     tx2json_status rc = tx_rules_load_check(paths, npaths, &rs, err);
     if (rc) return rc;
-    if ((rc = tx_rules_check(rs, err))) {
+    if ((rc = tx_rules_check(rs, err)) || (rc = check_tables(rs, err))) {
         tx_rules_free(rs);
         return rc;
     }

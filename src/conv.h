@@ -11,11 +11,14 @@
 #define TX2JSON_CONV_H
 
 #include "diag.h"
+#include "numeral.h"
 #include "rules.h"
 #include "similar.h"
 
 struct tx2json_ctx {
     tx_ruleset *rules;
+    tx_numerals *numerals; /* read from the rules' tables; a clone shares its parent's */
+    int clone;
     tx_pinyin *pinyin;
     void *sbrk, *wbrk; /* UBreakIterator *: sentence and word, opened once */
 };
@@ -32,6 +35,7 @@ typedef struct tx_conv {
     const tx2json_options *opts; /* never NULL */
     tx2json_error *err;          /* filled on failure; may be NULL */
     tx_ruleset *rules;           /* the context's (limit counters change) */
+    const tx_numerals *num;      /* spoken numbers */
     tx_pinyin *pinyin;
     void *sbrk, *wbrk;
     /* What the stages produce. */

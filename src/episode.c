@@ -481,28 +481,13 @@ typedef struct itemnum {
     const tx_rule *rule; /* the item-number rule that found it */
 } itemnum;
 
-/* The value of an item number: ASCII digits, or Han numerals up to 99
- * (三, 十二, 二十, 二十一); -1 when it is neither. */
-static long item_value(const char *s, size_t n)
+/* The value of an item number: ASCII digits, or a spoken number made of
+ * the numeral characters of the rules' tables (三, 十二, 二十, 二十一);
+ * -1 when it is neither. */
+static long item_value(const ctx *c, const char *s, size_t n)
 {
     if (n && s[0] >= '0' && s[0] <= '9') return atol(s);
-    static const char *const dig[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
-    long v = 0, cur = -1;
-    for (size_t i = 0; i + 3 <= n; i += 3) {
-        int d = -1;
-        for (int k = 0; k < 10 && d < 0; k++)
-            if (memcmp(s + i, dig[k], 3) == 0) d = k;
-        if (d >= 0) {
-            if (cur >= 0) return -1; /* two digits in a row */
-            cur = d;
-        } else if (memcmp(s + i, "十", 3) == 0) {
-            v += (cur >= 0 ? cur : 1) * 10;
-            cur = -1;
-        } else {
-            return -1;
-        }
-    }
-    return v + (cur >= 0 ? cur : 0) > 0 ? v + (cur >= 0 ? cur : 0) : -1;
+    return tx_num_value(c->cv->num, s, n);
 }
 
 static size_t find_item_numbers(const ctx *c, itemnum *out, size_t max)
@@ -518,7 +503,7 @@ static size_t find_item_numbers(const ctx *c, itemnum *out, size_t max)
             if (tx_rule_match(c->rs, r, c->n->s + s->start, s->end - s->start, 0, &m) != 1 ||
                 m.start != 0 || !tx_match_group(&m, "n", 1, &gs, &ge))
                 continue;
-            long v = item_value(c->n->s + s->start + gs, ge - gs);
+            long v = item_value(c, c->n->s + s->start + gs, ge - gs);
             if (v < 0) continue;
             int alone = m.end == s->end - s->start;
             if (!alone && v != prev + 1 && v != 1) continue;
@@ -560,7 +545,7 @@ static int candidate_keys(ctx *c)
     c->ckey = calloc(seg->ncand ? seg->ncand : 1, sizeof *c->ckey);
     if (!c->ckey) return -1;
     for (size_t i = 0; i < seg->ncand; i++)
-        if (!(c->ckey[i] = tx_name_key(c->n->s + seg->cand[i].start,
+        if (!(c->ckey[i] = tx_name_key(c->cv->num, c->n->s + seg->cand[i].start,
                                        seg->cand[i].end - seg->cand[i].start)))
             return -1;
     return 0;
@@ -834,7 +819,7 @@ static int org_keys(build *b)
     for (size_t k = 0; k < ep->nentry; k++)
         for (size_t o = 0; o < ep->entry[k].norg; o++) {
             const tx_item *it = &ep->entry[k].org[o];
-            char *key = tx_name_key(b->c.n->s + it->start, it->end - it->start), **p;
+            char *key = tx_name_key(b->c.cv->num, b->c.n->s + it->start, it->end - it->start), **p;
             size_t v, kl = key ? strlen(key) : 0;
             if (!key) return -1;
             if (!kl || tx_nmap_get(&b->orgkeys, key, kl, &v)) {
@@ -891,7 +876,7 @@ static int entry_mentions(build *b, tx_entry *en)
     /* Keep mentions and organisations in text order. */
     if (sort_items(en->men, en->nmen) || sort_items(en->org, en->norg)) return -1;
     for (size_t i = 0; i < en->nmen; i++) {
-        en->men[i].key = tx_name_key(c->n->s + en->men[i].start, en->men[i].end - en->men[i].start);
+        en->men[i].key = tx_name_key(c->cv->num, c->n->s + en->men[i].start, en->men[i].end - en->men[i].start);
         if (!en->men[i].key) return -1;
     }
     return 0;

@@ -71,7 +71,7 @@ static double phon_sim(const char *a, const char *b, const char *ka, const char 
 /* Keys of the label's trailing words, for a mention that names only the
  * project part of "Maker Project" labels.  A suffix must hold a digit or
  * at least 4 characters, so "mini" of "o3-mini" alone does not count. */
-static int label_suffixes(refinfo *ri, const char *label)
+static int label_suffixes(const tx_numerals *nt, refinfo *ri, const char *label)
 {
     size_t starts[16], nw = 0, len = strlen(label);
     int prev = 0;
@@ -84,7 +84,7 @@ static int label_suffixes(refinfo *ri, const char *label)
         size_t e = starts[w];
         while (e < len && (isalnum((unsigned char)label[e]) || ((unsigned char)label[e] & 0x80)))
             e++;
-        char *k = tx_name_key(label + starts[w], e - starts[w]);
+        char *k = tx_name_key(nt, label + starts[w], e - starts[w]);
         if (!k) return -1;
         if (strlen(k) >= 5 && nw > 1)
             ri->word[ri->nword++] = k;
@@ -92,7 +92,7 @@ static int label_suffixes(refinfo *ri, const char *label)
             free(k);
     }
     for (size_t w = 1; w < nw && ri->nsuffix < 8; w++) {
-        char *k = tx_name_key(label + starts[w], len - starts[w]);
+        char *k = tx_name_key(nt, label + starts[w], len - starts[w]);
         if (!k) return -1;
         int digit = 0;
         for (char *x = k; *x; x++)
@@ -108,7 +108,7 @@ static int label_suffixes(refinfo *ri, const char *label)
 /* Keys of the words of s[0,len) with at least 4 characters, at most max,
  * into out; words are split at anything but letters, digits and non-ASCII.
  * Returns the count, or -1 on OOM. */
-static int word_keys(const char *s, size_t len, char **out, size_t max)
+static int word_keys(const tx_numerals *nt, const char *s, size_t len, char **out, size_t max)
 {
     size_t n = 0, i = 0;
     while (i < len && n < max) {
@@ -118,7 +118,7 @@ static int word_keys(const char *s, size_t len, char **out, size_t max)
         while (i < len && (isalnum((unsigned char)s[i]) || ((unsigned char)s[i] & 0x80)))
             i++;
         if (i - a < 4) continue;
-        char *k = tx_name_key(s + a, i - a);
+        char *k = tx_name_key(nt, s + a, i - a);
         if (!k) {
             while (n > 0)
                 free(out[--n]);
@@ -367,11 +367,11 @@ static int ref_infos(linker *l)
     for (size_t r = 0; r < l->R; r++) {
         const tx_ref *rf = &l->c->refs->ref[r];
         refinfo *ri = &l->ri[r];
-        ri->key = tx_name_key(rf->label, strlen(rf->label));
+        ri->key = tx_name_key(l->c->num, rf->label, strlen(rf->label));
         if (!ri->key || !(ri->phon = tx_phonetic_key(ri->key))) return -1;
         ri->han = tx_has_han(rf->label, strlen(rf->label));
-        if (label_suffixes(ri, rf->label)) return -1;
-        int nw = word_keys(rf->label, strlen(rf->label), ri->lword, 16);
+        if (label_suffixes(l->c->num, ri, rf->label)) return -1;
+        int nw = word_keys(l->c->num, rf->label, strlen(rf->label), ri->lword, 16);
         if (nw < 0) return -1;
         ri->nlword = (size_t)nw;
         if (ri->han) {
@@ -400,7 +400,7 @@ static int mention_infos(linker *l)
             mi->it = it;
             mi->entry = (int)e;
             if (!(mi->phon = tx_phonetic_key(it->key))) return -1;
-            int nw = word_keys(t + it->start, it->end - it->start, mi->mword, 8);
+            int nw = word_keys(l->c->num, t + it->start, it->end - it->start, mi->mword, 8);
             if (nw < 0) return -1;
             mi->nmword = (size_t)nw;
             mi->han = tx_has_han(it->key, strlen(it->key));

@@ -7,6 +7,7 @@
  * chunk starts, so spans found in the matching form point into the input
  * as given.  Name keys (tx_name_key) also fold case and drop punctuation. */
 #include "normalize.h"
+#include "numeral.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,37 +194,6 @@ double tx_han_share(const char *s, size_t n)
     return words > 0 ? (double)han / words : 0.0;
 }
 
-/* Spoken number words, folded to digits in name keys so "Three" matches
- * "3" and "one point five" matches "1.5". */
-static const char *const NUMWORDS[] = {
-    "zero",     "0",  "oh",      "0",  "one",     "1",  "two",       "2",  "three",    "3",
-    "four",     "4",  "five",    "5",  "six",     "6",  "seven",     "7",  "eight",    "8",
-    "nine",     "9",  "ten",     "10", "eleven",  "11", "twelve",    "12", "thirteen", "13",
-    "fourteen", "14", "fifteen", "15", "sixteen", "16", "seventeen", "17", "eighteen", "18",
-    "nineteen", "19", "twenty",  "20", "thirty",  "30", "forty",     "40", "fifty",    "50",
-    "sixty",    "60", "seventy", "70", "eighty",  "80", "ninety",    "90", NULL};
-
-/* The value of a lower-case number word ("seven" -> 7), or -1.  Every
- * number word starts with one of z, o, t, f, s, e, n and has 2 to 9
- * letters, which settles most words without a comparison. */
-static long number_value(const char *w, size_t n)
-{
-    if (n < 2 || n > 9 || !strchr("zotfsen", w[0])) return -1;
-    for (int k = 0; NUMWORDS[k]; k += 2)
-        if (NUMWORDS[k][0] == w[0] && strcmp(w, NUMWORDS[k]) == 0) return atol(NUMWORDS[k + 1]);
-    return -1;
-}
-
-int tx_is_number_word(const char *s, size_t n)
-{
-    static const char *const more[] = {"point", "hundred", "thousand", NULL};
-    for (int k = 0; more[k]; k++)
-        if (strlen(more[k]) == n && strncasecmp(more[k], s, n) == 0) return 1;
-    for (int k = 0; NUMWORDS[k]; k += 2)
-        if (strlen(NUMWORDS[k]) == n && strncasecmp(NUMWORDS[k], s, n) == 0) return 1;
-    return 0;
-}
-
 static void flush_num(tx_strbuf *b, long *num)
 {
     if (*num < 0) return;
@@ -233,49 +203,7 @@ static void flush_num(tx_strbuf *b, long *num)
     *num = -1;
 }
 
-/* The value of a Han numeral at s (三 -> 3, 十 -> 10, 两 -> 2), -1 for
- * 点 (the point of "一点五"), -2 for anything else. */
-static int han_numeral(const char *s)
-{
-    static const char *const hn[] = {"零", "一", "二", "三", "四", "五",
-                                     "六", "七", "八", "九", "十", "两"};
-    for (int k = 0; k < 12; k++)
-        if (memcmp(s, hn[k], 3) == 0) return k == 11 ? 2 : k;
-    return memcmp(s, "点", 3) == 0 ? -1 : -2;
-}
-
-/* Digits of the spoken number s[0,n) (Han numerals, 3 bytes each, maybe
- * with 点) into out; returns their count.  With 十 the whole part is read
- * as a value (三十二 -> 32, 十二 -> 12), without it digit by digit
- * (二零二五 -> 2025); the part after 点 is always digit by digit and the
- * point itself is dropped, as in name keys. */
-static size_t spoken_number(const char *s, size_t n, char *out, size_t cap)
-{
-    size_t o = 0, i = 0;
-    int tens = 0;
-    for (size_t k = 0; k + 3 <= n && han_numeral(s + k) != -1; k += 3)
-        tens |= han_numeral(s + k) == 10;
-    if (tens) {
-        long v = 0, cur = -1;
-        for (; i + 3 <= n && han_numeral(s + i) != -1; i += 3) {
-            int d = han_numeral(s + i);
-            if (d == 10) {
-                v += (cur >= 0 ? cur : 1) * 10;
-                cur = -1;
-            } else {
-                cur = d;
-            }
-        }
-        o = (size_t)snprintf(out, cap, "%ld", v + (cur >= 0 ? cur : 0));
-    }
-    for (; i + 3 <= n && o + 2 < cap; i += 3) {
-        int d = han_numeral(s + i);
-        if (d >= 0) o += (size_t)snprintf(out + o, cap - o, "%d", d);
-    }
-    return o;
-}
-
-char *tx_name_key(const char *s, size_t n)
+char *tx_name_key(const tx_numerals *nt, const char *s, size_t n)
 {
     /* NFKC + case fold through UTF-16, then keep letters and digits. */
     int32_t ulen = 0, fl = 0;
@@ -318,9 +246,12 @@ char *tx_name_key(const char *s, size_t n)
             continue;
         }
         if (word.len) { /* flush a Latin word, reading spoken numbers */
-            long v = number_value(word.s, word.len);
+            long v = -1, wv = 0;
+            int role = tx_num_word(nt, word.s, word.len, &wv);
+            if (role == TX_WORD_VALUE) v = wv;
             int lastdigit = b.len && b.s[b.len - 1] >= '0' && b.s[b.len - 1] <= '9';
-            if (v >= 0 && b.len == 0 && num < 0 && strcmp(word.s, "one") == 0) v = -1;
+            /* A name that opens with "one" is a word ("One Foo"), not 1. */
+            if (v == 1 && b.len == 0 && num < 0) v = -1;
             if (v >= 0) {
                 if (after_point)
                     flush_num(&b, &v), v = -1; /* digits after a point are read singly */
@@ -332,16 +263,15 @@ char *tx_name_key(const char *s, size_t n)
                     flush_num(&b, &num);
                     num = v;
                 }
-            } else if ((strcmp(word.s, "hundred") == 0 || strcmp(word.s, "thousand") == 0) &&
-                       num >= 0) {
-                num *= word.s[0] == 'h' ? 100 : 1000;
-            } else if (strcmp(word.s, "point") == 0 && num >= 0) {
+            } else if (role == TX_WORD_MULT && num >= 0) {
+                num *= wv; /* three hundred */
+            } else if (role == TX_WORD_POINT && num >= 0) {
                 flush_num(&b, &num);
                 after_point = 1;
-            } else if (strcmp(word.s, "by") == 0 && (num >= 0 || lastdigit)) {
+            } else if (role == TX_WORD_DIM && (num >= 0 || lastdigit)) {
                 flush_num(&b, &num);
                 after_point = 0;
-                tx_sb_addc(&b, 'x'); /* eight by twenty two: 8x22 */
+                tx_sb_addc(&b, (char)wv); /* eight by twenty two: 8x22 */
             } else {
                 flush_num(&b, &num);
                 after_point = 0;
@@ -363,16 +293,20 @@ char *tx_name_key(const char *s, size_t n)
         tx_strbuf k2 = {0};
         size_t p = 0;
         while (p < b.len) {
-            size_t q = p;
-            while (q + 3 <= b.len && han_numeral(b.s + q) >= -1)
-                q += 3;
+            size_t q = p, l;
+            int firstv = TX_NUM_NONE, lastv = TX_NUM_NONE, d;
+            while (q < b.len && (d = tx_num_char(nt, b.s + q, b.len - q, &l)) >= TX_NUM_POINT) {
+                if (q == p) firstv = d;
+                lastv = d;
+                q += l;
+            }
             int asc_before = p == 0 || (unsigned char)b.s[p - 1] < 0x80;
             int at_end = q == b.len;
             int asc_after = at_end || (unsigned char)b.s[q] < 0x80;
-            if (q > p && p > 0 && (at_end || (asc_before && asc_after)) &&
-                han_numeral(b.s + p) >= 0 && han_numeral(b.s + q - 3) >= 0) {
+            if (q > p && p > 0 && (at_end || (asc_before && asc_after)) && firstv >= 0 &&
+                lastv >= 0) {
                 char dig[64];
-                size_t o = spoken_number(b.s + p, q - p, dig, sizeof dig);
+                size_t o = tx_num_digits(nt, b.s + p, q - p, dig, sizeof dig);
                 tx_sb_add(&k2, dig, o);
                 p = q;
                 continue;

@@ -5,6 +5,8 @@
 #include "conv.h"
 #include "read.h"
 
+typedef struct tx_numerals tx_numerals;
+
 /* The matching form: NFKC applied per normalisation chunk, so full-width
  * forms become half-width; map[b] is the code point of the original text
  * where the chunk holding normalised byte b starts. */
@@ -17,9 +19,9 @@ typedef struct tx_norm {
 TXI tx2json_status tx_normalize(tx_conv *c);
 TXI void tx_norm_free(tx_norm *n);
 /* Matching key of a name: NFKC, case-folded, letters and digits only, with
- * spoken number words turned into digits.  Caller frees; NULL on OOM. */
-TXI char *tx_name_key(const char *s, size_t n);
-TXI int tx_is_number_word(const char *s, size_t n);
+ * spoken numbers (nt's number words and numeral characters) turned into
+ * digits.  Caller frees; NULL on OOM. */
+TXI char *tx_name_key(const tx_numerals *nt, const char *s, size_t n);
 TXI int tx_has_han(const char *s, size_t n);
 TXI double tx_han_share(const char *s, size_t n);
 

@@ -26,6 +26,9 @@
 #define TX_HEAP_LIMIT_KIB 20000
 #define TX_JIT_STACK_START (32 * 1024)
 
+const char *const tx_table_kind_names[TK_NKINDS] = {"numerals", "measure-words",
+                                                    "number-words"};
+
 const char *const tx_kind_names[RK_NKINDS] = {
     "intro",        "outro",        "reflist-header", "reference", "entry-start",
     "continuation", "organization", "mention",        "stop-name", "url-noise",
@@ -75,6 +78,8 @@ struct tx_ruleset {
     size_t n, cap;
     define *def;
     size_t ndef, defcap;
+    tx_table *tab; /* language tables */
+    size_t ntab, tabcap;
     tx_nmap rule_by_name, def_by_name; /* while loading: rule and define indices */
     pcre2_general_context *gctx; /* routes PCRE2's memory through malloc/free */
     pcre2_compile_context *cctx;
@@ -124,6 +129,23 @@ static void rule_free(tx_rule *r)
     free(r->ex);
 }
 
+static void rows_free(tx_table_row *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].key);
+        free(v[i].value);
+    }
+    free(v);
+}
+
+static void table_free(tx_table *t)
+{
+    free(t->name);
+    free(t->file);
+    rows_free(t->row, t->nrow);
+    rows_free(t->ex, t->nex);
+}
+
 void tx_rules_free(tx_ruleset *rs)
 {
     if (!rs) return;
@@ -143,6 +165,9 @@ void tx_rules_free(tx_ruleset *rs)
         free(rs->def[i].value);
     }
     free(rs->def);
+    for (size_t i = 0; i < rs->ntab; i++)
+        table_free(&rs->tab[i]);
+    free(rs->tab);
     tx_nmap_free(&rs->rule_by_name);
     tx_nmap_free(&rs->def_by_name);
     for (int k = 0; k < RK_NKINDS; k++)
@@ -400,6 +425,7 @@ typedef struct parser {
     const char *path;
     tx2json_error *err;
     tx_rule *cur;                  /* the rule being read, or NULL */
+    size_t tab;                    /* the table being read + 1, or 0 */
     size_t pcap, plen, excap;      /* cur's pattern and example capacities */
     size_t lineno;
 } parser;
@@ -438,6 +464,124 @@ static int rule_line(parser *p, const char *s, size_t col)
 oom:
     tx_seterr(p->err, TX2JSON_ENOMEM, p->path, p->lineno, 0, (size_t)-1, "out of memory");
     return -1;
+}
+
+/* "table NAME": starts a table.  0 or -1. */
+static int table_line(parser *p, const char *s)
+{
+    tx_ruleset *rs = p->rs;
+    tx_table *t = tx_grow(rs->tab, &rs->tabcap, rs->ntab + 1, sizeof *t);
+    if (!t) goto oom;
+    rs->tab = t;
+    t = &rs->tab[rs->ntab++];
+    memset(t, 0, sizeof *t);
+    t->kind = -1;
+    strcpy(t->lang, "any");
+    t->line = p->lineno;
+    t->name = xstrdup(skip_ws(s + 6));
+    t->file = xstrdup(p->path);
+    if (!t->name || !t->file) goto oom;
+    p->tab = rs->ntab;
+    return 0;
+oom:
+    tx_seterr(p->err, TX2JSON_ENOMEM, p->path, p->lineno, 0, (size_t)-1, "out of memory");
+    return -1;
+}
+
+/* Appends (key, value) to a row list; the key and value are trimmed.
+ * 0, or -1 on OOM. */
+static int add_row(tx_table_row **v, size_t *n, size_t *cap, const char *k, size_t kl,
+                   const char *val, size_t line, size_t col)
+{
+    while (kl && (k[kl - 1] == ' ' || k[kl - 1] == '\t'))
+        kl--;
+    tx_table_row *r = tx_grow(*v, cap, *n + 1, sizeof *r);
+    if (!r) return -1;
+    *v = r;
+    r = &r[(*n)++];
+    r->key = tx_strndup(k, kl);
+    r->value = xstrdup(val ? skip_ws(val) : "");
+    r->line = line;
+    r->col = col;
+    return r->key && r->value ? 0 : -1;
+}
+
+/* A value a row of this kind of table may hold: an integer, "*N" (a
+ * multiplier), "." (the decimal point) or "x" (a dimension: "by" in
+ * "eight by twenty two").  Numerals take digits 0 to 9, "*10" and "."
+ * (characters); measure words take no value. */
+static int row_value_ok(int kind, const char *v)
+{
+    if (kind == TK_MEASURE_WORDS) return !*v;
+    if (!strcmp(v, ".")) return 1;
+    if (kind == TK_NUMERALS)
+        return !strcmp(v, "*10") || (v[0] >= '0' && v[0] <= '9' && !v[1]);
+    if (!strcmp(v, "x")) return 1;
+    const char *d = v + (v[0] == '*');
+    if (!*d) return 0;
+    for (; *d; d++)
+        if (*d < '0' || *d > '9') return 0;
+    return 1;
+}
+
+/* "KEY: VALUE" inside a table.  0 or -1. */
+static int table_key_line(parser *p, const char *s, size_t col)
+{
+    tx_table *t = &p->rs->tab[p->tab - 1];
+    const char *colon = strchr(s, ':');
+    if (!colon) {
+        REPORT(1, "syntax", p->path, p->lineno, col, t->name, "expected 'key: value' inside table '%s'",
+               t->name);
+        return 0;
+    }
+    size_t kl = (size_t)(colon - s);
+    const char *v = skip_ws(colon + 1);
+    size_t vcol = col + u8_cols(s, (size_t)(v - s));
+#define KEY(k) (kl == strlen(k) && strncmp(s, k, kl) == 0)
+    if (KEY("kind")) {
+        for (int k = 0; k < TK_NKINDS; k++)
+            if (!strcmp(v, tx_table_kind_names[k])) t->kind = k;
+        if (t->kind < 0)
+            REPORT(1, "unknown-kind", p->path, p->lineno, vcol, t->name,
+                   "unknown table kind '%s' (numerals, measure-words, number-words)", v);
+    } else if (KEY("lang")) {
+        snprintf(t->lang, sizeof t->lang, "%s", v);
+    } else if (KEY("row") || KEY("match")) {
+        const char *sep = strstr(v, KEY("row") ? "=" : " => ");
+        size_t klen = sep ? (size_t)(sep - v) : strlen(v);
+        const char *val = sep ? sep + (KEY("row") ? 1 : 4) : NULL;
+        int bad = KEY("row") ? add_row(&t->row, &t->nrow, &t->rowcap, v, klen, val, p->lineno, vcol)
+                             : add_row(&t->ex, &t->nex, &t->excap, v, klen, val, p->lineno, vcol);
+        if (bad) {
+            tx_seterr(p->err, TX2JSON_ENOMEM, p->path, p->lineno, 0, (size_t)-1, "out of memory");
+            return -1;
+        }
+    } else if (!KEY("note")) {
+        REPORT(1, "unknown-key", p->path, p->lineno, col, t->name,
+               "unknown key '%.*s' in table '%s' (kind, lang, row, match, note)", (int)kl, s, t->name);
+    }
+#undef KEY
+    return 0;
+}
+
+/* A finished table: a known kind, rows, each value fit for the kind. */
+static int finish_table(parser *p)
+{
+    tx_table *t = &p->rs->tab[p->tab - 1];
+    p->tab = 0;
+    if (t->kind < 0)
+        return report(p->rs, p->err, 1, "missing-field", t->file, t->line, 1, t->name,
+                      "table '%s' has no kind", t->name);
+    if (!t->nrow)
+        return report(p->rs, p->err, 1, "missing-field", t->file, t->line, 1, t->name,
+                      "table '%s' has no rows", t->name);
+    for (size_t i = 0; i < t->nrow; i++)
+        if (!*t->row[i].key || !row_value_ok(t->kind, t->row[i].value))
+            if (report(p->rs, p->err, 1, "bad-value", t->file, t->row[i].line, t->row[i].col, t->name,
+                       "row '%s = %s' does not fit a %s table", t->row[i].key, t->row[i].value,
+                       tx_table_kind_names[t->kind]))
+                return -1;
+    return 0;
 }
 
 /* "define NAME = PATTERN", expanding earlier defines.  0 or -1. */
@@ -643,12 +787,15 @@ static int parse_line(parser *p, char *line)
     size_t col = u8_cols(line, (size_t)(s - line)) + 1;
     if (!*s || *s == '#') return 0;
     int is_rule = strncmp(s, "rule ", 5) == 0, is_def = strncmp(s, "define ", 7) == 0,
-        is_inc = strncmp(s, "include ", 8) == 0;
-    if (is_rule || is_def || is_inc) {
+        is_inc = strncmp(s, "include ", 8) == 0, is_tab = strncmp(s, "table ", 6) == 0;
+    if (is_rule || is_def || is_inc || is_tab) {
         if (p->cur && finish_rule(p->rs, p->cur, p->err)) return -1;
+        if (p->tab && finish_table(p)) return -1;
         p->cur = NULL;
     }
     if (is_rule) return rule_line(p, s, col);
+    if (is_tab) return table_line(p, s);
+    if (p->tab) return table_key_line(p, s, col);
     if (is_def) return define_line(p, s, col);
     if (is_inc) return include_line(p, s, col);
     return key_line(p, s, col);
@@ -657,7 +804,7 @@ static int parse_line(parser *p, char *line)
 
 static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_error *err)
 {
-    parser p = {rs, path, err, NULL, 0, 0, 0, 0};
+    parser p = {rs, path, err, NULL, 0, 0, 0, 0, 0};
     char *save = NULL;
     for (char *line = text; line; line = save) {
         char *nl = strchr(line, '\n');
@@ -667,6 +814,7 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
         if (parse_line(&p, line)) return -1;
     }
     if (p.cur && finish_rule(rs, p.cur, err)) return -1;
+    if (p.tab && finish_table(&p)) return -1;
     return 0;
 }
 
@@ -1102,6 +1250,18 @@ int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size
     return 1;
 }
 
+const tx_table *tx_rules_tables(const tx_ruleset *rs, size_t *n)
+{
+    *n = rs->ntab;
+    return rs->tab;
+}
+
+int tx_rules_report(tx_ruleset *rs, int error, const char *id, const char *file, size_t line,
+                    size_t col, const char *rule, const char *msg, tx2json_error *err)
+{
+    return report(rs, err, error, id, file, line, col, rule, "%s", msg);
+}
+
 int tx_match_group(const tx_match *m, const char *prefix, int from, size_t *s, size_t *e)
 {
     size_t pl = strlen(prefix);
@@ -1198,7 +1358,8 @@ static int example_fails(tx_ruleset *rs, const tx_rule *r, const example *e, cha
  * match limit was hit. */
 static int worst_case_hits_limit(tx_ruleset *rs, const tx_rule *r, char *what, size_t wn)
 {
-    static const char *const seeds[] = {"a", "中", " ", "1", NULL};
+    /* A Latin letter, a CJK ideograph (U+4E2D), a space and a digit. */
+    static const char *const seeds[] = {"a", "\xe4\xb8\xad", " ", "1", NULL};
     char buf[4096];
     /* The pattern's first and required last code units, when ASCII (a lone
      * byte of a multi-byte character would make the subject invalid). */

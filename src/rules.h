@@ -56,6 +56,30 @@ typedef struct tx_rdiag {
     char *msg;
 } tx_rdiag;
 
+/* A table of a rule file: language data the code reads by kind, such as
+ * the numerals of a language ("table NAME", kind, lang, "row: KEY = VALUE"
+ * lines, "match: INPUT => OUTPUT" examples; docs/rules.md). */
+typedef struct tx_table_row {
+    char *key, *value; /* value "" when the row has no "= VALUE" */
+    size_t line, col;
+} tx_table_row;
+typedef struct tx_table {
+    char *name, *file;
+    size_t line;
+    int kind; /* TK_* */
+    char lang[4];
+    tx_table_row *row, *ex; /* rows; examples (key: input, value: output) */
+    size_t nrow, rowcap, nex, excap;
+} tx_table;
+enum { TK_NUMERALS, TK_MEASURE_WORDS, TK_NUMBER_WORDS, TK_NKINDS };
+TXI extern const char *const tx_table_kind_names[TK_NKINDS];
+/* The rule set's tables, in file order: *n of them. */
+TXI const tx_table *tx_rules_tables(const tx_ruleset *rs, size_t *n);
+/* Adds a diagnostic to a rule set loaded for checking (check.c's table
+ * examples).  0, or -1 on OOM. */
+TXI int tx_rules_report(tx_ruleset *rs, int error, const char *id, const char *file, size_t line,
+                        size_t col, const char *rule, const char *msg, tx2json_error *err);
+
 /* Loads rules for conversion: the first error stops the load. */
 TXI tx2json_status tx_rules_load(const char *path, tx_ruleset **out, tx2json_error *err);
 /* Loads rules for checking: every problem is collected (tx_rules_diags)

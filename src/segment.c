@@ -57,22 +57,20 @@ static tx2json_status add_sentence(tx_seg *out, size_t *cap, const char *s, size
 }
 
 /* A spoken version number glued to a Latin name ("Foo三", "Foo K一点五",
- * "Foo三十二B"): Han numerals, with 点 between them, and any Latin that
- * follows at once, not followed by a measure word.  Returns the new end of a candidate ending
+ * "Foo三十二B"): numeral characters, with points between them, and any
+ * Latin that follows at once, not followed by a measure word ("Foo三个版本"
+ * is a count, not a version).  Returns the new end of a candidate ending
  * at e (e itself when none), never past end. */
-static size_t numeral_tail(const char *s, size_t e, size_t end)
+static size_t numeral_tail(const tx_numerals *nt, const char *s, size_t e, size_t end)
 {
-    static const char *const num = "零一二三四五六七八九十两";
-    size_t i = e, last = e;
-    while (i + 3 <= end) {
-        int isnum = 0;
-        for (const char *q = num; *q && !isnum; q += 3)
-            isnum = memcmp(s + i, q, 3) == 0;
-        if (isnum) {
-            i += 3;
+    size_t i = e, last = e, l;
+    while (i < end) {
+        int d = tx_num_char(nt, s + i, end - i, &l);
+        if (d >= 0) {
+            i += l;
             last = i;
-        } else if (last > e && last == i && memcmp(s + i, "点", 3) == 0) {
-            i += 3;
+        } else if (d == TX_NUM_POINT && last > e && last == i) {
+            i += l;
         } else {
             break;
         }
@@ -82,12 +80,7 @@ static size_t numeral_tail(const char *s, size_t e, size_t end)
     while (last < end && (isalnum((unsigned char)s[last]) || s[last] == '-' || s[last] == '.') &&
            !(s[last] == '.' && (last + 1 >= end || !isalnum((unsigned char)s[last + 1]))))
         last++;
-    if (last + 3 <= end) { /* a measure word after it: "Foo三个版本" is no version */
-        static const char *const measure =
-            "个款种位代次年月日号万亿千百倍条家名项篇张部期季集分秒元岁台";
-        for (const char *q = measure; *q; q += 3)
-            if (memcmp(s + last, q, 3) == 0) return e;
-    }
+    if (tx_num_measure(nt, s + last, end - last)) return e;
     return last;
 }
 
@@ -227,6 +220,7 @@ static long speaker_labels(const tx_norm *n, size_t from, size_t to, const tx_ru
 /* The state of one segmentation, shared by its phases. */
 typedef struct segger {
     const char *t;     /* the matching form */
+    const tx_numerals *nt;
     size_t from, to;   /* the span segmented */
     size_t *lab;       /* speaker labels: [start, end) pairs */
     long nlab;
@@ -333,11 +327,11 @@ static int run_continues(const segger *g, size_t j)
     const tok *k = g->toks;
     size_t a = k[j].e, b = k[j + 1].s;
     const tok *nx = &k[j + 1];
-    int numnext = nx->upper_or_digit || tx_is_number_word(t + nx->s, nx->e - nx->s);
+    int numnext = nx->upper_or_digit || tx_is_number_word(g->nt, t + nx->s, nx->e - nx->s);
     int by = is_space_only(t, a, b) && nx->e - nx->s == 2 && memcmp(t + nx->s, "by", 2) == 0 &&
-             tx_is_number_word(t + k[j].s, k[j].e - k[j].s) && j + 2 < g->ntok &&
+             tx_is_number_word(g->nt, t + k[j].s, k[j].e - k[j].s) && j + 2 < g->ntok &&
              is_space_only(t, nx->e, k[j + 2].s) &&
-             tx_is_number_word(t + k[j + 2].s, k[j + 2].e - k[j + 2].s);
+             tx_is_number_word(g->nt, t + k[j + 2].s, k[j + 2].e - k[j + 2].s);
     return is_joiner(t, a, b) || (is_space_only(t, a, b) && (numnext || by));
 }
 
@@ -363,7 +357,7 @@ static tx2json_status group_candidates(segger *g)
         int letters = 0;
         for (size_t k = cs; k < ce; k++)
             if ((unsigned char)t[k] >= 'A' && !(t[k] >= '0' && t[k] <= '9')) letters++;
-        ce = numeral_tail(t, ce, send);
+        ce = numeral_tail(g->nt, t, ce, send);
         if (ud && letters >= 1 && ce - cs >= 2) {
             tx_cand *p = tx_grow(out->cand, &g->ccap, out->ncand + 1, sizeof *p);
             if (!p) return TX2JSON_ENOMEM;
@@ -379,6 +373,7 @@ tx2json_status tx_segment(tx_conv *c, size_t from, size_t to)
 {
     segger g = {0};
     g.t = c->norm->s;
+    g.nt = c->num;
     g.from = from;
     g.to = to;
     g.out = c->seg;

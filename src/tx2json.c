@@ -61,6 +61,11 @@ tx2json_status tx2json_ctx_new(const char *rules_dir, tx2json_ctx **out, tx2json
         tx2json_ctx_free(c);
         return rc;
     }
+    if (!(c->numerals = tx_numerals_new(c->rules))) {
+        tx2json_ctx_free(c);
+        tx_seterr(err, TX2JSON_ENOMEM, rules_dir, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
     UErrorCode st = U_ZERO_ERROR;
     c->sbrk = ubrk_open(UBRK_SENTENCE, "zh", NULL, 0, &st);
     c->wbrk = ubrk_open(UBRK_WORD, "zh", NULL, 0, &st);
@@ -82,6 +87,8 @@ tx2json_status tx2json_ctx_clone(const tx2json_ctx *ctx, tx2json_ctx **out, tx2j
     if (c) {
         c->pinyin = tx_pinyin_new();
         c->rules = tx_rules_clone(ctx->rules);
+        c->numerals = ctx->numerals; /* read only */
+        c->clone = 1;
         c->sbrk = ubrk_clone(ctx->sbrk, &st);
         c->wbrk = ubrk_clone(ctx->wbrk, &st);
     }
@@ -105,6 +112,7 @@ tx2json_status tx2json_ctx_set_limits(tx2json_ctx *ctx, unsigned long match_limi
 void tx2json_ctx_free(tx2json_ctx *c)
 {
     if (!c) return;
+    if (!c->clone) tx_numerals_free(c->numerals);
     tx_rules_free(c->rules);
     tx_pinyin_free(c->pinyin);
     if (c->sbrk) ubrk_close(c->sbrk);
@@ -277,7 +285,7 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
     tx_seg seg = {0};
     tx_reflist refs = {0};
     tx_episode ep = {0};
-    tx_conv c = {name, opts, err, ctx->rules, ctx->pinyin, ctx->sbrk, ctx->wbrk,
+    tx_conv c = {name, opts, err, ctx->rules, ctx->numerals, ctx->pinyin, ctx->sbrk, ctx->wbrk,
                  &doc, &n, &refs, "", 0, &seg, &ep, {0}};
     tx2json_status rc = run_stages(&c, data, len, json_out);
     if (!rc) rc = report_warnings(&c);

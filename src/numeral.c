@@ -1,0 +1,186 @@
+/* numeral.c - spoken numbers from the rule set's tables (see numeral.h). */
+#include "numeral.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct numchar {
+    const char *s; /* the character (or any string), UTF-8 */
+    size_t n;
+    int v; /* 0-9, TX_NUM_TENS or TX_NUM_POINT */
+} numchar;
+
+typedef struct numword {
+    int role;
+    long v;
+} numword;
+
+struct tx_numerals {
+    numchar *ch; /* numeral characters */
+    size_t nch;
+    const char **measure; /* measure words */
+    size_t *mlen, nmeasure;
+    tx_nmap words; /* number word -> index into wv */
+    numword *wv;
+    size_t nwv;
+};
+
+/* The role and value of a number-words row's value. */
+static numword word_of(const char *v)
+{
+    if (!strcmp(v, ".")) return (numword){TX_WORD_POINT, 0};
+    if (v[0] == '*') return (numword){TX_WORD_MULT, atol(v + 1)};
+    if (v[0] >= '0' && v[0] <= '9') return (numword){TX_WORD_VALUE, atol(v)};
+    return (numword){TX_WORD_DIM, (unsigned char)v[0]};
+}
+
+static int count_rows(const tx_table *t, size_t nt, int kind)
+{
+    int n = 0;
+    for (size_t i = 0; i < nt; i++)
+        if (t[i].kind == kind) n += (int)t[i].nrow;
+    return n;
+}
+
+/* Reads one table into nt.  0, or -1 on OOM. */
+static int read_table(tx_numerals *nt, const tx_table *t)
+{
+    for (size_t r = 0; r < t->nrow; r++) {
+        const char *k = t->row[r].key, *v = t->row[r].value;
+        if (t->kind == TK_NUMERALS) {
+            int d = !strcmp(v, ".") ? TX_NUM_POINT : !strcmp(v, "*10") ? TX_NUM_TENS : v[0] - '0';
+            nt->ch[nt->nch++] = (numchar){k, strlen(k), d};
+        } else if (t->kind == TK_MEASURE_WORDS) {
+            nt->measure[nt->nmeasure] = k;
+            nt->mlen[nt->nmeasure++] = strlen(k);
+        } else {
+            nt->wv[nt->nwv] = word_of(v);
+            if (tx_nmap_put(&nt->words, k, strlen(k), nt->nwv++)) return -1;
+        }
+    }
+    return 0;
+}
+
+tx_numerals *tx_numerals_new(const tx_ruleset *rs)
+{
+    size_t n;
+    const tx_table *t = tx_rules_tables(rs, &n);
+    tx_numerals *nt = calloc(1, sizeof *nt);
+    if (!nt) return NULL;
+    int nc = count_rows(t, n, TK_NUMERALS), nm = count_rows(t, n, TK_MEASURE_WORDS),
+        nw = count_rows(t, n, TK_NUMBER_WORDS);
+    nt->ch = malloc((size_t)(nc + 1) * sizeof *nt->ch);
+    nt->measure = malloc((size_t)(nm + 1) * sizeof *nt->measure);
+    nt->mlen = malloc((size_t)(nm + 1) * sizeof *nt->mlen);
+    nt->wv = malloc((size_t)(nw + 1) * sizeof *nt->wv);
+    int bad = !nt->ch || !nt->measure || !nt->mlen || !nt->wv;
+    for (size_t i = 0; i < n && !bad; i++)
+        if (t[i].kind >= 0) bad = read_table(nt, &t[i]);
+    if (bad) {
+        tx_numerals_free(nt);
+        return NULL;
+    }
+    return nt;
+}
+
+void tx_numerals_free(tx_numerals *nt)
+{
+    if (!nt) return;
+    free(nt->ch);
+    free(nt->measure);
+    free(nt->mlen);
+    free(nt->wv);
+    tx_nmap_free(&nt->words);
+    free(nt);
+}
+
+int tx_num_char(const tx_numerals *nt, const char *s, size_t avail, size_t *len)
+{
+    for (size_t k = 0; nt && k < nt->nch; k++)
+        if (nt->ch[k].n <= avail && memcmp(s, nt->ch[k].s, nt->ch[k].n) == 0) {
+            *len = nt->ch[k].n;
+            return nt->ch[k].v;
+        }
+    size_t l = 1; /* not a numeral: the length of its UTF-8 character */
+    while (l < avail && ((unsigned char)s[l] & 0xC0) == 0x80)
+        l++;
+    *len = l;
+    return TX_NUM_NONE;
+}
+
+long tx_num_value(const tx_numerals *nt, const char *s, size_t n)
+{
+    long v = 0, cur = -1;
+    for (size_t i = 0, l; i < n; i += l) {
+        int d = tx_num_char(nt, s + i, n - i, &l);
+        if (d >= 0 && d < TX_NUM_TENS) {
+            if (cur >= 0) return -1; /* two digits in a row */
+            cur = d;
+        } else if (d == TX_NUM_TENS) {
+            v += (cur >= 0 ? cur : 1) * 10;
+            cur = -1;
+        } else {
+            return -1;
+        }
+    }
+    long total = v + (cur >= 0 ? cur : 0);
+    return total > 0 ? total : -1;
+}
+
+size_t tx_num_digits(const tx_numerals *nt, const char *s, size_t n, char *out, size_t cap)
+{
+    size_t o = 0, i = 0, l;
+    int tens = 0;
+    for (size_t k = 0; k < n; k += l) {
+        int d = tx_num_char(nt, s + k, n - k, &l);
+        if (d == TX_NUM_POINT) break;
+        tens |= d == TX_NUM_TENS;
+    }
+    if (tens) {
+        long v = 0, cur = -1;
+        for (; i < n; i += l) {
+            int d = tx_num_char(nt, s + i, n - i, &l);
+            if (d == TX_NUM_POINT) break;
+            if (d == TX_NUM_TENS) {
+                v += (cur >= 0 ? cur : 1) * 10;
+                cur = -1;
+            } else {
+                cur = d;
+            }
+        }
+        o = (size_t)snprintf(out, cap, "%ld", v + (cur >= 0 ? cur : 0));
+    }
+    for (; i < n && o + 2 < cap; i += l) {
+        int d = tx_num_char(nt, s + i, n - i, &l);
+        if (d >= 0) o += (size_t)snprintf(out + o, cap - o, "%d", d);
+    }
+    return o;
+}
+
+size_t tx_num_measure(const tx_numerals *nt, const char *s, size_t avail)
+{
+    for (size_t k = 0; nt && k < nt->nmeasure; k++)
+        if (nt->mlen[k] <= avail && memcmp(s, nt->measure[k], nt->mlen[k]) == 0) return nt->mlen[k];
+    return 0;
+}
+
+int tx_num_word(const tx_numerals *nt, const char *w, size_t n, long *v)
+{
+    size_t i;
+    if (!nt || !tx_nmap_get(&nt->words, w, n, &i)) return TX_WORD_NONE;
+    *v = nt->wv[i].v;
+    return nt->wv[i].role;
+}
+
+int tx_is_number_word(const tx_numerals *nt, const char *s, size_t n)
+{
+    char low[16];
+    if (n == 0 || n >= sizeof low) return 0;
+    for (size_t i = 0; i < n; i++)
+        low[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+    long v;
+    int role = tx_num_word(nt, low, n, &v);
+    return role != TX_WORD_NONE && role != TX_WORD_DIM;
+}
