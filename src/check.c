@@ -234,9 +234,15 @@ static int numeral_and_measure(const tx_numerals *nt, const char *s)
 }
 
 /* One table example: 0 when it behaves, else fills why. */
-static int table_example_fails(const tx_numerals *nt, const tx_table *t, const tx_table_row *e,
-                               char *why, size_t wn)
+static int table_example_fails(const tx_ruleset *rs, const tx_numerals *nt, const tx_table *t,
+                               const tx_table_row *e, char *why, size_t wn)
 {
+    if (t->kind == TK_SCRIPT) {
+        const char *l = tx_detect_language(rs, e->key, strlen(e->key));
+        if (!strcmp(l, e->value)) return 0;
+        snprintf(why, wn, "'%s' is found to be '%s', expected '%s'", e->key, l, e->value);
+        return 1;
+    }
     if (t->kind == TK_MEASURE_WORDS) {
         if (numeral_and_measure(nt, e->key)) return 0;
         snprintf(why, wn, "'%s' is not a numeral followed by a measure word of table '%s'", e->key,
@@ -257,7 +263,7 @@ static int table_example_fails(const tx_numerals *nt, const tx_table *t, const t
 
 /* Runs the examples of every table: a numerals or number-words example is
  * a name and its key, a measure-words example a numeral and its measure
- * word.  Results go to rs's diagnostics.  TX2JSON_OK or ENOMEM. */
+ * word, a script example a text and the language found for it.  Results go to rs's diagnostics.  TX2JSON_OK or ENOMEM. */
 static tx2json_status check_tables(tx_ruleset *rs, tx2json_error *err)
 {
     size_t n;
@@ -272,7 +278,7 @@ static tx2json_status check_tables(tx_ruleset *rs, tx2json_error *err)
                             "table has no 'match:' example, so nothing tests it", err))
             goto oom;
         for (size_t j = 0; j < t[i].nex; j++) {
-            int f = table_example_fails(nt, &t[i], &t[i].ex[j], why, sizeof why);
+            int f = table_example_fails(rs, nt, &t[i], &t[i].ex[j], why, sizeof why);
             if (f < 0 || (f && tx_rules_report(rs, 1, "example-match", t[i].file, t[i].ex[j].line,
                                                t[i].ex[j].col, t[i].name, why, err)))
                 goto oom;

@@ -179,7 +179,8 @@ int tx_has_han(const char *s, size_t n)
     return 0;
 }
 
-double tx_han_share(const char *s, size_t n)
+/* The share of Han and of Latin in the words of s[0..n). */
+static void script_shares(const char *s, size_t n, double *han_share, double *latin_share)
 {
     size_t i = 0, han = 0, lat = 0;
     while (i < n) {
@@ -191,7 +192,32 @@ double tx_han_share(const char *s, size_t n)
     }
     /* A Han character carries about a word; a Latin word about 5 letters. */
     double words = (double)han + (double)lat / 5.0;
-    return words > 0 ? (double)han / words : 0.0;
+    *han_share = words > 0 ? (double)han / words : 0.0;
+    *latin_share = words > 0 ? (double)lat / 5.0 / words : 0.0;
+}
+
+double tx_han_share(const char *s, size_t n)
+{
+    double h, l;
+    script_shares(s, n, &h, &l);
+    return h;
+}
+
+const char *tx_detect_language(const tx_ruleset *rs, const char *s, size_t n)
+{
+    double han, lat;
+    script_shares(s, n, &han, &lat);
+    size_t nt;
+    const tx_table *t = tx_rules_tables(rs, &nt);
+    for (size_t i = 0; i < nt; i++) {
+        if (t[i].kind != TK_SCRIPT || !strcmp(t[i].lang, "any")) continue;
+        int all = 1;
+        for (size_t r = 0; r < t[i].nrow && all; r++)
+            all = (!strcmp(t[i].row[r].key, "Han") ? han : lat) >= atof(t[i].row[r].value);
+        if (all) return t[i].lang;
+    }
+    const char *first = tx_rules_language(rs, 0);
+    return first ? first : "";
 }
 
 static void flush_num(tx_strbuf *b, long *num)

@@ -4,6 +4,7 @@
 
 #include "conv.h"
 #include "read.h"
+#include "rules.h"
 
 typedef struct tx_numerals tx_numerals;
 
@@ -24,5 +25,10 @@ TXI void tx_norm_free(tx_norm *n);
 TXI char *tx_name_key(const tx_numerals *nt, const char *s, size_t n);
 TXI int tx_has_han(const char *s, size_t n);
 TXI double tx_han_share(const char *s, size_t n);
+/* The language of s[0..n) by the rule set's script tables: the first
+ * whose every row holds (the share of that script in the words is at least
+ * the row's value); else the rule set's first language, or "" when it
+ * names none. */
+TXI const char *tx_detect_language(const tx_ruleset *rs, const char *s, size_t n);
 
 #endif

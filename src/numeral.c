@@ -55,7 +55,7 @@ static int read_table(tx_numerals *nt, const tx_table *t)
         } else if (t->kind == TK_MEASURE_WORDS) {
             nt->measure[nt->nmeasure] = k;
             nt->mlen[nt->nmeasure++] = strlen(k);
-        } else {
+        } else if (t->kind == TK_NUMBER_WORDS) {
             nt->wv[nt->nwv] = word_of(v);
             if (tx_nmap_put(&nt->words, k, strlen(k), nt->nwv++)) return -1;
         }

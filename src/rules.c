@@ -27,7 +27,7 @@
 #define TX_JIT_STACK_START (32 * 1024)
 
 const char *const tx_table_kind_names[TK_NKINDS] = {"numerals", "measure-words",
-                                                    "number-words"};
+                                                    "number-words", "script"};
 
 const char *const tx_kind_names[RK_NKINDS] = {
     "intro",        "outro",        "reflist-header", "reference", "entry-start",
@@ -103,10 +103,13 @@ struct tx_ruleset {
     char **loaded, **stack; /* real paths: every file read, and the include chain */
     size_t nloaded, loadedcap, nstack, stackcap;
     const tx_ruleset *parent; /* a clone shares its parent's rules */
-    /* Rules by kind for zh, en and any language (NULL), in file order;
-     * built once after loading, shared read-only with clones. */
-    size_t *byk[RK_NKINDS][3];
-    size_t nbyk[RK_NKINDS][3];
+    /* The languages rules and tables name, in order of first use. */
+    char langs[TX_MAXLANGS][4];
+    size_t nlangs;
+    /* Rules by kind for each language and for any (NULL, slot nlangs), in
+     * file order; built once after loading, shared read-only with clones. */
+    size_t *byk[RK_NKINDS][TX_MAXLANGS + 1];
+    size_t nbyk[RK_NKINDS][TX_MAXLANGS + 1];
 };
 
 static char *xstrdup(const char *s)
@@ -171,7 +174,7 @@ void tx_rules_free(tx_ruleset *rs)
     tx_nmap_free(&rs->rule_by_name);
     tx_nmap_free(&rs->def_by_name);
     for (int k = 0; k < RK_NKINDS; k++)
-        for (int l = 0; l < 3; l++)
+        for (int l = 0; l < TX_MAXLANGS + 1; l++)
             free(rs->byk[k][l]);
     for (size_t i = 0; i < rs->ndg; i++) {
         free(rs->dg[i].file);
@@ -466,6 +469,34 @@ oom:
     return -1;
 }
 
+/* A lang: value: "any" or a language code of 2 or 3 lower-case letters,
+ * which joins the rule set's languages.  1 when it is fine, 0 when it was
+ * reported, -1 on OOM or a stopping error. */
+static int lang_value(parser *p, const char *v, size_t vcol, const char *owner)
+{
+    tx_ruleset *rs = p->rs;
+    size_t n = strlen(v), i;
+    int ok = n >= 2 && n <= 3;
+    for (i = 0; i < n && ok; i++)
+        ok = v[i] >= 'a' && v[i] <= 'z';
+    if (!ok) {
+        REPORT(1, "bad-value", p->path, p->lineno, vcol, owner,
+               "lang '%s' is neither 'any' nor a language code (2 or 3 lower-case letters)", v);
+        return 0;
+    }
+    if (!strcmp(v, "any")) return 1;
+    for (i = 0; i < rs->nlangs; i++)
+        if (!strcmp(rs->langs[i], v)) return 1;
+    if (rs->nlangs == TX_MAXLANGS) {
+        REPORT(1, "bad-value", p->path, p->lineno, vcol, owner,
+               "lang '%s' would be language %d; a rule set holds at most %d", v, TX_MAXLANGS + 1,
+               TX_MAXLANGS);
+        return 0;
+    }
+    strcpy(rs->langs[rs->nlangs++], v);
+    return 1;
+}
+
 /* "table NAME": starts a table.  0 or -1. */
 static int table_line(parser *p, const char *s)
 {
@@ -510,9 +541,14 @@ static int add_row(tx_table_row **v, size_t *n, size_t *cap, const char *k, size
  * multiplier), "." (the decimal point) or "x" (a dimension: "by" in
  * "eight by twenty two").  Numerals take digits 0 to 9, "*10" and "."
  * (characters); measure words take no value. */
-static int row_value_ok(int kind, const char *v)
+static int row_value_ok(int kind, const char *k, const char *v)
 {
     if (kind == TK_MEASURE_WORDS) return !*v;
+    if (kind == TK_SCRIPT) { /* a script the share counter knows, a share 0 to 1 */
+        char *end;
+        double x = strtod(v, &end);
+        return (!strcmp(k, "Han") || !strcmp(k, "Latin")) && *v && !*end && x >= 0 && x <= 1;
+    }
     if (!strcmp(v, ".")) return 1;
     if (kind == TK_NUMERALS)
         return !strcmp(v, "*10") || (v[0] >= '0' && v[0] <= '9' && !v[1]);
@@ -543,9 +579,9 @@ static int table_key_line(parser *p, const char *s, size_t col)
             if (!strcmp(v, tx_table_kind_names[k])) t->kind = k;
         if (t->kind < 0)
             REPORT(1, "unknown-kind", p->path, p->lineno, vcol, t->name,
-                   "unknown table kind '%s' (numerals, measure-words, number-words)", v);
+                   "unknown table kind '%s' (numerals, measure-words, number-words, script)", v);
     } else if (KEY("lang")) {
-        snprintf(t->lang, sizeof t->lang, "%s", v);
+        if (lang_value(p, v, vcol, t->name) == 1) strcpy(t->lang, v);
     } else if (KEY("row") || KEY("match")) {
         const char *sep = strstr(v, KEY("row") ? "=" : " => ");
         size_t klen = sep ? (size_t)(sep - v) : strlen(v);
@@ -576,7 +612,7 @@ static int finish_table(parser *p)
         return report(p->rs, p->err, 1, "missing-field", t->file, t->line, 1, t->name,
                       "table '%s' has no rows", t->name);
     for (size_t i = 0; i < t->nrow; i++)
-        if (!*t->row[i].key || !row_value_ok(t->kind, t->row[i].value))
+        if (!*t->row[i].key || !row_value_ok(t->kind, t->row[i].key, t->row[i].value))
             if (report(p->rs, p->err, 1, "bad-value", t->file, t->row[i].line, t->row[i].col, t->name,
                        "row '%s = %s' does not fit a %s table", t->row[i].key, t->row[i].value,
                        tx_table_kind_names[t->kind]))
@@ -743,13 +779,12 @@ static int key_line(parser *p, const char *s, size_t col)
         }
         cur->kind = kind;
     } else if (KEY("lang")) {
-        if (strcmp(v, "zh") && strcmp(v, "en") && strcmp(v, "any")) {
-            REPORT(1, "bad-value", p->path, p->lineno, vcol, cur->name,
-                   "unknown lang '%s' (zh, en or any)", v);
-            cur->bad = 1;
-        } else {
+        int ok = lang_value(p, v, vcol, cur->name);
+        if (ok < 0) return -1;
+        if (ok)
             strcpy(cur->lang, v);
-        }
+        else
+            cur->bad = 1;
     } else if (KEY("requires")) {
         return requires_value(p, v, vcol);
     } else if (KEY("flags")) {
@@ -1078,21 +1113,31 @@ static int lang_ok(const tx_rule *r, const char *lang)
     return !lang || strcmp(r->lang, "any") == 0 || strcmp(r->lang, lang) == 0;
 }
 
-static int lang_slot(const char *lang)
+/* The index slot of a language: its place among the rule set's
+ * languages, nlangs for NULL (any), -1 for one the rules never name. */
+static int lang_slot(const tx_ruleset *rs, const char *lang)
 {
-    return !lang ? 2 : !strcmp(lang, "zh") ? 0 : !strcmp(lang, "en") ? 1 : -1;
+    if (!lang) return (int)rs->nlangs;
+    for (size_t i = 0; i < rs->nlangs; i++)
+        if (!strcmp(rs->langs[i], lang)) return (int)i;
+    return -1;
+}
+
+const char *tx_rules_language(const tx_ruleset *rs, size_t i)
+{
+    return i < rs->nlangs ? rs->langs[i] : NULL;
 }
 
 /* Builds the by-kind index; -1 on OOM. */
 static int build_index(tx_ruleset *rs)
 {
-    static const char *const langs[3] = {"zh", "en", NULL};
     for (int k = 0; k < RK_NKINDS; k++)
-        for (int l = 0; l < 3; l++) {
+        for (size_t l = 0; l <= rs->nlangs; l++) {
+            const char *lang = l < rs->nlangs ? rs->langs[l] : NULL;
             size_t *v = malloc((rs->n ? rs->n : 1) * sizeof *v), c = 0;
             if (!v) return -1;
             for (size_t i = 0; i < rs->n; i++)
-                if (rs->r[i].kind == k && !rs->r[i].bad && lang_ok(&rs->r[i], langs[l])) v[c++] = i;
+                if (rs->r[i].kind == k && !rs->r[i].bad && lang_ok(&rs->r[i], lang)) v[c++] = i;
             rs->byk[k][l] = v;
             rs->nbyk[k][l] = c;
         }
@@ -1101,7 +1146,7 @@ static int build_index(tx_ruleset *rs)
 
 const tx_rule *tx_rules_get(const tx_ruleset *rs, rule_kind k, const char *lang, size_t idx)
 {
-    int l = lang_slot(lang);
+    int l = lang_slot(rs, lang);
     if (l >= 0 && rs->byk[k][l]) return idx < rs->nbyk[k][l] ? &rs->r[rs->byk[k][l][idx]] : NULL;
     for (size_t i = 0; i < rs->n; i++)
         if (rs->r[i].kind == (int)k && !rs->r[i].bad && lang_ok(&rs->r[i], lang) && idx-- == 0)

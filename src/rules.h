@@ -71,8 +71,12 @@ typedef struct tx_table {
     tx_table_row *row, *ex; /* rows; examples (key: input, value: output) */
     size_t nrow, rowcap, nex, excap;
 } tx_table;
-enum { TK_NUMERALS, TK_MEASURE_WORDS, TK_NUMBER_WORDS, TK_NKINDS };
+enum { TK_NUMERALS, TK_MEASURE_WORDS, TK_NUMBER_WORDS, TK_SCRIPT, TK_NKINDS };
 TXI extern const char *const tx_table_kind_names[TK_NKINDS];
+/* The languages the rule set's rules and tables name (not "any"), in
+ * order of first use: the i-th, or NULL past the last. */
+TXI const char *tx_rules_language(const tx_ruleset *rs, size_t i);
+#define TX_MAXLANGS 8 /* languages one rule set may name */
 /* The rule set's tables, in file order: *n of them. */
 TXI const tx_table *tx_rules_tables(const tx_ruleset *rs, size_t *n);
 /* Adds a diagnostic to a rule set loaded for checking (check.c's table

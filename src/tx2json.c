@@ -157,15 +157,23 @@ static tx2json_status check_text(tx_conv *c, size_t raw_len)
     return TX2JSON_OK;
 }
 
-/* The document's language: the option, else zh when at least 30% of the
- * matching form is Han. */
-static void pick_language(tx_conv *c)
+/* The document's language: the option, which must be one the rules name,
+ * else the one the rules' script tables find. */
+static tx2json_status pick_language(tx_conv *c)
 {
     const char *l = c->opts->lang;
-    if (l && strcmp(l, "auto") != 0)
-        snprintf(c->lang, sizeof c->lang, "%s", l);
-    else
-        strcpy(c->lang, tx_han_share(c->norm->s, c->norm->len) >= 0.3 ? "zh" : "en");
+    if (!l || !strcmp(l, "auto")) {
+        snprintf(c->lang, sizeof c->lang, "%s", tx_detect_language(c->rules, c->norm->s, c->norm->len));
+        return TX2JSON_OK;
+    }
+    for (size_t i = 0; tx_rules_language(c->rules, i); i++)
+        if (!strcmp(tx_rules_language(c->rules, i), l)) {
+            snprintf(c->lang, sizeof c->lang, "%s", l);
+            return TX2JSON_OK;
+        }
+    tx_seterr(c->err, TX2JSON_EINVAL, c->name, 0, 0, (size_t)-1,
+              "language '%s' is not one the rules name", l);
+    return TX2JSON_EINVAL;
 }
 
 /* Warnings about the run itself: no reference list, rule matches over a
@@ -193,7 +201,7 @@ static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t l
     tx2json_status rc;
     if ((rc = tx_decode(c, data, len)) || (rc = check_text(c, len)) || (rc = tx_normalize(c)))
         return rc;
-    pick_language(c);
+    if ((rc = pick_language(c))) return rc;
     size_t budget = opts->max_limit_hits ? opts->max_limit_hits : TX2JSON_DEFAULT_LIMIT_HITS;
     tx_rules_reset_hits(c->rules, budget);
     c->refs->max_refs = opts->max_refs ? opts->max_refs : 20000;
