@@ -603,7 +603,11 @@ static int parse_count(const char *opt, const char *v, unsigned long long *out)
     char *end;
     errno = 0;
     unsigned long long x = strtoull(v, &end, 10);
-    if (*end || x == 0 || errno || v[0] == '-') {
+    if (errno == ERANGE && !*end && v[0] != '-') {
+        fprintf(stderr, "tx2json: error: %s %s is out of range\n", opt, v);
+        return -1;
+    }
+    if (*end || x == 0 || errno || v[0] == '-' || end == v) {
         fprintf(stderr, "tx2json: error: %s needs a positive number\n", opt);
         return -1;
     }
@@ -671,6 +675,10 @@ int main(int argc, char **argv)
             }
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             output = argv[++i];
+            if (!*output) {
+                fprintf(stderr, "tx2json: error: %s needs a non-empty path\n", a);
+                USAGE_FAIL();
+            }
         } else if (!strcmp(a, "--format")) {
             const char *f = argv[++i];
             if (!strcmp(f, "jsonl"))

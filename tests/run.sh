@@ -7,7 +7,8 @@
 # Ends with "N passed, N failed"; exits 1 when anything failed.
 #
 # Case format, one key per line ("# ..." lines are comments):
-#   args:   the arguments ($TMP expands to a scratch directory)
+#   args:   the arguments ($TMP expands to a scratch directory; the word ''
+#           is an empty argument)
 #   status: the expected exit status
 #   stderr: a fragment stderr must contain (may repeat)
 #   stdout: a fragment stdout must contain (may repeat)
@@ -94,8 +95,12 @@ for case in tests/cli/*.case; do
     name=$(basename "$case" .case)
     args=$(sed -n 's/^args:[ ]*//p' "$case" | sed "s|\$TMP|$TMP|g")
     want=$(sed -n 's/^status:[ ]*//p' "$case")
-    # shellcheck disable=SC2086
-    $BIN $args >"$TMP/stdout" 2>"$TMP/stderr"
+    # The words of args: as arguments, the word '' as an empty one.
+    set -f
+    set --
+    for a in $args; do [ "$a" = "''" ] && a=""; set -- "$@" "$a"; done
+    set +f
+    $BIN "$@" >"$TMP/stdout" 2>"$TMP/stderr" </dev/null
     got=$?
     failed=""
     [ "$got" = "$want" ] || failed="exit status $got, expected $want"
@@ -161,7 +166,8 @@ fi
 
 # 4. The bad-input catalogue: tests/bad/*.case.  Keys as for CLI cases,
 #    plus gen: (shell that writes $IN), env: (run with the failio shim and
-#    these variables), json: yes (stdout is one valid JSON document) and
+#    these variables), stdin: (a file to read as standard input; default
+#    /dev/null), json: yes (stdout is one valid JSON document) and
 #    absent: (a file that must not exist afterwards, nor temporaries
 #    beside it).  Each case runs under a 120 s timeout.
 for case in tests/bad/*.case; do
@@ -173,13 +179,18 @@ for case in tests/bad/*.case; do
     args=$(sed -n 's/^args:[ ]*//p' "$case" | sed "s|\$IN|$IN|g; s|\$TMP|$TMP|g")
     envv=$(sed -n 's/^env:[ ]*//p' "$case")
     want=$(sed -n 's/^status:[ ]*//p' "$case")
+    sin=$(sed -n 's/^stdin:[ ]*//p' "$case" | sed "s|\$IN|$IN|g; s|\$TMP|$TMP|g")
+    [ -n "$sin" ] || sin=/dev/null
+    set -f
+    set --
+    for a in $args; do [ "$a" = "''" ] && a=""; set -- "$@" "$a"; done
+    set +f
     if [ -n "$envv" ]; then
         # shellcheck disable=SC2086
         env $envv LD_PRELOAD="$TOOLS/libfailio.so" ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
-            timeout 120 $BIN $args >"$TMP/stdout" 2>"$TMP/stderr"
+            timeout 120 $BIN "$@" >"$TMP/stdout" 2>"$TMP/stderr" <"$sin"
     else
-        # shellcheck disable=SC2086
-        timeout 120 $BIN $args >"$TMP/stdout" 2>"$TMP/stderr"
+        timeout 120 $BIN "$@" >"$TMP/stdout" 2>"$TMP/stderr" <"$sin"
     fi
     got=$?
     failed=""
