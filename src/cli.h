@@ -3,6 +3,8 @@
 #ifndef TX2JSON_CLI_H
 #define TX2JSON_CLI_H
 
+#include "tx2json.h"
+
 #include <stddef.h>
 
 typedef struct input {
@@ -22,6 +24,18 @@ typedef struct inputs {
 void add_arg(inputs *in, const char *arg, int *dirs);
 int read_list(inputs *in, const char *list, int nul, int *dirs);
 void free_inputs(inputs *in);
+
+/* Opens in->path for reading ("-": standard input, named "<stdin>").
+ * Refuses a directory, a FIFO or device (they could block or never end)
+ * and a regular file larger than max, named by its size.  Stores the
+ * descriptor and the size, or (size_t)-1 when it is not known (a pipe). */
+tx2json_status input_open(const input *in, size_t max, int *fd, size_t *size, tx2json_error *err);
+
+/* Reads fd to its end into a malloc'd buffer; size is input_open's.  Stops
+ * at max + 1 bytes and fails with the --max-input error, so a stream
+ * larger than the limit is never read whole. */
+tx2json_status input_read(int fd, const char *name, size_t max, size_t size, unsigned char **data,
+                          size_t *len, tx2json_error *err);
 
 /* cli_out.c: output files. */
 void on_signal(int sig);

@@ -4,11 +4,15 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <stdint.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static char *xstrdup(const char *s)
 {
@@ -148,4 +152,93 @@ void free_inputs(inputs *in)
     free(in->v);
     free(in->globs);
     memset(in, 0, sizeof *in);
+}
+
+/* ---- reading one input ------------------------------------------------ */
+
+static tx2json_status set_err(tx2json_error *err, tx2json_status code, const char *file,
+                              const char *fmt, ...)
+{
+    memset(err, 0, sizeof *err);
+    err->code = code;
+    err->offset = (size_t)-1;
+    snprintf(err->file, sizeof err->file, "%s", file);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+tx2json_status input_open(const input *in, size_t max, int *fd, size_t *size, tx2json_error *err)
+{
+    int std = strcmp(in->path, "-") == 0;
+    const char *name = std ? "<stdin>" : in->path;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+    int f = std ? 0 : open(in->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    *fd = -1;
+    *size = (size_t)-1;
+    if (f < 0) return set_err(err, TX2JSON_EIO, name, "cannot open: %s", strerror(errno));
+    int e = fstat(f, &st) != 0 ? errno : 0;
+    tx2json_status rc = TX2JSON_OK;
+    if (e)
+        rc = set_err(err, TX2JSON_EIO, name, "cannot open: %s", strerror(e));
+    else if (S_ISDIR(st.st_mode))
+        rc = set_err(err, TX2JSON_EIO, name, "is a directory, not a file");
+    else if (!std && !S_ISREG(st.st_mode))
+        rc = set_err(err, TX2JSON_EIO, name, "is not a regular file");
+    else if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max)
+        rc = set_err(err, TX2JSON_ELIMIT, name,
+                     "input is %lld bytes, over the limit of %zu (--max-input)",
+                     (long long)st.st_size, max);
+    if (rc) {
+        if (!std) close(f);
+        return rc;
+    }
+    if (!std) fcntl(f, F_SETFL, fcntl(f, F_GETFL) & ~O_NONBLOCK);
+    if (S_ISREG(st.st_mode)) *size = (size_t)st.st_size;
+    *fd = f;
+    return TX2JSON_OK;
+}
+
+tx2json_status input_read(int fd, const char *name, size_t max, size_t size, unsigned char **data,
+                          size_t *len, tx2json_error *err)
+{
+    if (max > SIZE_MAX - 1) max = SIZE_MAX - 1;
+    size_t lim = max + 1, cap = size < max ? size + 1 : 1 << 16, n = 0;
+    if (cap > lim) cap = lim;
+    unsigned char *buf = malloc(cap);
+    int oom = !buf;
+    *data = NULL;
+    *len = 0;
+    while (!oom && n < lim) {
+        if (n == cap) { /* only a stream, or a file that grew, gets here */
+            size_t nc = cap > lim / 2 ? lim : cap * 2;
+            unsigned char *nb = realloc(buf, nc);
+            if (!nb) {
+                oom = 1;
+                break;
+            }
+            buf = nb;
+            cap = nc;
+        }
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            free(buf);
+            return set_err(err, TX2JSON_EIO, name, "read error: %s", strerror(errno));
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+    }
+    if (oom || n > max) {
+        free(buf);
+        if (oom) return set_err(err, TX2JSON_ENOMEM, name, "out of memory");
+        return set_err(err, TX2JSON_ELIMIT, name,
+                       "input is larger than the limit of %zu bytes (--max-input)", max);
+    }
+    *data = buf;
+    *len = n;
+    return TX2JSON_OK;
 }

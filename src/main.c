@@ -23,6 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* --max-input when not given: the library's own default (tx2json.h).  The
+ * CLI reads its inputs itself, to stop at the limit. */
+#define DEFAULT_MAX_INPUT ((size_t)256 << 20)
+
 #ifndef TX2JSON_RULES_DIR
 #define TX2JSON_RULES_DIR "rules"
 #endif
@@ -239,48 +243,30 @@ static void error_text(msgbuf *m, const tx2json_error *e)
         msg_add(m, "tx2json: %s: error: %s\n", e->file, e->message);
 }
 
-/* Reads all of standard input. */
-static unsigned char *read_stdin(size_t *len)
-{
-    size_t cap = 1 << 16, n = 0, got;
-    unsigned char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, stdin)) > 0) {
-        n += got;
-        if (n == cap) {
-            unsigned char *nb = realloc(buf, cap *= 2);
-            if (!nb) free(buf);
-            buf = nb;
-        }
-    }
-    *len = n;
-    return buf;
-}
-
+/* Reads input i (within --max-input) and converts it. */
 static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
 {
     job *j = &b->jobs[i];
     const input *in = &b->in->v[i];
+    const char *name = strcmp(in->path, "-") == 0 ? "<stdin>" : in->path;
     tx2json_options o = b->opts;
     msgbuf m = {0};
     tx2json_error err;
     o.user = &m;
     o.on_warning = b->quiet ? NULL : on_warning;
     o.stats = &j->stats;
-    struct stat st;
-    if (strcmp(in->path, "-") == 0) {
-        size_t len = 0;
-        unsigned char *data = read_stdin(&len);
-        j->rc = data ? tx2json_convert_buffer(ctx, "<stdin>", data, len, &o, &j->json, &err)
-                     : TX2JSON_ENOMEM;
-        if (!data)
-            snprintf(err.message, sizeof err.message, "out of memory"), strcpy(err.file, "<stdin>"),
-                err.line = 0;
-        j->bytes = len;
-        free(data);
-    } else {
-        j->bytes = stat(in->path, &st) == 0 ? (size_t)st.st_size : 0;
-        j->rc = tx2json_convert_file(ctx, in->path, &o, &j->json, &err);
+    int fd = -1;
+    size_t size = 0, len = 0;
+    unsigned char *data = NULL;
+    j->rc = input_open(in, o.max_input, &fd, &size, &err);
+    if (j->rc == TX2JSON_OK) {
+        j->rc = input_read(fd, name, o.max_input, size, &data, &len, &err);
+        if (fd > 0) close(fd);
     }
+    if (j->rc == TX2JSON_OK)
+        j->rc = tx2json_convert_buffer(ctx, name, data, len, &o, &j->json, &err);
+    j->bytes = data ? len : size != (size_t)-1 ? size : 0;
+    free(data);
     if (j->rc != TX2JSON_OK) error_text(&m, &err);
     j->msgs = m.s;
 }
@@ -470,6 +456,7 @@ int main(int argc, char **argv)
         USAGE_FAIL();
     }
     if (jsonl) opts.compact = 1;
+    if (!opts.max_input) opts.max_input = DEFAULT_MAX_INPUT;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
