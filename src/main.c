@@ -187,12 +187,18 @@ typedef struct batch {
     const inputs *in;
     tx2json_ctx *ctx;
     tx2json_options opts;
-    int quiet;
+    int quiet, fail_fast;
+    const char *output; /* -o, or NULL for stdout */
+    int out_dir;        /* -o names a directory */
     job *jobs;
     size_t next, emitted, window;
     int stop;
     pthread_mutex_t mu;
     pthread_cond_t cv_done, cv_room;
+    /* The emitting thread's counts. */
+    size_t failed, entries, links, bytes, done;
+    int status;
+    double t0;
 } batch;
 
 typedef struct msgbuf {
@@ -338,266 +344,369 @@ static int parse_count(const char *opt, const char *v, unsigned long long *out)
     return 0;
 }
 
-int main(int argc, char **argv)
-{
-    if (argc > 1 && strcmp(argv[1], "check") == 0) return check_main(argc - 1, argv + 1);
+/* Everything the command line sets. */
+typedef struct cli {
+    tx2json_options opts;
+    const char *rules, *output, *list;
+    int quiet, jsonl, nul, fail_fast, show_progress;
+    long jobs;
+    unsigned long match_limit, depth_limit, heap_limit;
+    const char **args;
+    size_t nargs;
+} cli;
 
-    tx2json_options opts = {0};
-    const char *rules = getenv("TX2JSON_RULES");
-    const char *output = NULL, *list = NULL;
-    int quiet = 0, jsonl = 0, nul = 0, fail_fast = 0, show_progress = -1, status = 0;
-    long jobs_n = 0;
-    unsigned long match_limit = 0, depth_limit = 0, heap_limit = 0;
-    const char **args = calloc((size_t)argc + 1, sizeof *args);
-    inputs in = {0};
-    in.globs = calloc((size_t)argc + 1, sizeof *in.globs);
-    size_t nargs = 0;
-    if (!args || !in.globs) {
-        fprintf(stderr, "tx2json: error: out of memory\n");
-        return 3;
+/* Options that take a value v.  Returns 0, 2 on a usage error, or -1 when
+ * a is not one of them. */
+static int value_option(cli *c, inputs *in, const char *a, const char *v)
+{
+    unsigned long long x;
+    if (!strcmp(a, "--rules")) {
+        c->rules = v;
+    } else if (!strcmp(a, "--encoding")) {
+        c->opts.encoding = v;
+    } else if (!strcmp(a, "--lang")) {
+        c->opts.lang = v;
+        if (strcmp(v, "zh") && strcmp(v, "en") && strcmp(v, "auto")) {
+            fprintf(stderr, "tx2json: error: --lang must be zh, en or auto\n");
+            return 2;
+        }
+    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+        c->output = v;
+        if (!*v) {
+            fprintf(stderr, "tx2json: error: %s needs a non-empty path\n", a);
+            return 2;
+        }
+    } else if (!strcmp(a, "--format")) {
+        if (!strcmp(v, "jsonl"))
+            c->jsonl = 1;
+        else if (strcmp(v, "json")) {
+            fprintf(stderr, "tx2json: error: --format must be json or jsonl\n");
+            return 2;
+        }
+    } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+        if (parse_count(a, v, &x)) return 2;
+        c->jobs = x > 256 ? 256 : (long)x;
+    } else if (!strcmp(a, "--glob")) {
+        in->globs[in->nglobs++] = v;
+    } else if (!strcmp(a, "--files-from")) {
+        c->list = v;
+    } else {
+        return -1;
     }
-    if (!rules || !*rules) rules = TX2JSON_RULES_DIR;
-#define USAGE_FAIL()                                                                               \
-    do {                                                                                           \
-        free(args);                                                                                \
-        free(in.globs);                                                                            \
-        return 2;                                                                                  \
-    } while (0)
+    return 0;
+}
+
+/* The limits, all positive numbers.  Returns as value_option. */
+static int limit_option(cli *c, const char *a, const char *v)
+{
+    static const char *const names[] = {"--max-input",   "--max-line",    "--max-refs",
+                                        "--max-entries", "--match-limit", "--depth-limit",
+                                        "--heap-limit"};
+    size_t k = 0;
+    while (k < sizeof names / sizeof *names && strcmp(a, names[k]))
+        k++;
+    unsigned long long x;
+    if (k == sizeof names / sizeof *names) return -1;
+    if (parse_count(a, v, &x)) return 2;
+    switch (k) {
+    case 0:
+        c->opts.max_input = (size_t)x;
+        break;
+    case 1:
+        c->opts.max_line = (size_t)x;
+        break;
+    case 2:
+        c->opts.max_refs = (size_t)x;
+        break;
+    case 3:
+        c->opts.max_entries = (size_t)x;
+        break;
+    case 4:
+        c->match_limit = (unsigned long)x;
+        break;
+    case 5:
+        c->depth_limit = (unsigned long)x;
+        break;
+    default:
+        c->heap_limit = (unsigned long)x;
+        break;
+    }
+    return 0;
+}
+
+/* Options without a value.  Returns 0, or -1 when a is not one of them. */
+static int flag_option(cli *c, const char *a)
+{
+    if (!strcmp(a, "-0"))
+        c->nul = 1;
+    else if (!strcmp(a, "--fail-fast"))
+        c->fail_fast = 1;
+    else if (!strcmp(a, "--progress"))
+        c->show_progress = 1;
+    else if (!strcmp(a, "--no-progress"))
+        c->show_progress = 0;
+    else if (!strcmp(a, "--compact"))
+        c->opts.compact = 1;
+    else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+        c->quiet = 1;
+    else
+        return -1;
+    return 0;
+}
+
+static int takes_value(const char *a)
+{
+    static const char *const names[] = {"--rules",
+                                        "--encoding",
+                                        "--lang",
+                                        "-o",
+                                        "--output",
+                                        "--format",
+                                        "-j",
+                                        "--jobs",
+                                        "--glob",
+                                        "--files-from",
+                                        "--max-input",
+                                        "--max-line",
+                                        "--max-refs",
+                                        "--max-entries",
+                                        "--match-limit",
+                                        "--depth-limit",
+                                        "--heap-limit"};
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+        if (!strcmp(a, names[k])) return 1;
+    return 0;
+}
+
+/* Parses argv into c and in->globs.  Returns -1 to go on, or the exit
+ * status (0 after --help or --version, 2 on a usage error). */
+static int parse_args(int argc, char **argv, cli *c, inputs *in)
+{
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int needs = !strcmp(a, "--rules") || !strcmp(a, "--encoding") || !strcmp(a, "--lang") ||
-                    !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--format") ||
-                    !strcmp(a, "-j") || !strcmp(a, "--jobs") || !strcmp(a, "--glob") ||
-                    !strcmp(a, "--files-from") || !strncmp(a, "--max-", 6) ||
-                    !strcmp(a, "--match-limit") || !strcmp(a, "--depth-limit") ||
-                    !strcmp(a, "--heap-limit");
-        if (needs && i + 1 >= argc) {
-            fprintf(stderr, "tx2json: error: %s needs an argument\n", a);
-            USAGE_FAIL();
-        }
-        unsigned long long v;
+        int rc = 0;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
-            free(args);
-            free(in.globs);
             return 0;
         } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
             printf("tx2json %s\n", tx2json_version());
-            free(args);
-            free(in.globs);
             return 0;
-        } else if (!strcmp(a, "--rules")) {
-            rules = argv[++i];
-        } else if (!strcmp(a, "--encoding")) {
-            opts.encoding = argv[++i];
-        } else if (!strcmp(a, "--lang")) {
-            opts.lang = argv[++i];
-            if (strcmp(opts.lang, "zh") && strcmp(opts.lang, "en") && strcmp(opts.lang, "auto")) {
-                fprintf(stderr, "tx2json: error: --lang must be zh, en or auto\n");
-                USAGE_FAIL();
-            }
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            output = argv[++i];
-            if (!*output) {
-                fprintf(stderr, "tx2json: error: %s needs a non-empty path\n", a);
-                USAGE_FAIL();
-            }
-        } else if (!strcmp(a, "--format")) {
-            const char *f = argv[++i];
-            if (!strcmp(f, "jsonl"))
-                jsonl = 1;
-            else if (strcmp(f, "json")) {
-                fprintf(stderr, "tx2json: error: --format must be json or jsonl\n");
-                USAGE_FAIL();
-            }
-        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-            if (parse_count(a, argv[++i], &v)) USAGE_FAIL();
-            jobs_n = v > 256 ? 256 : (long)v;
         } else if (!strncmp(a, "-j", 2) && a[2] >= '0' && a[2] <= '9') { /* -j2, as make takes it */
-            if (parse_count("-j", a + 2, &v)) USAGE_FAIL();
-            jobs_n = v > 256 ? 256 : (long)v;
-        } else if (!strcmp(a, "--glob")) {
-            in.globs[in.nglobs++] = argv[++i];
-        } else if (!strcmp(a, "--files-from")) {
-            list = argv[++i];
-        } else if (!strcmp(a, "-0")) {
-            nul = 1;
-        } else if (!strcmp(a, "--fail-fast")) {
-            fail_fast = 1;
-        } else if (!strcmp(a, "--progress")) {
-            show_progress = 1;
-        } else if (!strcmp(a, "--no-progress")) {
-            show_progress = 0;
-        } else if (!strcmp(a, "--compact")) {
-            opts.compact = 1;
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            quiet = 1;
-        } else if (!strcmp(a, "--max-input") || !strcmp(a, "--max-line") ||
-                   !strcmp(a, "--max-refs") || !strcmp(a, "--max-entries") ||
-                   !strcmp(a, "--match-limit") || !strcmp(a, "--depth-limit") ||
-                   !strcmp(a, "--heap-limit")) {
-            if (parse_count(a, argv[++i], &v)) USAGE_FAIL();
-            if (!strcmp(a, "--max-input")) opts.max_input = (size_t)v;
-            if (!strcmp(a, "--max-line")) opts.max_line = (size_t)v;
-            if (!strcmp(a, "--max-refs")) opts.max_refs = (size_t)v;
-            if (!strcmp(a, "--max-entries")) opts.max_entries = (size_t)v;
-            if (!strcmp(a, "--match-limit")) match_limit = (unsigned long)v;
-            if (!strcmp(a, "--depth-limit")) depth_limit = (unsigned long)v;
-            if (!strcmp(a, "--heap-limit")) heap_limit = (unsigned long)v;
-        } else if (a[0] == '-' && a[1]) {
+            rc = value_option(c, in, "-j", a + 2);
+        } else if (flag_option(c, a) == 0) {
+            continue;
+        } else if (a[0] != '-' || !a[1]) {
+            c->args[c->nargs++] = a;
+        } else if (!takes_value(a)) {
             fprintf(stderr, "tx2json: error: unknown option '%s' (see --help)\n", a);
-            USAGE_FAIL();
+            return 2;
+        } else if (i + 1 >= argc) {
+            fprintf(stderr, "tx2json: error: %s needs an argument\n", a);
+            return 2;
+        } else if ((rc = value_option(c, in, a, argv[++i])) < 0) {
+            rc = limit_option(c, a, argv[i]);
+        }
+        if (rc) return 2;
+    }
+    if (c->nargs == 0 && !c->list) {
+        usage(stderr);
+        return 2;
+    }
+    return -1;
+}
+
+/* Decides whether -o names a directory and opens it (creating it): sets
+ * b->out_dir and b->root.  Returns 0, or 3 after an error. */
+static int open_output(batch *b, const cli *c, int dirs)
+{
+    const char *o = c->output;
+    struct stat st;
+    b->output = o;
+    b->out_dir = o && (b->in->n > 1 || dirs || c->list || o[strlen(o) - 1] == '/' ||
+                       (stat(o, &st) == 0 && S_ISDIR(st.st_mode)));
+    if (b->out_dir && mkdir(o, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "tx2json: %s: error: cannot create directory: %s\n", o, strerror(errno));
+        return 3;
+    }
+    return 0;
+}
+
+/* Writes job i's document (to its output file or stdout); returns 0, or
+ * -1 after printing an error. */
+static int write_output(batch *b, size_t i)
+{
+    const char *path = b->output;
+    char *owned = NULL;
+    int rc = 0;
+    if (b->out_dir && !(path = owned = output_path(b->output, b->in->v[i].rel))) {
+        fprintf(stderr, "tx2json: %s: error: cannot make an output path under %s: %s\n",
+                b->in->v[i].path, b->output, strerror(errno));
+        rc = -1;
+    } else if (path && write_atomic(path, b->jobs[i].json) != 0) {
+        fprintf(stderr, "tx2json: %s: error: cannot write: %s\n", path, strerror(errno));
+        rc = -1;
+    } else if (!path && fputs(b->jobs[i].json, stdout) == EOF) {
+        fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
+        rc = -1;
+    }
+    free(owned);
+    return rc;
+}
+
+/* Job i is done: prints its messages, writes its document, counts it. */
+static void emit(batch *b, size_t i)
+{
+    job *j = &b->jobs[i];
+    if (j->msgs) fputs(j->msgs, stderr);
+    b->bytes += j->bytes;
+    if (j->rc == TX2JSON_OK) {
+        b->entries += j->stats.entries;
+        b->links += j->stats.links;
+        if (write_output(b, i) != 0) b->status = 3;
+    } else {
+        b->failed++;
+        int s = (j->rc == TX2JSON_ENOMEM || j->rc == TX2JSON_EINTERNAL) ? 3 : 1;
+        if (s > b->status) b->status = s;
+    }
+    free(j->json);
+    free(j->msgs);
+    j->json = j->msgs = NULL;
+    b->done++;
+    pthread_mutex_lock(&b->mu);
+    b->emitted = i + 1;
+    if ((b->fail_fast && j->rc != TX2JSON_OK) || b->status == 3) b->stop = 1;
+    pthread_cond_broadcast(&b->cv_room);
+    pthread_mutex_unlock(&b->mu);
+}
+
+/* Converts every input with nw workers (this thread alone when nw is 1)
+ * and emits the results in input order. */
+static void run_batch(batch *b, long nw, int show_progress)
+{
+    pthread_t *th = calloc((size_t)nw, sizeof *th);
+    long started = 0;
+    if (nw > 1 && th)
+        for (; started < nw; started++)
+            if (pthread_create(&th[started], NULL, worker, b) != 0) break;
+    double t0 = now(), last = 0;
+    b->t0 = t0;
+    for (size_t i = 0; i < b->in->n && !b->stop; i++) {
+        job *j = &b->jobs[i];
+        if (started == 0) {
+            convert_one(b, b->ctx, i); /* one worker: this thread */
         } else {
-            args[nargs++] = a;
+            pthread_mutex_lock(&b->mu);
+            while (!j->done)
+                pthread_cond_wait(&b->cv_done, &b->mu);
+            pthread_mutex_unlock(&b->mu);
+        }
+        emit(b, i);
+        if (show_progress && (now() - last > 0.1 || i + 1 == b->in->n)) {
+            progress(b->done, b->in->n, b->bytes, t0, 0);
+            last = now();
         }
     }
-    if (nargs == 0 && !list) {
-        usage(stderr);
-        USAGE_FAIL();
-    }
-    if (jsonl) opts.compact = 1;
-    if (!opts.max_input) opts.max_input = DEFAULT_MAX_INPUT;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
+    for (long t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
+    free(th);
+    if (show_progress) progress(b->done, b->in->n, b->bytes, t0, 1);
+}
 
-    int dirs = 0;
-    for (size_t i = 0; i < nargs; i++)
-        add_arg(&in, args[i], &dirs);
-    if (list && read_list(&in, list, nul, &dirs)) status = 1;
-    free(args);
-    if (in.oom) {
-        fprintf(stderr, "tx2json: error: out of memory\n");
-        free_inputs(&in);
-        return 3;
-    }
-    struct stat ost;
-    int out_dir = output && (in.n > 1 || dirs || list || output[strlen(output) - 1] == '/' ||
-                             (stat(output, &ost) == 0 && S_ISDIR(ost.st_mode)));
-    if (out_dir && mkdir(output, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "tx2json: %s: error: cannot create directory: %s\n", output,
-                strerror(errno));
-        free_inputs(&in);
-        return 3;
-    }
-    if (in.n == 0) {
-        if (!quiet) fprintf(stderr, "tx2json: warning: no input files found\n");
-        free_inputs(&in);
-        return status;
-    }
-
-    tx2json_error err;
-    tx2json_ctx *ctx = NULL;
-    if (tx2json_ctx_new(rules, &ctx, &err) != TX2JSON_OK) {
-        print_error(&err);
-        free_inputs(&in);
-        tx2json_global_cleanup();
-        return 3;
-    }
-    tx2json_ctx_set_limits(ctx, match_limit, depth_limit, heap_limit);
-
+/* Loads the rules, runs the batch and prints the summary.  Returns the
+ * exit status. */
+static int convert_all(const cli *c, inputs *in, int dirs, int status)
+{
     batch b;
     memset(&b, 0, sizeof b);
-    b.in = &in;
-    b.ctx = ctx;
-    b.opts = opts;
-    b.quiet = quiet;
-    b.jobs = calloc(in.n, sizeof *b.jobs);
-    long nw = jobs_n ? jobs_n : sysconf(_SC_NPROCESSORS_ONLN);
+    b.in = in;
+    b.opts = c->opts;
+    b.quiet = c->quiet;
+    b.fail_fast = c->fail_fast;
+    b.status = status;
+    if (open_output(&b, c, dirs)) return 3;
+    if (in->n == 0) {
+        if (!c->quiet) fprintf(stderr, "tx2json: warning: no input files found\n");
+        return status;
+    }
+    tx2json_error err;
+    if (tx2json_ctx_new(c->rules, &b.ctx, &err) != TX2JSON_OK) {
+        print_error(&err);
+        return 3;
+    }
+    tx2json_ctx_set_limits(b.ctx, c->match_limit, c->depth_limit, c->heap_limit);
+    long nw = c->jobs ? c->jobs : sysconf(_SC_NPROCESSORS_ONLN);
     if (nw < 1) nw = 1;
-    if ((size_t)nw > in.n) nw = (long)in.n;
+    if ((size_t)nw > in->n) nw = (long)in->n; /* never more workers than files */
     b.window = (size_t)nw * 8;
-    pthread_t *th = calloc((size_t)nw, sizeof *th);
-    if (!b.jobs || !th) {
+    if (!(b.jobs = calloc(in->n, sizeof *b.jobs))) {
         fprintf(stderr, "tx2json: error: out of memory\n");
-        free(b.jobs);
-        free(th);
-        free_inputs(&in);
-        tx2json_ctx_free(ctx);
+        tx2json_ctx_free(b.ctx);
         return 3;
     }
     pthread_mutex_init(&b.mu, NULL);
     pthread_cond_init(&b.cv_done, NULL);
     pthread_cond_init(&b.cv_room, NULL);
-    long started = 0;
-    if (nw > 1)
-        for (; started < nw; started++)
-            if (pthread_create(&th[started], NULL, worker, &b) != 0) break;
-    if (show_progress < 0) show_progress = !quiet && isatty(2) && in.n > 1;
-    if (quiet) show_progress = 0;
-
-    double t0 = now(), last = 0;
-    size_t failed = 0, entries = 0, links = 0, bytes = 0, done = 0;
-    for (size_t i = 0; i < in.n; i++) {
-        job *j = &b.jobs[i];
-        if (started == 0) {
-            convert_one(&b, ctx, i); /* one worker: this thread */
-        } else {
-            pthread_mutex_lock(&b.mu);
-            while (!j->done)
-                pthread_cond_wait(&b.cv_done, &b.mu);
-            pthread_mutex_unlock(&b.mu);
-        }
-        if (j->msgs) fputs(j->msgs, stderr);
-        bytes += j->bytes;
-        if (j->rc == TX2JSON_OK) {
-            entries += j->stats.entries;
-            links += j->stats.links;
-            const char *path = output;
-            char *owned = NULL;
-            if (out_dir && !(path = owned = output_path(output, in.v[i].rel))) {
-                fprintf(stderr, "tx2json: %s: error: cannot make an output path under %s: %s\n",
-                        in.v[i].path, output, strerror(errno));
-                status = 3;
-            } else if (path && write_atomic(path, j->json) != 0) {
-                fprintf(stderr, "tx2json: %s: error: cannot write: %s\n", path, strerror(errno));
-                status = 3;
-            } else if (!path && fputs(j->json, stdout) == EOF) {
-                fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
-                status = 3;
-            }
-            free(owned);
-        } else {
-            failed++;
-            int s = (j->rc == TX2JSON_ENOMEM || j->rc == TX2JSON_EINTERNAL) ? 3 : 1;
-            if (s > status) status = s;
-        }
-        free(j->json);
-        free(j->msgs);
-        j->json = j->msgs = NULL;
-        done++;
-        pthread_mutex_lock(&b.mu);
-        b.emitted = i + 1;
-        if ((fail_fast && j->rc != TX2JSON_OK) || status == 3) b.stop = 1;
-        pthread_cond_broadcast(&b.cv_room);
-        pthread_mutex_unlock(&b.mu);
-        if (show_progress && (now() - last > 0.1 || i + 1 == in.n)) {
-            progress(done, in.n, bytes, t0, 0);
-            last = now();
-        }
-        if (b.stop) break;
-    }
-    for (long t = 0; t < started; t++)
-        pthread_join(th[t], NULL);
-    if (show_progress) progress(done, in.n, bytes, t0, 1);
+    int show = c->show_progress < 0 ? isatty(2) && in->n > 1 : c->show_progress;
+    run_batch(&b, nw, show && !c->quiet);
     if (fflush(stdout) != 0) {
         fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
-        status = 3;
+        b.status = 3;
     }
-    if (!quiet && (in.n > 1 || dirs || list))
-        fprintf(stderr, "tx2json: %zu files, %zu entries, %zu links, %zu failed, %.2fs%s\n", done,
-                entries, links, failed, now() - t0, done < in.n ? " (stopped early)" : "");
-    for (size_t i = 0; i < in.n; i++) {
+    if (!c->quiet && (in->n > 1 || dirs || c->list))
+        fprintf(stderr, "tx2json: %zu files, %zu entries, %zu links, %zu failed, %.2fs%s\n", b.done,
+                b.entries, b.links, b.failed, now() - b.t0,
+                b.done < in->n ? " (stopped early)" : "");
+    for (size_t i = 0; i < in->n; i++) {
         free(b.jobs[i].json);
         free(b.jobs[i].msgs);
     }
-    free_inputs(&in);
     free(b.jobs);
-    free(th);
     pthread_mutex_destroy(&b.mu);
     pthread_cond_destroy(&b.cv_done);
     pthread_cond_destroy(&b.cv_room);
-    tx2json_ctx_free(ctx);
+    tx2json_ctx_free(b.ctx);
+    return b.status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "check") == 0) return check_main(argc - 1, argv + 1);
+    cli c = {0};
+    inputs in = {0};
+    c.show_progress = -1;
+    c.rules = getenv("TX2JSON_RULES");
+    if (!c.rules || !*c.rules) c.rules = TX2JSON_RULES_DIR;
+    c.args = calloc((size_t)argc + 1, sizeof *c.args);
+    in.globs = calloc((size_t)argc + 1, sizeof *in.globs);
+    if (!c.args || !in.globs) {
+        fprintf(stderr, "tx2json: error: out of memory\n");
+        return 3;
+    }
+    int status = parse_args(argc, argv, &c, &in);
+    if (status >= 0) {
+        free(c.args);
+        free(in.globs);
+        return status;
+    }
+    status = 0;
+    if (c.jsonl) c.opts.compact = 1;
+    if (!c.opts.max_input) c.opts.max_input = DEFAULT_MAX_INPUT;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGHUP, on_signal);
+
+    int dirs = 0;
+    for (size_t i = 0; i < c.nargs; i++)
+        add_arg(&in, c.args[i], &dirs);
+    if (c.list && read_list(&in, c.list, c.nul, &dirs)) status = 1;
+    free(c.args);
+    if (in.oom) {
+        fprintf(stderr, "tx2json: error: out of memory\n");
+        free_inputs(&in);
+        return 3;
+    }
+    status = convert_all(&c, &in, dirs, status);
+    free_inputs(&in);
     tx2json_global_cleanup();
     return status;
 }
