@@ -38,8 +38,23 @@ tx2json_status input_read(int fd, const char *name, size_t max, size_t size, uns
                           size_t *len, tx2json_error *err);
 
 /* cli_out.c: output files. */
+
+/* The handler of SIGINT, SIGTERM and SIGHUP: removes the temporary being
+ * written, then dies of the signal. */
 void on_signal(int sig);
+
+/* Writes data to path (the file -o names) through a temporary beside it
+ * and a rename.  Returns 0 or -1 (errno set). */
 int write_atomic(const char *path, const char *data);
-char *output_path(const char *dir, const char *rel);
+
+/* The output path of an input's rel below -o DIR: "", "." and ".."
+ * components dropped, the extension replaced by .json.  Malloc'd. */
+char *out_relpath(const char *rel);
+
+/* Writes data to relout below the directory root (-o dir, opened once),
+ * creating directories on the way; a symbolic link below root is an
+ * error.  Returns 0, or -1 with the error line in msg. */
+int out_write(int root, const char *dir, const char *relout, const char *data, char *msg,
+              size_t msglen);
 
 #endif

@@ -190,6 +190,7 @@ typedef struct batch {
     int quiet, fail_fast;
     const char *output; /* -o, or NULL for stdout */
     int out_dir;        /* -o names a directory */
+    int root;           /* then: its descriptor */
     job *jobs;
     size_t next, emitted, window;
     int stop;
@@ -524,8 +525,15 @@ static int open_output(batch *b, const cli *c, int dirs)
     b->output = o;
     b->out_dir = o && (b->in->n > 1 || dirs || c->list || o[strlen(o) - 1] == '/' ||
                        (stat(o, &st) == 0 && S_ISDIR(st.st_mode)));
-    if (b->out_dir && mkdir(o, 0755) != 0 && errno != EEXIST) {
+    if (!b->out_dir) return 0;
+    if (mkdir(o, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, "tx2json: %s: error: cannot create directory: %s\n", o, strerror(errno));
+        return 3;
+    }
+    /* Following a link here is fine: the user named DIR.  Below it
+     * nothing is followed (cli_out.c). */
+    if ((b->root = open(o, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        fprintf(stderr, "tx2json: %s: error: cannot open directory: %s\n", o, strerror(errno));
         return 3;
     }
     return 0;
@@ -535,22 +543,23 @@ static int open_output(batch *b, const cli *c, int dirs)
  * -1 after printing an error. */
 static int write_output(batch *b, size_t i)
 {
-    const char *path = b->output;
-    char *owned = NULL;
-    int rc = 0;
-    if (b->out_dir && !(path = owned = output_path(b->output, b->in->v[i].rel))) {
-        fprintf(stderr, "tx2json: %s: error: cannot make an output path under %s: %s\n",
-                b->in->v[i].path, b->output, strerror(errno));
-        rc = -1;
-    } else if (path && write_atomic(path, b->jobs[i].json) != 0) {
-        fprintf(stderr, "tx2json: %s: error: cannot write: %s\n", path, strerror(errno));
-        rc = -1;
-    } else if (!path && fputs(b->jobs[i].json, stdout) == EOF) {
-        fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
-        rc = -1;
+    const char *json = b->jobs[i].json;
+    if (b->out_dir) {
+        char msg[2048], *rel = out_relpath(b->in->v[i].rel);
+        int rc = rel ? out_write(b->root, b->output, rel, json, msg, sizeof msg) : -1;
+        if (rc) fputs(rel ? msg : "tx2json: error: out of memory\n", stderr);
+        free(rel);
+        return rc;
     }
-    free(owned);
-    return rc;
+    if (b->output && write_atomic(b->output, json) != 0) {
+        fprintf(stderr, "tx2json: %s: error: cannot write: %s\n", b->output, strerror(errno));
+        return -1;
+    }
+    if (!b->output && fputs(json, stdout) == EOF) {
+        fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 /* Job i is done: prints its messages, writes its document, counts it. */
@@ -612,8 +621,44 @@ static void run_batch(batch *b, long nw, int show_progress)
     if (show_progress) progress(b->done, b->in->n, b->bytes, t0, 1);
 }
 
-/* Loads the rules, runs the batch and prints the summary.  Returns the
- * exit status. */
+/* Runs the batch with b's context loaded and prints the summary. */
+static void run_loaded(batch *b, const cli *c, int dirs)
+{
+    const inputs *in = b->in;
+    long nw = c->jobs ? c->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    if (nw < 1) nw = 1;
+    if ((size_t)nw > in->n) nw = (long)in->n; /* never more workers than files */
+    b->window = (size_t)nw * 8;
+    if (!(b->jobs = calloc(in->n, sizeof *b->jobs))) {
+        fprintf(stderr, "tx2json: error: out of memory\n");
+        b->status = 3;
+        return;
+    }
+    pthread_mutex_init(&b->mu, NULL);
+    pthread_cond_init(&b->cv_done, NULL);
+    pthread_cond_init(&b->cv_room, NULL);
+    int show = c->show_progress < 0 ? isatty(2) && in->n > 1 : c->show_progress;
+    run_batch(b, nw, show && !c->quiet);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
+        b->status = 3;
+    }
+    if (!c->quiet && (in->n > 1 || dirs || c->list))
+        fprintf(stderr, "tx2json: %zu files, %zu entries, %zu links, %zu failed, %.2fs%s\n",
+                b->done, b->entries, b->links, b->failed, now() - b->t0,
+                b->done < in->n ? " (stopped early)" : "");
+    for (size_t i = 0; i < in->n; i++) {
+        free(b->jobs[i].json);
+        free(b->jobs[i].msgs);
+    }
+    free(b->jobs);
+    pthread_mutex_destroy(&b->mu);
+    pthread_cond_destroy(&b->cv_done);
+    pthread_cond_destroy(&b->cv_room);
+}
+
+/* Opens the output, loads the rules and runs the batch.  Returns the exit
+ * status. */
 static int convert_all(const cli *c, inputs *in, int dirs, int status)
 {
     batch b;
@@ -623,48 +668,21 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     b.quiet = c->quiet;
     b.fail_fast = c->fail_fast;
     b.status = status;
-    if (open_output(&b, c, dirs)) return 3;
-    if (in->n == 0) {
-        if (!c->quiet) fprintf(stderr, "tx2json: warning: no input files found\n");
-        return status;
-    }
+    b.root = -1;
     tx2json_error err;
-    if (tx2json_ctx_new(c->rules, &b.ctx, &err) != TX2JSON_OK) {
-        print_error(&err);
-        return 3;
-    }
-    tx2json_ctx_set_limits(b.ctx, c->match_limit, c->depth_limit, c->heap_limit);
-    long nw = c->jobs ? c->jobs : sysconf(_SC_NPROCESSORS_ONLN);
-    if (nw < 1) nw = 1;
-    if ((size_t)nw > in->n) nw = (long)in->n; /* never more workers than files */
-    b.window = (size_t)nw * 8;
-    if (!(b.jobs = calloc(in->n, sizeof *b.jobs))) {
-        fprintf(stderr, "tx2json: error: out of memory\n");
-        tx2json_ctx_free(b.ctx);
-        return 3;
-    }
-    pthread_mutex_init(&b.mu, NULL);
-    pthread_cond_init(&b.cv_done, NULL);
-    pthread_cond_init(&b.cv_room, NULL);
-    int show = c->show_progress < 0 ? isatty(2) && in->n > 1 : c->show_progress;
-    run_batch(&b, nw, show && !c->quiet);
-    if (fflush(stdout) != 0) {
-        fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
+    if (open_output(&b, c, dirs)) {
         b.status = 3;
+    } else if (in->n == 0) {
+        if (!c->quiet) fprintf(stderr, "tx2json: warning: no input files found\n");
+    } else if (tx2json_ctx_new(c->rules, &b.ctx, &err) != TX2JSON_OK) {
+        print_error(&err);
+        b.status = 3;
+    } else {
+        tx2json_ctx_set_limits(b.ctx, c->match_limit, c->depth_limit, c->heap_limit);
+        run_loaded(&b, c, dirs);
     }
-    if (!c->quiet && (in->n > 1 || dirs || c->list))
-        fprintf(stderr, "tx2json: %zu files, %zu entries, %zu links, %zu failed, %.2fs%s\n", b.done,
-                b.entries, b.links, b.failed, now() - b.t0,
-                b.done < in->n ? " (stopped early)" : "");
-    for (size_t i = 0; i < in->n; i++) {
-        free(b.jobs[i].json);
-        free(b.jobs[i].msgs);
-    }
-    free(b.jobs);
-    pthread_mutex_destroy(&b.mu);
-    pthread_cond_destroy(&b.cv_done);
-    pthread_cond_destroy(&b.cv_room);
     tx2json_ctx_free(b.ctx);
+    if (b.root >= 0) close(b.root);
     return b.status;
 }
 

@@ -8,7 +8,8 @@
 #
 # Case format, one key per line ("# ..." lines are comments):
 #   args:   the arguments ($TMP expands to a scratch directory; the word ''
-#           is an empty argument)
+#           is an empty argument; in tests/bad, $IN to the case's input,
+#           also in file: and absent:)
 #   status: the expected exit status
 #   stderr: a fragment stderr must contain (may repeat)
 #   stdout: a fragment stdout must contain (may repeat)
@@ -49,7 +50,7 @@ expect() {
             cmp -s "$g" "$TMP/stdout" || failed="$failed; stdout differs from $g: $(diff "$g" "$TMP/stdout" | head -5)"
             ;;
         file:*)
-            f=$(echo "${l#file: }" | sed "s|\$TMP|$TMP|g")
+            f=$(echo "${l#file: }" | sed "s|\$TMP|$TMP|g; s|\$IN|${IN:-}|g")
             [ -s "$f" ] || failed="$failed; $f missing or empty"
             [ -s "$TMP/stdout" ] && failed="$failed; stdout not empty"
             ;;
@@ -57,7 +58,7 @@ expect() {
             "$TOOLS/jsoncheck" <"$TMP/stdout" || failed="$failed; stdout is not valid JSON"
             ;;
         absent:*)
-            f=$(echo "${l#absent: }" | sed "s|\$TMP|$TMP|g")
+            f=$(echo "${l#absent: }" | sed "s|\$TMP|$TMP|g; s|\$IN|${IN:-}|g")
             [ -e "$f" ] && failed="$failed; $f exists"
             ls "$f".tmp.* >/dev/null 2>&1 && failed="$failed; temporary file left beside $f"
             ;;
