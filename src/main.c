@@ -568,14 +568,19 @@ static void emit(batch *b, size_t i)
     job *j = &b->jobs[i];
     if (j->msgs) fputs(j->msgs, stderr);
     b->bytes += j->bytes;
-    if (j->rc == TX2JSON_OK) {
+    /* Out of memory, a library failure or stdout gone: stop.  A file
+     * that failed, to convert or to be written, counts as failed and the
+     * batch goes on (exit status 3 for an output not written). */
+    int fatal = j->rc == TX2JSON_ENOMEM || j->rc == TX2JSON_EINTERNAL;
+    int ok = j->rc == TX2JSON_OK && write_output(b, i) == 0;
+    if (ok) {
         b->entries += j->stats.entries;
         b->links += j->stats.links;
-        if (write_output(b, i) != 0) b->status = 3;
     } else {
         b->failed++;
-        int s = (j->rc == TX2JSON_ENOMEM || j->rc == TX2JSON_EINTERNAL) ? 3 : 1;
+        int s = fatal || j->rc == TX2JSON_OK ? 3 : 1;
         if (s > b->status) b->status = s;
+        if (j->rc == TX2JSON_OK && !b->output) fatal = 1;
     }
     free(j->json);
     free(j->msgs);
@@ -583,7 +588,7 @@ static void emit(batch *b, size_t i)
     b->done++;
     pthread_mutex_lock(&b->mu);
     b->emitted = i + 1;
-    if ((b->fail_fast && j->rc != TX2JSON_OK) || b->status == 3) b->stop = 1;
+    if ((b->fail_fast && !ok) || fatal) b->stop = 1;
     pthread_cond_broadcast(&b->cv_room);
     pthread_mutex_unlock(&b->mu);
 }
