@@ -8,8 +8,11 @@
 #include <stddef.h>
 
 typedef struct input {
-    char *path; /* as opened ("-" for stdin) */
-    char *rel;  /* output name relative to -o DIR */
+    char *path;  /* as opened ("-" for stdin) */
+    char *rel;   /* output name relative to -o DIR */
+    char *out;   /* with -o DIR: the output path below DIR (out_plan) */
+    int clash;   /* out is an earlier input's: not converted */
+    size_t twin; /* then: that earlier input */
 } input;
 
 typedef struct inputs {
@@ -50,6 +53,12 @@ int write_atomic(const char *path, const char *data);
 /* The output path of an input's rel below -o DIR: "", "." and ".."
  * components dropped, the extension replaced by .json.  Malloc'd. */
 char *out_relpath(const char *rel);
+
+/* Sets every input's out, and marks each input whose out is that of an
+ * earlier input (in input order) as a clash: the first one keeps the
+ * output, the later ones fail.  Runs before anything is written.
+ * Returns 0, or -1 when memory runs out. */
+int out_plan(inputs *in);
 
 /* Writes data to relout below the directory root (-o dir, opened once),
  * creating directories on the way; a symbolic link below root is an

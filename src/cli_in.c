@@ -43,6 +43,8 @@ static void add_input(inputs *in, const char *path, const char *rel)
     }
     in->v[in->n].path = p;
     in->v[in->n].rel = r;
+    in->v[in->n].out = NULL;
+    in->v[in->n].clash = 0;
     in->n++;
 }
 
@@ -148,6 +150,7 @@ void free_inputs(inputs *in)
     for (size_t i = 0; i < in->n; i++) {
         free(in->v[i].path);
         free(in->v[i].rel);
+        free(in->v[i].out);
     }
     free(in->v);
     free(in->globs);

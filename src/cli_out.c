@@ -118,6 +118,38 @@ char *out_relpath(const char *rel)
     return out;
 }
 
+static const inputs *plan_in; /* for cmp_out: qsort has no user pointer */
+
+static int cmp_out(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = strcmp(plan_in->v[i].out, plan_in->v[j].out);
+    return c ? c : (i > j) - (i < j);
+}
+
+int out_plan(inputs *in)
+{
+    size_t *ord = malloc((in->n ? in->n : 1) * sizeof *ord);
+    if (!ord) return -1;
+    for (size_t i = 0; i < in->n; i++) {
+        ord[i] = i;
+        if (!in->v[i].out && !(in->v[i].out = out_relpath(in->v[i].rel))) {
+            free(ord);
+            return -1;
+        }
+    }
+    plan_in = in;
+    qsort(ord, in->n, sizeof *ord, cmp_out);
+    for (size_t k = 1; k < in->n; k++) {
+        input *first = &in->v[ord[k - 1]], *later = &in->v[ord[k]];
+        if (strcmp(first->out, later->out) != 0) continue;
+        later->clash = 1; /* sorted by index within equal paths */
+        later->twin = first->clash ? first->twin : ord[k - 1];
+    }
+    free(ord);
+    return 0;
+}
+
 /* Opens the directory holding relout below root, one component at a time
  * (O_NOFOLLOW), creating missing ones when create is set.  Returns its
  * descriptor, or -1 with errno set (ELOOP: a symbolic link) and *bad the

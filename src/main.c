@@ -49,7 +49,11 @@ static void usage(FILE *f)
             "  -o, --output PATH     with one input file: write the JSON to PATH; with\n"
             "                        several inputs or a directory: PATH is a directory\n"
             "                        and each input gets PATH/RELATIVE/NAME.json.  Every\n"
-            "                        file is written atomically (temporary + rename)\n"
+            "                        file is written atomically (temporary + rename);\n"
+            "                        nothing is written through a symbolic link below\n"
+            "                        PATH.  Two inputs with one output (a.txt, a.srt)\n"
+            "                        are found before anything is written: the first in\n"
+            "                        input order is converted, each later one fails\n"
             "      --format json|jsonl  indented documents (default), or compact ones,\n"
             "                        a document per line, in input order\n"
             "      --compact         one-line JSON\n"
@@ -265,6 +269,15 @@ static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
     int fd = -1;
     size_t size = 0, len = 0;
     unsigned char *data = NULL;
+    if (in->clash) {
+        msg_add(&m,
+                "tx2json: %s: error: output %s/%s is also that of %s; not converted (the "
+                "first input keeps it)\n",
+                in->path, b->output, in->out, b->in->v[in->twin].path);
+        j->rc = TX2JSON_EINVAL;
+        j->msgs = m.s;
+        return;
+    }
     j->rc = input_open(in, o.max_input, &fd, &size, &err);
     if (j->rc == TX2JSON_OK) {
         j->rc = input_read(fd, name, o.max_input, size, &data, &len, &err);
@@ -518,16 +531,20 @@ static int parse_args(int argc, char **argv, cli *c, inputs *in)
 
 /* Decides whether -o names a directory and opens it (creating it): sets
  * b->out_dir and b->root.  Returns 0, or 3 after an error. */
-static int open_output(batch *b, const cli *c, int dirs)
+static int open_output(batch *b, const cli *c, inputs *in, int dirs)
 {
     const char *o = c->output;
     struct stat st;
     b->output = o;
-    b->out_dir = o && (b->in->n > 1 || dirs || c->list || o[strlen(o) - 1] == '/' ||
+    b->out_dir = o && (in->n > 1 || dirs || c->list || o[strlen(o) - 1] == '/' ||
                        (stat(o, &st) == 0 && S_ISDIR(st.st_mode)));
     if (!b->out_dir) return 0;
     if (mkdir(o, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, "tx2json: %s: error: cannot create directory: %s\n", o, strerror(errno));
+        return 3;
+    }
+    if (out_plan(in) != 0) {
+        fprintf(stderr, "tx2json: error: out of memory\n");
         return 3;
     }
     /* Following a link here is fine: the user named DIR.  Below it
@@ -545,10 +562,9 @@ static int write_output(batch *b, size_t i)
 {
     const char *json = b->jobs[i].json;
     if (b->out_dir) {
-        char msg[2048], *rel = out_relpath(b->in->v[i].rel);
-        int rc = rel ? out_write(b->root, b->output, rel, json, msg, sizeof msg) : -1;
-        if (rc) fputs(rel ? msg : "tx2json: error: out of memory\n", stderr);
-        free(rel);
+        char msg[2048];
+        int rc = out_write(b->root, b->output, b->in->v[i].out, json, msg, sizeof msg);
+        if (rc) fputs(msg, stderr);
         return rc;
     }
     if (b->output && write_atomic(b->output, json) != 0) {
@@ -675,7 +691,7 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     b.status = status;
     b.root = -1;
     tx2json_error err;
-    if (open_output(&b, c, dirs)) {
+    if (open_output(&b, c, in, dirs)) {
         b.status = 3;
     } else if (in->n == 0) {
         if (!c->quiet) fprintf(stderr, "tx2json: warning: no input files found\n");
