@@ -60,6 +60,13 @@ char *out_relpath(const char *rel);
  * Returns 0, or -1 when memory runs out. */
 int out_plan(inputs *in);
 
+/* Removes our temporaries (NAME.json.tmp.PID.N) whose process is dead
+ * from the existing directories below root that the planned outputs go
+ * to; out_clean_stale_file does so for the temporaries of one -o FILE.
+ * Each removal is a note on stderr unless quiet. */
+void out_clean_stale(int root, const char *dir, const inputs *in, int quiet);
+void out_clean_stale_file(const char *path, int quiet);
+
 /* Writes data to relout below the directory root (-o dir, opened once),
  * creating directories on the way; a symbolic link below root is an
  * error.  Returns 0, or -1 with the error line in msg. */

@@ -9,6 +9,7 @@
  * never a way out of DIR. */
 #include "cli.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -210,4 +211,100 @@ int out_write(int root, const char *dir, const char *relout, const char *data, c
                  strerror(errno));
     close(dfd);
     return rc;
+}
+
+/* ---- stale temporaries ------------------------------------------------ */
+
+/* Is name one of our temporaries, BASE.tmp.PID.N (N decimal, or hex as
+ * older versions wrote it), with BASE equal to base or, when base is
+ * NULL, ending in .json?  Stores PID. */
+static int our_temporary(const char *name, const char *base, long *pid)
+{
+    const char *t = strstr(name, ".tmp.");
+    while (t && strstr(t + 1, ".tmp."))
+        t = strstr(t + 1, ".tmp.");
+    if (!t) return 0;
+    size_t bl = (size_t)(t - name);
+    if (base ? strlen(base) != bl || strncmp(name, base, bl) : bl < 6 || strncmp(t - 5, ".json", 5))
+        return 0;
+    char *end;
+    const char *p = t + 5;
+    if (*p < '0' || *p > '9') return 0;
+    *pid = strtol(p, &end, 10);
+    if (*end != '.' || !end[1] || end[1 + strspn(end + 1, "0123456789abcdef")]) return 0;
+    return *pid > 0;
+}
+
+/* Removes, in the directory dfd, our temporaries whose process is gone:
+ * left by a run killed with SIGKILL or a crash, which the signal handler
+ * could not clean.  prefix is the directory's path as shown, with its
+ * slash. */
+static void clean_dir(int dfd, const char *prefix, const char *base, int quiet)
+{
+    int fd = dup(dfd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0) close(fd);
+        return;
+    }
+    struct dirent *de;
+    struct stat st;
+    long pid;
+    while ((de = readdir(d))) {
+        if (!our_temporary(de->d_name, base, &pid) || pid == (long)getpid()) continue;
+        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH) continue; /* alive, or not ours */
+        if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+            st.st_uid != geteuid())
+            continue;
+        if (unlinkat(dfd, de->d_name, 0) == 0 && !quiet)
+            fprintf(stderr,
+                    "tx2json: %s%s: note: removed a temporary left by an interrupted run "
+                    "(process %ld)\n",
+                    prefix, de->d_name, pid);
+    }
+    closedir(d);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void out_clean_stale(int root, const char *dir, const inputs *in, int quiet)
+{
+    char **parents = malloc((in->n ? in->n : 1) * sizeof *parents), *prefix;
+    size_t np = 0, bad;
+    if (!parents) return;
+    for (size_t i = 0; i < in->n; i++) { /* "a/b/" for a/b/x.json, "" for x.json */
+        const char *slash = strrchr(in->v[i].out, '/');
+        parents[np] = strndup(in->v[i].out, slash ? (size_t)(slash - in->v[i].out) + 1 : 0);
+        if (parents[np]) np++;
+    }
+    qsort(parents, np, sizeof *parents, cmp_str);
+    for (size_t k = 0; k < np; k++) {
+        if (k && !strcmp(parents[k], parents[k - 1])) continue;
+        int dfd = open_parent(root, parents[k], 0, &bad);
+        size_t l = strlen(dir) + strlen(parents[k]) + 2;
+        if (dfd >= 0 && (prefix = malloc(l))) {
+            snprintf(prefix, l, "%s/%s", dir, parents[k]);
+            clean_dir(dfd, prefix, NULL, quiet);
+            free(prefix);
+        }
+        if (dfd >= 0) close(dfd);
+    }
+    for (size_t k = 0; k < np; k++)
+        free(parents[k]);
+    free(parents);
+}
+
+void out_clean_stale_file(const char *path, int quiet)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+    char *prefix = strndup(path, slash ? (size_t)(slash - path) + 1 : 0);
+    int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (dfd >= 0 && prefix) clean_dir(dfd, prefix, slash ? slash + 1 : path, quiet);
+    if (dfd >= 0) close(dfd);
+    free(dir);
+    free(prefix);
 }

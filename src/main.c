@@ -53,7 +53,9 @@ static void usage(FILE *f)
             "                        nothing is written through a symbolic link below\n"
             "                        PATH.  Two inputs with one output (a.txt, a.srt)\n"
             "                        are found before anything is written: the first in\n"
-            "                        input order is converted, each later one fails\n"
+            "                        input order is converted, each later one fails.\n"
+            "                        Temporaries (NAME.tmp.PID.N) left by a killed run\n"
+            "                        are removed by the next run into the same place\n"
             "      --format json|jsonl  indented documents (default), or compact ones,\n"
             "                        a document per line, in input order\n"
             "      --compact         one-line JSON\n"
@@ -538,7 +540,10 @@ static int open_output(batch *b, const cli *c, inputs *in, int dirs)
     b->output = o;
     b->out_dir = o && (in->n > 1 || dirs || c->list || o[strlen(o) - 1] == '/' ||
                        (stat(o, &st) == 0 && S_ISDIR(st.st_mode)));
-    if (!b->out_dir) return 0;
+    if (!b->out_dir) {
+        if (o) out_clean_stale_file(o, c->quiet);
+        return 0;
+    }
     if (mkdir(o, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, "tx2json: %s: error: cannot create directory: %s\n", o, strerror(errno));
         return 3;
@@ -553,6 +558,7 @@ static int open_output(batch *b, const cli *c, inputs *in, int dirs)
         fprintf(stderr, "tx2json: %s: error: cannot open directory: %s\n", o, strerror(errno));
         return 3;
     }
+    out_clean_stale(b->root, o, in, c->quiet);
     return 0;
 }
 
