@@ -8,11 +8,12 @@
 #include <stddef.h>
 
 typedef struct input {
-    char *path;  /* as opened ("-" for stdin) */
-    char *rel;   /* output name relative to -o DIR */
-    char *out;   /* with -o DIR: the output path below DIR (out_plan) */
-    int clash;   /* out is an earlier input's: not converted */
-    size_t twin; /* then: that earlier input */
+    char *path;   /* as opened ("-" for stdin) */
+    char *rel;    /* output name relative to -o DIR */
+    char *out;    /* with -o DIR: the output path below DIR (out_plan) */
+    int clash;    /* out is an earlier input's: not converted */
+    size_t twin;  /* then: that earlier input */
+    int nofollow; /* found by a walk: not read through a symbolic link */
 } input;
 
 typedef struct inputs {
@@ -21,6 +22,8 @@ typedef struct inputs {
     const char **globs;
     size_t nglobs;
     int oom;
+    int follow; /* --follow: walks follow symbolic links */
+    int quiet;  /* -q: no notes about skipped entries */
 } inputs;
 
 /* cli_in.c: the input list. */

@@ -45,6 +45,7 @@ static void add_input(inputs *in, const char *path, const char *rel)
     in->v[in->n].rel = r;
     in->v[in->n].out = NULL;
     in->v[in->n].clash = 0;
+    in->v[in->n].nofollow = 0;
     in->n++;
 }
 
@@ -63,43 +64,127 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Walks dir (sorted, recursive).  Symbolic links to directories are not
- * followed, so a link loop cannot trap the walk. */
-static void walk(inputs *in, const char *dir, const char *rel, int depth)
+/* How deep a walk goes below the directory it was given. */
+#define WALK_MAX_DEPTH 64
+
+/* A directory on the walk's current path, to catch loops. */
+typedef struct dirid {
+    dev_t dev;
+    ino_t ino;
+} dirid;
+
+/* A skipped entry: one line on stderr (not with -q). */
+static void skipped(const inputs *in, const char *path, const char *kind, const char *why)
 {
-    DIR *d = opendir(dir);
-    if (!d) {
-        fprintf(stderr, "tx2json: %s: error: cannot read directory: %s\n", dir, strerror(errno));
-        add_input(in, dir, rel[0] ? rel : "input"); /* fails later, counted */
-        return;
-    }
+    if (!in->quiet) fprintf(stderr, "tx2json: %s: %s: skipped: %s\n", path, kind, why);
+}
+
+static const char *file_kind(mode_t m)
+{
+    return S_ISFIFO(m)   ? "not a regular file (FIFO)"
+           : S_ISSOCK(m) ? "not a regular file (socket)"
+           : S_ISCHR(m)  ? "not a regular file (character device)"
+           : S_ISBLK(m)  ? "not a regular file (block device)"
+                         : "not a regular file";
+}
+
+/* The sorted names in d but . and .., or NULL (with *n = 0) when empty. */
+static char **read_names(inputs *in, DIR *d, size_t *n)
+{
     char **names = NULL;
-    size_t n = 0, cap = 0;
+    size_t cap = 0;
     struct dirent *de;
+    *n = 0;
     while ((de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        if (n == cap) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        if (*n == cap) {
             char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *nn);
             if (!nn) break;
             names = nn;
         }
-        if (!(names[n] = xstrdup(de->d_name))) break;
-        n++;
+        if (!(names[*n] = xstrdup(de->d_name))) break;
+        (*n)++;
     }
-    closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
+    if (de) in->oom = 1;
+    if (*n) qsort(names, *n, sizeof *names, cmp_names);
+    return names;
+}
+
+static void walk_fd(inputs *in, int fd, const char *dir, const char *rel, int depth, dirid *stack);
+
+/* The entry name of the directory dfd: a file to take, a directory to
+ * walk, or something to skip with a note. */
+static void visit(inputs *in, int dfd, const char *name, const char *p, const char *r, int depth,
+                  dirid *stack)
+{
+    struct stat st;
+    int wanted = name_wanted(in, name);
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return; /* gone since readdir */
+    int link = S_ISLNK(st.st_mode);
+    if (name[0] == '.') {
+        if (S_ISDIR(st.st_mode) || wanted)
+            skipped(in, p, "note", S_ISDIR(st.st_mode) ? "hidden directory" : "hidden file");
+        return;
+    }
+    if (link && fstatat(dfd, name, &st, 0) != 0) {
+        skipped(in, p, "note",
+                errno == ENOENT  ? "dangling symbolic link"
+                : errno == ELOOP ? "symbolic link loop"
+                                 : "symbolic link that cannot be followed");
+        return;
+    }
+    if (link && !in->follow) {
+        if (S_ISDIR(st.st_mode) || wanted)
+            skipped(in, p, "note",
+                    S_ISDIR(st.st_mode)
+                        ? "symbolic link to a directory (not followed without --follow)"
+                        : "symbolic link (not followed without --follow)");
+    } else if (S_ISDIR(st.st_mode)) {
+        if (depth >= WALK_MAX_DEPTH) {
+            skipped(in, p, "warning", "directory nested deeper than 64 levels");
+            return;
+        }
+        int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (link ? 0 : O_NOFOLLOW);
+        walk_fd(in, openat(dfd, name, flags), p, r, depth + 1, stack);
+    } else if (wanted && S_ISREG(st.st_mode)) {
+        add_input(in, p, r);
+        if (!in->oom) in->v[in->n - 1].nofollow = !link;
+    } else if (wanted) {
+        skipped(in, p, "note", file_kind(st.st_mode));
+    }
+}
+
+/* Walks the directory open as fd (sorted, recursive; closes fd).  dir is
+ * its path as shown, rel the output path it mirrors.  Symbolic links are
+ * followed only with --follow; a directory already on the current path
+ * (device and inode) is a loop and skipped. */
+static void walk_fd(inputs *in, int fd, const char *dir, const char *rel, int depth, dirid *stack)
+{
+    struct stat st;
+    DIR *d = fd >= 0 && fstat(fd, &st) == 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        fprintf(stderr, "tx2json: %s: error: cannot read directory: %s\n", dir, strerror(errno));
+        add_input(in, dir, rel[0] ? rel : "input"); /* fails later, counted */
+        if (fd >= 0) close(fd);
+        return;
+    }
+    for (int k = 0; k < depth; k++)
+        if (stack[k].dev == st.st_dev && stack[k].ino == st.st_ino) {
+            skipped(in, dir, "note", "directory loop (already being walked)");
+            closedir(d);
+            return;
+        }
+    stack[depth].dev = st.st_dev;
+    stack[depth].ino = st.st_ino;
+    size_t n;
+    char **names = read_names(in, d, &n);
     for (size_t i = 0; i < n; i++) {
         size_t pl = strlen(dir) + strlen(names[i]) + 2, rl = strlen(rel) + strlen(names[i]) + 2;
         char *p = malloc(pl), *r = malloc(rl);
         if (p && r) {
             snprintf(p, pl, "%s/%s", dir, names[i]);
             snprintf(r, rl, "%s%s%s", rel, rel[0] ? "/" : "", names[i]);
-            struct stat ls, st;
-            if (lstat(p, &ls) == 0 && S_ISDIR(ls.st_mode)) {
-                if (depth < 64) walk(in, p, r, depth + 1);
-            } else if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && name_wanted(in, names[i])) {
-                add_input(in, p, r);
-            }
+            visit(in, dirfd(d), names[i], p, r, depth, stack);
         } else {
             in->oom = 1;
         }
@@ -108,6 +193,7 @@ static void walk(inputs *in, const char *dir, const char *rel, int depth)
         free(names[i]);
     }
     free(names);
+    closedir(d);
 }
 
 void add_arg(inputs *in, const char *arg, int *dirs)
@@ -116,8 +202,10 @@ void add_arg(inputs *in, const char *arg, int *dirs)
     if (strcmp(arg, "-") == 0) {
         add_input(in, "-", "stdin");
     } else if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+        dirid stack[WALK_MAX_DEPTH + 1];
         (*dirs)++;
-        walk(in, arg, arg, 0); /* outputs mirror the path as given */
+        /* outputs mirror the path as given; it is followed if a link */
+        walk_fd(in, open(arg, O_RDONLY | O_DIRECTORY | O_CLOEXEC), arg, arg, 0, stack);
     } else {
         add_input(in, arg, arg); /* errors surface when it is read; the path
                                   * mirrors under -o DIR, cleaned of .. */
@@ -177,11 +265,16 @@ tx2json_status input_open(const input *in, size_t max, int *fd, size_t *size, tx
 {
     int std = strcmp(in->path, "-") == 0;
     const char *name = std ? "<stdin>" : in->path;
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-    int f = std ? 0 : open(in->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer.  O_NOFOLLOW:
+     * a file found by a walk may have become a link since. */
+    int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (in->nofollow ? O_NOFOLLOW : 0);
+    int f = std ? 0 : open(in->path, flags);
     struct stat st;
     *fd = -1;
     *size = (size_t)-1;
+    if (f < 0 && errno == ELOOP && in->nofollow)
+        return set_err(err, TX2JSON_EIO, name,
+                       "is a symbolic link (not followed without --follow)");
     if (f < 0) return set_err(err, TX2JSON_EIO, name, "cannot open: %s", strerror(errno));
     int e = fstat(f, &st) != 0 ? errno : 0;
     tx2json_status rc = TX2JSON_OK;

@@ -39,9 +39,15 @@ static void usage(FILE *f)
             "Convert spoken-news transcripts into JSON (schema_version %d).\n"
             "\n"
             "Inputs: files, directories (searched recursively for *.txt, *.srt and\n"
-            "*.vtt, in name order) and - for standard input.\n"
+            "*.vtt, in name order, at most 64 levels deep) and - for standard input.\n"
+            "A walk skips hidden (dot) entries, symbolic links, FIFOs and devices,\n"
+            "with a note on stderr for each one a pattern would have taken (and for\n"
+            "hidden directories, dangling links and link loops).\n"
             "      --glob PATTERN    names to take from directories (repeatable;\n"
             "                        replaces the default patterns)\n"
+            "      --follow          walks follow symbolic links to files and\n"
+            "                        directories (a directory already on the path is\n"
+            "                        a loop and skipped)\n"
             "      --files-from LIST read input paths from LIST (- for stdin), one per\n"
             "                        line, or NUL-separated with -0\n"
             "\n"
@@ -364,7 +370,7 @@ static int parse_count(const char *opt, const char *v, unsigned long long *out)
 typedef struct cli {
     tx2json_options opts;
     const char *rules, *output, *list;
-    int quiet, jsonl, nul, fail_fast, show_progress;
+    int quiet, jsonl, nul, fail_fast, show_progress, follow;
     long jobs;
     unsigned long match_limit, depth_limit, heap_limit;
     const char **args;
@@ -465,6 +471,8 @@ static int flag_option(cli *c, const char *a)
         c->opts.compact = 1;
     else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
         c->quiet = 1;
+    else if (!strcmp(a, "--follow"))
+        c->follow = 1;
     else
         return -1;
     return 0;
@@ -741,6 +749,8 @@ int main(int argc, char **argv)
     signal(SIGHUP, on_signal);
 
     int dirs = 0;
+    in.follow = c.follow;
+    in.quiet = c.quiet;
     for (size_t i = 0; i < c.nargs; i++)
         add_arg(&in, c.args[i], &dirs);
     if (c.list && read_list(&in, c.list, c.nul, &dirs)) status = 1;
