@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,19 @@
 /* --max-input when not given: the library's own default (tx2json.h).  The
  * CLI reads its inputs itself, to stop at the limit. */
 #define DEFAULT_MAX_INPUT ((size_t)256 << 20)
+
+/* Peak memory of one conversion, in bytes per input byte: the estimate
+ * --max-memory admits files by.  Measured with /usr/bin/time -v (maximum
+ * RSS, less the 8.8 MB of a 25-byte input) converting the 13 .txt files
+ * of corpora/ concatenated 1, 10, 40 and 200 times (79 KB to 15.9 MB):
+ * 19.3, 19.3, 18.2 and 17.0; the English and the Chinese episodes of
+ * corpora/ and corpora-blind/ apart, 40 times (2.2 and 2.9 MB): 19.1 and
+ * 18.6.  Rounded up.  The fixed cost of a worker (its context, some MB)
+ * is not counted. */
+#define MEMORY_PER_INPUT_BYTE 20
+
+/* --max-memory when not given: 2 GiB, some 100 MB of input at once. */
+#define DEFAULT_MAX_MEMORY ((size_t)2 << 30)
 
 #ifndef TX2JSON_RULES_DIR
 #define TX2JSON_RULES_DIR "rules"
@@ -83,7 +97,13 @@ static void usage(FILE *f)
             "\n"
             "Limits (a file over a limit fails with a message naming it; the run\n"
             "goes on with the next file):\n"
-            "      --max-input BYTES   largest input (default 268435456)\n"
+            "      --max-input BYTES   largest input (default 268435456); stdin is read\n"
+            "                          no further than the limit\n"
+            "      --max-memory BYTES  memory budget of the files converted at once\n"
+            "                          (default 2G; k, M, G suffixes): a file starts\n"
+            "                          when 20 x its size fits beside the files in\n"
+            "                          progress, in input order; a file over the whole\n"
+            "                          budget runs alone\n"
             "      --max-line BYTES    longest line (default 1048576)\n"
             "      --max-refs N        reference lines (default 20000)\n"
             "      --max-entries N     entries (default 20000)\n"
@@ -192,6 +212,7 @@ typedef struct job {
     char *json;
     char *msgs; /* warnings and the error, formatted, in order */
     size_t bytes;
+    size_t cost; /* memory reserved from the budget until emitted */
     tx2json_stats stats;
 } job;
 
@@ -206,8 +227,10 @@ typedef struct batch {
     job *jobs;
     size_t next, emitted, window;
     int stop;
+    /* The memory budget (--max-memory): admitted in input order. */
+    size_t mem_limit, mem_used, serving;
     pthread_mutex_t mu;
-    pthread_cond_t cv_done, cv_room;
+    pthread_cond_t cv_done, cv_room, cv_mem;
     /* The emitting thread's counts. */
     size_t failed, entries, links, bytes, done;
     int status;
@@ -262,38 +285,103 @@ static void error_text(msgbuf *m, const tx2json_error *e)
         msg_add(m, "tx2json: %s: error: %s\n", e->file, e->message);
 }
 
-/* Reads input i (within --max-input) and converts it. */
+/* Admits job i to convert with cost bytes of the memory budget.  Jobs are
+ * admitted in input order, so the admitted ones are a prefix and their
+ * memory, released as they are emitted (in order), always comes back.  A
+ * job waits until its cost fits beside the admitted ones; a cost over the
+ * whole budget waits until nothing else is held, and then runs alone.
+ * Returns 0, or -1 when the batch stops meanwhile. */
+static int admit(batch *b, size_t i, size_t cost)
+{
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        size_t used = b->mem_used, lim = b->mem_limit;
+        int fits = cost == 0 || used == 0 || (used <= lim && cost <= lim - used);
+        if (b->stop || (b->serving == i && fits)) break;
+        pthread_cond_wait(&b->cv_mem, &b->mu);
+    }
+    int ok = !b->stop;
+    if (ok) {
+        b->mem_used += cost;
+        b->jobs[i].cost = cost;
+        b->serving = i + 1;
+    }
+    pthread_cond_broadcast(&b->cv_mem);
+    pthread_mutex_unlock(&b->mu);
+    return ok ? 0 : -1;
+}
+
+static size_t estimate(size_t bytes)
+{
+    return bytes > SIZE_MAX / MEMORY_PER_INPUT_BYTE ? SIZE_MAX : bytes * MEMORY_PER_INPUT_BYTE;
+}
+
+/* Opens and reads input i within --max-input, admitted to the memory
+ * budget by its size: before reading when fstat gives it, after reading
+ * a stream.  Returns the status; *data is malloc'd. */
+static tx2json_status load_input(batch *b, size_t i, unsigned char **data, size_t *len,
+                                 tx2json_error *err)
+{
+    const input *in = &b->in->v[i];
+    const char *name = strcmp(in->path, "-") == 0 ? "<stdin>" : in->path;
+    size_t max = b->opts.max_input, size;
+    int fd;
+    *data = NULL;
+    *len = 0;
+    tx2json_status rc = input_open(in, max, &fd, &size, err);
+    int known = !rc && size != (size_t)-1, stopped = 0;
+    b->jobs[i].bytes = known ? size : 0;
+    if ((rc || known) && admit(b, i, rc ? 0 : estimate(size)) != 0) stopped = 1;
+    if (!rc && !stopped) {
+        rc = input_read(fd, name, max, size, data, len, err);
+        if (!known && admit(b, i, rc ? 0 : estimate(*len)) != 0) stopped = 1;
+    }
+    if (fd > 0) close(fd);
+    if (stopped) { /* never emitted: the batch stops */
+        snprintf(err->file, sizeof err->file, "%s", name);
+        snprintf(err->message, sizeof err->message, "not converted: the batch stopped");
+        err->line = err->column = 0;
+        rc = TX2JSON_EINTERNAL;
+    }
+    if (rc) {
+        free(*data);
+        *data = NULL;
+    }
+    return rc;
+}
+
+/* Converts input i (admitted to the memory budget first, as every job). */
 static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
 {
     job *j = &b->jobs[i];
     const input *in = &b->in->v[i];
-    const char *name = strcmp(in->path, "-") == 0 ? "<stdin>" : in->path;
     tx2json_options o = b->opts;
     msgbuf m = {0};
     tx2json_error err;
     o.user = &m;
     o.on_warning = b->quiet ? NULL : on_warning;
     o.stats = &j->stats;
-    int fd = -1;
-    size_t size = 0, len = 0;
-    unsigned char *data = NULL;
-    if (in->clash) {
-        msg_add(&m,
-                "tx2json: %s: error: output %s/%s is also that of %s; not converted (the "
-                "first input keeps it)\n",
-                in->path, b->output, in->out, b->in->v[in->twin].path);
-        j->rc = TX2JSON_EINVAL;
+    if (in->clash || !ctx) {
+        admit(b, i, 0);
+        if (in->clash)
+            msg_add(&m,
+                    "tx2json: %s: error: output %s/%s is also that of %s; not converted (the "
+                    "first input keeps it)\n",
+                    in->path, b->output, in->out, b->in->v[in->twin].path);
+        else
+            msg_add(&m, "tx2json: %s: error: out of memory\n", in->path);
+        j->rc = in->clash ? TX2JSON_EINVAL : TX2JSON_ENOMEM;
         j->msgs = m.s;
         return;
     }
-    j->rc = input_open(in, o.max_input, &fd, &size, &err);
+    unsigned char *data;
+    size_t len;
+    j->rc = load_input(b, i, &data, &len, &err);
     if (j->rc == TX2JSON_OK) {
-        j->rc = input_read(fd, name, o.max_input, size, &data, &len, &err);
-        if (fd > 0) close(fd);
-    }
-    if (j->rc == TX2JSON_OK)
+        j->bytes = len;
+        const char *name = strcmp(in->path, "-") == 0 ? "<stdin>" : in->path;
         j->rc = tx2json_convert_buffer(ctx, name, data, len, &o, &j->json, &err);
-    j->bytes = data ? len : size != (size_t)-1 ? size : 0;
+    }
     free(data);
     if (j->rc != TX2JSON_OK) error_text(&m, &err);
     j->msgs = m.s;
@@ -315,14 +403,7 @@ static void *worker(void *arg)
         }
         size_t i = b->next++;
         pthread_mutex_unlock(&b->mu);
-        if (ctx) {
-            convert_one(b, ctx, i);
-        } else {
-            b->jobs[i].rc = TX2JSON_ENOMEM;
-            msgbuf m = {0};
-            msg_add(&m, "tx2json: %s: error: out of memory\n", b->in->v[i].path);
-            b->jobs[i].msgs = m.s;
-        }
+        convert_one(b, ctx, i); /* ctx NULL: fails, out of memory */
         pthread_mutex_lock(&b->mu);
         b->jobs[i].done = 1;
         pthread_cond_broadcast(&b->cv_done);
@@ -366,6 +447,30 @@ static int parse_count(const char *opt, const char *v, unsigned long long *out)
     return 0;
 }
 
+/* A size in bytes for --max-memory: a positive number, optionally with a
+ * suffix k, M or G (powers of 1024).  Returns 0, or -1 after a message. */
+static int parse_size(const char *opt, const char *v, size_t *out)
+{
+    char num[32];
+    size_t n = strlen(v), shift = 0;
+    const char *suf = n ? strchr("kKmMgG", v[n - 1]) : NULL;
+    if (suf && v[n - 1]) {
+        shift = (size_t)(suf - "kKmMgG") / 2 * 10 + 10;
+        n--;
+    }
+    if (n >= sizeof num) n = sizeof num - 1; /* too long: out of range below */
+    memcpy(num, v, n);
+    num[n] = 0;
+    unsigned long long x;
+    if (parse_count(opt, n == strlen(v) ? v : num, &x)) return -1;
+    if (x > (SIZE_MAX >> shift)) {
+        fprintf(stderr, "tx2json: error: %s %s is out of range\n", opt, v);
+        return -1;
+    }
+    *out = (size_t)x << shift;
+    return 0;
+}
+
 /* Everything the command line sets. */
 typedef struct cli {
     tx2json_options opts;
@@ -373,6 +478,7 @@ typedef struct cli {
     int quiet, jsonl, nul, fail_fast, show_progress, follow;
     long jobs;
     unsigned long match_limit, depth_limit, heap_limit;
+    size_t max_memory;
     const char **args;
     size_t nargs;
 } cli;
@@ -408,6 +514,8 @@ static int value_option(cli *c, inputs *in, const char *a, const char *v)
     } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
         if (parse_count(a, v, &x)) return 2;
         c->jobs = x > 256 ? 256 : (long)x;
+    } else if (!strcmp(a, "--max-memory")) {
+        if (parse_size(a, v, &c->max_memory)) return 2;
     } else if (!strcmp(a, "--glob")) {
         in->globs[in->nglobs++] = v;
     } else if (!strcmp(a, "--files-from")) {
@@ -480,25 +588,12 @@ static int flag_option(cli *c, const char *a)
 
 static int takes_value(const char *a)
 {
-    static const char *const names[] = {"--rules",
-                                        "--encoding",
-                                        "--lang",
-                                        "-o",
-                                        "--output",
-                                        "--format",
-                                        "-j",
-                                        "--jobs",
-                                        "--glob",
-                                        "--files-from",
-                                        "--max-input",
-                                        "--max-line",
-                                        "--max-refs",
-                                        "--max-entries",
-                                        "--match-limit",
-                                        "--depth-limit",
-                                        "--heap-limit"};
-    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
-        if (!strcmp(a, names[k])) return 1;
+    static const char names[] = " --rules --encoding --lang -o --output --format -j --jobs --glob"
+                                " --files-from --max-input --max-line --max-refs --max-entries"
+                                " --match-limit --depth-limit --heap-limit --max-memory ";
+    size_t n = strlen(a);
+    for (const char *p = strstr(names, a); p; p = strstr(p + 1, a))
+        if (p[-1] == ' ' && p[n] == ' ') return 1;
     return 0;
 }
 
@@ -618,8 +713,10 @@ static void emit(batch *b, size_t i)
     b->done++;
     pthread_mutex_lock(&b->mu);
     b->emitted = i + 1;
+    b->mem_used -= j->cost;
     if ((b->fail_fast && !ok) || fatal) b->stop = 1;
     pthread_cond_broadcast(&b->cv_room);
+    pthread_cond_broadcast(&b->cv_mem);
     pthread_mutex_unlock(&b->mu);
 }
 
@@ -672,6 +769,7 @@ static void run_loaded(batch *b, const cli *c, int dirs)
     pthread_mutex_init(&b->mu, NULL);
     pthread_cond_init(&b->cv_done, NULL);
     pthread_cond_init(&b->cv_room, NULL);
+    pthread_cond_init(&b->cv_mem, NULL);
     int show = c->show_progress < 0 ? isatty(2) && in->n > 1 : c->show_progress;
     run_batch(b, nw, show && !c->quiet);
     if (fflush(stdout) != 0) {
@@ -690,6 +788,7 @@ static void run_loaded(batch *b, const cli *c, int dirs)
     pthread_mutex_destroy(&b->mu);
     pthread_cond_destroy(&b->cv_done);
     pthread_cond_destroy(&b->cv_room);
+    pthread_cond_destroy(&b->cv_mem);
 }
 
 /* Opens the output, loads the rules and runs the batch.  Returns the exit
@@ -702,6 +801,7 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     b.opts = c->opts;
     b.quiet = c->quiet;
     b.fail_fast = c->fail_fast;
+    b.mem_limit = c->max_memory ? c->max_memory : DEFAULT_MAX_MEMORY;
     b.status = status;
     b.root = -1;
     tx2json_error err;

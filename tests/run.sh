@@ -147,6 +147,30 @@ t2=$(date +%s%N)
 check_batch jobs-64-as-fast-as-1 test $((t2 - t1)) -le $((3 * (t1 - t0) + 600000000))
 check_batch jobs-64-as-fast-as-1-bytes cmp -s "$TMP/j64a" "$TMP/j64b"
 rm -rf "$TMP/j64in"
+# Regression: nothing capped the memory of the workers together (a 200 MB
+# input reached 3.3 GB with several workers).  With --max-memory a file
+# starts when 20 x its size fits the budget beside the files in progress:
+# four 1.6 MB files (some 25 MB each) at -j 4 under 40M run one at a time,
+# so the peak stays near that of -j 1 (uncapped -j 4: 2.5 times that).
+# glibc keeps a thread's freed memory in that thread's arena, which would
+# add up over the four workers: MALLOC_TRIM_THRESHOLD_ makes it give the
+# memory back, so the peak shows what ran at once.
+MALLOC_TRIM_THRESHOLD_=131072
+export MALLOC_TRIM_THRESHOLD_
+if [ -x /usr/bin/time ]; then
+    mkdir -p "$TMP/mem"
+    for k in 1 2 3 4; do
+        for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do cat corpora/*.txt; done >"$TMP/mem/f$k.txt"
+    done
+    /usr/bin/time -f %M -o "$TMP/mem1" $BIN -q -j 1 --format jsonl "$TMP/mem" >"$TMP/memo1" 2>/dev/null
+    /usr/bin/time -f %M -o "$TMP/mem4" $BIN -q -j 4 --max-memory 40M --format jsonl "$TMP/mem" >"$TMP/memo4" 2>/dev/null
+    check_batch max-memory-caps-workers test "$(tail -1 "$TMP/mem4")" -le $(($(tail -1 "$TMP/mem1") * 3 / 2))
+    check_batch max-memory-caps-workers-bytes cmp -s "$TMP/memo1" "$TMP/memo4"
+    rm -rf "$TMP/mem" "$TMP/memo1" "$TMP/memo4"
+else
+    echo "SKIP batch/max-memory-caps-workers: no /usr/bin/time"
+fi
+unset MALLOC_TRIM_THRESHOLD_
 check_batch jsonl-lines test "$(wc -l <"$TMP/j1")" = "$(ls corpora/*.txt | wc -l)"
 head -n 1 "$TMP/j1" >"$TMP/first.json"
 check_batch jsonl-valid "$TOOLS/jsoncheck" <"$TMP/first.json"
