@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@ static int write_at(int dfd, const char *name, const char *data)
         return -1;
     }
     memcpy(pending_name, tmp, (size_t)n + 1);
+    atomic_signal_fence(memory_order_seq_cst); /* the name before the flag */
     pending_dir = dfd;
     int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) {
