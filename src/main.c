@@ -54,9 +54,9 @@ static void usage(FILE *f)
             "\n"
             "Inputs: files, directories (searched recursively for *.txt, *.srt and\n"
             "*.vtt, in name order, at most 64 levels deep) and - for standard input.\n"
-            "A walk skips hidden (dot) entries, symbolic links, FIFOs and devices,\n"
-            "with a note on stderr for each one a pattern would have taken (and for\n"
-            "hidden directories, dangling links and link loops).\n"
+            "A walk skips hidden (dot) entries, symbolic links (see --follow), FIFOs\n"
+            "and devices, each with a note on stderr (-q: none), except files whose\n"
+            "name matches no pattern, skipped silently.\n"
             "      --glob PATTERN    names to take from directories (repeatable;\n"
             "                        replaces the default patterns)\n"
             "      --follow          walks follow symbolic links to files and\n"
@@ -81,8 +81,9 @@ static void usage(FILE *f)
             "      --compact         one-line JSON\n"
             "\n"
             "Batch:\n"
-            "  -j, --jobs N, -jN     worker threads (default: online CPUs); the output is\n"
-            "                        the same for any N\n"
+            "  -j, --jobs N, -jN     worker threads (default: online CPUs; never more\n"
+            "                        than the files, at most 256); the output is the\n"
+            "                        same for any N\n"
             "      --fail-fast       stop at the first input that fails\n"
             "      --progress, --no-progress  show a progress line (default: when\n"
             "                        stderr is a terminal)\n"
@@ -117,7 +118,8 @@ static void usage(FILE *f)
             "  -V, --version         show the version\n"
             "\n"
             "Exit status: 0 every input converted; 1 an input could not be converted;\n"
-            "2 usage error; 3 rules could not be loaded, or a system error.\n",
+            "2 usage error; 3 rules could not be loaded, an output could not be\n"
+            "written, or a system error.\n",
             TX2JSON_SCHEMA_VERSION);
 }
 
