@@ -126,10 +126,14 @@ $BIN -q -j 3 --format jsonl corpora >"$TMP/j3" 2>/dev/null
 check_batch jobs-identical cmp -s "$TMP/j1" "$TMP/j2"
 check_batch jobs-identical-3 cmp -s "$TMP/j1" "$TMP/j3"
 # -j 64 over both corpora gives the same bytes as -j 1 (workers are capped
-# at the number of files, 27 here).
+# at the number of files, 27 here).  Until the fix of src/episode.c lands
+# (starts_entry reads past the one-sentence window of tx_build_episode;
+# with threads that garbage can be dereferenced), this can fail with exit
+# 139 now and then.
 $BIN -q -j 1 --format jsonl corpora corpora-blind >"$TMP/jall1" 2>/dev/null
 $BIN -q -j 64 --format jsonl corpora corpora-blind >"$TMP/jall64" 2>"$TMP/jall64.err"
-check_batch jobs-identical-64 test $? = 0 -a -s "$TMP/jall1"
+rc64=$?
+check_batch "jobs-identical-64 (exit $rc64)" test $rc64 = 0 -a -s "$TMP/jall1"
 check_batch jobs-identical-64-bytes cmp -s "$TMP/jall1" "$TMP/jall64"
 # Regression: -j 64 on 64 Chinese files took 15-25 times as long as -j 1
 # (2 cores): every worker built ICU's Han-Latin transliterator at once
@@ -150,8 +154,12 @@ rm -rf "$TMP/j64in"
 # Regression: nothing capped the memory of the workers together (a 200 MB
 # input reached 3.3 GB with several workers).  With --max-memory a file
 # starts when 20 x its size fits the budget beside the files in progress:
-# four 1.6 MB files (some 25 MB each) at -j 4 under 40M run one at a time,
-# so the peak stays near that of -j 1 (uncapped -j 4: 2.5 times that).
+# four 1.5 MB files (the English episodes 60 times; some 30 MB each) at
+# -j 4 under 40M run one at a time, so the peak stays near that of -j 1
+# (uncapped -j 4: 2.7 times that).  English only: with several threads
+# the subtitle-layout Chinese episodes reach the known crash in
+# src/episode.c (starts_entry reading past a one-sentence window), which
+# is being fixed elsewhere and is not what this test is about.
 # glibc keeps a thread's freed memory in that thread's arena, which would
 # add up over the four workers: MALLOC_TRIM_THRESHOLD_ makes it give the
 # memory back, so the peak shows what ran at once.
@@ -160,7 +168,9 @@ export MALLOC_TRIM_THRESHOLD_
 if [ -x /usr/bin/time ]; then
     mkdir -p "$TMP/mem"
     for k in 1 2 3 4; do
-        for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do cat corpora/*.txt; done >"$TMP/mem/f$k.txt"
+        for i in 1 2 3 4 5 6; do for n in 1 2 3 4 5 6 7 8 9 10; do
+            cat corpora/2*_en_*.txt
+        done; done >"$TMP/mem/f$k.txt"
     done
     /usr/bin/time -f %M -o "$TMP/mem1" $BIN -q -j 1 --format jsonl "$TMP/mem" >"$TMP/memo1" 2>/dev/null
     /usr/bin/time -f %M -o "$TMP/mem4" $BIN -q -j 4 --max-memory 40M --format jsonl "$TMP/mem" >"$TMP/memo4" 2>/dev/null
