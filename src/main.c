@@ -338,8 +338,8 @@ static tx2json_status load_input(batch *b, size_t i, unsigned char **data, size_
         rc = input_read(fd, name, max, size, data, len, err);
         if (!known && admit(b, i, rc ? 0 : estimate(*len)) != 0) stopped = 1;
     }
-    if (fd > 0) close(fd);
-    if (stopped) { /* never emitted: the batch stops */
+    if (fd >= 0 && strcmp(in->path, "-") != 0) close(fd); /* stdin stays open */
+    if (stopped) {                                        /* never emitted: the batch stops */
         snprintf(err->file, sizeof err->file, "%s", name);
         snprintf(err->message, sizeof err->message, "not converted: the batch stopped");
         err->line = err->column = 0;
