@@ -24,6 +24,9 @@ LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
 LIB_SRC := util.c span.c diag.c numeral.c read.c normalize.c segment.c rules.c references.c episode.c \
            similar.c link.c output.c check.c tx2json.c
 LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
+# The command-line tool only (not in the library).
+CLI_SRC := main.c cli_in.c cli_out.c
+CLI_OBJ := $(addprefix $(BUILD)/,$(CLI_SRC:.c=.o))
 
 .PHONY: all deps test check unit cli golden rules-test score asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \
         format-check clean
@@ -50,7 +53,7 @@ $(BUILD)/libtx2json.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(BUILD)/main.o $(BUILD)/libtx2json.a
+$(BIN): $(CLI_OBJ) $(BUILD)/libtx2json.a
 	$(CC) $(OPT) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 $(BUILD)/unit: tests/unit.c $(BUILD)/libtx2json.a

@@ -7,6 +7,7 @@
  * goes on); 2 usage error; 3 rules could not be loaded or a system error
  * (out of memory, output not writable). */
 #include "tx2json.h"
+#include "cli.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,12 +16,30 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+/* --max-input when not given: the library's own default (tx2json.h).  The
+ * CLI reads its inputs itself, to stop at the limit. */
+#define DEFAULT_MAX_INPUT ((size_t)256 << 20)
+
+/* Peak memory of one conversion, in bytes per input byte: the estimate
+ * --max-memory admits files by.  Measured with /usr/bin/time -v (maximum
+ * RSS, less the 8.8 MB of a 25-byte input) converting the 13 .txt files
+ * of corpora/ concatenated 1, 10, 40 and 200 times (79 KB to 15.9 MB):
+ * 19.3, 19.3, 18.2 and 17.0; the English and the Chinese episodes of
+ * corpora/ and corpora-blind/ apart, 40 times (2.2 and 2.9 MB): 19.1 and
+ * 18.6.  Rounded up.  The fixed cost of a worker (its context, some MB)
+ * is not counted. */
+#define MEMORY_PER_INPUT_BYTE 20
+
+/* --max-memory when not given: 2 GiB, some 100 MB of input at once. */
+#define DEFAULT_MAX_MEMORY ((size_t)2 << 30)
 
 #ifndef TX2JSON_RULES_DIR
 #define TX2JSON_RULES_DIR "rules"
@@ -34,9 +53,15 @@ static void usage(FILE *f)
             "Convert spoken-news transcripts into JSON (schema_version %d).\n"
             "\n"
             "Inputs: files, directories (searched recursively for *.txt, *.srt and\n"
-            "*.vtt, in name order) and - for standard input.\n"
+            "*.vtt, in name order, at most 64 levels deep) and - for standard input.\n"
+            "A walk skips hidden (dot) entries, symbolic links (see --follow), FIFOs\n"
+            "and devices, each with a note on stderr (-q: none), except files whose\n"
+            "name matches no pattern, skipped silently.\n"
             "      --glob PATTERN    names to take from directories (repeatable;\n"
             "                        replaces the default patterns)\n"
+            "      --follow          walks follow symbolic links to files and\n"
+            "                        directories (a directory already on the path is\n"
+            "                        a loop and skipped)\n"
             "      --files-from LIST read input paths from LIST (- for stdin), one per\n"
             "                        line, or NUL-separated with -0\n"
             "\n"
@@ -44,14 +69,21 @@ static void usage(FILE *f)
             "  -o, --output PATH     with one input file: write the JSON to PATH; with\n"
             "                        several inputs or a directory: PATH is a directory\n"
             "                        and each input gets PATH/RELATIVE/NAME.json.  Every\n"
-            "                        file is written atomically (temporary + rename)\n"
+            "                        file is written atomically (temporary + rename);\n"
+            "                        nothing is written through a symbolic link below\n"
+            "                        PATH.  Two inputs with one output (a.txt, a.srt)\n"
+            "                        are found before anything is written: the first in\n"
+            "                        input order is converted, each later one fails.\n"
+            "                        Temporaries (NAME.tmp.PID.N) left by a killed run\n"
+            "                        are removed by the next run into the same place\n"
             "      --format json|jsonl  indented documents (default), or compact ones,\n"
             "                        a document per line, in input order\n"
             "      --compact         one-line JSON\n"
             "\n"
             "Batch:\n"
-            "  -j, --jobs N, -jN     worker threads (default: online CPUs); the output is\n"
-            "                        the same for any N\n"
+            "  -j, --jobs N, -jN     worker threads (default: online CPUs; never more\n"
+            "                        than the files, at most 256); the output is the\n"
+            "                        same for any N\n"
             "      --fail-fast       stop at the first input that fails\n"
             "      --progress, --no-progress  show a progress line (default: when\n"
             "                        stderr is a terminal)\n"
@@ -66,7 +98,13 @@ static void usage(FILE *f)
             "\n"
             "Limits (a file over a limit fails with a message naming it; the run\n"
             "goes on with the next file):\n"
-            "      --max-input BYTES   largest input (default 268435456)\n"
+            "      --max-input BYTES   largest input (default 268435456); stdin is read\n"
+            "                          no further than the limit\n"
+            "      --max-memory BYTES  memory budget of the files converted at once\n"
+            "                          (default 2G; k, M, G suffixes): a file starts\n"
+            "                          when 20 x its size fits beside the files in\n"
+            "                          progress, in input order; a file over the whole\n"
+            "                          budget runs alone\n"
             "      --max-line BYTES    longest line (default 1048576)\n"
             "      --max-refs N        reference lines (default 20000)\n"
             "      --max-entries N     entries (default 20000)\n"
@@ -80,7 +118,8 @@ static void usage(FILE *f)
             "  -V, --version         show the version\n"
             "\n"
             "Exit status: 0 every input converted; 1 an input could not be converted;\n"
-            "2 usage error; 3 rules could not be loaded, or a system error.\n",
+            "2 usage error; 3 rules could not be loaded, an output could not be\n"
+            "written, or a system error.\n",
             TX2JSON_SCHEMA_VERSION);
 }
 
@@ -167,259 +206,6 @@ static int check_main(int argc, char **argv)
     return ne || (werror && nw) ? 1 : 0;
 }
 
-/* ---- inputs -------------------------------------------------------- */
-
-typedef struct input {
-    char *path; /* as opened ("-" for stdin) */
-    char *rel;  /* output name relative to -o DIR */
-} input;
-
-typedef struct inputs {
-    input *v;
-    size_t n, cap;
-    const char **globs;
-    size_t nglobs;
-    int oom;
-} inputs;
-
-static char *xstrdup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p) memcpy(p, s, n);
-    return p;
-}
-
-static void add_input(inputs *in, const char *path, const char *rel)
-{
-    if (in->n == in->cap) {
-        size_t nc = in->cap ? in->cap * 2 : 64;
-        input *nv = realloc(in->v, nc * sizeof *nv);
-        if (!nv) {
-            in->oom = 1;
-            return;
-        }
-        in->v = nv;
-        in->cap = nc;
-    }
-    char *p = xstrdup(path), *r = xstrdup(rel);
-    if (!p || !r) {
-        free(p);
-        free(r);
-        in->oom = 1;
-        return;
-    }
-    in->v[in->n].path = p;
-    in->v[in->n].rel = r;
-    in->n++;
-}
-
-static int name_wanted(const inputs *in, const char *name)
-{
-    static const char *const def[] = {"*.txt", "*.srt", "*.vtt"};
-    const char *const *g = in->nglobs ? in->globs : def;
-    size_t n = in->nglobs ? in->nglobs : 3;
-    for (size_t i = 0; i < n; i++)
-        if (fnmatch(g[i], name, 0) == 0) return 1;
-    return 0;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Walks dir (sorted, recursive).  Symbolic links to directories are not
- * followed, so a link loop cannot trap the walk. */
-static void walk(inputs *in, const char *dir, const char *rel, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d) {
-        fprintf(stderr, "tx2json: %s: error: cannot read directory: %s\n", dir, strerror(errno));
-        add_input(in, dir, rel[0] ? rel : "input"); /* fails later, counted */
-        return;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] == '.') continue;
-        if (n == cap) {
-            char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *nn);
-            if (!nn) break;
-            names = nn;
-        }
-        if (!(names[n] = xstrdup(de->d_name))) break;
-        n++;
-    }
-    closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
-    for (size_t i = 0; i < n; i++) {
-        size_t pl = strlen(dir) + strlen(names[i]) + 2, rl = strlen(rel) + strlen(names[i]) + 2;
-        char *p = malloc(pl), *r = malloc(rl);
-        if (p && r) {
-            snprintf(p, pl, "%s/%s", dir, names[i]);
-            snprintf(r, rl, "%s%s%s", rel, rel[0] ? "/" : "", names[i]);
-            struct stat ls, st;
-            if (lstat(p, &ls) == 0 && S_ISDIR(ls.st_mode)) {
-                if (depth < 64) walk(in, p, r, depth + 1);
-            } else if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && name_wanted(in, names[i])) {
-                add_input(in, p, r);
-            }
-        } else {
-            in->oom = 1;
-        }
-        free(p);
-        free(r);
-        free(names[i]);
-    }
-    free(names);
-}
-
-static void add_arg(inputs *in, const char *arg, int *dirs)
-{
-    struct stat st;
-    if (strcmp(arg, "-") == 0) {
-        add_input(in, "-", "stdin");
-    } else if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
-        (*dirs)++;
-        walk(in, arg, arg, 0); /* outputs mirror the path as given */
-    } else {
-        add_input(in, arg, arg); /* errors surface when it is read; the path
-                                  * mirrors under -o DIR, cleaned of .. */
-    }
-}
-
-/* Reads input paths from a list file (one per line, or NUL-separated). */
-static int read_list(inputs *in, const char *list, int nul, int *dirs)
-{
-    FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "rb");
-    if (!f) {
-        fprintf(stderr, "tx2json: %s: error: cannot open: %s\n", list, strerror(errno));
-        return -1;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    while ((n = getdelim(&line, &cap, nul ? '\0' : '\n', f)) > 0) {
-        if (line[n - 1] == (nul ? '\0' : '\n')) line[--n] = 0;
-        if (!nul && n && line[n - 1] == '\r') line[--n] = 0;
-        if (n) add_arg(in, line, dirs);
-    }
-    free(line);
-    if (f != stdin) fclose(f);
-    return 0;
-}
-
-/* ---- output files ---------------------------------------------------- */
-
-/* The temporary being written, for the signal handler: an interrupted run
- * removes it, and the finished files are all whole (written, then
- * renamed).  Only the main thread writes output files. */
-static char pending_tmp[4096];
-static volatile sig_atomic_t pending_set;
-
-static void on_signal(int sig)
-{
-    if (pending_set) unlink(pending_tmp);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-/* Writes data to path through a temporary file and rename, so a reader
- * never sees a half-written file.  Returns 0 or -1 (errno set). */
-static int write_atomic(const char *path, const char *data)
-{
-    size_t l = strlen(path);
-    char *tmp = malloc(l + 32);
-    if (!tmp) return -1;
-    snprintf(tmp, l + 32, "%s.tmp.%ld.%lx", path, (long)getpid(), (unsigned long)pthread_self());
-    if (strlen(tmp) < sizeof pending_tmp) {
-        memcpy(pending_tmp, tmp, strlen(tmp) + 1);
-        pending_set = 1;
-    }
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-    if (fd < 0) {
-        pending_set = 0;
-        free(tmp);
-        return -1;
-    }
-    size_t n = strlen(data), done = 0;
-    int ok = 1;
-    while (ok && done < n) {
-        ssize_t w = write(fd, data + done, n - done);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0)
-            ok = 0;
-        else
-            done += (size_t)w;
-    }
-    if (ok && fsync(fd) != 0) ok = 0;
-    int e = errno;
-    if (close(fd) != 0 && ok) ok = 0, e = errno;
-    errno = e;
-    if (!ok || rename(tmp, path) != 0) {
-        e = errno;
-        unlink(tmp);
-        pending_set = 0;
-        free(tmp);
-        errno = e;
-        return -1;
-    }
-    pending_set = 0;
-    free(tmp);
-    return 0;
-}
-
-/* DIR/REL with REL's extension replaced by .json; "", "." and ".."
- * components are dropped, so the result always lies inside DIR.  Creates
- * the directories on the way; refuses to go through a symbolic link.
- * Returns a malloc'd path, or NULL (errno set). */
-static char *output_path(const char *dir, const char *rel)
-{
-    size_t cap = strlen(dir) + strlen(rel) + 16;
-    char *out = malloc(cap);
-    if (!out) return NULL;
-    strcpy(out, dir);
-    size_t len = strlen(out);
-    while (len > 1 && out[len - 1] == '/')
-        out[--len] = 0;
-    const char *p = rel;
-    int any = 0;
-    while (*p) {
-        const char *e = strchr(p, '/');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        int last = !e || !e[1 + strspn(e + 1, "/")];
-        if (n && !(n == 1 && p[0] == '.') && !(n == 2 && p[0] == '.' && p[1] == '.')) {
-            struct stat st;
-            if (!last && lstat(out, &st) == 0 && S_ISLNK(st.st_mode)) {
-                free(out);
-                errno = ELOOP;
-                return NULL;
-            }
-            out[len++] = '/';
-            memcpy(out + len, p, n);
-            len += n;
-            out[len] = 0;
-            any = 1;
-            if (!last && mkdir(out, 0755) != 0 && errno != EEXIST) {
-                free(out);
-                return NULL;
-            }
-        }
-        if (!e) break;
-        p = e + 1;
-    }
-    if (!any) {
-        strcpy(out + len, "/input");
-        len += 6;
-    }
-    char *slash = strrchr(out, '/'), *dot = strrchr(out, '.');
-    if (dot && dot > slash + 1) *dot = 0;
-    strcat(out, ".json");
-    return out;
-}
-
 /* ---- the batch ------------------------------------------------------- */
 
 typedef struct job {
@@ -428,6 +214,7 @@ typedef struct job {
     char *json;
     char *msgs; /* warnings and the error, formatted, in order */
     size_t bytes;
+    size_t cost; /* memory reserved from the budget until emitted */
     tx2json_stats stats;
 } job;
 
@@ -435,12 +222,21 @@ typedef struct batch {
     const inputs *in;
     tx2json_ctx *ctx;
     tx2json_options opts;
-    int quiet;
+    int quiet, fail_fast;
+    const char *output; /* -o, or NULL for stdout */
+    int out_dir;        /* -o names a directory */
+    int root;           /* then: its descriptor */
     job *jobs;
     size_t next, emitted, window;
     int stop;
+    /* The memory budget (--max-memory): admitted in input order. */
+    size_t mem_limit, mem_used, serving;
     pthread_mutex_t mu;
-    pthread_cond_t cv_done, cv_room;
+    pthread_cond_t cv_done, cv_room, cv_mem;
+    /* The emitting thread's counts. */
+    size_t failed, entries, links, bytes, done;
+    int status;
+    double t0;
 } batch;
 
 typedef struct msgbuf {
@@ -491,23 +287,72 @@ static void error_text(msgbuf *m, const tx2json_error *e)
         msg_add(m, "tx2json: %s: error: %s\n", e->file, e->message);
 }
 
-/* Reads all of standard input. */
-static unsigned char *read_stdin(size_t *len)
+/* Admits job i to convert with cost bytes of the memory budget.  Jobs are
+ * admitted in input order, so the admitted ones are a prefix and their
+ * memory, released as they are emitted (in order), always comes back.  A
+ * job waits until its cost fits beside the admitted ones; a cost over the
+ * whole budget waits until nothing else is held, and then runs alone.
+ * Returns 0, or -1 when the batch stops meanwhile. */
+static int admit(batch *b, size_t i, size_t cost)
 {
-    size_t cap = 1 << 16, n = 0, got;
-    unsigned char *buf = malloc(cap);
-    while (buf && (got = fread(buf + n, 1, cap - n, stdin)) > 0) {
-        n += got;
-        if (n == cap) {
-            unsigned char *nb = realloc(buf, cap *= 2);
-            if (!nb) free(buf);
-            buf = nb;
-        }
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        size_t used = b->mem_used, lim = b->mem_limit;
+        int fits = cost == 0 || used == 0 || (used <= lim && cost <= lim - used);
+        if (b->stop || (b->serving == i && fits)) break;
+        pthread_cond_wait(&b->cv_mem, &b->mu);
     }
-    *len = n;
-    return buf;
+    int ok = !b->stop;
+    if (ok) {
+        b->mem_used += cost;
+        b->jobs[i].cost = cost;
+        b->serving = i + 1;
+    }
+    pthread_cond_broadcast(&b->cv_mem);
+    pthread_mutex_unlock(&b->mu);
+    return ok ? 0 : -1;
 }
 
+static size_t estimate(size_t bytes)
+{
+    return bytes > SIZE_MAX / MEMORY_PER_INPUT_BYTE ? SIZE_MAX : bytes * MEMORY_PER_INPUT_BYTE;
+}
+
+/* Opens and reads input i within --max-input, admitted to the memory
+ * budget by its size: before reading when fstat gives it, after reading
+ * a stream.  Returns the status; *data is malloc'd. */
+static tx2json_status load_input(batch *b, size_t i, unsigned char **data, size_t *len,
+                                 tx2json_error *err)
+{
+    const input *in = &b->in->v[i];
+    const char *name = strcmp(in->path, "-") == 0 ? "<stdin>" : in->path;
+    size_t max = b->opts.max_input, size;
+    int fd;
+    *data = NULL;
+    *len = 0;
+    tx2json_status rc = input_open(in, max, &fd, &size, err);
+    int known = !rc && size != (size_t)-1, stopped = 0;
+    b->jobs[i].bytes = known ? size : 0;
+    if ((rc || known) && admit(b, i, rc ? 0 : estimate(size)) != 0) stopped = 1;
+    if (!rc && !stopped) {
+        rc = input_read(fd, name, max, size, data, len, err);
+        if (!known && admit(b, i, rc ? 0 : estimate(*len)) != 0) stopped = 1;
+    }
+    if (fd >= 0 && strcmp(in->path, "-") != 0) close(fd); /* stdin stays open */
+    if (stopped) {                                        /* never emitted: the batch stops */
+        snprintf(err->file, sizeof err->file, "%s", name);
+        snprintf(err->message, sizeof err->message, "not converted: the batch stopped");
+        err->line = err->column = 0;
+        rc = TX2JSON_EINTERNAL;
+    }
+    if (rc) {
+        free(*data);
+        *data = NULL;
+    }
+    return rc;
+}
+
+/* Converts input i (admitted to the memory budget first, as every job). */
 static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
 {
     job *j = &b->jobs[i];
@@ -518,21 +363,28 @@ static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
     o.user = &m;
     o.on_warning = b->quiet ? NULL : on_warning;
     o.stats = &j->stats;
-    struct stat st;
-    if (strcmp(in->path, "-") == 0) {
-        size_t len = 0;
-        unsigned char *data = read_stdin(&len);
-        j->rc = data ? tx2json_convert_buffer(ctx, "<stdin>", data, len, &o, &j->json, &err)
-                     : TX2JSON_ENOMEM;
-        if (!data)
-            snprintf(err.message, sizeof err.message, "out of memory"), strcpy(err.file, "<stdin>"),
-                err.line = 0;
-        j->bytes = len;
-        free(data);
-    } else {
-        j->bytes = stat(in->path, &st) == 0 ? (size_t)st.st_size : 0;
-        j->rc = tx2json_convert_file(ctx, in->path, &o, &j->json, &err);
+    if (in->clash || !ctx) {
+        admit(b, i, 0);
+        if (in->clash)
+            msg_add(&m,
+                    "tx2json: %s: error: output %s/%s is also that of %s; not converted (the "
+                    "first input keeps it)\n",
+                    in->path, b->output, in->out, b->in->v[in->twin].path);
+        else
+            msg_add(&m, "tx2json: %s: error: out of memory\n", in->path);
+        j->rc = in->clash ? TX2JSON_EINVAL : TX2JSON_ENOMEM;
+        j->msgs = m.s;
+        return;
     }
+    unsigned char *data;
+    size_t len;
+    j->rc = load_input(b, i, &data, &len, &err);
+    if (j->rc == TX2JSON_OK) {
+        j->bytes = len;
+        const char *name = strcmp(in->path, "-") == 0 ? "<stdin>" : in->path;
+        j->rc = tx2json_convert_buffer(ctx, name, data, len, &o, &j->json, &err);
+    }
+    free(data);
     if (j->rc != TX2JSON_OK) error_text(&m, &err);
     j->msgs = m.s;
 }
@@ -553,14 +405,7 @@ static void *worker(void *arg)
         }
         size_t i = b->next++;
         pthread_mutex_unlock(&b->mu);
-        if (ctx) {
-            convert_one(b, ctx, i);
-        } else {
-            b->jobs[i].rc = TX2JSON_ENOMEM;
-            msgbuf m = {0};
-            msg_add(&m, "tx2json: %s: error: out of memory\n", b->in->v[i].path);
-            b->jobs[i].msgs = m.s;
-        }
+        convert_one(b, ctx, i); /* ctx NULL: fails, out of memory */
         pthread_mutex_lock(&b->mu);
         b->jobs[i].done = 1;
         pthread_cond_broadcast(&b->cv_done);
@@ -587,23 +432,16 @@ static void progress(size_t done, size_t total, size_t bytes, double t0, int fin
     fflush(stderr);
 }
 
-static void free_inputs(inputs *in)
-{
-    for (size_t i = 0; i < in->n; i++) {
-        free(in->v[i].path);
-        free(in->v[i].rel);
-    }
-    free(in->v);
-    free(in->globs);
-    memset(in, 0, sizeof *in);
-}
-
 static int parse_count(const char *opt, const char *v, unsigned long long *out)
 {
     char *end;
     errno = 0;
     unsigned long long x = strtoull(v, &end, 10);
-    if (*end || x == 0 || errno || v[0] == '-') {
+    if (errno == ERANGE && !*end && v[0] != '-') {
+        fprintf(stderr, "tx2json: error: %s %s is out of range\n", opt, v);
+        return -1;
+    }
+    if (*end || x == 0 || errno || v[0] == '-' || end == v) {
         fprintf(stderr, "tx2json: error: %s needs a positive number\n", opt);
         return -1;
     }
@@ -611,261 +449,421 @@ static int parse_count(const char *opt, const char *v, unsigned long long *out)
     return 0;
 }
 
-int main(int argc, char **argv)
+/* A size in bytes for --max-memory: a positive number, optionally with a
+ * suffix k, M or G (powers of 1024).  Returns 0, or -1 after a message. */
+static int parse_size(const char *opt, const char *v, size_t *out)
 {
-    if (argc > 1 && strcmp(argv[1], "check") == 0) return check_main(argc - 1, argv + 1);
-
-    tx2json_options opts = {0};
-    const char *rules = getenv("TX2JSON_RULES");
-    const char *output = NULL, *list = NULL;
-    int quiet = 0, jsonl = 0, nul = 0, fail_fast = 0, show_progress = -1, status = 0;
-    long jobs_n = 0;
-    unsigned long match_limit = 0, depth_limit = 0, heap_limit = 0;
-    const char **args = calloc((size_t)argc + 1, sizeof *args);
-    inputs in = {0};
-    in.globs = calloc((size_t)argc + 1, sizeof *in.globs);
-    size_t nargs = 0;
-    if (!args || !in.globs) {
-        fprintf(stderr, "tx2json: error: out of memory\n");
-        return 3;
+    char num[32];
+    size_t n = strlen(v), shift = 0;
+    const char *suf = n ? strchr("kKmMgG", v[n - 1]) : NULL;
+    if (suf && v[n - 1]) {
+        shift = (size_t)(suf - "kKmMgG") / 2 * 10 + 10;
+        n--;
     }
-    if (!rules || !*rules) rules = TX2JSON_RULES_DIR;
-#define USAGE_FAIL()                                                                               \
-    do {                                                                                           \
-        free(args);                                                                                \
-        free(in.globs);                                                                            \
-        return 2;                                                                                  \
-    } while (0)
+    if (n >= sizeof num) n = sizeof num - 1; /* too long: out of range below */
+    memcpy(num, v, n);
+    num[n] = 0;
+    unsigned long long x;
+    if (parse_count(opt, n == strlen(v) ? v : num, &x)) return -1;
+    if (x > (SIZE_MAX >> shift)) {
+        fprintf(stderr, "tx2json: error: %s %s is out of range\n", opt, v);
+        return -1;
+    }
+    *out = (size_t)x << shift;
+    return 0;
+}
+
+/* Everything the command line sets. */
+typedef struct cli {
+    tx2json_options opts;
+    const char *rules, *output, *list;
+    int quiet, jsonl, nul, fail_fast, show_progress, follow;
+    long jobs;
+    unsigned long match_limit, depth_limit, heap_limit;
+    size_t max_memory;
+    const char **args;
+    size_t nargs;
+} cli;
+
+/* Options that take a value v.  Returns 0, 2 on a usage error, or -1 when
+ * a is not one of them. */
+static int value_option(cli *c, inputs *in, const char *a, const char *v)
+{
+    unsigned long long x;
+    if (!strcmp(a, "--rules")) {
+        c->rules = v;
+    } else if (!strcmp(a, "--encoding")) {
+        c->opts.encoding = v;
+    } else if (!strcmp(a, "--lang")) {
+        c->opts.lang = v;
+        if (strcmp(v, "zh") && strcmp(v, "en") && strcmp(v, "auto")) {
+            fprintf(stderr, "tx2json: error: --lang must be zh, en or auto\n");
+            return 2;
+        }
+    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+        c->output = v;
+        if (!*v) {
+            fprintf(stderr, "tx2json: error: %s needs a non-empty path\n", a);
+            return 2;
+        }
+    } else if (!strcmp(a, "--format")) {
+        if (!strcmp(v, "jsonl"))
+            c->jsonl = 1;
+        else if (strcmp(v, "json")) {
+            fprintf(stderr, "tx2json: error: --format must be json or jsonl\n");
+            return 2;
+        }
+    } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+        if (parse_count(a, v, &x)) return 2;
+        c->jobs = x > 256 ? 256 : (long)x;
+    } else if (!strcmp(a, "--max-memory")) {
+        if (parse_size(a, v, &c->max_memory)) return 2;
+    } else if (!strcmp(a, "--glob")) {
+        in->globs[in->nglobs++] = v;
+    } else if (!strcmp(a, "--files-from")) {
+        c->list = v;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* The limits, all positive numbers.  Returns as value_option. */
+static int limit_option(cli *c, const char *a, const char *v)
+{
+    static const char *const names[] = {"--max-input",   "--max-line",    "--max-refs",
+                                        "--max-entries", "--match-limit", "--depth-limit",
+                                        "--heap-limit"};
+    size_t k = 0;
+    while (k < sizeof names / sizeof *names && strcmp(a, names[k]))
+        k++;
+    unsigned long long x;
+    if (k == sizeof names / sizeof *names) return -1;
+    if (parse_count(a, v, &x)) return 2;
+    switch (k) {
+    case 0:
+        c->opts.max_input = (size_t)x;
+        break;
+    case 1:
+        c->opts.max_line = (size_t)x;
+        break;
+    case 2:
+        c->opts.max_refs = (size_t)x;
+        break;
+    case 3:
+        c->opts.max_entries = (size_t)x;
+        break;
+    case 4:
+        c->match_limit = (unsigned long)x;
+        break;
+    case 5:
+        c->depth_limit = (unsigned long)x;
+        break;
+    default:
+        c->heap_limit = (unsigned long)x;
+        break;
+    }
+    return 0;
+}
+
+/* Options without a value.  Returns 0, or -1 when a is not one of them. */
+static int flag_option(cli *c, const char *a)
+{
+    if (!strcmp(a, "-0"))
+        c->nul = 1;
+    else if (!strcmp(a, "--fail-fast"))
+        c->fail_fast = 1;
+    else if (!strcmp(a, "--progress"))
+        c->show_progress = 1;
+    else if (!strcmp(a, "--no-progress"))
+        c->show_progress = 0;
+    else if (!strcmp(a, "--compact"))
+        c->opts.compact = 1;
+    else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+        c->quiet = 1;
+    else if (!strcmp(a, "--follow"))
+        c->follow = 1;
+    else
+        return -1;
+    return 0;
+}
+
+static int takes_value(const char *a)
+{
+    static const char names[] = " --rules --encoding --lang -o --output --format -j --jobs --glob"
+                                " --files-from --max-input --max-line --max-refs --max-entries"
+                                " --match-limit --depth-limit --heap-limit --max-memory ";
+    size_t n = strlen(a);
+    for (const char *p = strstr(names, a); p; p = strstr(p + 1, a))
+        if (p[-1] == ' ' && p[n] == ' ') return 1;
+    return 0;
+}
+
+/* Parses argv into c and in->globs.  Returns -1 to go on, or the exit
+ * status (0 after --help or --version, 2 on a usage error). */
+static int parse_args(int argc, char **argv, cli *c, inputs *in)
+{
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int needs = !strcmp(a, "--rules") || !strcmp(a, "--encoding") || !strcmp(a, "--lang") ||
-                    !strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--format") ||
-                    !strcmp(a, "-j") || !strcmp(a, "--jobs") || !strcmp(a, "--glob") ||
-                    !strcmp(a, "--files-from") || !strncmp(a, "--max-", 6) ||
-                    !strcmp(a, "--match-limit") || !strcmp(a, "--depth-limit") ||
-                    !strcmp(a, "--heap-limit");
-        if (needs && i + 1 >= argc) {
-            fprintf(stderr, "tx2json: error: %s needs an argument\n", a);
-            USAGE_FAIL();
-        }
-        unsigned long long v;
+        int rc = 0;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
-            free(args);
-            free(in.globs);
             return 0;
         } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
             printf("tx2json %s\n", tx2json_version());
-            free(args);
-            free(in.globs);
             return 0;
-        } else if (!strcmp(a, "--rules")) {
-            rules = argv[++i];
-        } else if (!strcmp(a, "--encoding")) {
-            opts.encoding = argv[++i];
-        } else if (!strcmp(a, "--lang")) {
-            opts.lang = argv[++i];
-            if (strcmp(opts.lang, "zh") && strcmp(opts.lang, "en") && strcmp(opts.lang, "auto")) {
-                fprintf(stderr, "tx2json: error: --lang must be zh, en or auto\n");
-                USAGE_FAIL();
-            }
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            output = argv[++i];
-        } else if (!strcmp(a, "--format")) {
-            const char *f = argv[++i];
-            if (!strcmp(f, "jsonl"))
-                jsonl = 1;
-            else if (strcmp(f, "json")) {
-                fprintf(stderr, "tx2json: error: --format must be json or jsonl\n");
-                USAGE_FAIL();
-            }
-        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-            if (parse_count(a, argv[++i], &v)) USAGE_FAIL();
-            jobs_n = v > 256 ? 256 : (long)v;
         } else if (!strncmp(a, "-j", 2) && a[2] >= '0' && a[2] <= '9') { /* -j2, as make takes it */
-            if (parse_count("-j", a + 2, &v)) USAGE_FAIL();
-            jobs_n = v > 256 ? 256 : (long)v;
-        } else if (!strcmp(a, "--glob")) {
-            in.globs[in.nglobs++] = argv[++i];
-        } else if (!strcmp(a, "--files-from")) {
-            list = argv[++i];
-        } else if (!strcmp(a, "-0")) {
-            nul = 1;
-        } else if (!strcmp(a, "--fail-fast")) {
-            fail_fast = 1;
-        } else if (!strcmp(a, "--progress")) {
-            show_progress = 1;
-        } else if (!strcmp(a, "--no-progress")) {
-            show_progress = 0;
-        } else if (!strcmp(a, "--compact")) {
-            opts.compact = 1;
-        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            quiet = 1;
-        } else if (!strcmp(a, "--max-input") || !strcmp(a, "--max-line") ||
-                   !strcmp(a, "--max-refs") || !strcmp(a, "--max-entries") ||
-                   !strcmp(a, "--match-limit") || !strcmp(a, "--depth-limit") ||
-                   !strcmp(a, "--heap-limit")) {
-            if (parse_count(a, argv[++i], &v)) USAGE_FAIL();
-            if (!strcmp(a, "--max-input")) opts.max_input = (size_t)v;
-            if (!strcmp(a, "--max-line")) opts.max_line = (size_t)v;
-            if (!strcmp(a, "--max-refs")) opts.max_refs = (size_t)v;
-            if (!strcmp(a, "--max-entries")) opts.max_entries = (size_t)v;
-            if (!strcmp(a, "--match-limit")) match_limit = (unsigned long)v;
-            if (!strcmp(a, "--depth-limit")) depth_limit = (unsigned long)v;
-            if (!strcmp(a, "--heap-limit")) heap_limit = (unsigned long)v;
-        } else if (a[0] == '-' && a[1]) {
+            rc = value_option(c, in, "-j", a + 2);
+        } else if (flag_option(c, a) == 0) {
+            continue;
+        } else if (a[0] != '-' || !a[1]) {
+            c->args[c->nargs++] = a;
+        } else if (!takes_value(a)) {
             fprintf(stderr, "tx2json: error: unknown option '%s' (see --help)\n", a);
-            USAGE_FAIL();
+            return 2;
+        } else if (i + 1 >= argc) {
+            fprintf(stderr, "tx2json: error: %s needs an argument\n", a);
+            return 2;
+        } else if ((rc = value_option(c, in, a, argv[++i])) < 0) {
+            rc = limit_option(c, a, argv[i]);
+        }
+        if (rc) return 2;
+    }
+    if (c->nargs == 0 && !c->list) {
+        usage(stderr);
+        return 2;
+    }
+    return -1;
+}
+
+/* Decides whether -o names a directory and opens it (creating it): sets
+ * b->out_dir and b->root.  Returns 0, or 3 after an error. */
+static int open_output(batch *b, const cli *c, inputs *in, int dirs)
+{
+    const char *o = c->output;
+    struct stat st;
+    b->output = o;
+    b->out_dir = o && (in->n > 1 || dirs || c->list || o[strlen(o) - 1] == '/' ||
+                       (stat(o, &st) == 0 && S_ISDIR(st.st_mode)));
+    if (!b->out_dir) {
+        if (o) out_clean_stale_file(o, c->quiet);
+        return 0;
+    }
+    if (mkdir(o, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "tx2json: %s: error: cannot create directory: %s\n", o, strerror(errno));
+        return 3;
+    }
+    if (out_plan(in) != 0) {
+        fprintf(stderr, "tx2json: error: out of memory\n");
+        return 3;
+    }
+    /* Following a link here is fine: the user named DIR.  Below it
+     * nothing is followed (cli_out.c). */
+    if ((b->root = open(o, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+        fprintf(stderr, "tx2json: %s: error: cannot open directory: %s\n", o, strerror(errno));
+        return 3;
+    }
+    out_clean_stale(b->root, o, in, c->quiet);
+    return 0;
+}
+
+/* Writes job i's document (to its output file or stdout); returns 0, or
+ * -1 after printing an error. */
+static int write_output(batch *b, size_t i)
+{
+    const char *json = b->jobs[i].json;
+    if (b->out_dir) {
+        char msg[2048];
+        int rc = out_write(b->root, b->output, b->in->v[i].out, json, msg, sizeof msg);
+        if (rc) fputs(msg, stderr);
+        return rc;
+    }
+    if (b->output && write_atomic(b->output, json) != 0) {
+        fprintf(stderr, "tx2json: %s: error: cannot write: %s\n", b->output, strerror(errno));
+        return -1;
+    }
+    if (!b->output && fputs(json, stdout) == EOF) {
+        fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Job i is done: prints its messages, writes its document, counts it. */
+static void emit(batch *b, size_t i)
+{
+    job *j = &b->jobs[i];
+    if (j->msgs) fputs(j->msgs, stderr);
+    b->bytes += j->bytes;
+    /* Out of memory, a library failure or stdout gone: stop.  A file
+     * that failed, to convert or to be written, counts as failed and the
+     * batch goes on (exit status 3 for an output not written). */
+    int fatal = j->rc == TX2JSON_ENOMEM || j->rc == TX2JSON_EINTERNAL;
+    int ok = j->rc == TX2JSON_OK && write_output(b, i) == 0;
+    if (ok) {
+        b->entries += j->stats.entries;
+        b->links += j->stats.links;
+    } else {
+        b->failed++;
+        int s = fatal || j->rc == TX2JSON_OK ? 3 : 1;
+        if (s > b->status) b->status = s;
+        if (j->rc == TX2JSON_OK && !b->output) fatal = 1;
+    }
+    free(j->json);
+    free(j->msgs);
+    j->json = j->msgs = NULL;
+    b->done++;
+    pthread_mutex_lock(&b->mu);
+    b->emitted = i + 1;
+    b->mem_used -= j->cost;
+    if ((b->fail_fast && !ok) || fatal) b->stop = 1;
+    pthread_cond_broadcast(&b->cv_room);
+    pthread_cond_broadcast(&b->cv_mem);
+    pthread_mutex_unlock(&b->mu);
+}
+
+/* Converts every input with nw workers (this thread alone when nw is 1)
+ * and emits the results in input order. */
+static void run_batch(batch *b, long nw, int show_progress)
+{
+    pthread_t *th = calloc((size_t)nw, sizeof *th);
+    long started = 0;
+    if (nw > 1 && th)
+        for (; started < nw; started++)
+            if (pthread_create(&th[started], NULL, worker, b) != 0) break;
+    double t0 = now(), last = 0;
+    b->t0 = t0;
+    for (size_t i = 0; i < b->in->n && !b->stop; i++) {
+        job *j = &b->jobs[i];
+        if (started == 0) {
+            convert_one(b, b->ctx, i); /* one worker: this thread */
         } else {
-            args[nargs++] = a;
+            pthread_mutex_lock(&b->mu);
+            while (!j->done)
+                pthread_cond_wait(&b->cv_done, &b->mu);
+            pthread_mutex_unlock(&b->mu);
+        }
+        emit(b, i);
+        if (show_progress && (now() - last > 0.1 || i + 1 == b->in->n)) {
+            progress(b->done, b->in->n, b->bytes, t0, 0);
+            last = now();
         }
     }
-    if (nargs == 0 && !list) {
-        usage(stderr);
-        USAGE_FAIL();
+    for (long t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
+    free(th);
+    if (show_progress) progress(b->done, b->in->n, b->bytes, t0, 1);
+}
+
+/* Runs the batch with b's context loaded and prints the summary. */
+static void run_loaded(batch *b, const cli *c, int dirs)
+{
+    const inputs *in = b->in;
+    long nw = c->jobs ? c->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    if (nw < 1) nw = 1;
+    if ((size_t)nw > in->n) nw = (long)in->n; /* never more workers than files */
+    b->window = (size_t)nw * 8;
+    if (!(b->jobs = calloc(in->n, sizeof *b->jobs))) {
+        fprintf(stderr, "tx2json: error: out of memory\n");
+        b->status = 3;
+        return;
     }
-    if (jsonl) opts.compact = 1;
+    pthread_mutex_init(&b->mu, NULL);
+    pthread_cond_init(&b->cv_done, NULL);
+    pthread_cond_init(&b->cv_room, NULL);
+    pthread_cond_init(&b->cv_mem, NULL);
+    int show = c->show_progress < 0 ? isatty(2) && in->n > 1 : c->show_progress;
+    run_batch(b, nw, show && !c->quiet);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
+        b->status = 3;
+    }
+    if (!c->quiet && (in->n > 1 || dirs || c->list))
+        fprintf(stderr, "tx2json: %zu files, %zu entries, %zu links, %zu failed, %.2fs%s\n",
+                b->done, b->entries, b->links, b->failed, now() - b->t0,
+                b->done < in->n ? " (stopped early)" : "");
+    for (size_t i = 0; i < in->n; i++) {
+        free(b->jobs[i].json);
+        free(b->jobs[i].msgs);
+    }
+    free(b->jobs);
+    pthread_mutex_destroy(&b->mu);
+    pthread_cond_destroy(&b->cv_done);
+    pthread_cond_destroy(&b->cv_room);
+    pthread_cond_destroy(&b->cv_mem);
+}
+
+/* Opens the output, loads the rules and runs the batch.  Returns the exit
+ * status. */
+static int convert_all(const cli *c, inputs *in, int dirs, int status)
+{
+    batch b;
+    memset(&b, 0, sizeof b);
+    b.in = in;
+    b.opts = c->opts;
+    b.quiet = c->quiet;
+    b.fail_fast = c->fail_fast;
+    b.mem_limit = c->max_memory ? c->max_memory : DEFAULT_MAX_MEMORY;
+    b.status = status;
+    b.root = -1;
+    tx2json_error err;
+    if (open_output(&b, c, in, dirs)) {
+        b.status = 3;
+    } else if (in->n == 0) {
+        if (!c->quiet) fprintf(stderr, "tx2json: warning: no input files found\n");
+    } else if (tx2json_ctx_new(c->rules, &b.ctx, &err) != TX2JSON_OK) {
+        print_error(&err);
+        b.status = 3;
+    } else {
+        tx2json_ctx_set_limits(b.ctx, c->match_limit, c->depth_limit, c->heap_limit);
+        run_loaded(&b, c, dirs);
+    }
+    tx2json_ctx_free(b.ctx);
+    if (b.root >= 0) close(b.root);
+    return b.status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "check") == 0) return check_main(argc - 1, argv + 1);
+    cli c = {0};
+    inputs in = {0};
+    c.show_progress = -1;
+    c.rules = getenv("TX2JSON_RULES");
+    if (!c.rules || !*c.rules) c.rules = TX2JSON_RULES_DIR;
+    c.args = calloc((size_t)argc + 1, sizeof *c.args);
+    in.globs = calloc((size_t)argc + 1, sizeof *in.globs);
+    if (!c.args || !in.globs) {
+        fprintf(stderr, "tx2json: error: out of memory\n");
+        return 3;
+    }
+    int status = parse_args(argc, argv, &c, &in);
+    if (status >= 0) {
+        free(c.args);
+        free(in.globs);
+        return status;
+    }
+    status = 0;
+    if (c.jsonl) c.opts.compact = 1;
+    if (!c.opts.max_input) c.opts.max_input = DEFAULT_MAX_INPUT;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGHUP, on_signal);
 
     int dirs = 0;
-    for (size_t i = 0; i < nargs; i++)
-        add_arg(&in, args[i], &dirs);
-    if (list && read_list(&in, list, nul, &dirs)) status = 1;
-    free(args);
+    in.follow = c.follow;
+    in.quiet = c.quiet;
+    for (size_t i = 0; i < c.nargs; i++)
+        add_arg(&in, c.args[i], &dirs);
+    if (c.list && read_list(&in, c.list, c.nul, &dirs)) status = 1;
+    free(c.args);
     if (in.oom) {
         fprintf(stderr, "tx2json: error: out of memory\n");
         free_inputs(&in);
         return 3;
     }
-    struct stat ost;
-    int out_dir = output && (in.n > 1 || dirs || list || output[strlen(output) - 1] == '/' ||
-                             (stat(output, &ost) == 0 && S_ISDIR(ost.st_mode)));
-    if (out_dir && mkdir(output, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "tx2json: %s: error: cannot create directory: %s\n", output,
-                strerror(errno));
-        free_inputs(&in);
-        return 3;
-    }
-    if (in.n == 0) {
-        if (!quiet) fprintf(stderr, "tx2json: warning: no input files found\n");
-        free_inputs(&in);
-        return status;
-    }
-
-    tx2json_error err;
-    tx2json_ctx *ctx = NULL;
-    if (tx2json_ctx_new(rules, &ctx, &err) != TX2JSON_OK) {
-        print_error(&err);
-        free_inputs(&in);
-        tx2json_global_cleanup();
-        return 3;
-    }
-    tx2json_ctx_set_limits(ctx, match_limit, depth_limit, heap_limit);
-
-    batch b;
-    memset(&b, 0, sizeof b);
-    b.in = &in;
-    b.ctx = ctx;
-    b.opts = opts;
-    b.quiet = quiet;
-    b.jobs = calloc(in.n, sizeof *b.jobs);
-    long nw = jobs_n ? jobs_n : sysconf(_SC_NPROCESSORS_ONLN);
-    if (nw < 1) nw = 1;
-    if ((size_t)nw > in.n) nw = (long)in.n;
-    b.window = (size_t)nw * 8;
-    pthread_t *th = calloc((size_t)nw, sizeof *th);
-    if (!b.jobs || !th) {
-        fprintf(stderr, "tx2json: error: out of memory\n");
-        free(b.jobs);
-        free(th);
-        free_inputs(&in);
-        tx2json_ctx_free(ctx);
-        return 3;
-    }
-    pthread_mutex_init(&b.mu, NULL);
-    pthread_cond_init(&b.cv_done, NULL);
-    pthread_cond_init(&b.cv_room, NULL);
-    long started = 0;
-    if (nw > 1)
-        for (; started < nw; started++)
-            if (pthread_create(&th[started], NULL, worker, &b) != 0) break;
-    if (show_progress < 0) show_progress = !quiet && isatty(2) && in.n > 1;
-    if (quiet) show_progress = 0;
-
-    double t0 = now(), last = 0;
-    size_t failed = 0, entries = 0, links = 0, bytes = 0, done = 0;
-    for (size_t i = 0; i < in.n; i++) {
-        job *j = &b.jobs[i];
-        if (started == 0) {
-            convert_one(&b, ctx, i); /* one worker: this thread */
-        } else {
-            pthread_mutex_lock(&b.mu);
-            while (!j->done)
-                pthread_cond_wait(&b.cv_done, &b.mu);
-            pthread_mutex_unlock(&b.mu);
-        }
-        if (j->msgs) fputs(j->msgs, stderr);
-        bytes += j->bytes;
-        if (j->rc == TX2JSON_OK) {
-            entries += j->stats.entries;
-            links += j->stats.links;
-            const char *path = output;
-            char *owned = NULL;
-            if (out_dir && !(path = owned = output_path(output, in.v[i].rel))) {
-                fprintf(stderr, "tx2json: %s: error: cannot make an output path under %s: %s\n",
-                        in.v[i].path, output, strerror(errno));
-                status = 3;
-            } else if (path && write_atomic(path, j->json) != 0) {
-                fprintf(stderr, "tx2json: %s: error: cannot write: %s\n", path, strerror(errno));
-                status = 3;
-            } else if (!path && fputs(j->json, stdout) == EOF) {
-                fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
-                status = 3;
-            }
-            free(owned);
-        } else {
-            failed++;
-            int s = (j->rc == TX2JSON_ENOMEM || j->rc == TX2JSON_EINTERNAL) ? 3 : 1;
-            if (s > status) status = s;
-        }
-        free(j->json);
-        free(j->msgs);
-        j->json = j->msgs = NULL;
-        done++;
-        pthread_mutex_lock(&b.mu);
-        b.emitted = i + 1;
-        if ((fail_fast && j->rc != TX2JSON_OK) || status == 3) b.stop = 1;
-        pthread_cond_broadcast(&b.cv_room);
-        pthread_mutex_unlock(&b.mu);
-        if (show_progress && (now() - last > 0.1 || i + 1 == in.n)) {
-            progress(done, in.n, bytes, t0, 0);
-            last = now();
-        }
-        if (b.stop) break;
-    }
-    for (long t = 0; t < started; t++)
-        pthread_join(th[t], NULL);
-    if (show_progress) progress(done, in.n, bytes, t0, 1);
-    if (fflush(stdout) != 0) {
-        fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
-        status = 3;
-    }
-    if (!quiet && (in.n > 1 || dirs || list))
-        fprintf(stderr, "tx2json: %zu files, %zu entries, %zu links, %zu failed, %.2fs%s\n", done,
-                entries, links, failed, now() - t0, done < in.n ? " (stopped early)" : "");
-    for (size_t i = 0; i < in.n; i++) {
-        free(b.jobs[i].json);
-        free(b.jobs[i].msgs);
-    }
+    status = convert_all(&c, &in, dirs, status);
     free_inputs(&in);
-    free(b.jobs);
-    free(th);
-    pthread_mutex_destroy(&b.mu);
-    pthread_cond_destroy(&b.cv_done);
-    pthread_cond_destroy(&b.cv_room);
-    tx2json_ctx_free(ctx);
     tx2json_global_cleanup();
     return status;
 }

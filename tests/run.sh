@@ -8,7 +8,9 @@
 # Ends with "N passed, N failed"; exits 1 when anything failed.
 #
 # Case format, one key per line ("# ..." lines are comments):
-#   args:   the arguments ($TMP expands to a scratch directory)
+#   args:   the arguments ($TMP expands to a scratch directory; the word ''
+#           is an empty argument; in tests/bad, $IN to the case's input,
+#           also in file: and absent:)
 #   status: the expected exit status
 #   stderr: a fragment stderr must contain (may repeat)
 #   stdout: a fragment stdout must contain (may repeat)
@@ -54,7 +56,7 @@ expect() {
             cmp -s "$g" "$TMP/stdout" || failed="$failed; stdout differs from $g: $(diff "$g" "$TMP/stdout" | head -5)"
             ;;
         file:*)
-            f=$(echo "${l#file: }" | sed "s|\$TMP|$TMP|g")
+            f=$(echo "${l#file: }" | sed "s|\$TMP|$TMP|g; s|\$IN|${IN:-}|g")
             [ -s "$f" ] || failed="$failed; $f missing or empty"
             [ -s "$TMP/stdout" ] && failed="$failed; stdout not empty"
             ;;
@@ -62,7 +64,7 @@ expect() {
             "$TOOLS/jsoncheck" <"$TMP/stdout" || failed="$failed; stdout is not valid JSON"
             ;;
         absent:*)
-            f=$(echo "${l#absent: }" | sed "s|\$TMP|$TMP|g")
+            f=$(echo "${l#absent: }" | sed "s|\$TMP|$TMP|g; s|\$IN|${IN:-}|g")
             [ -e "$f" ] && failed="$failed; $f exists"
             ls "$f".tmp.* >/dev/null 2>&1 && failed="$failed; temporary file left beside $f"
             ;;
@@ -116,8 +118,12 @@ for case in tests/cli/*.case; do
     name=$(basename "$case" .case)
     args=$(sed -n 's/^args:[ ]*//p' "$case" | sed "s|\$TMP|$TMP|g")
     want=$(sed -n 's/^status:[ ]*//p' "$case")
-    # shellcheck disable=SC2086
-    $BIN $args >"$TMP/stdout" 2>"$TMP/stderr"
+    # The words of args: as arguments, the word '' as an empty one.
+    set -f
+    set --
+    for a in $args; do [ "$a" = "''" ] && a=""; set -- "$@" "$a"; done
+    set +f
+    $BIN "$@" >"$TMP/stdout" 2>"$TMP/stderr" </dev/null
     got=$?
     failed=""
     [ "$got" = "$want" ] || failed="exit status $got, expected $want"
@@ -141,6 +147,62 @@ $BIN -q -j 2 --format jsonl corpora >"$TMP/j2" 2>/dev/null
 $BIN -q -j 3 --format jsonl corpora >"$TMP/j3" 2>/dev/null
 check_batch jobs-identical cmp -s "$TMP/j1" "$TMP/j2"
 check_batch jobs-identical-3 cmp -s "$TMP/j1" "$TMP/j3"
+# -j 64 over both corpora gives the same bytes as -j 1 (workers are capped
+# at the number of files, 27 here).  Until the fix of src/episode.c lands
+# (starts_entry reads past the one-sentence window of tx_build_episode;
+# with threads that garbage can be dereferenced), this can fail with exit
+# 139 now and then.
+$BIN -q -j 1 --format jsonl corpora corpora-blind >"$TMP/jall1" 2>/dev/null
+$BIN -q -j 64 --format jsonl corpora corpora-blind >"$TMP/jall64" 2>"$TMP/jall64.err"
+rc64=$?
+check_batch "jobs-identical-64 (exit $rc64)" test $rc64 = 0 -a -s "$TMP/jall1"
+check_batch jobs-identical-64-bytes cmp -s "$TMP/jall1" "$TMP/jall64"
+# Regression: -j 64 on 64 Chinese files took 15-25 times as long as -j 1
+# (2 cores): every worker built ICU's Han-Latin transliterator at once
+# (src/similar.c now opens it one thread at a time, so one builds it and
+# the rest get the cached rules).  Timed, so with a wide margin.
+mkdir -p "$TMP/j64in"
+for i in 1 2 3 4 5 6 7 8; do for k in 1 2 3 4 5 6 7 8; do
+    cp corpora/101_zh_qianyan_sudi_202403.txt "$TMP/j64in/f$i$k.txt"
+done; done
+t0=$(date +%s%N)
+$BIN -q -j 1 --format jsonl "$TMP/j64in" >"$TMP/j64a" 2>/dev/null
+t1=$(date +%s%N)
+$BIN -q -j 64 --format jsonl "$TMP/j64in" >"$TMP/j64b" 2>/dev/null
+t2=$(date +%s%N)
+check_batch jobs-64-as-fast-as-1 test $((t2 - t1)) -le $((3 * (t1 - t0) + 600000000))
+check_batch jobs-64-as-fast-as-1-bytes cmp -s "$TMP/j64a" "$TMP/j64b"
+rm -rf "$TMP/j64in"
+# Regression: nothing capped the memory of the workers together (a 200 MB
+# input reached 3.3 GB with several workers).  With --max-memory a file
+# starts when 20 x its size fits the budget beside the files in progress:
+# four 1.5 MB files (the English episodes 60 times; some 30 MB each) at
+# -j 4 under 40M run one at a time, so the peak stays near that of -j 1
+# (uncapped -j 4: 2.7 times that).  English only: with several threads
+# the subtitle-layout Chinese episodes reach the known crash in
+# src/episode.c (starts_entry reading past a one-sentence window), which
+# is being fixed elsewhere and is not what this test is about.
+# glibc keeps a thread's freed memory in that thread's arena, which would
+# add up over the four workers: MALLOC_TRIM_THRESHOLD_ makes it give the
+# memory back, so the peak shows what ran at once.
+MALLOC_TRIM_THRESHOLD_=131072
+export MALLOC_TRIM_THRESHOLD_
+if [ -x /usr/bin/time ]; then
+    mkdir -p "$TMP/mem"
+    for k in 1 2 3 4; do
+        for i in 1 2 3 4 5 6; do for n in 1 2 3 4 5 6 7 8 9 10; do
+            cat corpora/2*_en_*.txt
+        done; done >"$TMP/mem/f$k.txt"
+    done
+    /usr/bin/time -f %M -o "$TMP/mem1" $BIN -q -j 1 --format jsonl "$TMP/mem" >"$TMP/memo1" 2>/dev/null
+    /usr/bin/time -f %M -o "$TMP/mem4" $BIN -q -j 4 --max-memory 40M --format jsonl "$TMP/mem" >"$TMP/memo4" 2>/dev/null
+    check_batch max-memory-caps-workers test "$(tail -1 "$TMP/mem4")" -le $(($(tail -1 "$TMP/mem1") * 3 / 2))
+    check_batch max-memory-caps-workers-bytes cmp -s "$TMP/memo1" "$TMP/memo4"
+    rm -rf "$TMP/mem" "$TMP/memo1" "$TMP/memo4"
+else
+    echo "SKIP batch/max-memory-caps-workers: no /usr/bin/time"
+fi
+unset MALLOC_TRIM_THRESHOLD_
 check_batch jsonl-lines test "$(wc -l <"$TMP/j1")" = "$(ls corpora/*.txt | wc -l)"
 head -n 1 "$TMP/j1" >"$TMP/first.json"
 check_batch jsonl-valid "$TOOLS/jsoncheck" <"$TMP/first.json"
@@ -183,7 +245,8 @@ fi
 
 # 4. The bad-input catalogue: tests/bad/*.case.  Keys as for CLI cases,
 #    plus gen: (shell that writes $IN), env: (run with the failio shim and
-#    these variables), json: yes (stdout is one valid JSON document) and
+#    these variables), stdin: (a file to read as standard input; default
+#    /dev/null), json: yes (stdout is one valid JSON document) and
 #    absent: (a file that must not exist afterwards, nor temporaries
 #    beside it).  Each case runs under a 120 s timeout.
 for case in tests/bad/*.case; do
@@ -195,13 +258,18 @@ for case in tests/bad/*.case; do
     args=$(sed -n 's/^args:[ ]*//p' "$case" | sed "s|\$IN|$IN|g; s|\$TMP|$TMP|g")
     envv=$(sed -n 's/^env:[ ]*//p' "$case")
     want=$(sed -n 's/^status:[ ]*//p' "$case")
+    sin=$(sed -n 's/^stdin:[ ]*//p' "$case" | sed "s|\$IN|$IN|g; s|\$TMP|$TMP|g")
+    [ -n "$sin" ] || sin=/dev/null
+    set -f
+    set --
+    for a in $args; do [ "$a" = "''" ] && a=""; set -- "$@" "$a"; done
+    set +f
     if [ -n "$envv" ]; then
         # shellcheck disable=SC2086
         env $envv LD_PRELOAD="$TOOLS/libfailio.so" ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" \
-            timeout 120 $BIN $args >"$TMP/stdout" 2>"$TMP/stderr"
+            timeout 120 $BIN "$@" >"$TMP/stdout" 2>"$TMP/stderr" <"$sin"
     else
-        # shellcheck disable=SC2086
-        timeout 120 $BIN $args >"$TMP/stdout" 2>"$TMP/stderr"
+        timeout 120 $BIN "$@" >"$TMP/stdout" 2>"$TMP/stderr" <"$sin"
     fi
     got=$?
     failed=""

@@ -1,0 +1,340 @@
+/* cli_in.c - the command line's input list: arguments, directory walks
+ * and --files-from lists. */
+#include "cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+static void add_input(inputs *in, const char *path, const char *rel)
+{
+    if (in->n == in->cap) {
+        size_t nc = in->cap ? in->cap * 2 : 64;
+        input *nv = realloc(in->v, nc * sizeof *nv);
+        if (!nv) {
+            in->oom = 1;
+            return;
+        }
+        in->v = nv;
+        in->cap = nc;
+    }
+    char *p = xstrdup(path), *r = xstrdup(rel);
+    if (!p || !r) {
+        free(p);
+        free(r);
+        in->oom = 1;
+        return;
+    }
+    in->v[in->n].path = p;
+    in->v[in->n].rel = r;
+    in->v[in->n].out = NULL;
+    in->v[in->n].clash = 0;
+    in->v[in->n].nofollow = 0;
+    in->n++;
+}
+
+static int name_wanted(const inputs *in, const char *name)
+{
+    static const char *const def[] = {"*.txt", "*.srt", "*.vtt"};
+    const char *const *g = in->nglobs ? in->globs : def;
+    size_t n = in->nglobs ? in->nglobs : 3;
+    for (size_t i = 0; i < n; i++)
+        if (fnmatch(g[i], name, 0) == 0) return 1;
+    return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* How deep a walk goes below the directory it was given. */
+#define WALK_MAX_DEPTH 64
+
+/* A directory on the walk's current path, to catch loops. */
+typedef struct dirid {
+    dev_t dev;
+    ino_t ino;
+} dirid;
+
+/* A skipped entry: one line on stderr (not with -q). */
+static void skipped(const inputs *in, const char *path, const char *kind, const char *why)
+{
+    if (!in->quiet) fprintf(stderr, "tx2json: %s: %s: skipped: %s\n", path, kind, why);
+}
+
+static const char *file_kind(mode_t m)
+{
+    return S_ISFIFO(m)   ? "not a regular file (FIFO)"
+           : S_ISSOCK(m) ? "not a regular file (socket)"
+           : S_ISCHR(m)  ? "not a regular file (character device)"
+           : S_ISBLK(m)  ? "not a regular file (block device)"
+                         : "not a regular file";
+}
+
+/* The sorted names in d but . and .., or NULL (with *n = 0) when empty. */
+static char **read_names(inputs *in, DIR *d, size_t *n)
+{
+    char **names = NULL;
+    size_t cap = 0;
+    struct dirent *de;
+    *n = 0;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        if (*n == cap) {
+            char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *nn);
+            if (!nn) break;
+            names = nn;
+        }
+        if (!(names[*n] = xstrdup(de->d_name))) break;
+        (*n)++;
+    }
+    if (de) in->oom = 1;
+    if (*n) qsort(names, *n, sizeof *names, cmp_names);
+    return names;
+}
+
+static void walk_fd(inputs *in, int fd, const char *dir, const char *rel, int depth, dirid *stack);
+
+/* The entry name of the directory dfd: a file to take, a directory to
+ * walk, or something to skip with a note. */
+static void visit(inputs *in, int dfd, const char *name, const char *p, const char *r, int depth,
+                  dirid *stack)
+{
+    struct stat st;
+    int wanted = name_wanted(in, name);
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) return; /* gone since readdir */
+    int link = S_ISLNK(st.st_mode);
+    if (name[0] == '.') {
+        if (S_ISDIR(st.st_mode) || wanted)
+            skipped(in, p, "note", S_ISDIR(st.st_mode) ? "hidden directory" : "hidden file");
+        return;
+    }
+    if (link && fstatat(dfd, name, &st, 0) != 0) {
+        skipped(in, p, "note",
+                errno == ENOENT  ? "dangling symbolic link"
+                : errno == ELOOP ? "symbolic link loop"
+                                 : "symbolic link that cannot be followed");
+        return;
+    }
+    if (link && !in->follow) {
+        if (S_ISDIR(st.st_mode) || wanted)
+            skipped(in, p, "note",
+                    S_ISDIR(st.st_mode)
+                        ? "symbolic link to a directory (not followed without --follow)"
+                        : "symbolic link (not followed without --follow)");
+    } else if (S_ISDIR(st.st_mode)) {
+        if (depth >= WALK_MAX_DEPTH) {
+            skipped(in, p, "warning", "directory nested deeper than 64 levels");
+            return;
+        }
+        int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (link ? 0 : O_NOFOLLOW);
+        walk_fd(in, openat(dfd, name, flags), p, r, depth + 1, stack);
+    } else if (wanted && S_ISREG(st.st_mode)) {
+        add_input(in, p, r);
+        if (!in->oom) in->v[in->n - 1].nofollow = !link;
+    } else if (wanted) {
+        skipped(in, p, "note", file_kind(st.st_mode));
+    }
+}
+
+/* Walks the directory open as fd (sorted, recursive; closes fd).  dir is
+ * its path as shown, rel the output path it mirrors.  Symbolic links are
+ * followed only with --follow; a directory already on the current path
+ * (device and inode) is a loop and skipped. */
+static void walk_fd(inputs *in, int fd, const char *dir, const char *rel, int depth, dirid *stack)
+{
+    struct stat st;
+    DIR *d = fd >= 0 && fstat(fd, &st) == 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        fprintf(stderr, "tx2json: %s: error: cannot read directory: %s\n", dir, strerror(errno));
+        add_input(in, dir, rel[0] ? rel : "input"); /* fails later, counted */
+        if (fd >= 0) close(fd);
+        return;
+    }
+    for (int k = 0; k < depth; k++)
+        if (stack[k].dev == st.st_dev && stack[k].ino == st.st_ino) {
+            skipped(in, dir, "note", "directory loop (already being walked)");
+            closedir(d);
+            return;
+        }
+    stack[depth].dev = st.st_dev;
+    stack[depth].ino = st.st_ino;
+    size_t n;
+    char **names = read_names(in, d, &n);
+    for (size_t i = 0; i < n; i++) {
+        size_t pl = strlen(dir) + strlen(names[i]) + 2, rl = strlen(rel) + strlen(names[i]) + 2;
+        char *p = malloc(pl), *r = malloc(rl);
+        if (p && r) {
+            snprintf(p, pl, "%s/%s", dir, names[i]);
+            snprintf(r, rl, "%s%s%s", rel, rel[0] ? "/" : "", names[i]);
+            visit(in, dirfd(d), names[i], p, r, depth, stack);
+        } else {
+            in->oom = 1;
+        }
+        free(p);
+        free(r);
+        free(names[i]);
+    }
+    free(names);
+    closedir(d);
+}
+
+void add_arg(inputs *in, const char *arg, int *dirs)
+{
+    struct stat st;
+    if (strcmp(arg, "-") == 0) {
+        add_input(in, "-", "stdin");
+    } else if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+        dirid stack[WALK_MAX_DEPTH + 1];
+        (*dirs)++;
+        /* outputs mirror the path as given; it is followed if a link */
+        walk_fd(in, open(arg, O_RDONLY | O_DIRECTORY | O_CLOEXEC), arg, arg, 0, stack);
+    } else {
+        add_input(in, arg, arg); /* errors surface when it is read; the path
+                                  * mirrors under -o DIR, cleaned of .. */
+    }
+}
+
+/* Reads input paths from a list file (one per line, or NUL-separated). */
+int read_list(inputs *in, const char *list, int nul, int *dirs)
+{
+    FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "rb");
+    if (!f) {
+        fprintf(stderr, "tx2json: %s: error: cannot open: %s\n", list, strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getdelim(&line, &cap, nul ? '\0' : '\n', f)) > 0) {
+        if (line[n - 1] == (nul ? '\0' : '\n')) line[--n] = 0;
+        if (!nul && n && line[n - 1] == '\r') line[--n] = 0;
+        if (n) add_arg(in, line, dirs);
+    }
+    free(line);
+    if (f != stdin) fclose(f);
+    return 0;
+}
+
+void free_inputs(inputs *in)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        free(in->v[i].path);
+        free(in->v[i].rel);
+        free(in->v[i].out);
+    }
+    free(in->v);
+    free(in->globs);
+    memset(in, 0, sizeof *in);
+}
+
+/* ---- reading one input ------------------------------------------------ */
+
+static tx2json_status set_err(tx2json_error *err, tx2json_status code, const char *file,
+                              const char *fmt, ...)
+{
+    memset(err, 0, sizeof *err);
+    err->code = code;
+    err->offset = (size_t)-1;
+    snprintf(err->file, sizeof err->file, "%s", file);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+tx2json_status input_open(const input *in, size_t max, int *fd, size_t *size, tx2json_error *err)
+{
+    int std = strcmp(in->path, "-") == 0;
+    const char *name = std ? "<stdin>" : in->path;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer.  O_NOFOLLOW:
+     * a file found by a walk may have become a link since. */
+    int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (in->nofollow ? O_NOFOLLOW : 0);
+    int f = std ? 0 : open(in->path, flags);
+    struct stat st;
+    *fd = -1;
+    *size = (size_t)-1;
+    if (f < 0 && errno == ELOOP && in->nofollow)
+        return set_err(err, TX2JSON_EIO, name,
+                       "is a symbolic link (not followed without --follow)");
+    if (f < 0) return set_err(err, TX2JSON_EIO, name, "cannot open: %s", strerror(errno));
+    int e = fstat(f, &st) != 0 ? errno : 0;
+    tx2json_status rc = TX2JSON_OK;
+    if (e)
+        rc = set_err(err, TX2JSON_EIO, name, "cannot open: %s", strerror(e));
+    else if (S_ISDIR(st.st_mode))
+        rc = set_err(err, TX2JSON_EIO, name, "is a directory, not a file");
+    else if (!std && !S_ISREG(st.st_mode))
+        rc = set_err(err, TX2JSON_EIO, name, "is not a regular file");
+    else if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > max)
+        rc = set_err(err, TX2JSON_ELIMIT, name,
+                     "input is %lld bytes, over the limit of %zu (--max-input)",
+                     (long long)st.st_size, max);
+    if (rc) {
+        if (!std) close(f);
+        return rc;
+    }
+    if (!std) fcntl(f, F_SETFL, fcntl(f, F_GETFL) & ~O_NONBLOCK);
+    if (S_ISREG(st.st_mode)) *size = (size_t)st.st_size;
+    *fd = f;
+    return TX2JSON_OK;
+}
+
+tx2json_status input_read(int fd, const char *name, size_t max, size_t size, unsigned char **data,
+                          size_t *len, tx2json_error *err)
+{
+    if (max > SIZE_MAX - 1) max = SIZE_MAX - 1;
+    size_t lim = max + 1, cap = size < max ? size + 1 : 1 << 16, n = 0;
+    if (cap > lim) cap = lim;
+    unsigned char *buf = malloc(cap);
+    int oom = !buf;
+    *data = NULL;
+    *len = 0;
+    while (!oom && n < lim) {
+        if (n == cap) { /* only a stream, or a file that grew, gets here */
+            size_t nc = cap > lim / 2 ? lim : cap * 2;
+            unsigned char *nb = realloc(buf, nc);
+            if (!nb) {
+                oom = 1;
+                break;
+            }
+            buf = nb;
+            cap = nc;
+        }
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            free(buf);
+            return set_err(err, TX2JSON_EIO, name, "read error: %s", strerror(errno));
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+    }
+    if (oom || n > max) {
+        free(buf);
+        if (oom) return set_err(err, TX2JSON_ENOMEM, name, "out of memory");
+        return set_err(err, TX2JSON_ELIMIT, name,
+                       "input is larger than the limit of %zu bytes (--max-input)", max);
+    }
+    *data = buf;
+    *len = n;
+    return TX2JSON_OK;
+}
