@@ -59,7 +59,8 @@ typedef struct tx2json_stats {
 /* Per-conversion options.  Zero-initialise, then set what you need. */
 typedef struct tx2json_options {
     const char *encoding; /* force an input encoding (ICU name); NULL = detect */
-    const char *lang;     /* "zh", "en" or NULL/"auto" = detect from Han share */
+    const char *lang;     /* a language of the rules (tx2json_ctx_language), or
+                           * NULL/"auto" = found by the rules' script tables */
     int compact;          /* nonzero: one-line JSON instead of indented */
     size_t max_input;     /* bytes; 0 = default (256 MiB) */
     size_t max_line;      /* bytes in one line; 0 = default (1 MiB) */
@@ -117,6 +118,11 @@ TX2JSON_API tx2json_status tx2json_ctx_set_limits(tx2json_ctx *ctx, unsigned lon
  * cache.  Free clones before ctx.  Returns TX2JSON_OK or TX2JSON_ENOMEM. */
 TX2JSON_API tx2json_status tx2json_ctx_clone(const tx2json_ctx *ctx, tx2json_ctx **out,
                                              tx2json_error *err);
+
+/* The i-th language the context's rules name ("zh", "en", ...: the codes
+ * of their lang: fields), or NULL past the last.  tx2json_options.lang
+ * must be one of them, or "auto". */
+TX2JSON_API const char *tx2json_ctx_language(const tx2json_ctx *ctx, size_t i);
 
 /* Frees a context; NULL is allowed. */
 TX2JSON_API void tx2json_ctx_free(tx2json_ctx *ctx);

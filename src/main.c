@@ -94,7 +94,8 @@ static void usage(FILE *f)
             "                        " TX2JSON_RULES_DIR ")\n"
             "      --encoding NAME   input encoding (ICU name, e.g. GB18030, UTF-16LE);\n"
             "                        default: UTF-8, a BOM, or detection\n"
-            "      --lang zh|en|auto rule language (default auto: share of Han text)\n"
+            "      --lang LANG|auto  rule language: one the rules name (shipped: zh, en);\n"
+            "                        default auto, by the rules' script tables\n"
             "\n"
             "Limits (a file over a limit fails with a message naming it; the run\n"
             "goes on with the next file):\n"
@@ -109,8 +110,11 @@ static void usage(FILE *f)
             "      --max-refs N        reference lines (default 20000)\n"
             "      --max-entries N     entries (default 20000)\n"
             "      --match-limit N     PCRE2 match limit per rule match (default 1000000)\n"
-            "      --depth-limit N     PCRE2 depth limit (default 10000)\n"
-            "      --heap-limit KIB    PCRE2 heap limit (default 20000)\n"
+            "      --depth-limit N     PCRE2 depth limit (default 10000; when set, rules\n"
+            "                          run in PCRE2's interpreter, as the JIT has none)\n"
+            "      --heap-limit KIB    PCRE2 heap limit, also the JIT stack (default 20000)\n"
+            "      --max-limit-hits N  limit hits of one rule in a document before it is\n"
+            "                          switched off for the rest of it (default 10)\n"
             "A rule match over a PCRE2 limit counts as no match and adds a\n"
             "match-limit warning to the document.\n"
             "\n"
@@ -495,11 +499,7 @@ static int value_option(cli *c, inputs *in, const char *a, const char *v)
     } else if (!strcmp(a, "--encoding")) {
         c->opts.encoding = v;
     } else if (!strcmp(a, "--lang")) {
-        c->opts.lang = v;
-        if (strcmp(v, "zh") && strcmp(v, "en") && strcmp(v, "auto")) {
-            fprintf(stderr, "tx2json: error: --lang must be zh, en or auto\n");
-            return 2;
-        }
+        c->opts.lang = v; /* checked against the rules' languages once they load */
     } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
         c->output = v;
         if (!*v) {
@@ -533,7 +533,7 @@ static int limit_option(cli *c, const char *a, const char *v)
 {
     static const char *const names[] = {"--max-input",   "--max-line",    "--max-refs",
                                         "--max-entries", "--match-limit", "--depth-limit",
-                                        "--heap-limit"};
+                                        "--heap-limit",  "--max-limit-hits"};
     size_t k = 0;
     while (k < sizeof names / sizeof *names && strcmp(a, names[k]))
         k++;
@@ -558,6 +558,9 @@ static int limit_option(cli *c, const char *a, const char *v)
         break;
     case 5:
         c->depth_limit = (unsigned long)x;
+        break;
+    case 7:
+        c->opts.max_limit_hits = (size_t)x;
         break;
     default:
         c->heap_limit = (unsigned long)x;
@@ -592,7 +595,8 @@ static int takes_value(const char *a)
 {
     static const char names[] = " --rules --encoding --lang -o --output --format -j --jobs --glob"
                                 " --files-from --max-input --max-line --max-refs --max-entries"
-                                " --match-limit --depth-limit --heap-limit --max-memory ";
+                                " --match-limit --depth-limit --heap-limit --max-limit-hits"
+                                " --max-memory ";
     size_t n = strlen(a);
     for (const char *p = strstr(names, a); p; p = strstr(p + 1, a))
         if (p[-1] == ' ' && p[n] == ' ') return 1;
@@ -795,6 +799,20 @@ static void run_loaded(batch *b, const cli *c, int dirs)
 
 /* Opens the output, loads the rules and runs the batch.  Returns the exit
  * status. */
+/* --lang: "auto" or a language the rules name; else a usage error that
+ * lists them. */
+static int lang_known(const tx2json_ctx *ctx, const char *lang)
+{
+    if (!lang || !strcmp(lang, "auto")) return 1;
+    for (size_t i = 0; tx2json_ctx_language(ctx, i); i++)
+        if (!strcmp(tx2json_ctx_language(ctx, i), lang)) return 1;
+    fprintf(stderr, "tx2json: error: --lang %s: the rules name no such language (they name:", lang);
+    for (size_t i = 0; tx2json_ctx_language(ctx, i); i++)
+        fprintf(stderr, " %s", tx2json_ctx_language(ctx, i));
+    fprintf(stderr, "; or auto)\n");
+    return 0;
+}
+
 static int convert_all(const cli *c, inputs *in, int dirs, int status)
 {
     batch b;
@@ -814,8 +832,12 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     } else if (tx2json_ctx_new(c->rules, &b.ctx, &err) != TX2JSON_OK) {
         print_error(&err);
         b.status = 3;
+    } else if (!lang_known(b.ctx, c->opts.lang)) {
+        b.status = 2;
+    } else if (tx2json_ctx_set_limits(b.ctx, c->match_limit, c->depth_limit, c->heap_limit)) {
+        fprintf(stderr, "tx2json: error: out of memory\n");
+        b.status = 3;
     } else {
-        tx2json_ctx_set_limits(b.ctx, c->match_limit, c->depth_limit, c->heap_limit);
         run_loaded(&b, c, dirs);
     }
     tx2json_ctx_free(b.ctx);

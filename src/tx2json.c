@@ -109,6 +109,11 @@ tx2json_status tx2json_ctx_set_limits(tx2json_ctx *ctx, unsigned long match_limi
                                                                                : TX2JSON_OK;
 }
 
+const char *tx2json_ctx_language(const tx2json_ctx *ctx, size_t i)
+{
+    return ctx ? tx_rules_language(ctx->rules, i) : NULL;
+}
+
 void tx2json_ctx_free(tx2json_ctx *c)
 {
     if (!c) return;
