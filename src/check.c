@@ -60,8 +60,8 @@ static int cmp_diag(const void *a, const void *b)
 typedef struct src_reader {
     const char *file; /* file open in f, or NULL */
     FILE *f;
-    size_t next;   /* 1-based number of the line the next read returns */
-    char *last;    /* the line numbered next - 1, as read */
+    size_t next; /* 1-based number of the line the next read returns */
+    char *last;  /* the line numbered next - 1, as read */
 } src_reader;
 
 static void src_close(src_reader *r)
@@ -263,7 +263,8 @@ static int table_example_fails(const tx_ruleset *rs, const tx_numerals *nt, cons
 
 /* Runs the examples of every table: a numerals or number-words example is
  * a name and its key, a measure-words example a numeral and its measure
- * word, a script example a text and the language found for it.  Results go to rs's diagnostics.  TX2JSON_OK or ENOMEM. */
+ * word, a script example a text and the language found for it.  Results go to rs's diagnostics.
+ * TX2JSON_OK or ENOMEM. */
 static tx2json_status check_tables(tx_ruleset *rs, tx2json_error *err)
 {
     size_t n;
@@ -273,9 +274,8 @@ static tx2json_status check_tables(tx_ruleset *rs, tx2json_error *err)
     char why[1024];
     for (size_t i = 0; i < n; i++) {
         if (t[i].kind < 0) continue;
-        if (!t[i].nex &&
-            tx_rules_report(rs, 0, "no-example", t[i].file, t[i].line, 1, t[i].name,
-                            "table has no 'match:' example, so nothing tests it", err))
+        if (!t[i].nex && tx_rules_report(rs, 0, "no-example", t[i].file, t[i].line, 1, t[i].name,
+                                         "table has no 'match:' example, so nothing tests it", err))
             goto oom;
         for (size_t j = 0; j < t[i].nex; j++) {
             int f = table_example_fails(rs, nt, &t[i], &t[i].ex[j], why, sizeof why);

@@ -39,14 +39,14 @@ typedef struct tx_conv {
     tx_pinyin *pinyin;
     void *sbrk, *wbrk;
     /* What the stages produce. */
-    tx_doc *doc;       /* read */
-    tx_norm *norm;     /* normalize */
-    tx_reflist *refs;  /* references (links filled by link) */
-    char lang[4];      /* "zh" or "en": the option, or the Han share */
-    int lines_layout;  /* one short phrase per line (subtitles) */
-    tx_seg *seg;       /* segment */
-    tx_episode *ep;    /* episode (mention links filled by link) */
-    tx_diags diags;    /* every stage's warnings */
+    tx_doc *doc;      /* read */
+    tx_norm *norm;    /* normalize */
+    tx_reflist *refs; /* references (links filled by link) */
+    char lang[4];     /* "zh" or "en": the option, or the Han share */
+    int lines_layout; /* one short phrase per line (subtitles) */
+    tx_seg *seg;      /* segment */
+    tx_episode *ep;   /* episode (mention links filled by link) */
+    tx_diags diags;   /* every stage's warnings */
 } tx_conv;
 
 #endif

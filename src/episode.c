@@ -12,6 +12,8 @@
  * Latin name candidates of the segmenter plus names captured by `mention`
  * rules, minus stop-names and organisations. */
 #include "episode.h"
+#include "normalize.h"
+#include "segment.h"
 #include "span.h"
 
 #include <stdio.h>
@@ -75,7 +77,6 @@ static int seen_add_range(ctx *c, size_t a, size_t b)
     return 0;
 }
 
-
 /* Does rule kind k match sentence [a,b)?  Fills m with sentence-relative
  * offsets and returns the rule, or NULL. */
 static const tx_rule *first_match(const ctx *c, rule_kind k, size_t a, size_t b, tx_match *m)
@@ -123,7 +124,8 @@ static void episode_meta(ctx *c, tx_episode *ep, const tx_match *m, size_t base)
             snprintf(buf, sizeof buf, "%04d", year);
         ep->date = copy_digits(buf, strlen(buf));
     }
-    if (!ep->number && tx_match_group(m, "number", 1, &s, &e)) ep->number = tx_span_copy(c->cv, base + s, base + e);
+    if (!ep->number && tx_match_group(m, "number", 1, &s, &e))
+        ep->number = tx_span_copy(c->cv, base + s, base + e);
 }
 
 /* Appends an item unless one with the same span is there (a linear
@@ -376,9 +378,9 @@ static int para_start(const char *t, size_t at)
 /* Does sentence s start an entry, given the names heard so far in the
  * current entry (none when fresh)?  next is the index in c->seg->sent of the
  * sentence after s (s may be a window over several sentences, or a copy, so
- * it is never compared with the array's addresses).  No continuation rule may match, then the first entry-start
- * rule whose requirements hold decides.  Returns that rule (its match in
- * *sm, its org span in *os,*oe) or NULL. */
+ * it is never compared with the array's addresses).  No continuation rule may match, then the first
+ * entry-start rule whose requirements hold decides.  Returns that rule (its match in *sm, its org
+ * span in *os,*oe) or NULL. */
 static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s, size_t next,
                                    tx_match *sm, size_t *os, size_t *oe)
 {
@@ -526,15 +528,15 @@ static size_t find_item_numbers(const ctx *c, itemnum *out, size_t max)
 typedef struct build {
     ctx c;
     tx_episode *ep;
-    size_t ecap;         /* capacity of ep->entry */
-    itemnum *items;      /* numbered items (subtitle layout) */
+    size_t ecap;    /* capacity of ep->entry */
+    itemnum *items; /* numbered items (subtitle layout) */
     size_t nitems;
-    size_t items_from;   /* the first item that starts an entry (after a headline block) */
-    int use_items;       /* the numbers define the entries */
-    size_t head_sent;    /* the first sentence of a headline block */
-    size_t first, last;  /* content sentences [first, last) */
-    tx_nmap orgkeys;     /* keys of every organisation of the episode */
-    char **orgk;         /* ... owned here */
+    size_t items_from;  /* the first item that starts an entry (after a headline block) */
+    int use_items;      /* the numbers define the entries */
+    size_t head_sent;   /* the first sentence of a headline block */
+    size_t first, last; /* content sentences [first, last) */
+    tx_nmap orgkeys;    /* keys of every organisation of the episode */
+    char **orgk;        /* ... owned here */
     size_t norgk, orgkcap;
 } build;
 
@@ -758,7 +760,8 @@ static int numbered_entries(build *b)
         if (items[j].sent >= b->last || items[j].sent + 1 >= b->last) break;
         tx_entry *en = push_entry(b->ep, &b->ecap, items[j].start, tx_rule_name(items[j].rule));
         if (!en) return -1;
-        size_t stop = j + 1 < b->nitems && items[j + 1].sent < b->last ? items[j + 1].sent : b->last;
+        size_t stop =
+            j + 1 < b->nitems && items[j + 1].sent < b->last ? items[j + 1].sent : b->last;
         for (size_t i = items[j].sent; i < stop; i++) {
             if (sentence_orgs(c, en, seg->sent[i].start, seg->sent[i].end)) return -1;
             /* The number starts the item, but the subject of its first
@@ -876,7 +879,8 @@ static int entry_mentions(build *b, tx_entry *en)
     /* Keep mentions and organisations in text order. */
     if (sort_items(en->men, en->nmen) || sort_items(en->org, en->norg)) return -1;
     for (size_t i = 0; i < en->nmen; i++) {
-        en->men[i].key = tx_name_key(c->cv->num, c->n->s + en->men[i].start, en->men[i].end - en->men[i].start);
+        en->men[i].key =
+            tx_name_key(c->cv->num, c->n->s + en->men[i].start, en->men[i].end - en->men[i].start);
         if (!en->men[i].key) return -1;
     }
     return 0;
@@ -901,7 +905,8 @@ static int build_phases(build *b)
 tx2json_status tx_build_episode(tx_conv *cv)
 {
     build b = {0};
-    b.c = (ctx){cv, cv->rules, cv->doc, cv->norm, cv->seg, cv->lang, NULL, {0}, 0, cv->lines_layout};
+    b.c =
+        (ctx){cv, cv->rules, cv->doc, cv->norm, cv->seg, cv->lang, NULL, {0}, 0, cv->lines_layout};
     b.ep = cv->ep;
     memset(b.ep, 0, sizeof *b.ep);
     b.ep->lines_layout = cv->lines_layout;

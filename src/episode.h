@@ -3,7 +3,6 @@
 #define TX2JSON_EPISODE_H
 
 #include "conv.h"
-#include "segment.h"
 
 typedef struct tx_item {
     size_t start, end; /* norm bytes */

@@ -35,7 +35,7 @@ typedef struct tx_strset {
     char **slot;
     size_t cap, n;
 } tx_strset;
-TXI size_t tx_str_hash(const char *s);          /* FNV-1a */
+TXI size_t tx_str_hash(const char *s);                /* FNV-1a */
 TXI int tx_strset_add(tx_strset *s, const char *key); /* 0, or -1 on OOM */
 TXI int tx_strset_has(const tx_strset *s, const char *key);
 TXI void tx_strset_free(tx_strset *s);

@@ -9,6 +9,7 @@
  * LINK_MIN stay unlinked.  References left over go to an entry only on a
  * strong match; other mentions link only on a strong match too. */
 #include "link.h"
+#include "normalize.h"
 #include "episode.h"
 #include "references.h"
 
@@ -349,15 +350,15 @@ int tx_assign(const double *score, size_t rows, size_t cols, int *assign)
 /* The state of one linking run, shared by its phases. */
 typedef struct linker {
     tx_conv *c;
-    size_t R, E, M;   /* references, entries, mentions */
-    refinfo *ri;      /* per reference */
-    meninfo *mi;      /* per mention, entry by entry */
-    best *bm;         /* each mention's best reference */
-    pair *pr;         /* pairs that can link (>= LINK_MIN), by mention */
+    size_t R, E, M; /* references, entries, mentions */
+    refinfo *ri;    /* per reference */
+    meninfo *mi;    /* per mention, entry by entry */
+    best *bm;       /* each mention's best reference */
+    pair *pr;       /* pairs that can link (>= LINK_MIN), by mention */
     size_t npr, prcap;
     size_t *byr, *rstart; /* the pairs by reference: byr[rstart[r] ..] */
-    size_t *ord;      /* mentions sorted by key, index order kept within a key */
-    int capped;       /* too many entries x references to assign */
+    size_t *ord;          /* mentions sorted by key, index order kept within a key */
+    int capped;           /* too many entries x references to assign */
 } linker;
 
 /* Keys, phonetic keys, pinyin and URL tokens of every reference.
@@ -655,8 +656,8 @@ tx2json_status tx_link(tx_conv *c)
     l.bm = calloc(l.M ? l.M : 1, sizeof *l.bm);
     l.ord = malloc((l.M ? l.M : 1) * sizeof *l.ord);
     int bad = !l.ri || !l.mi || !l.bm || !l.ord || ref_infos(&l) || mention_infos(&l) ||
-              group_by_key(&l) || score_pairs(&l) || pairs_by_reference(&l) ||
-              assign_entries(&l) || extra_references(&l) || repeat_mentions(&l);
+              group_by_key(&l) || score_pairs(&l) || pairs_by_reference(&l) || assign_entries(&l) ||
+              extra_references(&l) || repeat_mentions(&l);
     for (size_t r = 0; !bad && r < l.R; r++)
         if (c->refs->ref[r].entry < 0)
             tx_diag_add(&c->diags, "warning", "unlinked-reference", (long)c->refs->ref[r].start,

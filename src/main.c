@@ -531,8 +531,8 @@ static int value_option(cli *c, inputs *in, const char *a, const char *v)
 /* The limits, all positive numbers.  Returns as value_option. */
 static int limit_option(cli *c, const char *a, const char *v)
 {
-    static const char *const names[] = {"--max-input",   "--max-line",    "--max-refs",
-                                        "--max-entries", "--match-limit", "--depth-limit",
+    static const char *const names[] = {"--max-input",   "--max-line",      "--max-refs",
+                                        "--max-entries", "--match-limit",   "--depth-limit",
                                         "--heap-limit",  "--max-limit-hits"};
     size_t k = 0;
     while (k < sizeof names / sizeof *names && strcmp(a, names[k]))

@@ -2,6 +2,7 @@
  * Spans are [start, end) in code points of the decoded input; every text
  * field is cut from the input as given, not from the matching form. */
 #include "output.h"
+#include "read.h"
 #include "span.h"
 #include "episode.h"
 #include "references.h"

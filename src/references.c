@@ -5,6 +5,7 @@
  * lines are skipped, and a `reflist-header` line (相关链接:, Links: ...)
  * closes the list from above.  The first other line ends the search. */
 #include "references.h"
+#include "normalize.h"
 #include "span.h"
 
 #include <ctype.h>
@@ -63,7 +64,8 @@ tx2json_status tx_find_references(tx_conv *c)
             if (tx_rule_match(rs, r, n->s + a, b - a, 0, &m) != 1 || m.start != 0 || m.end != b - a)
                 continue;
             size_t lsx, lex, us, ue;
-            if (!tx_match_group(&m, "label", 1, &lsx, &lex) || !tx_match_group(&m, "url", 1, &us, &ue))
+            if (!tx_match_group(&m, "label", 1, &lsx, &lex) ||
+                !tx_match_group(&m, "url", 1, &us, &ue))
                 continue;
             tx_ref *p = tx_grow(out->ref, &cap, out->nref + 1, sizeof *p);
             if (!p) goto oom;

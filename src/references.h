@@ -3,8 +3,6 @@
 #define TX2JSON_REFERENCES_H
 
 #include "conv.h"
-#include "normalize.h"
-#include "rules.h"
 
 typedef struct tx_ref {
     size_t start, end;   /* norm byte span of the whole line */

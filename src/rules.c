@@ -26,8 +26,8 @@
 #define TX_HEAP_LIMIT_KIB 20000
 #define TX_JIT_STACK_START (32 * 1024)
 
-const char *const tx_table_kind_names[TK_NKINDS] = {"numerals", "measure-words",
-                                                    "number-words", "script"};
+const char *const tx_table_kind_names[TK_NKINDS] = {"numerals", "measure-words", "number-words",
+                                                    "script"};
 
 const char *const tx_kind_names[RK_NKINDS] = {
     "intro",        "outro",        "reflist-header", "reference", "entry-start",
@@ -50,15 +50,15 @@ struct tx_rule {
     char lang[4];
     int requires;
     int caseless, bytes;
-    int bad;          /* had an error: never compiled, never matched */
-    char *pattern;    /* expanded */
+    int bad;       /* had an error: never compiled, never matched */
+    char *pattern; /* expanded */
     /* Where the pattern's bytes were written: one run per stretch of a
      * pattern line copied as is (columns advance per code point) and per
      * ${define} expansion (every byte at the reference's column). */
     struct pat_run {
         size_t off, line, col;
         int fixed;
-    } *runs;
+    } * runs;
     size_t nruns, runcap;
     pcre2_code *code;
     int jit; /* JIT-compiled: matched with pcre2_jit_match */
@@ -81,7 +81,7 @@ struct tx_ruleset {
     tx_table *tab; /* language tables */
     size_t ntab, tabcap;
     tx_nmap rule_by_name, def_by_name; /* while loading: rule and define indices */
-    pcre2_general_context *gctx; /* routes PCRE2's memory through malloc/free */
+    pcre2_general_context *gctx;       /* routes PCRE2's memory through malloc/free */
     pcre2_compile_context *cctx;
     pcre2_match_context *mctx;
     pcre2_match_data *md;
@@ -427,9 +427,9 @@ typedef struct parser {
     tx_ruleset *rs;
     const char *path;
     tx2json_error *err;
-    tx_rule *cur;                  /* the rule being read, or NULL */
-    size_t tab;                    /* the table being read + 1, or 0 */
-    size_t pcap, plen, excap;      /* cur's pattern and example capacities */
+    tx_rule *cur;             /* the rule being read, or NULL */
+    size_t tab;               /* the table being read + 1, or 0 */
+    size_t pcap, plen, excap; /* cur's pattern and example capacities */
     size_t lineno;
 } parser;
 
@@ -550,8 +550,7 @@ static int row_value_ok(int kind, const char *k, const char *v)
         return (!strcmp(k, "Han") || !strcmp(k, "Latin")) && *v && !*end && x >= 0 && x <= 1;
     }
     if (!strcmp(v, ".")) return 1;
-    if (kind == TK_NUMERALS)
-        return !strcmp(v, "*10") || (v[0] >= '0' && v[0] <= '9' && !v[1]);
+    if (kind == TK_NUMERALS) return !strcmp(v, "*10") || (v[0] >= '0' && v[0] <= '9' && !v[1]);
     if (!strcmp(v, "x")) return 1;
     const char *d = v + (v[0] == '*');
     if (!*d) return 0;
@@ -566,8 +565,8 @@ static int table_key_line(parser *p, const char *s, size_t col)
     tx_table *t = &p->rs->tab[p->tab - 1];
     const char *colon = strchr(s, ':');
     if (!colon) {
-        REPORT(1, "syntax", p->path, p->lineno, col, t->name, "expected 'key: value' inside table '%s'",
-               t->name);
+        REPORT(1, "syntax", p->path, p->lineno, col, t->name,
+               "expected 'key: value' inside table '%s'", t->name);
         return 0;
     }
     size_t kl = (size_t)(colon - s);
@@ -594,7 +593,8 @@ static int table_key_line(parser *p, const char *s, size_t col)
         }
     } else if (!KEY("note")) {
         REPORT(1, "unknown-key", p->path, p->lineno, col, t->name,
-               "unknown key '%.*s' in table '%s' (kind, lang, row, match, note)", (int)kl, s, t->name);
+               "unknown key '%.*s' in table '%s' (kind, lang, row, match, note)", (int)kl, s,
+               t->name);
     }
 #undef KEY
     return 0;
@@ -613,9 +613,9 @@ static int finish_table(parser *p)
                       "table '%s' has no rows", t->name);
     for (size_t i = 0; i < t->nrow; i++)
         if (!*t->row[i].key || !row_value_ok(t->kind, t->row[i].key, t->row[i].value))
-            if (report(p->rs, p->err, 1, "bad-value", t->file, t->row[i].line, t->row[i].col, t->name,
-                       "row '%s = %s' does not fit a %s table", t->row[i].key, t->row[i].value,
-                       tx_table_kind_names[t->kind]))
+            if (report(p->rs, p->err, 1, "bad-value", t->file, t->row[i].line, t->row[i].col,
+                       t->name, "row '%s = %s' does not fit a %s table", t->row[i].key,
+                       t->row[i].value, tx_table_kind_names[t->kind]))
                 return -1;
     return 0;
 }
@@ -708,7 +708,8 @@ static int flags_value(parser *p, const char *v, size_t vcol)
         } else if (*f == 'a') {
             cur->requires |= REQ_ANNOUNCE;
         } else if (*f != ' ') {
-            REPORT(1, "bad-value", p->path, p->lineno, vcol + u8_cols(v, (size_t)(f - v)), cur->name,
+            REPORT(1, "bad-value", p->path, p->lineno, vcol + u8_cols(v, (size_t)(f - v)),
+                   cur->name,
                    "unknown flag '%c' (i: caseless, b: bytes, no UTF/UCP, a: may announce)", *f);
             cur->bad = 1;
         }
@@ -760,8 +761,8 @@ static int key_line(parser *p, const char *s, size_t col)
         return 0;
     }
     if (!colon) {
-        REPORT(1, "syntax", p->path, p->lineno, col, cur->name, "expected 'key: value' inside rule '%s'",
-               cur->name);
+        REPORT(1, "syntax", p->path, p->lineno, col, cur->name,
+               "expected 'key: value' inside rule '%s'", cur->name);
         cur->bad = 1;
         return 0;
     }
@@ -774,7 +775,8 @@ static int key_line(parser *p, const char *s, size_t col)
         for (int k = 0; k < RK_NKINDS; k++)
             if (strcmp(v, tx_kind_names[k]) == 0) kind = k;
         if (kind < 0) {
-            REPORT(1, "unknown-kind", p->path, p->lineno, vcol, cur->name, "unknown rule kind '%s'", v);
+            REPORT(1, "unknown-kind", p->path, p->lineno, vcol, cur->name, "unknown rule kind '%s'",
+                   v);
             cur->bad = 1;
         }
         cur->kind = kind;
@@ -811,9 +813,11 @@ static int key_line(parser *p, const char *s, size_t col)
 static int parse_line(parser *p, char *line)
 {
     rtrim(line);
-    size_t len = strlen(line), nm, nb, bad = tx_utf8_check((const unsigned char *)line, len, &nm, &nb);
+    size_t len = strlen(line), nm, nb,
+           bad = tx_utf8_check((const unsigned char *)line, len, &nm, &nb);
     if (bad != len) {
-        REPORT(1, "encoding", p->path, p->lineno, u8_cols(line, bad) + 1, p->cur ? p->cur->name : NULL,
+        REPORT(1, "encoding", p->path, p->lineno, u8_cols(line, bad) + 1,
+               p->cur ? p->cur->name : NULL,
                "invalid UTF-8 at byte %zu of the line; rule files are UTF-8", bad + 1);
         if (p->cur) p->cur->bad = 1;
         return 0;
@@ -868,8 +872,9 @@ static int reject_nul(tx_ruleset *rs, const char *path, const char *text, size_t
     size_t line = 1, ls = 0;
     for (const char *p = text; (p = memchr(p, '\n', (size_t)(z - p))); p++)
         line++, ls = (size_t)(p - text) + 1;
-    return report(rs, err, 1, "encoding", path, line, u8_cols(text + ls, (size_t)(z - text) - ls) + 1,
-                  NULL, "NUL byte at byte offset %zu; rule files are text", (size_t)(z - text));
+    return report(rs, err, 1, "encoding", path, line,
+                  u8_cols(text + ls, (size_t)(z - text) - ls) + 1, NULL,
+                  "NUL byte at byte offset %zu; rule files are text", (size_t)(z - text));
 }
 
 /* Loads one rule file.  from/from_line/from_col name the include line that
@@ -1170,8 +1175,8 @@ static int match_state_init(tx_ruleset *rs)
 {
     if (rs->jstack) pcre2_jit_stack_free(rs->jstack);
     size_t max = (size_t)rs->heap_kib * 1024;
-    rs->jstack = pcre2_jit_stack_create(max < TX_JIT_STACK_START ? max : TX_JIT_STACK_START, max,
-                                        rs->gctx);
+    rs->jstack =
+        pcre2_jit_stack_create(max < TX_JIT_STACK_START ? max : TX_JIT_STACK_START, max, rs->gctx);
     if (!rs->jstack) return -1;
     pcre2_jit_stack_assign(rs->mctx, NULL, rs->jstack);
     free(rs->rule_hits);
@@ -1264,7 +1269,8 @@ int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size
     if (rs->hit_budget && rs->rule_hits[ri] >= rs->hit_budget) return 0; /* switched off */
     if (rs->interp)
         rc = pcre2_match(r->code, (PCRE2_SPTR)subj, len, from,
-                         PCRE2_NO_JIT | (r->bytes || clean_cut(subj, len, from) ? PCRE2_NO_UTF_CHECK : 0),
+                         PCRE2_NO_JIT |
+                             (r->bytes || clean_cut(subj, len, from) ? PCRE2_NO_UTF_CHECK : 0),
                          rs->md, rs->mctx);
     else if (r->bytes || clean_cut(subj, len, from))
         rc = r->jit ? pcre2_jit_match(r->code, (PCRE2_SPTR)subj, len, from, 0, rs->md, rs->mctx)
@@ -1453,9 +1459,8 @@ static int worst_case_hits_limit(tx_ruleset *rs, const tx_rule *r, char *what, s
                 if (v == 1 && last) buf[n++] = (char)last;
                 tx_match m;
                 if (tx_rule_match(rs, r, buf, n, 0, &m) < 0) {
-                    snprintf(what, wn, "%zu x '%.*s' then U+0001%s", reps,
-                             (int)(ul > 20 ? 20 : ul), unit,
-                             v ? ", with the pattern's start and required characters" : "");
+                    snprintf(what, wn, "%zu x '%.*s' then U+0001%s", reps, (int)(ul > 20 ? 20 : ul),
+                             unit, v ? ", with the pattern's start and required characters" : "");
                     return 1;
                 }
             }

@@ -7,6 +7,7 @@
  * hyphen, dot or plus form one name candidate ("Foo-bar LLM",
  * "GPT-4 Vision"), so a multi-word Latin name inside Han text stays whole. */
 #include "segment.h"
+#include "normalize.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -219,17 +220,17 @@ static long speaker_labels(const tx_norm *n, size_t from, size_t to, const tx_ru
 
 /* The state of one segmentation, shared by its phases. */
 typedef struct segger {
-    const char *t;     /* the matching form */
+    const char *t; /* the matching form */
     const tx_numerals *nt;
-    size_t from, to;   /* the span segmented */
-    size_t *lab;       /* speaker labels: [start, end) pairs */
+    size_t from, to; /* the span segmented */
+    size_t *lab;     /* speaker labels: [start, end) pairs */
     long nlab;
-    tok *toks;         /* Latin words and numbers */
+    tok *toks; /* Latin words and numbers */
     size_t ntok, tcap;
     tx_seg *out;
     size_t scap, ccap;
     UText *ut;
-    UErrorCode st;     /* the ICU error, when a phase returns EINTERNAL */
+    UErrorCode st; /* the ICU error, when a phase returns EINTERNAL */
 } segger;
 
 /* Sentences by ICU's sentence break (it breaks at every line feed too).  A
@@ -389,8 +390,7 @@ tx2json_status tx_segment(tx_conv *c, size_t from, size_t to)
     if (!rc) rc = word_tokens(&g, wb);
     if (!rc) rc = group_candidates(&g);
     if (rc == TX2JSON_EINTERNAL)
-        tx_seterr(c->err, rc, NULL, 0, 0, (size_t)-1, "ICU break iterator: %s",
-                  u_errorName(g.st));
+        tx_seterr(c->err, rc, NULL, 0, 0, (size_t)-1, "ICU break iterator: %s", u_errorName(g.st));
     else if (rc)
         tx_seterr(c->err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
     free(g.toks);

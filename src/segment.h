@@ -2,8 +2,7 @@
 #ifndef TX2JSON_SEGMENT_H
 #define TX2JSON_SEGMENT_H
 
-#include "normalize.h"
-#include "rules.h"
+#include "conv.h"
 
 typedef struct tx_sentence {
     size_t start, end; /* byte offsets into norm, after any speaker label */

@@ -3,6 +3,7 @@
 #include "conv.h"
 #include "episode.h"
 #include "link.h"
+#include "normalize.h"
 #include "output.h"
 #include "read.h"
 #include "references.h"
@@ -168,7 +169,8 @@ static tx2json_status pick_language(tx_conv *c)
 {
     const char *l = c->opts->lang;
     if (!l || !strcmp(l, "auto")) {
-        snprintf(c->lang, sizeof c->lang, "%s", tx_detect_language(c->rules, c->norm->s, c->norm->len));
+        snprintf(c->lang, sizeof c->lang, "%s",
+                 tx_detect_language(c->rules, c->norm->s, c->norm->len));
         return TX2JSON_OK;
     }
     for (size_t i = 0; tx_rules_language(c->rules, i); i++)
@@ -256,7 +258,8 @@ static tx2json_status report_warnings(tx_conv *c)
 
 /* Points a decoding error at the bad byte as line:column (columns in bytes
  * here, as the bytes are not valid text). */
-static void locate_error(tx2json_error *err, const char *name, const unsigned char *data, size_t len)
+static void locate_error(tx2json_error *err, const char *name, const unsigned char *data,
+                         size_t len)
 {
     if (!err) return;
     if (err->offset != (size_t)-1 && err->line == 0 && err->offset <= len &&
@@ -298,8 +301,9 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
     tx_seg seg = {0};
     tx_reflist refs = {0};
     tx_episode ep = {0};
-    tx_conv c = {name, opts, err, ctx->rules, ctx->numerals, ctx->pinyin, ctx->sbrk, ctx->wbrk,
-                 &doc, &n, &refs, "", 0, &seg, &ep, {0}};
+    tx_conv c = {name,      opts,      err,  ctx->rules, ctx->numerals, ctx->pinyin,
+                 ctx->sbrk, ctx->wbrk, &doc, &n,         &refs,         "",
+                 0,         &seg,      &ep,  {0}};
     tx2json_status rc = run_stages(&c, data, len, json_out);
     if (!rc) rc = report_warnings(&c);
     if (!rc && opts->stats) fill_stats(&c, opts->stats);

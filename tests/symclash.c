@@ -13,10 +13,22 @@ int u8_next(int x);
 int sha256_hex(int x);
 int strset_add(int x);
 
-int sb_free(int x) { return x + 1; }
-int u8_next(int x) { return x + 2; }
-int sha256_hex(int x) { return x + 3; }
-int strset_add(int x) { return x + 4; }
+int sb_free(int x)
+{
+    return x + 1;
+}
+int u8_next(int x)
+{
+    return x + 2;
+}
+int sha256_hex(int x)
+{
+    return x + 3;
+}
+int strset_add(int x)
+{
+    return x + 4;
+}
 
 int main(int argc, char **argv)
 {

@@ -5,6 +5,8 @@
 #include "link.h"
 #include "conv.h"
 #include "numeral.h"
+#include "normalize.h"
+#include "read.h"
 #include "references.h"
 #include "segment.h"
 #include "similar.h"

@@ -1,5 +1,6 @@
 /* fuzz_reference.c - libFuzzer harness: the reference-list reader and URL
  * tokeniser on arbitrary text placed after a short transcript. */
+#include "normalize.h"
 #include "read.h"
 #include "references.h"
 
