@@ -18,7 +18,8 @@ typedef struct numword {
 } numword;
 
 struct tx_numerals {
-    numchar *ch; /* numeral characters */
+    unsigned char chfirst[256], mfirst[256]; /* first bytes of numerals, measure words */
+    numchar *ch;                             /* numeral characters */
     size_t nch;
     const char **measure; /* measure words */
     size_t *mlen, nmeasure;
@@ -52,7 +53,9 @@ static int read_table(tx_numerals *nt, const tx_table *t)
         if (t->kind == TK_NUMERALS) {
             int d = !strcmp(v, ".") ? TX_NUM_POINT : !strcmp(v, "*10") ? TX_NUM_TENS : v[0] - '0';
             nt->ch[nt->nch++] = (numchar){k, strlen(k), d};
+            nt->chfirst[(unsigned char)k[0]] = 1;
         } else if (t->kind == TK_MEASURE_WORDS) {
+            nt->mfirst[(unsigned char)k[0]] = 1;
             nt->measure[nt->nmeasure] = k;
             nt->mlen[nt->nmeasure++] = strlen(k);
         } else if (t->kind == TK_NUMBER_WORDS) {
@@ -98,7 +101,9 @@ void tx_numerals_free(tx_numerals *nt)
 
 int tx_num_char(const tx_numerals *nt, const char *s, size_t avail, size_t *len)
 {
-    for (size_t k = 0; nt && k < nt->nch; k++)
+    /* Most characters are no numeral: their first byte says so. */
+    int maybe = nt && avail && nt->chfirst[(unsigned char)s[0]];
+    for (size_t k = 0; maybe && k < nt->nch; k++)
         if (nt->ch[k].n <= avail && memcmp(s, nt->ch[k].s, nt->ch[k].n) == 0) {
             *len = nt->ch[k].n;
             return nt->ch[k].v;
@@ -161,7 +166,8 @@ size_t tx_num_digits(const tx_numerals *nt, const char *s, size_t n, char *out, 
 
 size_t tx_num_measure(const tx_numerals *nt, const char *s, size_t avail)
 {
-    for (size_t k = 0; nt && k < nt->nmeasure; k++)
+    if (!nt || !avail || !nt->mfirst[(unsigned char)s[0]]) return 0;
+    for (size_t k = 0; k < nt->nmeasure; k++)
         if (nt->mlen[k] <= avail && memcmp(s, nt->measure[k], nt->mlen[k]) == 0) return nt->mlen[k];
     return 0;
 }
