@@ -304,29 +304,15 @@ static int apply_mentions(const ctx *c, tx_entry *en, size_t sa, size_t sb)
 /* Sorts items by start, stably (equal starts keep their order), in
  * O(n log n): a huge entry can hold many thousands.  Returns 0, or -1 on
  * OOM. */
+static int item_before(const void *a, const void *b, const void *ctx)
+{
+    (void)ctx;
+    return ((const tx_item *)a)->start < ((const tx_item *)b)->start;
+}
+
 static int sort_items(tx_item *v, size_t n)
 {
-    size_t i = 1;
-    while (i < n && v[i - 1].start <= v[i].start)
-        i++;
-    if (i >= n) return 0; /* already in order: the usual case */
-    tx_item *tmp = malloc(n * sizeof *tmp);
-    if (!tmp) return -1;
-    for (size_t w = 1; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t a = lo, b = mid, o = lo;
-            while (a < mid && b < hi)
-                tmp[o++] = v[b].start < v[a].start ? v[b++] : v[a++];
-            while (a < mid)
-                tmp[o++] = v[a++];
-            while (b < hi)
-                tmp[o++] = v[b++];
-        }
-        memcpy(v, tmp, n * sizeof *tmp);
-    }
-    free(tmp);
-    return 0;
+    return tx_sort(v, n, sizeof *v, item_before, NULL);
 }
 
 /* Adds the org groups of an entry-start match at norm offset base to en,

@@ -55,6 +55,12 @@ typedef struct tx_nmap {
 } tx_nmap;
 TXI size_t tx_mem_hash(const char *s, size_t n); /* FNV-1a */
 
+/* The library's one sort: a stable merge sort of n elements of size
+ * bytes at v, ordered by before(a, b, ctx) ("a goes before b"); input
+ * already in order costs one pass.  0, or -1 on OOM (v unchanged). */
+TXI int tx_sort(void *v, size_t n, size_t size,
+                int (*before)(const void *a, const void *b, const void *ctx), const void *ctx);
+
 /* The library's one binary search: over a sequence of n elements whose
  * keys key_at(base, i) ascend, the first i with key_at(base, i) >= key,
  * or n when there is none. */

@@ -416,35 +416,23 @@ static int mention_infos(linker *l)
     return 0;
 }
 
-/* Is mention x before mention y: by key, then by index? */
-static int key_before(const meninfo *mi, size_t x, size_t y)
+/* Is mention *a before mention *b: by key, then by index? */
+static int key_before(const void *a, const void *b, const void *ctx)
 {
+    const meninfo *mi = ctx;
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
     int c = strcmp(mi[x].it->key, mi[y].it->key);
     return c ? c < 0 : x < y;
 }
 
-/* Mentions grouped by key (a merge sort of their indices): the first of
- * each group is the first time the name is heard.  -1 on OOM. */
+/* Mentions grouped by key: the first of each group is the first time the
+ * name is heard.  -1 on OOM. */
 static int group_by_key(linker *l)
 {
-    size_t M = l->M, *v = l->ord, *tmp = malloc((M ? M : 1) * sizeof *tmp);
-    if (!tmp) return -1;
+    size_t M = l->M, *v = l->ord;
     for (size_t m = 0; m < M; m++)
         v[m] = m;
-    for (size_t w = 1; w < M; w *= 2) {
-        for (size_t lo = 0; lo < M; lo += 2 * w) {
-            size_t mid = lo + w < M ? lo + w : M, hi = lo + 2 * w < M ? lo + 2 * w : M;
-            size_t a = lo, b = mid, o = lo;
-            while (a < mid && b < hi)
-                tmp[o++] = key_before(l->mi, v[b], v[a]) ? v[b++] : v[a++];
-            while (a < mid)
-                tmp[o++] = v[a++];
-            while (b < hi)
-                tmp[o++] = v[b++];
-        }
-        memcpy(v, tmp, M * sizeof *v);
-    }
-    free(tmp);
+    if (tx_sort(v, M, sizeof *v, key_before, l->mi)) return -1;
     for (size_t q = 0; q < M; q++)
         l->mi[v[q]].first = q == 0 || strcmp(l->mi[v[q - 1]].it->key, l->mi[v[q]].it->key) != 0;
     return 0;

@@ -70,7 +70,11 @@ static tx2json_status icu_decode(const char *name, const char *enc, const unsign
     }
     ucnv_setToUCallBack(cv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
     tx_strbuf b = {0};
-    UChar ubuf[CHUNK];
+    /* One spare unit, so that ICU's end-of-target pointer ubuf + CHUNK
+     * lies inside the array: a pointer one past an array's end may be the
+     * next local's address, and make asan's pointer checks (rightly strict)
+     * would see t - ubuf as two objects. */
+    UChar ubuf[CHUNK + 1];
     int32_t offs[CHUNK]; /* source offset of each unit from the call's start, or -1 */
     int32_t carry = 0;   /* 1 when ubuf[0] is a lead surrogate from the last chunk */
     size_t carry_off = 0, last_off = 0; /* source offsets of that lead, of the last unit */

@@ -497,6 +497,19 @@ static int lang_value(parser *p, const char *v, size_t vcol, const char *owner)
     return 1;
 }
 
+/* Splits "key: value" at s (column col): the key's length in *kl, the
+ * value (after blanks) in *v and its column in *vcol.  0 when s has no
+ * colon. */
+static int split_key(const char *s, size_t col, size_t *kl, const char **v, size_t *vcol)
+{
+    const char *colon = strchr(s, ':');
+    if (!colon) return 0;
+    *kl = (size_t)(colon - s);
+    *v = skip_ws(colon + 1);
+    *vcol = col + u8_cols(s, (size_t)(*v - s));
+    return 1;
+}
+
 /* "table NAME": starts a table.  0 or -1. */
 static int table_line(parser *p, const char *s)
 {
@@ -563,15 +576,13 @@ static int row_value_ok(int kind, const char *k, const char *v)
 static int table_key_line(parser *p, const char *s, size_t col)
 {
     tx_table *t = &p->rs->tab[p->tab - 1];
-    const char *colon = strchr(s, ':');
-    if (!colon) {
+    size_t kl, vcol;
+    const char *v;
+    if (!split_key(s, col, &kl, &v, &vcol)) {
         REPORT(1, "syntax", p->path, p->lineno, col, t->name,
                "expected 'key: value' inside table '%s'", t->name);
         return 0;
     }
-    size_t kl = (size_t)(colon - s);
-    const char *v = skip_ws(colon + 1);
-    size_t vcol = col + u8_cols(s, (size_t)(v - s));
 #define KEY(k) (kl == strlen(k) && strncmp(s, k, kl) == 0)
     if (KEY("kind")) {
         for (int k = 0; k < TK_NKINDS; k++)
@@ -754,21 +765,19 @@ oom:
 static int key_line(parser *p, const char *s, size_t col)
 {
     tx_rule *cur = p->cur;
-    const char *colon = strchr(s, ':');
+    size_t kl, vcol;
+    const char *v;
     if (!cur) {
         REPORT(1, "syntax", p->path, p->lineno, col, NULL,
                "expected 'rule NAME', 'define NAME = ...' or 'include FILE'");
         return 0;
     }
-    if (!colon) {
+    if (!split_key(s, col, &kl, &v, &vcol)) {
         REPORT(1, "syntax", p->path, p->lineno, col, cur->name,
                "expected 'key: value' inside rule '%s'", cur->name);
         cur->bad = 1;
         return 0;
     }
-    size_t kl = (size_t)(colon - s);
-    const char *v = skip_ws(colon + 1);
-    size_t vcol = col + u8_cols(s, (size_t)(v - s));
 #define KEY(k) (kl == strlen(k) && strncmp(s, k, kl) == 0)
     if (KEY("kind")) {
         int kind = -1;

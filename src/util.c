@@ -157,6 +157,36 @@ size_t tx_utf8_check(const unsigned char *s, size_t len, size_t *nmulti, size_t 
     return first;
 }
 
+int tx_sort(void *v, size_t n, size_t size,
+            int (*before)(const void *a, const void *b, const void *ctx), const void *ctx)
+{
+    char *p = v;
+    size_t i = 1;
+    while (i < n && !before(p + i * size, p + (i - 1) * size, ctx))
+        i++;
+    if (i >= n) return 0; /* already in order: the usual case */
+    char *tmp = malloc(n * size);
+    if (!tmp) return -1;
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t a = lo, b = mid, o = lo;
+            /* Stable: an element of the right run goes first only when it
+             * is strictly before the left one. */
+            while (a < mid && b < hi)
+                memcpy(tmp + o++ * size,
+                       before(p + b * size, p + a * size, ctx) ? p + b++ * size : p + a++ * size,
+                       size);
+            memcpy(tmp + o * size, p + a * size, (mid - a) * size);
+            o += mid - a;
+            memcpy(tmp + o * size, p + b * size, (hi - b) * size);
+        }
+        memcpy(p, tmp, n * size);
+    }
+    free(tmp);
+    return 0;
+}
+
 size_t tx_lower_bound(const void *base, size_t n, size_t key,
                       size_t (*key_at)(const void *base, size_t i))
 {
