@@ -17,6 +17,7 @@ TXI void tx_seterr(tx2json_error *err, tx2json_status code, const char *file, si
                    size_t col, size_t offset, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 TXI char *tx_strndup(const char *s, size_t n);                     /* NULL on OOM; caller frees */
+TXI char *tx_strdup(const char *s);                                /* NULL on OOM; caller frees */
 TXI void *tx_grow(void *p, size_t *cap, size_t need, size_t elem); /* NULL on OOM */
 
 /* Growable byte buffer; s is always NUL-terminated when non-NULL. */

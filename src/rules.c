@@ -112,11 +112,6 @@ struct tx_ruleset {
     size_t nbyk[RK_NKINDS][TX_MAXLANGS + 1];
 };
 
-static char *xstrdup(const char *s)
-{
-    return tx_strndup(s, strlen(s));
-}
-
 static void rule_free(tx_rule *r)
 {
     free(r->name);
@@ -220,9 +215,9 @@ static int report(tx_ruleset *rs, tx2json_error *err, int error, const char *id,
     d->id = id;
     d->line = line;
     d->col = col;
-    d->file = xstrdup(file ? file : "");
-    d->rule = rule ? xstrdup(rule) : NULL;
-    d->msg = xstrdup(msg);
+    d->file = tx_strdup(file ? file : "");
+    d->rule = rule ? tx_strdup(rule) : NULL;
+    d->msg = tx_strdup(msg);
     rs->ndg++;
     if (!d->file || !d->msg || (rule && !d->rule)) goto oom;
     return 0;
@@ -458,8 +453,8 @@ static int rule_line(parser *p, const char *s, size_t col)
     cur->bad = dup;
     strcpy(cur->lang, "any");
     cur->line = p->lineno;
-    cur->name = xstrdup(nm);
-    cur->file = xstrdup(p->path);
+    cur->name = tx_strdup(nm);
+    cur->file = tx_strdup(p->path);
     if (!cur->name || !cur->file) goto oom;
     if (!dup && tx_nmap_put(&rs->rule_by_name, cur->name, strlen(cur->name), rs->n - 1)) goto oom;
     p->pcap = p->plen = p->excap = 0;
@@ -522,8 +517,8 @@ static int table_line(parser *p, const char *s)
     t->kind = -1;
     strcpy(t->lang, "any");
     t->line = p->lineno;
-    t->name = xstrdup(skip_ws(s + 6));
-    t->file = xstrdup(p->path);
+    t->name = tx_strdup(skip_ws(s + 6));
+    t->file = tx_strdup(p->path);
     if (!t->name || !t->file) goto oom;
     p->tab = rs->ntab;
     return 0;
@@ -544,7 +539,7 @@ static int add_row(tx_table_row **v, size_t *n, size_t *cap, const char *k, size
     *v = r;
     r = &r[(*n)++];
     r->key = tx_strndup(k, kl);
-    r->value = xstrdup(val ? skip_ws(val) : "");
+    r->value = tx_strdup(val ? skip_ws(val) : "");
     r->line = line;
     r->col = col;
     return r->key && r->value ? 0 : -1;
@@ -657,7 +652,7 @@ static int define_line(parser *p, const char *s, size_t col)
         return -1;
     }
     rs->def[rs->ndef].name = tx_strndup(nm, nl);
-    rs->def[rs->ndef].value = tmp.pattern ? tmp.pattern : xstrdup("");
+    rs->def[rs->ndef].value = tmp.pattern ? tmp.pattern : tx_strdup("");
     tmp.pattern = NULL;
     rule_free(&tmp);
     if (!rs->def[rs->ndef].name || !rs->def[rs->ndef].value) goto oom;
@@ -741,8 +736,8 @@ static int example_value(parser *p, const char *v, size_t vcol, int positive)
     e->line = p->lineno;
     e->col = vcol;
     const char *arrow = positive ? strstr(v, " => ") : NULL;
-    e->text = arrow ? tx_strndup(v, (size_t)(arrow - v)) : xstrdup(v);
-    if (arrow) e->expect = xstrdup(arrow + 4);
+    e->text = arrow ? tx_strndup(v, (size_t)(arrow - v)) : tx_strdup(v);
+    if (arrow) e->expect = tx_strdup(arrow + 4);
     if (!e->text || (arrow && !e->expect)) goto oom;
     /* "\n" in an example is a line break, "\\" a backslash. */
     char *w = e->text;
@@ -1383,7 +1378,7 @@ static int example_fails(tx_ruleset *rs, const tx_rule *r, const example *e, cha
     }
     if (!e->positive || !e->expect) return 0;
     /* "g=v, g2=v2": each named group must capture exactly v. */
-    char *ex = xstrdup(e->expect), *sv = NULL;
+    char *ex = tx_strdup(e->expect), *sv = NULL;
     if (!ex) return 0;
     int bad = 0;
     for (char *kv = strtok_r(ex, ",", &sv); kv && !bad; kv = strtok_r(NULL, ",", &sv)) {

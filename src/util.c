@@ -22,6 +22,11 @@ void tx_seterr(tx2json_error *err, tx2json_status code, const char *file, size_t
     va_end(ap);
 }
 
+char *tx_strdup(const char *s)
+{
+    return tx_strndup(s, strlen(s));
+}
+
 char *tx_strndup(const char *s, size_t n)
 {
     char *p = malloc(n + 1);
