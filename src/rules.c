@@ -984,7 +984,7 @@ static int load_path(tx_ruleset *rs, const char *path, tx2json_error *err)
         sprintf(names[nn++], "%s/%s", path, de->d_name);
     }
     closedir(d);
-    if (!rc) qsort(names, nn, sizeof *names, cmpstr);
+    if (!rc && nn) qsort(names, nn, sizeof *names, cmpstr); /* names is NULL when nn is 0 */
     for (size_t i = 0; i < nn && !rc; i++)
         rc = load_file(rs, names[i], NULL, 0, 0, err);
     for (size_t i = 0; i < nn; i++)
