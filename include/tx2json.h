@@ -119,7 +119,7 @@ TX2JSON_API tx2json_status tx2json_ctx_set_limits(tx2json_ctx *ctx, unsigned lon
 TX2JSON_API tx2json_status tx2json_ctx_clone(const tx2json_ctx *ctx, tx2json_ctx **out,
                                              tx2json_error *err);
 
-/* The i-th language the context's rules name ("zh", "en", ...: the codes
+/* The i-th language the context's rules name ("zh", "en", ...: the values
  * of their lang: fields), or NULL past the last.  tx2json_options.lang
  * must be one of them, or "auto". */
 TX2JSON_API const char *tx2json_ctx_language(const tx2json_ctx *ctx, size_t i);

@@ -59,7 +59,7 @@ char *out_relpath(const char *rel);
 
 /* Sets every input's out, and marks each input whose out is that of an
  * earlier input (in input order) as a clash: the first one keeps the
- * output, the later ones fail.  Runs before anything is written.
+ * output, every later input fails.  Runs before anything is written.
  * Returns 0, or -1 when memory runs out. */
 int out_plan(inputs *in);
 

@@ -73,7 +73,7 @@ static void usage(FILE *f)
             "                        nothing is written through a symbolic link below\n"
             "                        PATH.  Two inputs with one output (a.txt, a.srt)\n"
             "                        are found before anything is written: the first in\n"
-            "                        input order is converted, each later one fails.\n"
+            "                        input order is converted, every later input fails.\n"
             "                        Temporaries (NAME.tmp.PID.N) left by a killed run\n"
             "                        are removed by the next run into the same place\n"
             "      --format json|jsonl  indented documents (default), or compact ones,\n"

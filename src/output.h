@@ -4,7 +4,7 @@
 
 #include "conv.h"
 
-/* Writes the JSON document of c (indented, or one line with
+/* Writes the JSON document of c (indented, or on a single line with
  * c->opts->compact) to *out, NUL-terminated; the caller frees it with
  * free().  TX2JSON_OK, or ENOMEM in c->err (*out is then NULL). */
 TXI tx2json_status tx_write_json(const tx_conv *c, char **out);

@@ -71,7 +71,7 @@ static tx2json_status icu_decode(const char *name, const char *enc, const unsign
     ucnv_setToUCallBack(cv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
     tx_strbuf b = {0};
     /* One spare unit, so that ICU's end-of-target pointer ubuf + CHUNK
-     * lies inside the array: a pointer one past an array's end may be the
+     * lies inside the array: a pointer just past an array's end may be the
      * next local's address, and make asan's pointer checks (rightly strict)
      * would see t - ubuf as two objects. */
     UChar ubuf[CHUNK + 1];

@@ -18,7 +18,7 @@ typedef struct tx_doc {
     uint32_t *cp_off; /* ncp+1 byte offsets */
 } tx_doc;
 
-/* Decodes data[0..len) (named c->name; c->opts->encoding forces an ICU
+/* Turns data[0..len) (named c->name; c->opts->encoding forces an ICU
  * encoding) into c->doc.  Returns TX2JSON_OK, or an error in c->err:
  * TX2JSON_EDECODE with the byte offset of the bad input, or ENOMEM. */
 TXI tx2json_status tx_decode(tx_conv *c, const unsigned char *data, size_t len);

@@ -657,7 +657,7 @@ static int define_line(parser *p, const char *s, size_t col)
     rule_free(&tmp);
     if (!rs->def[rs->ndef].name || !rs->def[rs->ndef].value) goto oom;
     rs->ndef++;
-    /* A later define of the same name replaces the earlier one. */
+    /* Of two defines of the same name, the second wins. */
     if (tx_nmap_put(&rs->def_by_name, rs->def[rs->ndef - 1].name, nl, rs->ndef - 1)) goto oom;
     return 0;
 oom:
@@ -1123,7 +1123,7 @@ static int lang_ok(const tx_rule *r, const char *lang)
 }
 
 /* The index slot of a language: its place among the rule set's
- * languages, nlangs for NULL (any), -1 for one the rules never name. */
+ * languages, nlangs for NULL (any), -1 for a language the rules never name. */
 static int lang_slot(const tx_ruleset *rs, const char *lang)
 {
     if (!lang) return (int)rs->nlangs;
