@@ -85,6 +85,9 @@ typedef struct tx2json_options {
  * once. */
 typedef struct tx2json_ctx tx2json_ctx;
 
+/* The rules directory the library was built with (static storage). */
+TX2JSON_API const char *tx2json_default_rules(void);
+
 /* Returns the library version string (static storage). */
 TX2JSON_API const char *tx2json_version(void);
 
@@ -92,7 +95,9 @@ TX2JSON_API const char *tx2json_version(void);
 TX2JSON_API const char *tx2json_strstatus(tx2json_status code);
 
 /* Loads and compiles every *.rules file in rules_dir (or the single file it
- * names).  On success stores a new context in *out (caller frees with
+ * names); rules_dir NULL means $TX2JSON_RULES when set, else the rules
+ * directory the library was built with (tx2json_default_rules()).  On
+ * success stores a new context in *out (caller frees with
  * tx2json_ctx_free) and returns TX2JSON_OK.  On failure *out is NULL and err
  * says which rule file, line and column failed. */
 TX2JSON_API tx2json_status tx2json_ctx_new(const char *rules_dir, tx2json_ctx **out,

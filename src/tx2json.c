@@ -48,9 +48,20 @@ const char *tx2json_strstatus(tx2json_status c)
     return "unknown error";
 }
 
+#ifndef TX2JSON_RULES_DIR
+#define TX2JSON_RULES_DIR "rules"
+#endif
+
+const char *tx2json_default_rules(void)
+{
+    return TX2JSON_RULES_DIR;
+}
+
 tx2json_status tx2json_ctx_new(const char *rules_dir, tx2json_ctx **out, tx2json_error *err)
 {
     *out = NULL;
+    if (!rules_dir) rules_dir = getenv("TX2JSON_RULES");
+    if (!rules_dir || !*rules_dir) rules_dir = TX2JSON_RULES_DIR;
     tx2json_ctx *c = calloc(1, sizeof *c);
     if (!c || !(c->pinyin = tx_pinyin_new())) {
         free(c);
@@ -288,6 +299,7 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
 {
     tx2json_options none = {0};
     if (!opts) opts = &none;
+    if (!name) name = "-"; /* a buffer without a name, as stdin is named */
     *json_out = NULL;
     if (err) memset(err, 0, sizeof *err), err->offset = (size_t)-1;
     size_t max = opts->max_input ? opts->max_input : (size_t)256 << 20;

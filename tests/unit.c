@@ -561,6 +561,27 @@ static void test_check(void)
     tx2json_free(rep);
 }
 
+/* ---- tx2json.c: defaults ---- */
+/* Regression ctx-new-null-rules: tx2json_ctx_new(NULL) failed with "cannot
+ * open rules: Bad address", and a buffer without a name gave ENOMEM. */
+static void test_defaults(void)
+{
+    tx2json_ctx *ctx = NULL;
+    tx2json_error err;
+    CHECK(tx2json_ctx_new(NULL, &ctx, &err) == TX2JSON_OK,
+          "rules_dir NULL loads the default rules (%s): %s", tx2json_default_rules(),
+          ctx ? "" : err.message);
+    static const char text[] = "Hello and welcome.\n\nFirst up, Acme released WidgetNet.\n";
+    char *json = NULL;
+    CHECK(ctx &&
+              tx2json_convert_buffer(ctx, NULL, (const unsigned char *)text, strlen(text), NULL,
+                                     &json, &err) == TX2JSON_OK &&
+              json && strstr(json, "\"path\":\t\"-\""),
+          "a buffer without a name converts, named -");
+    tx2json_free(json);
+    tx2json_ctx_free(ctx);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1) rules_dir = argv[1];
@@ -572,6 +593,7 @@ int main(int argc, char **argv)
     test_similar();
     test_pipeline();
     test_check();
+    test_defaults();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
