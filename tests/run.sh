@@ -158,30 +158,23 @@ rc64=$?
 check_batch "jobs-identical-64 (exit $rc64)" test $rc64 = 0 -a -s "$TMP/jall1"
 check_batch jobs-identical-64-bytes cmp -s "$TMP/jall1" "$TMP/jall64"
 # Regression: -j 64 on 64 Chinese files took 15-25 times as long as -j 1
-# (2 cores): every worker built ICU's Han-Latin transliterator at once
-# (src/similar.c now opens it one thread at a time, so one builds it and
-# the rest get the cached rules).  Timed, so with a wide margin.
+# (every worker built ICU's Han-Latin transliterator at once).  The time is
+# checked by make pathological (tests/scaling.sh, "jobs"); here the output.
 mkdir -p "$TMP/j64in"
 for i in 1 2 3 4 5 6 7 8; do for k in 1 2 3 4 5 6 7 8; do
     cp corpora/101_zh_qianyan_sudi_202403.txt "$TMP/j64in/f$i$k.txt"
 done; done
-t0=$(date +%s%N)
 $BIN -q -j 1 --format jsonl "$TMP/j64in" >"$TMP/j64a" 2>/dev/null
-t1=$(date +%s%N)
 $BIN -q -j 64 --format jsonl "$TMP/j64in" >"$TMP/j64b" 2>/dev/null
-t2=$(date +%s%N)
-check_batch jobs-64-as-fast-as-1 test $((t2 - t1)) -le $((3 * (t1 - t0) + 600000000))
-check_batch jobs-64-as-fast-as-1-bytes cmp -s "$TMP/j64a" "$TMP/j64b"
+check_batch jobs-64-chinese-bytes cmp -s "$TMP/j64a" "$TMP/j64b"
 rm -rf "$TMP/j64in"
 # Regression: nothing capped the memory of the workers together (a 200 MB
 # input reached 3.3 GB with several workers).  With --max-memory a file
 # starts when 20 x its size fits the budget beside the files in progress:
 # four 1.5 MB files (the English episodes 60 times; some 30 MB each) at
 # -j 4 under 40M run one at a time, so the peak stays near that of -j 1
-# (uncapped -j 4: 2.7 times that).  English only: with several threads
-# the subtitle-layout Chinese episodes reach the known crash in
-# src/episode.c (starts_entry reading past a one-sentence window), which
-# is being fixed elsewhere and is not what this test is about.
+# (uncapped -j 4: 2.7 times that).  English only, as written while the
+# -j crash in src/episode.c was still open (next-name-stack-heap-compare).
 # glibc keeps a thread's freed memory in that thread's arena, which would
 # add up over the four workers: MALLOC_TRIM_THRESHOLD_ makes it give the
 # memory back, so the peak shows what ran at once.
