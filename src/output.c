@@ -1,7 +1,9 @@
 /* output.c - stage 8: the JSON document (schema_version 1) through cJSON.
  * Spans are [start, end) in code points of the decoded input; every text
- * field is cut from the input as given, not from the matching form. */
+ * field is cut from the input as given, not from the matching form (in a
+ * subtitle file: its spoken pieces, without the framing between them). */
 #include "output.h"
+#include "container.h"
 #include "read.h"
 #include "span.h"
 #include "episode.h"
@@ -154,8 +156,19 @@ static cJSON *span(out *o, size_t s, size_t e)
 static cJSON *text(out *o, size_t s, size_t e)
 {
     size_t len;
-    const char *p = tx_span_slice(o->c, s, e, &len);
-    char *t = keep(o, p, len);
+    char *own = NULL, *t;
+    const char *p;
+    if (tx_container_framed(o->c)) { /* the spoken pieces, framing left out */
+        if (!(p = own = tx_span_copy(o->c, s, e))) {
+            o->oom = 1;
+            return NULL;
+        }
+        len = strlen(own);
+    } else {
+        p = tx_span_slice(o->c, s, e, &len);
+    }
+    t = keep(o, p, len);
+    free(own);
     if (!t) {
         o->oom = 1;
         return NULL;
@@ -265,8 +278,16 @@ static cJSON *diag_json(out *o, const tx_diag *d)
     add(o, j, "severity", cJSON_CreateString(d->severity));
     add(o, j, "code", cJSON_CreateString(d->code));
     add(o, j, "message", cJSON_CreateString(d->message));
-    add(o, j, "span",
-        d->start >= 0 ? span(o, (size_t)d->start, (size_t)d->end) : cJSON_CreateNull());
+    cJSON *sp;
+    if (d->start < 0) {
+        sp = cJSON_CreateNull();
+    } else if (d->at == TX_AT_TEXT) { /* code points already: framing */
+        sp = chk(o, cJSON_CreateArray());
+        if (sp) push(o, sp, count((size_t)d->start)), push(o, sp, count((size_t)d->end));
+    } else {
+        sp = span(o, (size_t)d->start, (size_t)d->end);
+    }
+    add(o, j, "span", sp);
     return j;
 }
 

@@ -1,6 +1,7 @@
 /* tx2json.c - the public API: runs the pipeline stages, in order, on each
  * input and owns the process-wide context (rules, pinyin cache). */
 #include "conv.h"
+#include "container.h"
 #include "episode.h"
 #include "link.h"
 #include "normalize.h"
@@ -148,7 +149,7 @@ static tx2json_status check_text(tx_conv *c, size_t raw_len)
                   raw_len ? "input holds only whitespace" : "input is empty");
         return TX2JSON_EEMPTY;
     }
-    size_t max_line = c->opts->max_line ? c->opts->max_line : (size_t)1 << 20;
+    size_t max_line = c->opts->max_line ? c->opts->max_line : TX_DEFAULT_MAX_LINE;
     for (size_t i = 0, ls = 0, line = 1; i <= doc->len; i++) {
         if (i < doc->len && doc->text[i] != '\n') continue;
         if (i - ls > max_line) {
@@ -206,7 +207,8 @@ static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t l
 {
     const tx2json_options *opts = c->opts;
     tx2json_status rc;
-    if ((rc = tx_decode(c, data, len)) || (rc = check_text(c, len)) || (rc = tx_normalize(c)))
+    if ((rc = tx_decode(c, data, len)) || (rc = check_text(c, len)) ||
+        (rc = tx_container_parse(c)) || (rc = tx_normalize(c)))
         return rc;
     if ((rc = pick_language(c))) return rc;
     size_t budget = opts->max_limit_hits ? opts->max_limit_hits : TX2JSON_DEFAULT_LIMIT_HITS;
@@ -249,7 +251,10 @@ static tx2json_status report_warnings(tx_conv *c)
     for (size_t i = 0; i < c->diags.n; i++) {
         const tx_diag *d = &c->diags.d[i];
         size_t line = 0, col = 0;
-        if (d->start >= 0) tx_span_linecol(c, &li, (size_t)d->start, &line, &col);
+        if (d->start >= 0 && d->at == TX_AT_TEXT)
+            tx_cp_linecol(c->doc, &li, (size_t)d->start, &line, &col);
+        else if (d->start >= 0)
+            tx_span_linecol(c, &li, (size_t)d->start, &line, &col);
         opts->on_warning(opts->user, c->name, line, col, d->code, d->message);
     }
     tx_lineidx_free(&li);
@@ -290,20 +295,32 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
     if (!opts) opts = &none;
     *json_out = NULL;
     if (err) memset(err, 0, sizeof *err), err->offset = (size_t)-1;
-    size_t max = opts->max_input ? opts->max_input : (size_t)256 << 20;
+    size_t max = opts->max_input ? opts->max_input : TX_DEFAULT_MAX_INPUT;
     if (len > max) {
         tx_seterr(err, TX2JSON_ELIMIT, name, 0, 0, (size_t)-1,
                   "input is %zu bytes, over the limit of %zu (--max-input)", len, max);
         return TX2JSON_ELIMIT;
     }
     tx_doc doc = {0};
+    tx_container cont = {0};
     tx_norm n = {0};
     tx_seg seg = {0};
     tx_reflist refs = {0};
     tx_episode ep = {0};
-    tx_conv c = {name,      opts,      err,  ctx->rules, ctx->numerals, ctx->pinyin,
-                 ctx->sbrk, ctx->wbrk, &doc, &n,         &refs,         "",
-                 0,         &seg,      &ep,  {0}};
+    tx_conv c = {.name = name,
+                 .opts = opts,
+                 .err = err,
+                 .rules = ctx->rules,
+                 .num = ctx->numerals,
+                 .pinyin = ctx->pinyin,
+                 .sbrk = ctx->sbrk,
+                 .wbrk = ctx->wbrk,
+                 .doc = &doc,
+                 .cont = &cont,
+                 .norm = &n,
+                 .refs = &refs,
+                 .seg = &seg,
+                 .ep = &ep};
     tx2json_status rc = run_stages(&c, data, len, json_out);
     if (!rc) rc = report_warnings(&c);
     if (!rc && opts->stats) fill_stats(&c, opts->stats);
@@ -317,6 +334,7 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
     tx_reflist_free(&refs);
     tx_seg_free(&seg);
     tx_norm_free(&n);
+    tx_container_free(&cont);
     tx_doc_free(&doc);
     return rc;
 }
@@ -343,7 +361,7 @@ tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *path, const tx
         tx_seterr(err, TX2JSON_EIO, path, 0, 0, (size_t)-1, "cannot open: %s", strerror(errno));
         return TX2JSON_EIO;
     }
-    size_t max = opts && opts->max_input ? opts->max_input : (size_t)256 << 20;
+    size_t max = opts && opts->max_input ? opts->max_input : TX_DEFAULT_MAX_INPUT;
     tx_strbuf b = {0};
     char buf[65536];
     size_t got;
