@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 #define TX2JSON_VERSION "0.1.0"
-#define TX2JSON_SCHEMA_VERSION 1
+#define TX2JSON_SCHEMA_VERSION 2
 
 typedef enum tx2json_status {
     TX2JSON_OK = 0,
