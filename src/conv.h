@@ -5,7 +5,7 @@
  * stage reads what the stages before it wrote and fills its own part.
  *
  * Pipeline: read (doc) -> container (cont) -> normalize (norm) ->
- * references (refs) -> layout and language -> segment
+ * references (refs, with the notes' own) -> layout and language -> segment
  * (seg) -> episode (ep) -> link (ep, refs) -> output.  Every stage may add
  * diagnostics. */
 #ifndef TX2JSON_CONV_H
@@ -41,15 +41,18 @@ typedef struct tx_conv {
     tx_pinyin *pinyin;
     void *sbrk, *wbrk;
     /* What the stages produce. */
-    tx_doc *doc;        /* read */
-    tx_container *cont; /* container: the spoken pieces of doc (all of it when plain) */
-    tx_norm *norm;      /* normalize */
-    tx_reflist *refs;   /* references (links filled by link) */
-    char lang[4];       /* "zh" or "en": the option, or the Han share */
-    int lines_layout;   /* one short phrase per line (subtitles) */
-    tx_seg *seg;        /* segment */
-    tx_episode *ep;     /* episode (mention links filled by link) */
-    tx_diags diags;     /* every stage's warnings */
+    tx_doc *doc;            /* read */
+    tx_container *cont;     /* container: the spoken pieces of doc (all of it when plain) */
+    tx_norm *norm;          /* normalize */
+    const char *notes_name; /* the notes' name, when opts->notes is given */
+    tx_doc *notes_doc;      /* the notes, read and normalised as plain text */
+    tx_norm *notes_norm;
+    tx_reflist *refs; /* references (links filled by link) */
+    char lang[4];     /* "zh" or "en": the option, or the Han share */
+    int lines_layout; /* one short phrase per line (subtitles) */
+    tx_seg *seg;      /* segment */
+    tx_episode *ep;   /* episode (mention links filled by link) */
+    tx_diags diags;   /* every stage's warnings */
 } tx_conv;
 
 #endif

@@ -8,7 +8,8 @@
 /* What a diagnostic's start and end count. */
 typedef enum tx_diag_at {
     TX_AT_NORM, /* bytes of the matching form (c->norm) */
-    TX_AT_TEXT  /* code points of the decoded text: framing the matching form lacks */
+    TX_AT_TEXT, /* code points of the decoded text: framing the matching form lacks */
+    TX_AT_NOTES /* bytes of the notes' matching form (c->notes_norm) */
 } tx_diag_at;
 
 /* Diagnostics of one conversion. */

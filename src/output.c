@@ -290,7 +290,8 @@ static cJSON *reference_json(out *o, const tx_reflist *refs, size_t i)
     add(o, j, "index", count(i));
     add(o, j, "label", cJSON_CreateString(r->label));
     add(o, j, "url", cJSON_CreateString(r->url));
-    add(o, j, "span", span(o, r->start, r->end));
+    /* A reference from the notes file has no span in the transcript. */
+    add(o, j, "span", r->notes ? cJSON_CreateNull() : span(o, r->start, r->end));
     add(o, j, "entry", ref_or_null(o, r->entry));
     add(o, j, "rule", cJSON_CreateString(r->rule));
     return j;
@@ -304,7 +305,7 @@ static cJSON *diag_json(out *o, const tx_diag *d)
     add(o, j, "code", cJSON_CreateString(d->code));
     add(o, j, "message", cJSON_CreateString(d->message));
     cJSON *sp;
-    if (d->start < 0) {
+    if (d->start < 0 || d->at == TX_AT_NOTES) { /* nowhere, or in the notes file */
         sp = cJSON_CreateNull();
     } else if (d->at == TX_AT_TEXT) { /* code points already: framing */
         sp = chk(o, cJSON_CreateArray());
