@@ -32,6 +32,7 @@ bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 # $TMP/stdout and $TMP/stderr; appends problems to $failed.
 #   stderr:/stdout: a fragment the stream must contain (may repeat)
 #   no-stderr:      a fragment stderr must not contain (may repeat)
+#   no-stdout:      a fragment stdout must not contain (may repeat)
 #   golden:         a file stdout must equal byte for byte
 #   file:           a file that must exist, non-empty, with stdout empty
 #   json: yes       stdout is one valid JSON document
@@ -50,6 +51,10 @@ expect() {
         stdout:*)
             frag=${l#stdout: }
             grep -qF -- "$frag" "$TMP/stdout" || failed="$failed; stdout lacks '$frag'"
+            ;;
+        no-stdout:*)
+            frag=${l#no-stdout: }
+            grep -qF -- "$frag" "$TMP/stdout" && failed="$failed; stdout has '$frag'"
             ;;
         golden:*)
             g=${l#golden: }
@@ -290,6 +295,19 @@ if "$TOOLS/oom" rules corpora/000_3c858c9825c89cc2.txt 1 >"$TMP/oom.out" 2>&1; t
     ok
 else
     bad "oom: $(tail -5 "$TMP/oom.out")"
+fi
+#    The same over the subtitle files: an SRT, and a WebVTT with its show
+#    notes (the container stage and the notes' own decoding and references).
+if "$TOOLS/oom" rules tests/episodes/subtitle-zh.srt 1 >"$TMP/oom.out" 2>&1; then
+    ok
+else
+    bad "oom srt: $(tail -5 "$TMP/oom.out")"
+fi
+if "$TOOLS/oom" rules tests/episodes/subtitle-en.vtt 1 tests/episodes/subtitle-en.notes.txt \
+    >"$TMP/oom.out" 2>&1; then
+    ok
+else
+    bad "oom vtt+notes: $(tail -5 "$TMP/oom.out")"
 fi
 
 # 6. Broken rule files: `tx2json check FILE` must print exactly FILE.expected
