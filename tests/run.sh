@@ -384,6 +384,25 @@ else
 fi
 rm -rf "$TMP/j64"
 
+# 9. Containers: every corpora/ episode cut into SRT and WebVTT cues
+#    (tools/container-roundtrip) gives the entries, mentions and links of
+#    its .txt (exactly for the subtitle-layout episodes), with times of
+#    the cues and spans that slice the subtitle file.  One check per
+#    episode and format.
+if command -v python3 >/dev/null 2>&1; then
+    python3 tools/container-roundtrip --bin "$BIN" corpora >"$TMP/rt.out" 2>&1
+    while IFS= read -r l; do
+        case "$l" in
+        TOTAL*) echo "containers: ${l#TOTAL }" ;;
+        FAIL*) bad "containers: $l" ;;
+        *" FAIL "*) bad "containers: $l" ;;
+        *) ok ;;
+        esac
+    done <"$TMP/rt.out"
+else
+    echo "SKIP containers: python3 is not installed"
+fi
+
 if [ "${skip:-0}" = 1 ]; then
     echo "$pass passed, $fail failed, 1 skipped"
 else
