@@ -45,6 +45,39 @@
 #define TX2JSON_RULES_DIR "rules"
 #endif
 
+/* The limits and the rest of --help. */
+static void usage_limits(FILE *f)
+{
+    fputs("Limits (a file over a limit fails with a message naming it; the run\n"
+          "goes on with the next file):\n"
+          "      --max-input BYTES   largest input (default 268435456); stdin is read\n"
+          "                          no further than the limit\n"
+          "      --max-memory BYTES  memory budget of the files converted at once\n"
+          "                          (default 2G; k, M, G suffixes): a file starts\n"
+          "                          when 20 x its size fits beside the files in\n"
+          "                          progress, in input order; a file over the whole\n"
+          "                          budget runs alone\n"
+          "      --max-line BYTES    longest line (default 1048576)\n"
+          "      --max-refs N        reference lines (default 20000)\n"
+          "      --max-entries N     entries (default 20000)\n"
+          "      --match-limit N     PCRE2 match limit per rule match (default 1000000)\n"
+          "      --depth-limit N     PCRE2 depth limit (default 10000; when set, rules\n"
+          "                          run in PCRE2's interpreter, as the JIT has none)\n"
+          "      --heap-limit KIB    PCRE2 heap limit, also the JIT stack (default 20000)\n"
+          "      --max-limit-hits N  limit hits of one rule in a document before it is\n"
+          "                          switched off for the rest of it (default 10)\n"
+          "A rule match over a PCRE2 limit counts as no match and adds a\n"
+          "match-limit warning to the document.\n"
+          "\n"
+          "  -h, --help            show this help\n"
+          "  -V, --version         show the version\n"
+          "\n"
+          "Exit status: 0 every input converted; 1 an input could not be converted;\n"
+          "2 usage error; 3 rules could not be loaded, an output could not be\n"
+          "written, or a system error.\n",
+          f);
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -103,35 +136,9 @@ static void usage(FILE *f)
             "                        their end comes after the transcript's own.  Without\n"
             "                        it, NAME.notes.txt or NAME.description.txt beside\n"
             "                        NAME.EXT is read (and a walk does not convert it)\n"
-            "\n"
-            "Limits (a file over a limit fails with a message naming it; the run\n"
-            "goes on with the next file):\n"
-            "      --max-input BYTES   largest input (default 268435456); stdin is read\n"
-            "                          no further than the limit\n"
-            "      --max-memory BYTES  memory budget of the files converted at once\n"
-            "                          (default 2G; k, M, G suffixes): a file starts\n"
-            "                          when 20 x its size fits beside the files in\n"
-            "                          progress, in input order; a file over the whole\n"
-            "                          budget runs alone\n"
-            "      --max-line BYTES    longest line (default 1048576)\n"
-            "      --max-refs N        reference lines (default 20000)\n"
-            "      --max-entries N     entries (default 20000)\n"
-            "      --match-limit N     PCRE2 match limit per rule match (default 1000000)\n"
-            "      --depth-limit N     PCRE2 depth limit (default 10000; when set, rules\n"
-            "                          run in PCRE2's interpreter, as the JIT has none)\n"
-            "      --heap-limit KIB    PCRE2 heap limit, also the JIT stack (default 20000)\n"
-            "      --max-limit-hits N  limit hits of one rule in a document before it is\n"
-            "                          switched off for the rest of it (default 10)\n"
-            "A rule match over a PCRE2 limit counts as no match and adds a\n"
-            "match-limit warning to the document.\n"
-            "\n"
-            "  -h, --help            show this help\n"
-            "  -V, --version         show the version\n"
-            "\n"
-            "Exit status: 0 every input converted; 1 an input could not be converted;\n"
-            "2 usage error; 3 rules could not be loaded, an output could not be\n"
-            "written, or a system error.\n",
+            "\n",
             TX2JSON_SCHEMA_VERSION);
+    usage_limits(f);
 }
 
 static void print_error(const tx2json_error *e)
