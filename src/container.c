@@ -191,20 +191,33 @@ static const struct {
 } entities[] = {{"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'}, {"&nbsp;", ' '},
                 {"&quot;", '"'}, {"&apos;", '\''}, {"&lrm;", 0},  {"&rlm;", 0}};
 
-/* Length of the markup at s[0..n) (a tag, or an SRT {\...} override),
- * 0 when s does not open one.  WebVTT: every '<' opens a tag; SRT: only
- * a letter or '/' after it does.  A tag ends at '>' on the same line. */
-static size_t markup_len(const char *s, size_t n, int vtt)
+/* Where the next closing byte of markup is, found once per stretch, so a
+ * line full of '<' with no '>' costs one scan, not one per '<'. */
+typedef struct closers {
+    size_t gt, brace; /* next '>' and '}' at or after the last look, or the line's end */
+} closers;
+
+static size_t next_at(const char *t, size_t i, size_t e, char ch, size_t *cached)
 {
-    char close = 0;
-    if (s[0] == '<' && n > 1 &&
-        (vtt || s[1] == '/' || ((s[1] | 0x20) >= 'a' && (s[1] | 0x20) <= 'z')))
-        close = '>';
-    else if (!vtt && s[0] == '{' && n > 1 && s[1] == '\\')
-        close = '}';
-    if (!close) return 0;
-    const char *e = memchr(s, close, n);
-    return e ? (size_t)(e - s) + 1 : 0;
+    if (*cached < i || *cached == (size_t)-1) {
+        const char *c = memchr(t + i, ch, e - i);
+        *cached = c ? (size_t)(c - t) : e;
+    }
+    return *cached;
+}
+
+/* Length of the markup at t[i..e) (a tag, or an SRT {\...} override), 0
+ * when t[i] does not open one.  WebVTT: every '<' opens a tag; SRT: only a
+ * letter or '/' after it does.  Markup ends at '>' ('}') on the same line. */
+static size_t markup_len(const char *t, size_t i, size_t e, int vtt, closers *cl)
+{
+    size_t end = e;
+    if (t[i] == '<' && i + 1 < e &&
+        (vtt || t[i + 1] == '/' || ((t[i + 1] | 0x20) >= 'a' && (t[i + 1] | 0x20) <= 'z')))
+        end = next_at(t, i, e, '>', &cl->gt);
+    else if (!vtt && t[i] == '{' && i + 1 < e && t[i + 1] == '\\')
+        end = next_at(t, i, e, '}', &cl->brace);
+    return end < e ? end - i + 1 : 0;
 }
 
 /* The pieces of one line of cue text, edges trimmed: markup cut out,
@@ -215,13 +228,14 @@ static int add_cue_line(parser *p, const line *l)
     size_t s = l->s, e = l->e, run;
     long cue = (long)p->k->ncue - 1;
     int vtt = p->k->kind == TX_VTT, newline = 1;
+    closers cl = {(size_t)-1, (size_t)-1};
     while (s < e && is_ws(t[s]))
         s++;
     while (e > s && is_ws(t[e - 1]))
         e--;
     run = s;
     for (size_t i = s; i < e;) {
-        size_t cut = markup_len(t + i, e - i, vtt);
+        size_t cut = markup_len(t, i, e, vtt, &cl);
         char subst = 0;
         for (size_t k = 0; vtt && !cut && t[i] == '&' && k < sizeof entities / sizeof *entities;
              k++) {
