@@ -348,13 +348,11 @@ static tx2json_status report_warnings(tx_conv *c)
         const tx_diag *d = &c->diags.d[i];
         size_t line = 0, col = 0;
         const char *file = d->at == TX_AT_NOTES ? c->notes_name : c->name;
-        if (d->start < 0)
-            ;
-        else if (d->at == TX_AT_TEXT)
+        if (d->start >= 0 && d->at == TX_AT_TEXT)
             tx_cp_linecol(c->doc, &li, (size_t)d->start, &line, &col);
-        else if (d->at == TX_AT_NOTES)
+        else if (d->start >= 0 && d->at == TX_AT_NOTES)
             tx_cp_linecol(c->notes_doc, &nli, c->notes_norm->map[d->start], &line, &col);
-        else
+        else if (d->start >= 0)
             tx_span_linecol(c, &li, (size_t)d->start, &line, &col);
         opts->on_warning(opts->user, file, line, col, d->code, d->message);
     }
