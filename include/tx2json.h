@@ -25,7 +25,7 @@ extern "C" {
 #endif
 
 #define TX2JSON_VERSION "0.1.0"
-#define TX2JSON_SCHEMA_VERSION 1
+#define TX2JSON_SCHEMA_VERSION 2
 
 typedef enum tx2json_status {
     TX2JSON_OK = 0,
@@ -78,6 +78,15 @@ typedef struct tx2json_options {
                        const char *message);
     void *user;
     tx2json_stats *stats; /* when non-NULL, filled on success */
+    /* Show notes that go with the transcript (may be NULL): a second text,
+     * decoded as the input is and read as plain text.  The reference list
+     * at its end, found as the transcript's own is, comes after the
+     * transcript's references (one the transcript already lists, same
+     * label and URL, is not repeated).  A reference from the notes has
+     * "span": null, and warnings about the notes name notes_name. */
+    const unsigned char *notes;
+    size_t notes_len;
+    const char *notes_name; /* for messages; NULL: "notes" */
 } tx2json_options;
 
 /* A loaded rule set plus the caches shared by conversions (pinyin).  One per

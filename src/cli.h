@@ -43,6 +43,15 @@ tx2json_status input_open(const input *in, size_t max, int *fd, size_t *size, tx
 tx2json_status input_read(int fd, const char *name, size_t max, size_t size, unsigned char **data,
                           size_t *len, tx2json_error *err);
 
+/* Show notes beside a transcript NAME.EXT are NAME.notes.txt or
+ * NAME.description.txt (the first found).  notes_path gives the i-th
+ * candidate for path (malloc'd; NULL past the last or on OOM, *oom then
+ * set).  notes_of_sibling is 1 when the entry `name` of the directory dfd
+ * is such a notes file and a transcript it belongs to (NAME.txt, .srt or
+ * .vtt) is beside it, so a walk leaves it to that transcript. */
+char *notes_path(const char *path, size_t i, int *oom);
+int notes_of_sibling(int dfd, const char *name);
+
 /* cli_out.c: output files. */
 
 /* The handler of SIGINT, SIGTERM and SIGHUP: removes the temporary being

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,6 +57,45 @@ static int name_wanted(const inputs *in, const char *name)
     size_t n = in->nglobs ? in->nglobs : 3;
     for (size_t i = 0; i < n; i++)
         if (fnmatch(g[i], name, 0) == 0) return 1;
+    return 0;
+}
+
+static const char *const notes_suffix[] = {".notes.txt", ".description.txt"};
+static const char *const transcript_ext[] = {".txt", ".srt", ".vtt"};
+
+char *notes_path(const char *path, size_t i, int *oom)
+{
+    if (i >= sizeof notes_suffix / sizeof *notes_suffix) return NULL;
+    const char *base = strrchr(path, '/'), *dot;
+    base = base ? base + 1 : path;
+    dot = strrchr(base, '.');
+    size_t stem = dot && dot > base ? (size_t)(dot - path) : strlen(path);
+    size_t sl = strlen(notes_suffix[i]);
+    char *p = malloc(stem + sl + 1);
+    if (!p) {
+        *oom = 1;
+        return NULL;
+    }
+    memcpy(p, path, stem);
+    memcpy(p + stem, notes_suffix[i], sl + 1);
+    return p;
+}
+
+int notes_of_sibling(int dfd, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof notes_suffix / sizeof *notes_suffix; i++) {
+        size_t sl = strlen(notes_suffix[i]);
+        if (n <= sl || strcmp(name + n - sl, notes_suffix[i])) continue;
+        for (size_t k = 0; k < sizeof transcript_ext / sizeof *transcript_ext; k++) {
+            char sib[NAME_MAX + 1];
+            struct stat st;
+            int w = snprintf(sib, sizeof sib, "%.*s%s", (int)(n - sl), name, transcript_ext[k]);
+            if (w > 0 && (size_t)w < sizeof sib && fstatat(dfd, sib, &st, 0) == 0 &&
+                S_ISREG(st.st_mode))
+                return 1;
+        }
+    }
     return 0;
 }
 
@@ -146,6 +186,8 @@ static void visit(inputs *in, int dfd, const char *name, const char *p, const ch
         }
         int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (link ? 0 : O_NOFOLLOW);
         walk_fd(in, openat(dfd, name, flags), p, r, depth + 1, stack);
+    } else if (wanted && S_ISREG(st.st_mode) && notes_of_sibling(dfd, name)) {
+        skipped(in, p, "note", "show notes of the transcript beside it (read with it)");
     } else if (wanted && S_ISREG(st.st_mode)) {
         add_input(in, p, r);
         if (!in->oom) in->v[in->n - 1].nofollow = !link;

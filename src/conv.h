@@ -4,9 +4,10 @@
  * each stage produces, in pipeline order.  tx2json.c owns the storage; a
  * stage reads what the stages before it wrote and fills its own part.
  *
- * Pipeline: read (doc) -> normalize (norm) -> references (refs) -> layout
- * and language -> segment (seg) -> episode (ep) -> link (ep, refs) ->
- * output.  Every stage may add diagnostics. */
+ * Pipeline: read (doc) -> container (cont) -> normalize (norm) ->
+ * references (refs, with the notes' own) -> layout and language -> segment
+ * (seg) -> episode (ep) -> link (ep, refs) -> output.  Every stage may add
+ * diagnostics. */
 #ifndef TX2JSON_CONV_H
 #define TX2JSON_CONV_H
 
@@ -24,6 +25,7 @@ struct tx2json_ctx {
 };
 
 typedef struct tx_doc tx_doc;
+typedef struct tx_container tx_container;
 typedef struct tx_norm tx_norm;
 typedef struct tx_reflist tx_reflist;
 typedef struct tx_seg tx_seg;
@@ -39,8 +41,12 @@ typedef struct tx_conv {
     tx_pinyin *pinyin;
     void *sbrk, *wbrk;
     /* What the stages produce. */
-    tx_doc *doc;      /* read */
-    tx_norm *norm;    /* normalize */
+    tx_doc *doc;            /* read */
+    tx_container *cont;     /* container: the spoken pieces of doc (all of it when plain) */
+    tx_norm *norm;          /* normalize */
+    const char *notes_name; /* the notes' name, when opts->notes is given */
+    tx_doc *notes_doc;      /* the notes, read and normalised as plain text */
+    tx_norm *notes_norm;
     tx_reflist *refs; /* references (links filled by link) */
     char lang[4];     /* "zh" or "en": the option, or the Han share */
     int lines_layout; /* one short phrase per line (subtitles) */

@@ -13,6 +13,11 @@
 
 #define TXI __attribute__((visibility("hidden")))
 
+/* --max-input when not given: the largest input, in bytes (tx2json.h). */
+#define TX_DEFAULT_MAX_INPUT ((size_t)256 << 20)
+/* --max-line when not given: the longest line, in bytes (tx2json.h). */
+#define TX_DEFAULT_MAX_LINE ((size_t)1 << 20)
+
 TXI void tx_seterr(tx2json_error *err, tx2json_status code, const char *file, size_t line,
                    size_t col, size_t offset, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));

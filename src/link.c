@@ -648,9 +648,10 @@ tx2json_status tx_link(tx_conv *c)
               extra_references(&l) || repeat_mentions(&l);
     for (size_t r = 0; !bad && r < l.R; r++)
         if (c->refs->ref[r].entry < 0)
-            tx_diag_add(&c->diags, "warning", "unlinked-reference", (long)c->refs->ref[r].start,
-                        (long)c->refs->ref[r].end, "reference [%s] is not introduced by any entry",
-                        c->refs->ref[r].label);
+            tx_diag_add_at(&c->diags, c->refs->ref[r].notes ? TX_AT_NOTES : TX_AT_NORM, "warning",
+                           "unlinked-reference", (long)c->refs->ref[r].start,
+                           (long)c->refs->ref[r].end,
+                           "reference [%s] is not introduced by any entry", c->refs->ref[r].label);
     linker_free(&l);
     if (!bad) return TX2JSON_OK;
     tx_seterr(c->err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");

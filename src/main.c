@@ -45,6 +45,39 @@
 #define TX2JSON_RULES_DIR "rules"
 #endif
 
+/* The limits and the rest of --help. */
+static void usage_limits(FILE *f)
+{
+    fputs("Limits (a file over a limit fails with a message naming it; the run\n"
+          "goes on with the next file):\n"
+          "      --max-input BYTES   largest input (default 268435456); stdin is read\n"
+          "                          no further than the limit\n"
+          "      --max-memory BYTES  memory budget of the files converted at once\n"
+          "                          (default 2G; k, M, G suffixes): a file starts\n"
+          "                          when 20 x its size fits beside the files in\n"
+          "                          progress, in input order; a file over the whole\n"
+          "                          budget runs alone\n"
+          "      --max-line BYTES    longest line (default 1048576)\n"
+          "      --max-refs N        reference lines (default 20000)\n"
+          "      --max-entries N     entries (default 20000)\n"
+          "      --match-limit N     PCRE2 match limit per rule match (default 1000000)\n"
+          "      --depth-limit N     PCRE2 depth limit (default 10000; when set, rules\n"
+          "                          run in PCRE2's interpreter, as the JIT has none)\n"
+          "      --heap-limit KIB    PCRE2 heap limit, also the JIT stack (default 20000)\n"
+          "      --max-limit-hits N  limit hits of one rule in a document before it is\n"
+          "                          switched off for the rest of it (default 10)\n"
+          "A rule match over a PCRE2 limit counts as no match and adds a\n"
+          "match-limit warning to the document.\n"
+          "\n"
+          "  -h, --help            show this help\n"
+          "  -V, --version         show the version\n"
+          "\n"
+          "Exit status: 0 every input converted; 1 an input could not be converted;\n"
+          "2 usage error; 3 rules could not be loaded, an output could not be\n"
+          "written, or a system error.\n",
+          f);
+}
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -54,6 +87,9 @@ static void usage(FILE *f)
             "\n"
             "Inputs: files, directories (searched recursively for *.txt, *.srt and\n"
             "*.vtt, in name order, at most 64 levels deep) and - for standard input.\n"
+            "SRT and WebVTT are recognised by content, whatever the file name: their\n"
+            "framing is left out of the text, and entries and mentions get the times\n"
+            "of their cues.\n"
             "A walk skips hidden (dot) entries, symbolic links (see --follow), FIFOs\n"
             "and devices, each with a note on stderr (-q: none), except files whose\n"
             "name matches no pattern, skipped silently.\n"
@@ -96,35 +132,13 @@ static void usage(FILE *f)
             "                        default: UTF-8, a BOM, or detection\n"
             "      --lang LANG|auto  rule language: one the rules name (shipped: zh, en);\n"
             "                        default auto, by the rules' script tables\n"
-            "\n"
-            "Limits (a file over a limit fails with a message naming it; the run\n"
-            "goes on with the next file):\n"
-            "      --max-input BYTES   largest input (default 268435456); stdin is read\n"
-            "                          no further than the limit\n"
-            "      --max-memory BYTES  memory budget of the files converted at once\n"
-            "                          (default 2G; k, M, G suffixes): a file starts\n"
-            "                          when 20 x its size fits beside the files in\n"
-            "                          progress, in input order; a file over the whole\n"
-            "                          budget runs alone\n"
-            "      --max-line BYTES    longest line (default 1048576)\n"
-            "      --max-refs N        reference lines (default 20000)\n"
-            "      --max-entries N     entries (default 20000)\n"
-            "      --match-limit N     PCRE2 match limit per rule match (default 1000000)\n"
-            "      --depth-limit N     PCRE2 depth limit (default 10000; when set, rules\n"
-            "                          run in PCRE2's interpreter, as the JIT has none)\n"
-            "      --heap-limit KIB    PCRE2 heap limit, also the JIT stack (default 20000)\n"
-            "      --max-limit-hits N  limit hits of one rule in a document before it is\n"
-            "                          switched off for the rest of it (default 10)\n"
-            "A rule match over a PCRE2 limit counts as no match and adds a\n"
-            "match-limit warning to the document.\n"
-            "\n"
-            "  -h, --help            show this help\n"
-            "  -V, --version         show the version\n"
-            "\n"
-            "Exit status: 0 every input converted; 1 an input could not be converted;\n"
-            "2 usage error; 3 rules could not be loaded, an output could not be\n"
-            "written, or a system error.\n",
+            "      --notes FILE      show notes of the (one) input: the reference list at\n"
+            "                        their end comes after the transcript's own.  Without\n"
+            "                        it, NAME.notes.txt or NAME.description.txt beside\n"
+            "                        NAME.EXT is read (and a walk does not convert it)\n"
+            "\n",
             TX2JSON_SCHEMA_VERSION);
+    usage_limits(f);
 }
 
 static void print_error(const tx2json_error *e)
@@ -227,6 +241,7 @@ typedef struct batch {
     tx2json_ctx *ctx;
     tx2json_options opts;
     int quiet, fail_fast;
+    const char *notes;  /* --notes FILE, or NULL: NAME.notes.txt beside */
     const char *output; /* -o, or NULL for stdout */
     int out_dir;        /* -o names a directory */
     int root;           /* then: its descriptor */
@@ -356,6 +371,42 @@ static tx2json_status load_input(batch *b, size_t i, unsigned char **data, size_
     return rc;
 }
 
+/* The show notes of input in: --notes FILE, else the first of
+ * NAME.notes.txt and NAME.description.txt beside it (none for stdin).
+ * Returns the status; *data is malloc'd (NULL when there are no notes),
+ * *name the path read (malloc'd). */
+static tx2json_status load_notes(const batch *b, const input *in, unsigned char **data, size_t *len,
+                                 char **name, tx2json_error *err)
+{
+    int oom = 0;
+    *data = NULL;
+    *name = NULL;
+    for (size_t k = 0; !b->notes && strcmp(in->path, "-") && !oom && !*name; k++) {
+        char *p = notes_path(in->path, k, &oom);
+        struct stat st;
+        if (!p) break;
+        if (stat(p, &st) == 0 || errno != ENOENT)
+            *name = p;
+        else
+            free(p);
+    }
+    if (b->notes && !(*name = strdup(b->notes))) oom = 1;
+    if (oom) {
+        snprintf(err->file, sizeof err->file, "%s", in->path);
+        snprintf(err->message, sizeof err->message, "out of memory");
+        err->line = err->column = 0;
+        return TX2JSON_ENOMEM;
+    }
+    if (!*name) return TX2JSON_OK;
+    input ni = {.path = *name};
+    int fd;
+    size_t size;
+    tx2json_status rc = input_open(&ni, b->opts.max_input, &fd, &size, err);
+    if (!rc) rc = input_read(fd, *name, b->opts.max_input, size, data, len, err);
+    if (fd >= 0 && strcmp(*name, "-")) close(fd);
+    return rc;
+}
+
 /* Converts input i (admitted to the memory budget first, as every job). */
 static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
 {
@@ -380,15 +431,21 @@ static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
         j->msgs = m.s;
         return;
     }
-    unsigned char *data;
+    unsigned char *data, *notes = NULL;
     size_t len;
+    char *notes_name = NULL;
     j->rc = load_input(b, i, &data, &len, &err);
+    if (j->rc == TX2JSON_OK) j->rc = load_notes(b, in, &notes, &o.notes_len, &notes_name, &err);
     if (j->rc == TX2JSON_OK) {
         j->bytes = len;
         const char *name = strcmp(in->path, "-") == 0 ? "<stdin>" : in->path;
+        o.notes = notes;
+        o.notes_name = notes_name;
         j->rc = tx2json_convert_buffer(ctx, name, data, len, &o, &j->json, &err);
     }
     free(data);
+    free(notes);
+    free(notes_name);
     if (j->rc != TX2JSON_OK) error_text(&m, &err);
     j->msgs = m.s;
 }
@@ -480,7 +537,7 @@ static int parse_size(const char *opt, const char *v, size_t *out)
 /* Everything the command line sets. */
 typedef struct cli {
     tx2json_options opts;
-    const char *rules, *output, *list;
+    const char *rules, *output, *list, *notes;
     int quiet, jsonl, nul, fail_fast, show_progress, follow;
     long jobs;
     unsigned long match_limit, depth_limit, heap_limit;
@@ -522,6 +579,8 @@ static int value_option(cli *c, inputs *in, const char *a, const char *v)
         in->globs[in->nglobs++] = v;
     } else if (!strcmp(a, "--files-from")) {
         c->list = v;
+    } else if (!strcmp(a, "--notes")) {
+        c->notes = v;
     } else {
         return -1;
     }
@@ -596,7 +655,7 @@ static int takes_value(const char *a)
     static const char names[] = " --rules --encoding --lang -o --output --format -j --jobs --glob"
                                 " --files-from --max-input --max-line --max-refs --max-entries"
                                 " --match-limit --depth-limit --heap-limit --max-limit-hits"
-                                " --max-memory ";
+                                " --max-memory --notes ";
     size_t n = strlen(a);
     for (const char *p = strstr(names, a); p; p = strstr(p + 1, a))
         if (p[-1] == ' ' && p[n] == ' ') return 1;
@@ -821,6 +880,7 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     b.opts = c->opts;
     b.quiet = c->quiet;
     b.fail_fast = c->fail_fast;
+    b.notes = c->notes;
     b.mem_limit = c->max_memory ? c->max_memory : DEFAULT_MAX_MEMORY;
     b.status = status;
     b.root = -1;
@@ -883,6 +943,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "tx2json: error: out of memory\n");
         free_inputs(&in);
         return 3;
+    }
+    if (c.notes && (in.n != 1 || dirs || c.list)) {
+        fprintf(stderr, "tx2json: error: --notes goes with one input file\n");
+        free_inputs(&in);
+        return 2;
     }
     status = convert_all(&c, &in, dirs, status);
     free_inputs(&in);

@@ -7,6 +7,7 @@
  * chunk starts, so spans found in the matching form point into the input
  * as given.  Name keys (tx_name_key) also fold case and drop punctuation. */
 #include "normalize.h"
+#include "container.h"
 #include "numeral.h"
 
 #include <stdio.h>
@@ -27,128 +28,179 @@ static int identity_cp(const UNormalizer2 *nf, uint32_t c)
     return n < 0;
 }
 
+/* The matching form being built: bytes and, per byte, the code point of
+ * the decoded text its chunk starts at. */
+typedef struct nform {
+    const UNormalizer2 *nf;
+    const char *t; /* the decoded text */
+    tx_strbuf b;
+    uint32_t *map;
+    size_t mcap;
+} nform;
+
+/* Maps the bytes of b from `from` on to code point cp.  -1 on OOM. */
+static int map_to(nform *f, size_t from, size_t cp)
+{
+    if (f->b.oom) return -1;
+    if (f->b.len + 1 > f->mcap) {
+        uint32_t *m2 = tx_grow(f->map, &f->mcap, f->b.len + 1, sizeof *f->map);
+        if (!m2) return -1;
+        f->map = m2;
+    }
+    for (size_t k = from; k < f->b.len; k++)
+        f->map[k] = (uint32_t)cp;
+    return 0;
+}
+
+/* Fast path: an ASCII character not followed by a combining mark is its
+ * own NFKC form.  1 when taken, 0 when not, -1 on OOM. */
+static int ascii_char(nform *f, size_t *i, size_t end, size_t *cp)
+{
+    const char *t = f->t;
+    if ((unsigned char)t[*i] >= 0x80 || (*i + 1 < end && (unsigned char)t[*i + 1] >= 0x80))
+        return 0;
+    if (f->b.len + 2 > f->b.cap) {
+        tx_sb_add(&f->b, t + *i, 1);
+    } else {
+        f->b.s[f->b.len++] = t[*i];
+        f->b.s[f->b.len] = 0;
+    }
+    if (map_to(f, f->b.len - 1, *cp)) return -1;
+    (*i)++;
+    (*cp)++;
+    return 1;
+}
+
+/* Fast path: a common CJK ideograph (its own NFKC form, and never
+ * combined with) before ASCII or another such ideograph.  1 when taken,
+ * 0 when not, -1 on OOM. */
+static int cjk_char(nform *f, size_t *i, size_t end, size_t *cp)
+{
+    const char *t = f->t;
+    if ((unsigned char)t[*i] < 0xE4 || (unsigned char)t[*i] > 0xE9 || *i + 3 > end) return 0;
+    size_t j = *i;
+    uint32_t c = tx_u8_next(t, &j);
+    unsigned char nx = j < end ? (unsigned char)t[j] : 0;
+    if (c < 0x4E00 || c > 0x9FFF || j != *i + 3 || !(nx < 0x80 || (nx >= 0xE4 && nx <= 0xE9)))
+        return 0;
+    if (nx >= 0x80) {
+        size_t k = j;
+        uint32_t d = tx_u8_next(t, &k);
+        if (d < 0x4E00 || d > 0x9FFF) return 0;
+    }
+    tx_sb_add(&f->b, t + *i, 3);
+    if (map_to(f, f->b.len - 3, *cp)) return -1;
+    *i = j;
+    (*cp)++;
+    return 1;
+}
+
+/* A normalisation chunk (a starter and what combines with it, never
+ * past end), normalised on its own.  -1 on OOM. */
+static int chunk(nform *f, size_t *i, size_t end, size_t *cp)
+{
+    const char *t = f->t;
+    size_t ci = *i, ccp = *cp;
+    uint32_t c = tx_u8_next(t, i);
+    (*cp)++;
+    int single = 1;
+    while (*i < end) {
+        size_t j = *i;
+        uint32_t d = tx_u8_next(t, &j);
+        if (unorm2_hasBoundaryBefore(f->nf, (UChar32)d)) break;
+        *i = j;
+        (*cp)++;
+        single = 0;
+    }
+    size_t before = f->b.len;
+    if ((single && identity_cp(f->nf, c)) || *i - ci > 60) { /* > 60: absurd combining run, kept */
+        tx_sb_add(&f->b, t + ci, *i - ci);
+    } else {
+        UChar src[64], dst[256];
+        int32_t sl = 0;
+        UErrorCode s2 = U_ZERO_ERROR;
+        u_strFromUTF8(src, 64, &sl, t + ci, (int32_t)(*i - ci), &s2);
+        int32_t dl = U_SUCCESS(s2) ? unorm2_normalize(f->nf, src, sl, dst, 256, &s2) : 0;
+        char u8[1024];
+        int32_t ul = 0;
+        if (U_SUCCESS(s2)) u_strToUTF8(u8, sizeof u8, &ul, dst, dl, &s2);
+        if (U_SUCCESS(s2) && ul > 0)
+            tx_sb_add(&f->b, u8, (size_t)ul);
+        else
+            tx_sb_add(&f->b, t + ci, *i - ci);
+    }
+    return map_to(f, before, ccp);
+}
+
+/* Appends the matching form of text[i, end), whose byte i is code point
+ * cp.  -1 on OOM. */
+static int norm_range(nform *f, size_t i, size_t end, size_t cp)
+{
+    while (i < end) {
+        int r = ascii_char(f, &i, end, &cp);
+        if (!r) r = cjk_char(f, &i, end, &cp);
+        if (!r) r = chunk(f, &i, end, &cp) ? -1 : 1;
+        if (r < 0) return -1;
+    }
+    return 0;
+}
+
+/* The matching form of a framed text: its pieces, each after its
+ * separator byte, which maps to where the piece before it ends (a line
+ * break or a cut tag of the input).  -1 on OOM. */
+static int norm_pieces(nform *f, const tx_doc *doc, const tx_container *k)
+{
+    size_t prev_end = 0;
+    for (size_t i = 0; i < k->npiece; i++) {
+        const tx_piece *p = &k->piece[i];
+        size_t cp = tx_byte_to_cp(doc, p->s);
+        if (p->sep) {
+            tx_sb_addc(&f->b, p->sep);
+            if (map_to(f, f->b.len - 1, tx_byte_to_cp(doc, prev_end))) return -1;
+        }
+        if (p->subst) {
+            tx_sb_addc(&f->b, p->subst);
+            if (map_to(f, f->b.len - 1, cp)) return -1;
+        } else if (norm_range(f, p->s, p->e, cp)) {
+            return -1;
+        }
+        prev_end = p->e;
+    }
+    return 0;
+}
+
 tx2json_status tx_normalize(tx_conv *c)
 {
     const tx_doc *doc = c->doc;
     tx_norm *out = c->norm;
     tx2json_error *err = c->err;
     UErrorCode st = U_ZERO_ERROR;
-    const UNormalizer2 *nf = unorm2_getNFKCInstance(&st);
+    nform f = {unorm2_getNFKCInstance(&st), doc->text, {0}, NULL, 0};
     if (U_FAILURE(st)) {
         tx_seterr(err, TX2JSON_EINTERNAL, doc->name, 0, 0, (size_t)-1, "ICU NFKC: %s",
                   u_errorName(st));
         return TX2JSON_EINTERNAL;
     }
-    tx_strbuf b = {0};
-    uint32_t *map = NULL;
-    size_t mcap = 0;
-    const char *t = doc->text;
-    size_t i = 0, cp = 0;
     /* Reserve roughly the input size up front. */
-    map = tx_grow(NULL, &mcap, doc->len + 1, sizeof *map);
-    tx_sb_add(&b, "", 0);
-    if (!map || b.oom) goto oom;
-    while (i < doc->len) {
-        /* Fast path: an ASCII character not followed by a combining mark
-         * is its own NFKC form. */
-        if ((unsigned char)t[i] < 0x80 && (i + 1 >= doc->len || (unsigned char)t[i + 1] < 0x80)) {
-            if (b.len + 2 > b.cap) {
-                tx_sb_add(&b, t + i, 1);
-            } else {
-                b.s[b.len++] = t[i];
-                b.s[b.len] = 0;
-            }
-            if (b.oom) goto oom;
-            if (b.len + 1 > mcap) {
-                uint32_t *m2 = tx_grow(map, &mcap, b.len + 1, sizeof *map);
-                if (!m2) goto oom;
-                map = m2;
-            }
-            map[b.len - 1] = (uint32_t)cp;
-            i++;
-            cp++;
-            continue;
-        }
-        /* Fast path: a common CJK ideograph (its own NFKC form, and never
-         * combined with) before ASCII or another such ideograph. */
-        if ((unsigned char)t[i] >= 0xE4 && (unsigned char)t[i] <= 0xE9 && i + 3 <= doc->len) {
-            size_t j = i;
-            uint32_t c = tx_u8_next(t, &j);
-            unsigned char nx = j < doc->len ? (unsigned char)t[j] : 0;
-            if (c >= 0x4E00 && c <= 0x9FFF && j == i + 3 &&
-                (nx < 0x80 || (nx >= 0xE4 && nx <= 0xE9))) {
-                int next_ok = nx < 0x80;
-                if (!next_ok) {
-                    size_t k = j;
-                    uint32_t d = tx_u8_next(t, &k);
-                    next_ok = d >= 0x4E00 && d <= 0x9FFF;
-                }
-                if (next_ok) {
-                    tx_sb_add(&b, t + i, 3);
-                    if (b.oom) goto oom;
-                    if (b.len + 1 > mcap) {
-                        uint32_t *m2 = tx_grow(map, &mcap, b.len + 1, sizeof *map);
-                        if (!m2) goto oom;
-                        map = m2;
-                    }
-                    map[b.len - 3] = map[b.len - 2] = map[b.len - 1] = (uint32_t)cp;
-                    i = j;
-                    cp++;
-                    continue;
-                }
-            }
-        }
-        size_t ci = i, ccp = cp;
-        uint32_t c = tx_u8_next(t, &i);
-        cp++;
-        /* Extend the chunk while the next code point combines with it. */
-        int single = 1;
-        while (i < doc->len) {
-            size_t j = i;
-            uint32_t d = tx_u8_next(t, &j);
-            if (unorm2_hasBoundaryBefore(nf, (UChar32)d)) break;
-            i = j;
-            cp++;
-            single = 0;
-        }
-        size_t before = b.len;
-        if (single && identity_cp(nf, c)) {
-            tx_sb_add(&b, t + ci, i - ci);
-        } else {
-            UChar src[64], dst[256];
-            int32_t sl = 0;
-            UErrorCode s2 = U_ZERO_ERROR;
-            if (i - ci > 60) { /* absurd combining run: keep as is */
-                tx_sb_add(&b, t + ci, i - ci);
-            } else {
-                u_strFromUTF8(src, 64, &sl, t + ci, (int32_t)(i - ci), &s2);
-                int32_t dl = U_SUCCESS(s2) ? unorm2_normalize(nf, src, sl, dst, 256, &s2) : 0;
-                char u8[1024];
-                int32_t ul = 0;
-                if (U_SUCCESS(s2)) u_strToUTF8(u8, sizeof u8, &ul, dst, dl, &s2);
-                if (U_SUCCESS(s2) && ul > 0)
-                    tx_sb_add(&b, u8, (size_t)ul);
-                else
-                    tx_sb_add(&b, t + ci, i - ci);
-            }
-        }
-        if (b.oom) goto oom;
-        uint32_t *m2 = tx_grow(map, &mcap, b.len + 1, sizeof *map);
-        if (!m2) goto oom;
-        map = m2;
-        for (size_t k = before; k < b.len; k++)
-            map[k] = (uint32_t)ccp;
+    f.map = tx_grow(NULL, &f.mcap, doc->len + 1, sizeof *f.map);
+    tx_sb_add(&f.b, "", 0);
+    if (!f.map || f.b.oom) goto oom;
+    if (c->cont && c->cont->kind != TX_PLAIN) {
+        if (norm_pieces(&f, doc, c->cont)) goto oom;
+    } else if (norm_range(&f, 0, doc->len, 0)) {
+        goto oom;
     }
-    map[b.len] = (uint32_t)doc->ncp;
+    if (map_to(&f, f.b.len, 0)) goto oom; /* room for map[len] */
+    f.map[f.b.len] = (uint32_t)doc->ncp;
     /* PCRE2's JIT scans ahead in aligned blocks; keep the slack defined. */
-    memset(b.s + b.len, 0, b.cap - b.len);
-    out->s = b.s;
-    out->len = b.len;
-    out->map = map;
+    memset(f.b.s + f.b.len, 0, f.b.cap - f.b.len);
+    out->s = f.b.s;
+    out->len = f.b.len;
+    out->map = f.map;
     return TX2JSON_OK;
 oom:
-    tx_sb_free(&b);
-    free(map);
+    tx_sb_free(&f.b);
+    free(f.map);
     tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");
     return TX2JSON_ENOMEM;
 }

@@ -1,7 +1,10 @@
-/* output.c - stage 8: the JSON document (schema_version 1) through cJSON.
+/* output.c - stage 8: the JSON document (schema_version 2) through cJSON.
  * Spans are [start, end) in code points of the decoded input; every text
- * field is cut from the input as given, not from the matching form. */
+ * field is cut from the input as given, not from the matching form (in a
+ * subtitle file: its spoken pieces, without the framing between them).
+ * Times are seconds of the cues a span covers, null in plain text. */
 #include "output.h"
+#include "container.h"
 #include "read.h"
 #include "span.h"
 #include "episode.h"
@@ -117,7 +120,7 @@ static cJSON *count(size_t v)
 }
 
 /* x rounded to 3 decimal places, printed as "%1.15g" would print it
- * ("0.857", "0.5", "1"); x is a similarity, 0 <= x. */
+ * ("0.857", "0.5", "1"); x is a similarity or a time in seconds, 0 <= x. */
 static cJSON *thousandths(double x)
 {
     if (!(x >= 0.0) || x > 1e12) return cJSON_CreateNumber(round(x * 1000.0) / 1000.0);
@@ -151,11 +154,37 @@ static cJSON *span(out *o, size_t s, size_t e)
     return a;
 }
 
+/* [start, end] in seconds of the cues norm bytes [s, e) cover, or null
+ * (plain text, or no timed cue there). */
+static cJSON *time_of(out *o, size_t s, size_t e)
+{
+    size_t cs, ce;
+    long long t0, t1;
+    tx_span_cp(o->c, s, e, &cs, &ce);
+    if (!tx_container_time(o->c, cs, ce, &t0, &t1)) return chk(o, cJSON_CreateNull());
+    cJSON *a = chk(o, cJSON_CreateArray());
+    if (!a) return NULL;
+    push(o, a, thousandths((double)t0 / MS_PER_SECOND));
+    push(o, a, thousandths((double)t1 / MS_PER_SECOND));
+    return a;
+}
+
 static cJSON *text(out *o, size_t s, size_t e)
 {
     size_t len;
-    const char *p = tx_span_slice(o->c, s, e, &len);
-    char *t = keep(o, p, len);
+    char *own = NULL, *t;
+    const char *p;
+    if (tx_container_framed(o->c)) { /* the spoken pieces, framing left out */
+        if (!(p = own = tx_span_copy(o->c, s, e))) {
+            o->oom = 1;
+            return NULL;
+        }
+        len = strlen(own);
+    } else {
+        p = tx_span_slice(o->c, s, e, &len);
+    }
+    t = keep(o, p, len);
+    free(own);
     if (!t) {
         o->oom = 1;
         return NULL;
@@ -169,6 +198,14 @@ static cJSON *text_span(out *o, size_t s, size_t e)
     if (!j) return NULL;
     add(o, j, "text", text(o, s, e));
     add(o, j, "span", span(o, s, e));
+    return j;
+}
+
+/* text_span with the time: intro, outro, mentions. */
+static cJSON *text_span_time(out *o, size_t s, size_t e)
+{
+    cJSON *j = text_span(o, s, e);
+    if (j) add(o, j, "time", time_of(o, s, e));
     return j;
 }
 
@@ -218,6 +255,7 @@ static cJSON *entry_json(out *o, const tx_episode *ep, size_t i)
     if (!j) return NULL;
     add(o, j, "index", count(i));
     add(o, j, "span", span(o, en->start, en->end));
+    add(o, j, "time", time_of(o, en->start, en->end));
     add(o, j, "text", text(o, en->start, en->end));
     add(o, j, "rule", cJSON_CreateString(en->rule));
     cJSON *orgs = attach(o, j, "organizations", cJSON_CreateArray());
@@ -229,7 +267,7 @@ static cJSON *entry_json(out *o, const tx_episode *ep, size_t i)
     cJSON *mens = attach(o, j, "mentions", cJSON_CreateArray());
     for (size_t k = 0; mens && k < en->nmen; k++) {
         const tx_item *m = &en->men[k];
-        cJSON *x = text_span(o, m->start, m->end);
+        cJSON *x = text_span_time(o, m->start, m->end);
         if (x) {
             add(o, x, "reference", ref_or_null(o, m->reference));
             add(o, x, "score", thousandths(m->score));
@@ -252,7 +290,8 @@ static cJSON *reference_json(out *o, const tx_reflist *refs, size_t i)
     add(o, j, "index", count(i));
     add(o, j, "label", cJSON_CreateString(r->label));
     add(o, j, "url", cJSON_CreateString(r->url));
-    add(o, j, "span", span(o, r->start, r->end));
+    /* A reference from the notes file has no span in the transcript. */
+    add(o, j, "span", r->notes ? cJSON_CreateNull() : span(o, r->start, r->end));
     add(o, j, "entry", ref_or_null(o, r->entry));
     add(o, j, "rule", cJSON_CreateString(r->rule));
     return j;
@@ -265,8 +304,16 @@ static cJSON *diag_json(out *o, const tx_diag *d)
     add(o, j, "severity", cJSON_CreateString(d->severity));
     add(o, j, "code", cJSON_CreateString(d->code));
     add(o, j, "message", cJSON_CreateString(d->message));
-    add(o, j, "span",
-        d->start >= 0 ? span(o, (size_t)d->start, (size_t)d->end) : cJSON_CreateNull());
+    cJSON *sp;
+    if (d->start < 0 || d->at == TX_AT_NOTES) { /* nowhere, or in the notes file */
+        sp = cJSON_CreateNull();
+    } else if (d->at == TX_AT_TEXT) { /* code points already: framing */
+        sp = chk(o, cJSON_CreateArray());
+        if (sp) push(o, sp, count((size_t)d->start)), push(o, sp, count((size_t)d->end));
+    } else {
+        sp = span(o, (size_t)d->start, (size_t)d->end);
+    }
+    add(o, j, "span", sp);
     return j;
 }
 
@@ -312,9 +359,11 @@ tx2json_status tx_write_json(const tx_conv *c, char **result)
         add(&o, e, "date", str_or_null(&o, ep->date));
         add(&o, e, "number", str_or_null(&o, ep->number));
         add(&o, e, "intro",
-            ep->has_intro ? text_span(&o, ep->intro_start, ep->intro_end) : cJSON_CreateNull());
+            ep->has_intro ? text_span_time(&o, ep->intro_start, ep->intro_end)
+                          : cJSON_CreateNull());
         add(&o, e, "outro",
-            ep->has_outro ? text_span(&o, ep->outro_start, ep->outro_end) : cJSON_CreateNull());
+            ep->has_outro ? text_span_time(&o, ep->outro_start, ep->outro_end)
+                          : cJSON_CreateNull());
     }
     emit(&o, &b, root, compact, 0);
     /* Reopen the head: drop its closing "}" (and the line break before it). */

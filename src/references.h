@@ -11,6 +11,7 @@ typedef struct tx_ref {
     char *label, *url;   /* copies (original text) */
     const char *rule;
     int entry; /* owning entry or -1 */
+    int notes; /* read from the notes file: the spans are the notes' */
 } tx_ref;
 typedef struct tx_reflist {
     tx_ref *ref;

@@ -1,6 +1,7 @@
 /* span.c - positions: norm bytes to code points, original slices, lines
  * and columns (see span.h). */
 #include "span.h"
+#include "container.h"
 #include "normalize.h"
 #include "read.h"
 
@@ -47,6 +48,7 @@ void tx_span_cp(const tx_conv *c, size_t s, size_t e, size_t *cs, size_t *ce)
 {
     *cs = c->norm->map[s];
     *ce = c->norm->map[e];
+    if (e > s && tx_container_framed(c)) *ce = tx_container_span_end(c, c->norm->map[e - 1], *ce);
     if (*ce < *cs) *ce = *cs; /* never a negative length */
 }
 
@@ -60,14 +62,27 @@ const char *tx_span_slice(const tx_conv *c, size_t s, size_t e, size_t *len)
 
 char *tx_span_copy(const tx_conv *c, size_t s, size_t e)
 {
+    if (tx_container_framed(c)) {
+        size_t cs, ce;
+        tx_strbuf b = {0};
+        tx_span_cp(c, s, e, &cs, &ce);
+        if (tx_container_text(c, cs, ce, &b) == 0) return b.s;
+        tx_sb_free(&b);
+        return NULL;
+    }
     size_t len;
     const char *p = tx_span_slice(c, s, e, &len);
     return tx_strndup(p, len);
 }
 
+void tx_cp_linecol(const tx_doc *doc, const tx_lineidx *li, size_t cp, size_t *line, size_t *col)
+{
+    size_t ls;
+    *line = tx_lineidx_line(li, doc->cp_off[cp], &ls);
+    *col = cp - tx_byte_to_cp(doc, ls) + 1;
+}
+
 void tx_span_linecol(const tx_conv *c, const tx_lineidx *li, size_t s, size_t *line, size_t *col)
 {
-    size_t cp = c->norm->map[s], ls;
-    *line = tx_lineidx_line(li, c->doc->cp_off[cp], &ls);
-    *col = cp - tx_byte_to_cp(c->doc, ls) + 1;
+    tx_cp_linecol(c->doc, li, c->norm->map[s], line, col);
 }

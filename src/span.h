@@ -28,10 +28,18 @@ TXI void tx_lineidx_free(tx_lineidx *li);
  * *cs <= *ce always. */
 TXI void tx_span_cp(const tx_conv *c, size_t s, size_t e, size_t *cs, size_t *ce);
 /* The original text of norm bytes [s, e): a pointer into c->doc->text and
- * its length in *len (not NUL-terminated; valid while the doc lives). */
+ * its length in *len (not NUL-terminated; valid while the doc lives).
+ * In a framed text (SRT, WebVTT) the slice holds the framing between the
+ * pieces; tx_span_copy gives the spoken text alone. */
 TXI const char *tx_span_slice(const tx_conv *c, size_t s, size_t e, size_t *len);
-/* A NUL-terminated copy of that text (caller frees), NULL on OOM. */
+/* A NUL-terminated copy of that text (caller frees), NULL on OOM; in a
+ * framed text, the spoken pieces in the span joined by line breaks
+ * (tx_container_text). */
 TXI char *tx_span_copy(const tx_conv *c, size_t s, size_t e);
+/* The 1-based line and column (code points) of code point cp of doc,
+ * whose line index li is. */
+TXI void tx_cp_linecol(const tx_doc *doc, const tx_lineidx *li, size_t cp, size_t *line,
+                       size_t *col);
 /* The 1-based line and column (code points) of norm byte s. */
 TXI void tx_span_linecol(const tx_conv *c, const tx_lineidx *li, size_t s, size_t *line,
                          size_t *col);

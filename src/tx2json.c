@@ -1,6 +1,7 @@
 /* tx2json.c - the public API: runs the pipeline stages, in order, on each
  * input and owns the process-wide context (rules, pinyin cache). */
 #include "conv.h"
+#include "container.h"
 #include "episode.h"
 #include "link.h"
 #include "normalize.h"
@@ -159,7 +160,7 @@ static tx2json_status check_text(tx_conv *c, size_t raw_len)
                   raw_len ? "input holds only whitespace" : "input is empty");
         return TX2JSON_EEMPTY;
     }
-    size_t max_line = c->opts->max_line ? c->opts->max_line : (size_t)1 << 20;
+    size_t max_line = c->opts->max_line ? c->opts->max_line : TX_DEFAULT_MAX_LINE;
     for (size_t i = 0, ls = 0, line = 1; i <= doc->len; i++) {
         if (i < doc->len && doc->text[i] != '\n') continue;
         if (i - ls > max_line) {
@@ -212,18 +213,115 @@ static void run_warnings(tx_conv *c, size_t budget)
                     tx_rule_name(off), budget);
 }
 
+/* Moves the notes' diagnostics to c's, their positions marked as the
+ * notes'.  -1 on OOM. */
+static int take_notes_diags(tx_conv *c, tx_diags *nd)
+{
+    tx_diags *ds = &c->diags;
+    if (!nd->n) return 0;
+    tx_diag *p = tx_grow(ds->d, &ds->cap, ds->n + nd->n, sizeof *p);
+    if (!p) return -1;
+    ds->d = p;
+    for (size_t i = 0; i < nd->n; i++) {
+        ds->d[ds->n] = nd->d[i];
+        ds->d[ds->n++].at = TX_AT_NOTES;
+    }
+    free(nd->d);
+    memset(nd, 0, sizeof *nd);
+    return 0;
+}
+
+/* Appends the notes' references to c->refs, but those the transcript
+ * lists already (same label and URL).  -1 on OOM (nr keeps the rest). */
+static int append_notes_refs(tx_conv *c, tx_reflist *nr)
+{
+    tx_reflist *r = c->refs;
+    size_t cap = r->nref;
+    if (nr->over_limit) r->over_limit = 1;
+    if (!nr->nref) return 0;
+    tx_strset seen = {0}; /* "label\nurl" of the transcript's references */
+    tx_strbuf k = {0};
+    int bad = 0;
+    for (size_t j = 0; j < r->nref && !bad; j++) {
+        k.len = 0;
+        tx_sb_add(&k, r->ref[j].label, strlen(r->ref[j].label));
+        tx_sb_addc(&k, '\n');
+        tx_sb_add(&k, r->ref[j].url, strlen(r->ref[j].url));
+        bad = k.oom || tx_strset_add(&seen, k.s);
+    }
+    tx_ref *p = bad ? NULL : tx_grow(r->ref, &cap, r->nref + nr->nref, sizeof *p);
+    if (p) r->ref = p;
+    size_t i = 0;
+    for (; p && i < nr->nref; i++) {
+        tx_ref *q = &nr->ref[i];
+        k.len = 0;
+        tx_sb_add(&k, q->label, strlen(q->label));
+        tx_sb_addc(&k, '\n');
+        tx_sb_add(&k, q->url, strlen(q->url));
+        if (k.oom) break;
+        if (tx_strset_has(&seen, k.s)) { /* the same reference: the transcript's is kept */
+            free(q->label);
+            free(q->url);
+            continue;
+        }
+        q->notes = 1;
+        r->ref[r->nref++] = *q;
+    }
+    /* What was not moved stays in nr, which its owner frees. */
+    memmove(nr->ref, nr->ref + i, (nr->nref - i) * sizeof *nr->ref);
+    nr->nref -= i;
+    if (r->max_refs && r->nref > r->max_refs) r->over_limit = 1;
+    tx_strset_free(&seen);
+    tx_sb_free(&k);
+    return p && !nr->nref ? 0 : -1;
+}
+
+/* The show notes (opts->notes): decoded and normalised as plain text in
+ * c->notes_doc and c->notes_norm, their reference list read as the
+ * transcript's is and appended to it. */
+static tx2json_status notes_references(tx_conv *c)
+{
+    const tx2json_options *o = c->opts;
+    size_t max = o->max_input ? o->max_input : TX_DEFAULT_MAX_INPUT;
+    if (!o->notes) return TX2JSON_OK;
+    if (o->notes_len > max) {
+        tx_seterr(c->err, TX2JSON_ELIMIT, c->notes_name, 0, 0, (size_t)-1,
+                  "notes are %zu bytes, over the limit of %zu (--max-input)", o->notes_len, max);
+        return TX2JSON_ELIMIT;
+    }
+    tx_reflist nr = {.max_refs = c->refs->max_refs};
+    tx_conv n = *c;
+    n.name = c->notes_name;
+    n.doc = c->notes_doc;
+    n.cont = NULL; /* plain text */
+    n.norm = c->notes_norm;
+    n.refs = &nr;
+    memset(&n.diags, 0, sizeof n.diags);
+    tx2json_status rc;
+    if (!(rc = tx_decode(&n, o->notes, o->notes_len)) && !(rc = tx_normalize(&n)) &&
+        !(rc = tx_find_references(&n)) &&
+        (n.diags.oom || take_notes_diags(c, &n.diags) || append_notes_refs(c, &nr))) {
+        tx_seterr(c->err, TX2JSON_ENOMEM, c->notes_name, 0, 0, (size_t)-1, "out of memory");
+        rc = TX2JSON_ENOMEM;
+    }
+    tx_diags_free(&n.diags);
+    tx_reflist_free(&nr);
+    return rc;
+}
+
 /* The stages, in order, from decoded bytes to the JSON document. */
 static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t len, char **json_out)
 {
     const tx2json_options *opts = c->opts;
     tx2json_status rc;
-    if ((rc = tx_decode(c, data, len)) || (rc = check_text(c, len)) || (rc = tx_normalize(c)))
+    if ((rc = tx_decode(c, data, len)) || (rc = check_text(c, len)) ||
+        (rc = tx_container_parse(c)) || (rc = tx_normalize(c)))
         return rc;
     if ((rc = pick_language(c))) return rc;
     size_t budget = opts->max_limit_hits ? opts->max_limit_hits : TX2JSON_DEFAULT_LIMIT_HITS;
     tx_rules_reset_hits(c->rules, budget);
     c->refs->max_refs = opts->max_refs ? opts->max_refs : 20000;
-    if ((rc = tx_find_references(c))) return rc;
+    if ((rc = tx_find_references(c)) || (rc = notes_references(c))) return rc;
     if (c->refs->over_limit) {
         tx_seterr(c->err, TX2JSON_ELIMIT, c->name, 0, 0, (size_t)-1,
                   "more than %zu reference lines (--max-refs)", c->refs->max_refs);
@@ -246,25 +344,34 @@ static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t l
     return tx_write_json(c, json_out);
 }
 
-/* Hands each warning to opts->on_warning with its line and column (code
- * points) in the decoded text.  TX2JSON_OK, or ENOMEM for the line index. */
+/* Hands each warning to opts->on_warning with its file, line and column
+ * (code points): in the decoded text, or in the notes for a warning about
+ * them.  TX2JSON_OK, or ENOMEM for the line indexes. */
 static tx2json_status report_warnings(tx_conv *c)
 {
     const tx2json_options *opts = c->opts;
     if (!opts->on_warning || !c->diags.n) return TX2JSON_OK;
-    tx_lineidx li;
-    if (tx_lineidx_build(&li, c->doc->text, c->doc->len)) {
-        tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
-        return TX2JSON_ENOMEM;
-    }
-    for (size_t i = 0; i < c->diags.n; i++) {
+    tx_lineidx li = {0}, nli = {0};
+    int bad = tx_lineidx_build(&li, c->doc->text, c->doc->len) != TX2JSON_OK;
+    if (!bad && opts->notes && c->notes_doc->text)
+        bad = tx_lineidx_build(&nli, c->notes_doc->text, c->notes_doc->len) != TX2JSON_OK;
+    for (size_t i = 0; !bad && i < c->diags.n; i++) {
         const tx_diag *d = &c->diags.d[i];
         size_t line = 0, col = 0;
-        if (d->start >= 0) tx_span_linecol(c, &li, (size_t)d->start, &line, &col);
-        opts->on_warning(opts->user, c->name, line, col, d->code, d->message);
+        const char *file = d->at == TX_AT_NOTES ? c->notes_name : c->name;
+        if (d->start >= 0 && d->at == TX_AT_TEXT)
+            tx_cp_linecol(c->doc, &li, (size_t)d->start, &line, &col);
+        else if (d->start >= 0 && d->at == TX_AT_NOTES)
+            tx_cp_linecol(c->notes_doc, &nli, c->notes_norm->map[d->start], &line, &col);
+        else if (d->start >= 0)
+            tx_span_linecol(c, &li, (size_t)d->start, &line, &col);
+        opts->on_warning(opts->user, file, line, col, d->code, d->message);
     }
     tx_lineidx_free(&li);
-    return TX2JSON_OK;
+    tx_lineidx_free(&nli);
+    if (!bad) return TX2JSON_OK;
+    tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
+    return TX2JSON_ENOMEM;
 }
 
 /* Points a decoding error at the bad byte as line:column (columns in bytes
@@ -302,20 +409,35 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
     if (!name) name = "-"; /* a buffer without a name, as stdin is named */
     *json_out = NULL;
     if (err) memset(err, 0, sizeof *err), err->offset = (size_t)-1;
-    size_t max = opts->max_input ? opts->max_input : (size_t)256 << 20;
+    size_t max = opts->max_input ? opts->max_input : TX_DEFAULT_MAX_INPUT;
     if (len > max) {
         tx_seterr(err, TX2JSON_ELIMIT, name, 0, 0, (size_t)-1,
                   "input is %zu bytes, over the limit of %zu (--max-input)", len, max);
         return TX2JSON_ELIMIT;
     }
-    tx_doc doc = {0};
-    tx_norm n = {0};
+    tx_doc doc = {0}, ndoc = {0};
+    tx_container cont = {0};
+    tx_norm n = {0}, nnorm = {0};
     tx_seg seg = {0};
     tx_reflist refs = {0};
     tx_episode ep = {0};
-    tx_conv c = {name,      opts,      err,  ctx->rules, ctx->numerals, ctx->pinyin,
-                 ctx->sbrk, ctx->wbrk, &doc, &n,         &refs,         "",
-                 0,         &seg,      &ep,  {0}};
+    tx_conv c = {.name = name,
+                 .opts = opts,
+                 .err = err,
+                 .rules = ctx->rules,
+                 .num = ctx->numerals,
+                 .pinyin = ctx->pinyin,
+                 .sbrk = ctx->sbrk,
+                 .wbrk = ctx->wbrk,
+                 .doc = &doc,
+                 .cont = &cont,
+                 .norm = &n,
+                 .notes_name = opts->notes_name ? opts->notes_name : "notes",
+                 .notes_doc = &ndoc,
+                 .notes_norm = &nnorm,
+                 .refs = &refs,
+                 .seg = &seg,
+                 .ep = &ep};
     tx2json_status rc = run_stages(&c, data, len, json_out);
     if (!rc) rc = report_warnings(&c);
     if (!rc && opts->stats) fill_stats(&c, opts->stats);
@@ -323,13 +445,17 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
         free(*json_out);
         *json_out = NULL;
         locate_error(err, name, data, len);
+        if (opts->notes) locate_error(err, c.notes_name, opts->notes, opts->notes_len);
     }
     tx_diags_free(&c.diags);
     tx_episode_free(&ep);
     tx_reflist_free(&refs);
     tx_seg_free(&seg);
     tx_norm_free(&n);
+    tx_norm_free(&nnorm);
+    tx_container_free(&cont);
     tx_doc_free(&doc);
+    tx_doc_free(&ndoc);
     return rc;
 }
 
@@ -355,7 +481,7 @@ tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *path, const tx
         tx_seterr(err, TX2JSON_EIO, path, 0, 0, (size_t)-1, "cannot open: %s", strerror(errno));
         return TX2JSON_EIO;
     }
-    size_t max = opts && opts->max_input ? opts->max_input : (size_t)256 << 20;
+    size_t max = opts && opts->max_input ? opts->max_input : TX_DEFAULT_MAX_INPUT;
     tx_strbuf b = {0};
     char buf[65536];
     size_t got;

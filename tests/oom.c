@@ -8,7 +8,8 @@
  * number k, for every k (or every STRIDE-th).  Each run must end in
  * success or a clean TX2JSON_ENOMEM / error status, never a crash; leaks
  * are caught when this runs under ASan/LeakSanitizer (make asan).
- * Usage: oom RULES FILE [STRIDE].  Prints "oom: N points, N ok". */
+ * Usage: oom RULES FILE [STRIDE [NOTES]] (NOTES: show notes passed with the
+ * file, as --notes does).  Prints "oom: N points, N ok". */
 #include "tx2json.h"
 
 #include <cjson/cJSON.h>
@@ -73,10 +74,21 @@ static void *cj_malloc(size_t n)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: oom RULES FILE [STRIDE]\n");
+        fprintf(stderr, "usage: oom RULES FILE [STRIDE [NOTES]]\n");
         return 2;
     }
     long stride = argc > 3 ? atol(argv[3]) : 1;
+    tx2json_options o = {0}, *opts = NULL;
+    if (argc > 4) { /* read before counting starts */
+        static unsigned char notes[1 << 16];
+        FILE *f = fopen(argv[4], "rb");
+        if (!f) return 2;
+        o.notes_len = fread(notes, 1, sizeof notes, f);
+        fclose(f);
+        o.notes = notes;
+        o.notes_name = argv[4];
+        opts = &o;
+    }
     if (stride < 1) stride = 1;
     UErrorCode st = U_ZERO_ERROR;
     if (getenv("OOM_ICU_HOOK")) {
@@ -96,11 +108,11 @@ int main(int argc, char **argv)
     /* A clean run first: it also warms ICU's caches and the pinyin cache,
      * then count what one conversion allocates. */
     char *json = NULL;
-    if (tx2json_convert_file(ctx, argv[2], NULL, &json, &err) != TX2JSON_OK) return 1;
+    if (tx2json_convert_file(ctx, argv[2], opts, &json, &err) != TX2JSON_OK) return 1;
     size_t want = strlen(json);
     tx2json_free(json);
     counter = 0;
-    if (tx2json_convert_file(ctx, argv[2], NULL, &json, &err) != TX2JSON_OK) return 1;
+    if (tx2json_convert_file(ctx, argv[2], opts, &json, &err) != TX2JSON_OK) return 1;
     tx2json_free(json);
     long total = counter;
 
@@ -109,7 +121,7 @@ int main(int argc, char **argv)
         counter = 0;
         fail_at = k;
         json = NULL;
-        tx2json_status rc = tx2json_convert_file(ctx, argv[2], NULL, &json, &err);
+        tx2json_status rc = tx2json_convert_file(ctx, argv[2], opts, &json, &err);
         fail_at = -1;
         points++;
         if (rc == TX2JSON_OK && json && strlen(json) > 0) {
@@ -126,7 +138,7 @@ int main(int argc, char **argv)
     /* After all that, a normal conversion still works and gives the same
      * document. */
     int same =
-        tx2json_convert_file(ctx, argv[2], NULL, &json, &err) == TX2JSON_OK && strlen(json) == want;
+        tx2json_convert_file(ctx, argv[2], opts, &json, &err) == TX2JSON_OK && strlen(json) == want;
     tx2json_free(json);
     tx2json_ctx_free(ctx);
     u_cleanup();

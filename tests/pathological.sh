@@ -72,5 +72,16 @@ RULES
 awk 'BEGIN { for (i = 0; i < 2000; i++) { for (j = 0; j < 40; j++) printf "a"; printf "b\n" } }' >"$TMP/catastrophic-rule.txt"
 run catastrophic-rule --rules "$TMP/rules"
 
+# Subtitle framing: a WebVTT cue line of a million '<' with no '>' (each
+# '<' opens a tag that never closes: one scan for the closer, not one per
+# '<'), an SRT cue line of '<a' and '{\' openers, and 200,000 SRT cues whose
+# timing lines all hold malformed arrows (a warning each).
+awk 'BEGIN { printf "WEBVTT\n\n00:01.000 --> 00:02.000\n"; for (i = 0; i < 1000000; i++) printf "<"; printf "\n\n00:02.000 --> 00:03.000\nFoo Labs released BarNet.\n" }' >"$TMP/vtt-open-tags.txt"
+run vtt-open-tags
+awk 'BEGIN { printf "1\n00:00:01,000 --> 00:00:02,000\n"; for (i = 0; i < 250000; i++) printf "<a{\\"; printf "\n" }' >"$TMP/srt-open-tags.txt"
+run srt-open-tags
+awk 'BEGIN { printf "1\n00:00:01,000 --> 00:00:02,000\nHello.\n\n"; for (i = 2; i < 200000; i++) printf "%d\n00:00:%02d,000 -> 00:00:%02d,500 --> x\nLine %d.\n\n", i, i % 60, i % 60, i }' >"$TMP/srt-malformed-timings.txt"
+run srt-malformed-timings
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

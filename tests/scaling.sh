@@ -36,11 +36,12 @@
 #   names       one entry mentioning 2N distinct project names
 #   references  a short transcript followed by N reference lines (-q)
 #   entries     N entries, one per paragraph (-q)
+#   cues        an SRT file of N cues, a new item every tenth (-q)
 set -u
 BIN=${TX2JSON_BIN:-./tx2json}
 LIMIT=${SCALING_LIMIT:-2.3}
 XFAIL=${SCALING_XFAIL:-}
-SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries}
+SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries cues}
 CLOCK=${SCALING_CLOCK:-cpu}
 TIMEOUT=${SCALING_TIMEOUT:-60}
 RULES=${TX2JSON_RULES_SRC:-rules}
@@ -55,6 +56,7 @@ n_pattern=24576
 n_names=32000
 n_references=80000
 n_entries=30000
+n_cues=80000
 
 if [ "$CLOCK" = cpu ] && ! /usr/bin/time -f '%U %S' -o "$TMP/probe" true 2>/dev/null; then
     echo "scaling: GNU time (/usr/bin/time) not found; timing wall-clock instead"
@@ -97,6 +99,10 @@ gen() {
         awk -v n="$g_n" 'BEGIN { printf "Welcome to Foo Weekly.\n\n"; for (i = 0; i < n; i++) printf "Next, Org%d released Model%d. It is fast.\n\n", i, i }' >"$d/in.txt"
         echo "-q --max-entries $((g_n + 10)) $d/in.txt"
         ;;
+    cues)
+        awk -v n="$g_n" 'BEGIN { for (i = 0; i < n; i++) { s = i * 2; printf "%d\n%02d:%02d:%02d,000 --> %02d:%02d:%02d,500\n", i + 1, s / 3600, s / 60 % 60, s % 60, s / 3600, s / 60 % 60, s % 60; if (i % 10 == 0) printf "Next, Org%d released Model%d.\n\n", i, i; else printf "it is fast and it is small\n\n" } }' >"$d/in.srt"
+        echo "-q --max-entries $((g_n + 10)) $d/in.srt"
+        ;;
     esac
 }
 
@@ -111,6 +117,7 @@ sane() {
     names) got=$(grep -c 'Name[0-9]*Net' "$d/out") want=$2 what="lines naming NameNNNNet" ;;
     references) got=$(grep -c '"url"' "$d/out") want=$2 what="references" ;;
     entries) got=$(grep -c '"index"' "$d/out") want=$2 what="entries" ;;
+    cues) got=$(grep -c '"time":.\[' "$d/out") want=$(($2 / 10)) what="entries and mentions with a time" ;;
     esac
     [ "$got" -ge "$want" ] && return 0
     why="$got $what at N=$2, expected at least $want"
@@ -149,7 +156,7 @@ best() {
 }
 
 for shape in $SHAPES; do
-    case " warnings rules pattern names references entries jobs " in
+    case " warnings rules pattern names references entries cues jobs " in
     *" $shape "*) [ "$shape" = jobs ] && continue ;; # timed after the loop
     *)
         echo "scaling: unknown shape '$shape'"

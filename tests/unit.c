@@ -1,6 +1,7 @@
 /* unit.c - unit tests, one group per pipeline stage, linked against the
  * static library so internal functions can be reached.  Prints one line
  * per failed check and ends with "unit: N passed, N failed". */
+#include "container.h"
 #include "episode.h"
 #include "link.h"
 #include "conv.h"
@@ -10,6 +11,7 @@
 #include "references.h"
 #include "segment.h"
 #include "similar.h"
+#include "span.h"
 
 #include <cjson/cJSON.h>
 #include <unicode/ubrk.h>
@@ -175,6 +177,148 @@ static void test_normalize(void)
     tx_numerals_free(nt);
     tx_rules_free(rs);
     CHECK(tx_han_share("中文中文", 12) > 0.9 && tx_han_share("hello world", 11) < 0.1, "Han share");
+}
+
+/* ---- container.c ---- */
+
+/* A framed text taken through decoding, the container stage and
+ * normalisation, as the pipeline does. */
+typedef struct framed {
+    tx2json_options o;
+    tx2json_error err;
+    tx_doc d;
+    tx_container k;
+    tx_norm n;
+    tx_conv c;
+    tx2json_status rc;
+} framed;
+
+static void framed_open(framed *f, const char *s)
+{
+    memset(f, 0, sizeof *f);
+    f->d.name = "t";
+    f->c = (tx_conv){
+        .name = "t", .opts = &f->o, .err = &f->err, .doc = &f->d, .cont = &f->k, .norm = &f->n};
+    f->rc = tx_decode(&f->c, (const unsigned char *)s, strlen(s));
+    if (!f->rc) f->rc = tx_container_parse(&f->c);
+    if (!f->rc) f->rc = tx_normalize(&f->c);
+}
+
+static void framed_close(framed *f)
+{
+    tx_diags_free(&f->c.diags);
+    tx_norm_free(&f->n);
+    tx_container_free(&f->k);
+    tx_doc_free(&f->d);
+}
+
+/* The diagnostic codes of f, comma-separated, in buf. */
+static const char *codes(const framed *f, char *buf, size_t size)
+{
+    size_t w = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < f->c.diags.n && w < size; i++)
+        w += (size_t)snprintf(buf + w, size - w, "%s%s", i ? "," : "", f->c.diags.d[i].code);
+    return buf;
+}
+
+static void test_container(void)
+{
+    /* Input, kind, matching form, cues, diagnostic codes, what it shows. */
+    static const struct {
+        const char *in;
+        tx_container_kind kind;
+        const char *norm;
+        size_t ncue;
+        const char *codes;
+        const char *what;
+    } cases[] = {
+        {"1\n00:00:02,600 --> 00:00:05,100\nHello there\n\n2\n00:00:05,100 --> 00:00:06,000\nBye\n",
+         TX_SRT, "Hello there\nBye", 2, "", "SRT: numbers and timing lines are framing"},
+        {"\xef\xbb\xbf"
+         "1\r\n00:00:01,000 --> 00:00:02,000\r\nA\r\n",
+         TX_SRT, "A", 1, "", "BOM and CRLF"},
+        {"00:00:01,000 --> 00:00:02,000\nno number\n", TX_SRT, "no number", 1, "",
+         "SRT without cue numbers, a timing line first"},
+        {"1\n00:00:01,000 --> 00:00:02,000\nA\n2\n00:00:02,000 --> 00:00:03,000\nB\n", TX_SRT,
+         "A\nB", 2, "", "missing blank line: the number before a timing line is framing"},
+        {"1\n00:00:01,000 --> 00:00:02,000\n42\n\n2\n00:00:02,000 --> 00:00:03,000\nB\n", TX_SRT,
+         "42\nB", 2, "", "a number as cue text, a blank line after it, is text"},
+        {"1\n00:00:01,000 --> 00:00:02,000\n<i>Open</i>AI {\\an8}said\n", TX_SRT, "OpenAI said", 1,
+         "", "SRT tags and {\\an8} cut out"},
+        {"1\n00:00:01,000 --> 00:00:02,000\na < b and c>d\n", TX_SRT, "a < b and c>d", 1, "",
+         "SRT: '<' not opening a tag stays"},
+        {"1\n00:00:01,000 --> 00:00:02,000\ntwo\nlines\n\n2\n00:00:02,000 --> "
+         "00:00:03,000\n这是\n一个\n",
+         TX_SRT, "two lines\n这是一个", 2, "",
+         "a cue's lines: a space between, nothing between CJK characters"},
+        {"Title\n\n1\n00:00:01,000 --> 00:00:02,000\nA\n", TX_SRT, "Title\nA", 1, "text-before-cue",
+         "text before the first cue: kept, a warning"},
+        {"1\n00:00:01,000 -> 00:00:02,000\nA\n\n2\n00:00:02,000 --> 00:00:03,000\nB\n", TX_SRT,
+         "A\nB", 2, "malformed-timing",
+         "a broken first timing line: found by the good one after it, a cue without a time"},
+        {"1\n00:00:01,000 --> 00:00:02,000\nA\n\n2\n00:00:02,000 -> 00:00:03,000\nB\n", TX_SRT,
+         "A\nB", 2, "malformed-timing", "a malformed timing line: its cue's text kept"},
+        {"1\n00:00:01,000 --> 00:00:02,000\nA\n\nstray\n\n2\n00:00:02,000 --> "
+         "00:00:03,000\nB\n\nLinks:\n[X] https://x.example/\n",
+         TX_SRT, "A\nstray\nB\nLinks:\n[X] https://x.example/", 2, "text-outside-cue",
+         "text between cues warned, text after the last cue kept as is"},
+        {"1\n00:00:03,000 --> 00:00:04,000\nA\n\n2\n00:00:01,000 --> 00:00:02,000\nB\n\n3\n"
+         "00:00:01,500 --> 00:00:05,000\nC\n",
+         TX_SRT, "A\nB\nC", 3, "cue-order,cue-overlap", "out of order, overlapping"},
+        {"WEBVTT\nKind: captions\n\nNOTE a\nb --> c\n\nSTYLE\n::cue {}\n\nid-1\n00:01.000 --> "
+         "1:00:02.5 align:start\n<v Bob>Tom &amp; <c.x>Jerry</c>&lrm;</v>\n",
+         TX_VTT, "Tom & Jerry", 1, "", "WebVTT: header, NOTE, STYLE, id, settings, tags, entities"},
+        {"WEBVTT\n\n00:01.000 --> 00:02.000\nA <00:01.500>b\nc\n00:02.000 --> 00:03.000\nD\n",
+         TX_VTT, "A b c\nD", 2, "", "WebVTT: inline timestamp; no blank line before a cue"},
+        {"He said a --> b.\nAnd 00:01,000 was it.\n", TX_PLAIN,
+         "He said a --> b.\nAnd 00:01,000 "
+         "was it.\n",
+         0, "", "plain text with an arrow stays plain"},
+        {"WEBVTTX\n00:01.000 --> 00:02.000\nA\n", TX_PLAIN, "WEBVTTX\n00:01.000 --> 00:02.000\nA\n",
+         0, "", "WEBVTTX is no WebVTT signature, and no cue number precedes the timing"},
+    };
+    char buf[256];
+    for (size_t q = 0; q < sizeof cases / sizeof cases[0]; q++) {
+        framed f;
+        framed_open(&f, cases[q].in);
+        CHECK(f.rc == TX2JSON_OK && f.k.kind == cases[q].kind && f.k.ncue == cases[q].ncue &&
+                  strcmp(f.n.s, cases[q].norm) == 0 &&
+                  strcmp(codes(&f, buf, sizeof buf), cases[q].codes) == 0,
+              "%s: rc %d kind %d cues %zu, matching form '%s', diagnostics '%s'", cases[q].what,
+              f.rc, f.k.kind, f.k.ncue, f.rc ? "" : f.n.s, codes(&f, buf, sizeof buf));
+        framed_close(&f);
+    }
+
+    /* Times, text and spans through the tools the output uses. */
+    framed f;
+    framed_open(&f, "1\n00:00:02,600 --> 00:00:05,100\nFirst, <i>Open</i>AI\nsaid &amp;\n\n"
+                    "2\n01:00:05,100 --> 01:00:06,5\nBye\n");
+    CHECK(f.rc == TX2JSON_OK && f.k.ncue == 2 && f.k.cue[0].start_ms == 2600 &&
+              f.k.cue[0].end_ms == 5100 && f.k.cue[1].start_ms == 3605100 &&
+              f.k.cue[1].end_ms == 3606500,
+          "timestamps: hours, a one-digit fraction");
+    if (f.rc == TX2JSON_OK) {
+        const char *o = strstr(f.n.s, "OpenAI");
+        size_t s = o ? (size_t)(o - f.n.s) : 0, cs, ce;
+        tx_span_cp(&f.c, s, s + 4, &cs, &ce); /* "Open" */
+        CHECK(o && ce - cs == 4 && memcmp(f.d.text + f.d.cp_off[cs], "Open", 4) == 0,
+              "a span ends where its text does, not after the tag that follows");
+        char *t = tx_span_copy(&f.c, 0, f.n.len);
+        CHECK(t && strcmp(t, "First, OpenAI\nsaid &amp;\nBye") == 0,
+              "spoken text (entities are WebVTT's, not SRT's): '%s'", t);
+        free(t);
+        long long t0 = 0, t1 = 0;
+        tx_span_cp(&f.c, 0, f.n.len, &cs, &ce);
+        CHECK(tx_container_time(&f.c, cs, ce, &t0, &t1) && t0 == 2600 && t1 == 3606500,
+              "time of everything: first cue's start, last cue's end");
+        CHECK(tx_container_time(&f.c, cs, cs + 1, &t0, &t1) && t0 == 2600 && t1 == 5100,
+              "time of the first character: its cue");
+    }
+    framed_close(&f);
+    framed_open(&f, "WEBVTT\n\nNOTE only\n");
+    CHECK(f.rc == TX2JSON_EEMPTY, "WebVTT without cues: an error");
+    framed_close(&f);
 }
 
 /* ---- segment.c ---- */
@@ -587,6 +731,7 @@ int main(int argc, char **argv)
     if (argc > 1) rules_dir = argv[1];
     test_decode();
     test_normalize();
+    test_container();
     test_segment();
     test_rules();
     test_references();

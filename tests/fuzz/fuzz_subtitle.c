@@ -1,16 +1,20 @@
 /* fuzz_subtitle.c - libFuzzer harness: the subtitle layout.  Arbitrary
  * bytes are cut into short caption lines, optionally framed as SRT cues
- * (number, timestamps, blank line) with CRLF endings, and followed by a
+ * (number, timestamps, blank line) or WebVTT cues (header, NOTE block,
+ * identifiers, settings, voice tags) with CRLF endings, and followed by a
  * reference list built from the input's own words, so the short-line
  * paths (numbered items, headline blocks, announcements a few lines
- * ahead, linking) run on every input.
+ * ahead, linking) and the container stage run on every input.  When the
+ * input is framed, no entry's text may hold a timing line's arrow: the
+ * framing never reaches the text.
  *
- * Input: byte 0 holds flags (1: SRT cues, 2: CRLF, 4: reference list),
- * byte 1 the line width (8 to 39 bytes), the rest the text; a 0xFF byte
- * ends the text and starts the labels of the reference list, one per
- * 0xFE-separated piece. */
+ * Input: byte 0 holds flags (1: SRT cues, 2: CRLF, 4: reference list,
+ * 8: WebVTT cues), byte 1 the line width (8 to 39 bytes), the rest the
+ * text; a 0xFF byte ends the text and starts the labels of the reference
+ * list, one per 0xFE-separated piece. */
 #include "internal.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,17 +29,35 @@ static void add_eol(tx_strbuf *b, int crlf)
     tx_sb_addc(b, '\n');
 }
 
-/* One caption line, as a cue when srt is set. */
+/* One caption line, as a cue when srt is set (1: SRT, 2: WebVTT). */
 static void add_line(tx_strbuf *b, const unsigned char *s, size_t n, int srt, int crlf, size_t *cue)
 {
+    if (srt == 2) {
+        char head[96];
+        size_t t = *cue * 2;
+        if (*cue % 3 == 0) {
+            snprintf(head, sizeof head, "c%zu", *cue);
+            tx_sb_add(b, head, strlen(head));
+            add_eol(b, crlf);
+        }
+        snprintf(head, sizeof head, "%02zu:%02zu.000 --> %02zu:%02zu.500%s", t / 60 % 60, t % 60,
+                 (t + 1) / 60 % 60, (t + 1) % 60, *cue % 4 == 1 ? " align:start" : "");
+        tx_sb_add(b, head, strlen(head));
+        add_eol(b, crlf);
+        if (++*cue % 5 == 2) tx_sb_add(b, "<v Host>", 8);
+        tx_sb_add(b, (const char *)s, n);
+        add_eol(b, crlf);
+        add_eol(b, crlf);
+        return;
+    }
     if (srt) {
         char head[64];
         size_t t = *cue * 2;
         snprintf(head, sizeof head, "%zu", ++*cue);
         tx_sb_add(b, head, strlen(head));
         add_eol(b, crlf);
-        snprintf(head, sizeof head, "00:%02zu:%02zu,000 --> 00:%02zu:%02zu,500", t / 60 % 60, t % 60,
-                 (t + 1) / 60 % 60, (t + 1) % 60);
+        snprintf(head, sizeof head, "00:%02zu:%02zu,000 --> 00:%02zu:%02zu,500", t / 60 % 60,
+                 t % 60, (t + 1) / 60 % 60, (t + 1) % 60);
         tx_sb_add(b, head, strlen(head));
         add_eol(b, crlf);
     }
@@ -46,7 +68,8 @@ static void add_line(tx_strbuf *b, const unsigned char *s, size_t n, int srt, in
 
 /* Cuts text into lines of at most width bytes, never inside a UTF-8
  * sequence, starting a new line at each newline of the input. */
-static void add_text(tx_strbuf *b, const unsigned char *s, size_t n, size_t width, int srt, int crlf)
+static void add_text(tx_strbuf *b, const unsigned char *s, size_t n, size_t width, int srt,
+                     int crlf)
 {
     size_t cue = 0, i = 0;
     while (i < n) {
@@ -79,6 +102,21 @@ static void add_refs(tx_strbuf *b, const unsigned char *s, size_t n, int crlf)
     }
 }
 
+/* No entry text of a framed input holds a timing line's arrow (the
+ * input's own bytes hold no '>', so any arrow would be framing). */
+static void check_no_framing(const char *json)
+{
+    cJSON *d = cJSON_Parse(json);
+    if (!d) return; /* out of memory: nothing to check */
+    cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, "entries"))
+    {
+        const cJSON *t = cJSON_GetObjectItem(e, "text");
+        if (cJSON_IsString(t) && strstr(t->valuestring, "-->")) abort();
+    }
+    cJSON_Delete(d);
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
@@ -92,7 +130,16 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     const unsigned char *text = data + 2, *ff = memchr(text, 0xFF, size - 2);
     size_t tn = ff ? (size_t)(ff - text) : size - 2;
     tx_strbuf b = {0};
-    add_text(&b, text, tn, width, flags & 1, flags & 2);
+    int framing = flags & 8 ? 2 : flags & 1;
+    if (framing == 2) {
+        tx_sb_add(&b, "WEBVTT", 6);
+        add_eol(&b, flags & 2);
+        add_eol(&b, flags & 2);
+        tx_sb_add(&b, "NOTE fuzz", 9);
+        add_eol(&b, flags & 2);
+        add_eol(&b, flags & 2);
+    }
+    add_text(&b, text, tn, width, framing, flags & 2);
     if ((flags & 4) && ff) {
         add_eol(&b, flags & 2);
         add_refs(&b, ff + 1, size - 2 - tn - 1, flags & 2);
@@ -105,6 +152,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
                                &json, &err) == TX2JSON_OK &&
         !json)
         abort(); /* success must come with a document */
+    if (json && framing && !memchr(data, '>', size)) check_no_framing(json);
     tx2json_free(json);
     tx_sb_free(&b);
     return 0;

@@ -1,0 +1,572 @@
+/* container.c - stage 1b: SRT and WebVTT framing (see container.h).
+ *
+ * The text is read line by line once.  A timing line ("00:00:02,600 -->
+ * 00:00:05,100", or WebVTT's "02.600 --> 05.100 align:start") opens a
+ * cue; the line just before it is the cue's number (SRT: digits alone) or
+ * identifier (WebVTT: the first line of its block) and is framing; the
+ * lines after it up to a blank line are the cue's text.  The last line
+ * seen is held back until the next line is known, as it may turn out to
+ * be the next cue's number when a blank line is missing.  Lines outside
+ * every cue are kept as text with a warning, except after the last cue,
+ * where a reference list is expected.  Nothing is ever dropped without a
+ * warning but framing. */
+#include "container.h"
+#include "read.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Units of a timestamp, and how many digits each field may have (the
+ * formats' own widths; an hour count is bounded so it cannot overflow). */
+#define SECONDS_PER_MINUTE 60
+#define MINUTES_PER_HOUR 60
+#define MAX_HOUR_DIGITS 6
+#define MAX_FIELD_DIGITS 2
+#define MAX_FRACTION_DIGITS 3
+#define MAX_TIME_FIELDS 3
+
+enum timing { T_NONE, T_VALID, T_MALFORMED };
+
+typedef struct line {
+    size_t s, e, no; /* bytes [s, e) without the line break; 1-based number */
+} line;
+
+typedef struct parser {
+    tx_conv *c;
+    tx_container *k;
+    const char *t;
+    size_t len, max_line;
+    enum { P_HEADER, P_SKIP, P_GAP, P_CUE } state;
+    int block_start; /* the next line starts a block (after a blank line) */
+    int has_pend;    /* a line is held back */
+    line pend;
+    int pend_in_cue, pend_block_start;
+    size_t stray_no, stray_s, stray_e; /* first line outside the cues since the last cue */
+    tx2json_status rc;                 /* why parsing stopped, when not for memory */
+    int warned_before;                 /* text before the first cue was reported */
+    size_t cue_bytes;                  /* matching-form bytes of the current cue */
+} parser;
+
+static int is_ws(char ch)
+{
+    return ch == ' ' || ch == '\t';
+}
+
+static int is_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!is_ws(s[i])) return 0;
+    return 1;
+}
+
+static int is_digits(const char *s, size_t n)
+{
+    while (n && is_ws(s[n - 1]))
+        n--;
+    size_t i = 0;
+    while (i < n && is_ws(s[i]))
+        i++;
+    if (i == n) return 0;
+    for (; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return 0;
+    return 1;
+}
+
+/* Reads at most max digits at s[*i..n) into *v; the count read. */
+static size_t read_digits(const char *s, size_t n, size_t *i, size_t max, long long *v)
+{
+    size_t k = 0;
+    *v = 0;
+    while (*i < n && k < max && s[*i] >= '0' && s[*i] <= '9') {
+        *v = *v * 10 + (s[*i] - '0');
+        (*i)++;
+        k++;
+    }
+    return k;
+}
+
+/* A timestamp at s[*i..n): [hours:]minutes:seconds, then ',' or '.' and
+ * one to three digits of the second.  1 and *ms on success. */
+static int read_time(const char *s, size_t n, size_t *i, long long *ms)
+{
+    long long f[MAX_TIME_FIELDS];
+    size_t nf = 0;
+    for (;;) {
+        size_t max = nf == 0 ? MAX_HOUR_DIGITS : MAX_FIELD_DIGITS;
+        if (!read_digits(s, n, i, max, &f[nf])) return 0;
+        nf++;
+        if (nf == MAX_TIME_FIELDS || *i >= n || s[*i] != ':') break;
+        (*i)++;
+    }
+    if (nf < 2 || *i >= n || (s[*i] != ',' && s[*i] != '.')) return 0;
+    (*i)++;
+    long long frac;
+    size_t nd = read_digits(s, n, i, MAX_FRACTION_DIGITS, &frac);
+    if (!nd || (*i < n && s[*i] >= '0' && s[*i] <= '9')) return 0;
+    for (size_t d = nd; d < MAX_FRACTION_DIGITS; d++)
+        frac *= 10;
+    long long h = nf == MAX_TIME_FIELDS ? f[0] : 0, m = f[nf - 2], sec = f[nf - 1];
+    if ((nf == MAX_TIME_FIELDS && m >= MINUTES_PER_HOUR) || sec >= SECONDS_PER_MINUTE) return 0;
+    *ms = ((h * MINUTES_PER_HOUR + m) * SECONDS_PER_MINUTE + sec) * MS_PER_SECOND + frac;
+    return 1;
+}
+
+/* The first "-->" in s[0..n), or NULL. */
+static const char *find_arrow(const char *s, size_t n)
+{
+    for (const char *a = s, *end = s + n; (a = memchr(a, '-', (size_t)(end - a))); a++)
+        if (end - a >= 3 && a[1] == '-' && a[2] == '>') return a;
+    return NULL;
+}
+
+/* Is s[0..n) a timing line ("A --> B", anything after B past a space:
+ * cue settings, SRT coordinates)?  A line that holds "-->" or opens with a
+ * timestamp but is no timing line is malformed. */
+static enum timing timing_line(const char *s, size_t n, long long *a, long long *b)
+{
+    size_t i = 0;
+    while (i < n && is_ws(s[i]))
+        i++;
+    int first = read_time(s, n, &i, a);
+    if (first) {
+        while (i < n && is_ws(s[i]))
+            i++;
+        if (i + 3 <= n && memcmp(s + i, "-->", 3) == 0) {
+            i += 3;
+            while (i < n && is_ws(s[i]))
+                i++;
+            if (read_time(s, n, &i, b) && (i == n || is_ws(s[i]))) return T_VALID;
+        }
+    }
+    if (first || (n >= 3 && find_arrow(s, n))) return T_MALFORMED;
+    return T_NONE;
+}
+
+static int is_cjk(uint32_t c)
+{
+    return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+           (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x3000 && c <= 0x303F) ||
+           (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+/* The code point that ends t[0..e) (e > 0). */
+static uint32_t last_cp(const char *t, size_t e)
+{
+    size_t i = e - 1;
+    while (i > 0 && ((unsigned char)t[i] & 0xC0) == 0x80)
+        i--;
+    return tx_u8_next(t, &i);
+}
+
+/* Appends the piece t[s, e) (or the byte subst standing for it). */
+static int add_piece(parser *p, size_t s, size_t e, long cue, int newline, char subst)
+{
+    tx_container *k = p->k;
+    char sep = 0;
+    if (k->npiece) {
+        const tx_piece *q = &k->piece[k->npiece - 1];
+        if (q->cue != cue || cue < 0)
+            sep = '\n';
+        else if (newline) {
+            size_t i = s;
+            int cjk =
+                !q->subst && !subst && is_cjk(last_cp(p->t, q->e)) && is_cjk(tx_u8_next(p->t, &i));
+            sep = cjk ? 0 : ' ';
+        }
+    }
+    tx_piece *v = tx_grow(k->piece, &k->piececap, k->npiece + 1, sizeof *v);
+    if (!v) return -1;
+    k->piece = v;
+    v[k->npiece++] = (tx_piece){s, e, cue, sep, subst, newline};
+    if (cue >= 0) p->cue_bytes += (sep != 0) + (subst ? 1 : e - s);
+    return 0;
+}
+
+/* WebVTT's character references in cue text. */
+static const struct {
+    const char *name;
+    char subst; /* 0: dropped (a direction mark) */
+} entities[] = {{"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'}, {"&nbsp;", ' '},
+                {"&quot;", '"'}, {"&apos;", '\''}, {"&lrm;", 0},  {"&rlm;", 0}};
+
+/* Where the next closing byte of markup is, found once per stretch, so a
+ * line full of '<' with no '>' costs one scan, not one per '<'. */
+typedef struct closers {
+    size_t gt, brace; /* next '>' and '}' at or after the last look, or the line's end */
+} closers;
+
+static size_t next_at(const char *t, size_t i, size_t e, char ch, size_t *cached)
+{
+    if (*cached < i || *cached == (size_t)-1) {
+        const char *c = memchr(t + i, ch, e - i);
+        *cached = c ? (size_t)(c - t) : e;
+    }
+    return *cached;
+}
+
+/* Length of the markup at t[i..e) (a tag, or an SRT {\...} override), 0
+ * when t[i] does not open one.  WebVTT: every '<' opens a tag; SRT: only a
+ * letter or '/' after it does.  Markup ends at '>' ('}') on the same line. */
+static size_t markup_len(const char *t, size_t i, size_t e, int vtt, closers *cl)
+{
+    size_t end = e;
+    if (t[i] == '<' && i + 1 < e &&
+        (vtt || t[i + 1] == '/' || ((t[i + 1] | 0x20) >= 'a' && (t[i + 1] | 0x20) <= 'z')))
+        end = next_at(t, i, e, '>', &cl->gt);
+    else if (!vtt && t[i] == '{' && i + 1 < e && t[i + 1] == '\\')
+        end = next_at(t, i, e, '}', &cl->brace);
+    return end < e ? end - i + 1 : 0;
+}
+
+/* The pieces of one line of cue text, edges trimmed: markup cut out,
+ * entities replaced by their byte (or dropped: direction marks). */
+static int add_cue_line(parser *p, const line *l)
+{
+    const char *t = p->t;
+    size_t s = l->s, e = l->e, run;
+    long cue = (long)p->k->ncue - 1;
+    int vtt = p->k->kind == TX_VTT, newline = 1;
+    closers cl = {(size_t)-1, (size_t)-1};
+    while (s < e && is_ws(t[s]))
+        s++;
+    while (e > s && is_ws(t[e - 1]))
+        e--;
+    run = s;
+    for (size_t i = s; i < e;) {
+        size_t cut = markup_len(t, i, e, vtt, &cl);
+        char subst = 0;
+        for (size_t k = 0; vtt && !cut && t[i] == '&' && k < sizeof entities / sizeof *entities;
+             k++) {
+            size_t el = strlen(entities[k].name);
+            if (e - i >= el && memcmp(t + i, entities[k].name, el) == 0)
+                cut = el, subst = entities[k].subst;
+        }
+        if (!cut) {
+            i++;
+            continue;
+        }
+        if (i > run && add_piece(p, run, i, cue, newline, 0)) return -1;
+        if (i > run) newline = 0;
+        if (subst && add_piece(p, i, i + cut, cue, newline, subst)) return -1;
+        if (subst) newline = 0;
+        i += cut;
+        run = i;
+    }
+    return e > run ? add_piece(p, run, e, cue, newline, 0) : 0;
+}
+
+/* A line outside every cue: kept as text, and merged with the text
+ * outside the cues just before it when only blank lines lie between. */
+static int add_stray_line(parser *p, const line *l)
+{
+    tx_container *k = p->k;
+    const tx_doc *doc = p->c->doc;
+    if (!k->ncue && !p->warned_before) {
+        p->warned_before = 1;
+        tx_diag_add_at(&p->c->diags, TX_AT_TEXT, "warning", "text-before-cue",
+                       (long)tx_byte_to_cp(doc, l->s), (long)tx_byte_to_cp(doc, l->e),
+                       "text before the first cue (kept as text without a time)");
+    }
+    if (k->ncue && !p->stray_no) {
+        p->stray_no = l->no;
+        p->stray_s = l->s;
+        p->stray_e = l->e;
+    }
+    if (k->npiece && k->piece[k->npiece - 1].cue < 0) {
+        tx_piece *q = &k->piece[k->npiece - 1];
+        size_t i = q->e;
+        while (i < l->s && (is_ws(p->t[i]) || p->t[i] == '\n'))
+            i++;
+        if (i == l->s) {
+            q->e = l->e;
+            return 0;
+        }
+    }
+    return add_piece(p, l->s, l->e, -1, 1, 0);
+}
+
+/* The matching form of one cue is one line: over --max-line is an error. */
+static int check_cue_size(parser *p)
+{
+    if (p->cue_bytes <= p->max_line) return 0;
+    const tx_cue *q = &p->k->cue[p->k->ncue - 1];
+    tx_seterr(p->c->err, TX2JSON_ELIMIT, p->c->name, q->line, 0, (size_t)-1,
+              "the cue's text is more than %zu bytes, the longest line allowed (--max-line; a "
+              "cue's text becomes one line)",
+              p->max_line);
+    p->rc = TX2JSON_ELIMIT;
+    return -1;
+}
+
+/* Commits the held-back line as cue text or as text outside the cues. */
+static int flush_pend(parser *p)
+{
+    if (!p->has_pend) return 0;
+    p->has_pend = 0;
+    if (!p->pend_in_cue) return add_stray_line(p, &p->pend);
+    return add_cue_line(p, &p->pend) ? -1 : check_cue_size(p);
+}
+
+/* Is the held-back line, just before a timing line, the cue's number
+ * (SRT: digits alone) or identifier (WebVTT: the first line of a block)? */
+static int pend_is_label(const parser *p)
+{
+    const line *l = &p->pend;
+    if (!p->has_pend) return 0;
+    if (p->k->kind == TX_SRT) return is_digits(p->t + l->s, l->e - l->s);
+    return !p->pend_in_cue && p->pend_block_start;
+}
+
+static void format_time(long long ms, char *buf, size_t size)
+{
+    long long s = ms / MS_PER_SECOND;
+    snprintf(buf, size, "%lld:%02lld:%02lld.%03lld", s / SECONDS_PER_MINUTE / MINUTES_PER_HOUR,
+             s / SECONDS_PER_MINUTE % MINUTES_PER_HOUR, s % SECONDS_PER_MINUTE, ms % MS_PER_SECOND);
+}
+
+/* A timing line: the held-back line is the cue's label or the last text
+ * before it; text outside the cues since the last cue is reported. */
+static int open_cue(parser *p, const line *l, enum timing tm, long long a, long long b)
+{
+    tx_container *k = p->k;
+    const tx_doc *doc = p->c->doc;
+    if (pend_is_label(p))
+        p->has_pend = 0;
+    else if (flush_pend(p))
+        return -1;
+    if (p->stray_no)
+        tx_diag_add_at(&p->c->diags, TX_AT_TEXT, "warning", "text-outside-cue",
+                       (long)tx_byte_to_cp(doc, p->stray_s), (long)tx_byte_to_cp(doc, p->stray_e),
+                       "text between cues, in no cue (kept as text without a time)");
+    p->stray_no = 0;
+    long cs = (long)tx_byte_to_cp(doc, l->s), ce = (long)tx_byte_to_cp(doc, l->e);
+    if (tm == T_MALFORMED) {
+        tx_diag_add_at(&p->c->diags, TX_AT_TEXT, "warning", "malformed-timing", cs, ce,
+                       "malformed timing line (the cue's text is kept without a time)");
+        a = b = -1;
+    } else if (b < a) {
+        char ta[32], tb[32];
+        format_time(a, ta, sizeof ta);
+        format_time(b, tb, sizeof tb);
+        tx_diag_add_at(&p->c->diags, TX_AT_TEXT, "warning", "malformed-timing", cs, ce,
+                       "the cue ends (%s) before it starts (%s); its end is taken as its start", tb,
+                       ta);
+        b = a;
+    }
+    tx_cue *v = tx_grow(k->cue, &k->cuecap, k->ncue + 1, sizeof *v);
+    if (!v) return -1;
+    k->cue = v;
+    v[k->ncue++] = (tx_cue){a, b, l->no, (size_t)cs};
+    p->cue_bytes = 0;
+    p->state = P_CUE;
+    p->block_start = 0;
+    return 0;
+}
+
+/* A WebVTT block that holds no cue: a comment, a style sheet, a region. */
+static int vtt_block(const char *s, size_t n)
+{
+    static const char *const kw[] = {"NOTE", "STYLE", "REGION"};
+    for (size_t i = 0; i < sizeof kw / sizeof *kw; i++) {
+        size_t l = strlen(kw[i]);
+        if (n >= l && memcmp(s, kw[i], l) == 0 && (n == l || is_ws(s[l]))) return 1;
+    }
+    return 0;
+}
+
+static int on_line(parser *p, const line *l)
+{
+    const char *s = p->t + l->s;
+    size_t n = l->e - l->s;
+    int blank = is_blank(s, n);
+    if (p->state == P_HEADER || p->state == P_SKIP) {
+        if (blank) p->state = P_GAP, p->block_start = 1;
+        return 0;
+    }
+    if (blank) {
+        if (p->state == P_CUE) p->state = P_GAP;
+        p->block_start = 1;
+        return flush_pend(p);
+    }
+    long long a = -1, b = -1;
+    enum timing tm = timing_line(s, n, &a, &b);
+    if (tm != T_NONE) return open_cue(p, l, tm, a, b);
+    if (flush_pend(p)) return -1;
+    if (p->k->kind == TX_VTT && p->state == P_GAP && p->block_start && vtt_block(s, n)) {
+        p->state = P_SKIP;
+        return 0;
+    }
+    p->pend = *l;
+    p->has_pend = 1;
+    p->pend_in_cue = p->state == P_CUE;
+    p->pend_block_start = p->block_start;
+    p->block_start = 0;
+    return 0;
+}
+
+static int parse_lines(parser *p)
+{
+    size_t no = 0;
+    for (size_t s = 0;;) {
+        const char *nl = memchr(p->t + s, '\n', p->len - s);
+        size_t e = nl ? (size_t)(nl - p->t) : p->len;
+        line l = {s, e, ++no};
+        if (on_line(p, &l)) return -1;
+        if (!nl) break;
+        s = e + 1;
+    }
+    return flush_pend(p);
+}
+
+/* SRT when a valid timing line is the first line with text or follows a
+ * cue number; WebVTT when the text opens with its signature. */
+static tx_container_kind detect(const char *t, size_t len)
+{
+    if (len >= 6 && memcmp(t, "WEBVTT", 6) == 0 && (len == 6 || is_ws(t[6]) || t[6] == '\n'))
+        return TX_VTT;
+    size_t first = 0; /* the first byte that is not white space */
+    while (first < len && (is_ws(t[first]) || t[first] == '\n'))
+        first++;
+    for (const char *a = t, *end = t + len; (a = find_arrow(a, (size_t)(end - a)));) {
+        size_t ls = (size_t)(a - t), le = ls;
+        while (ls > 0 && t[ls - 1] != '\n')
+            ls--;
+        while (le < len && t[le] != '\n')
+            le++;
+        a = t + le;
+        long long x, y;
+        if (timing_line(t + ls, le - ls, &x, &y) != T_VALID) continue;
+        if (ls <= first) return TX_SRT;
+        size_t ps = ls - 1;
+        while (ps > 0 && t[ps - 1] != '\n')
+            ps--;
+        if (is_digits(t + ps, ls - 1 - ps)) return TX_SRT;
+    }
+    return TX_PLAIN;
+}
+
+/* One warning for cues out of order and one for overlapping cues, each
+ * naming the first such cue's line and counting them all. */
+static void order_warnings(tx_conv *c)
+{
+    const tx_container *k = c->cont;
+    size_t nback = 0, nover = 0, back = 0, over = 0, prev = (size_t)-1;
+    for (size_t i = 0; i < k->ncue; i++) {
+        if (k->cue[i].start_ms < 0) continue;
+        if (prev != (size_t)-1 && k->cue[i].start_ms < k->cue[prev].start_ms) {
+            if (!nback++) back = i;
+        } else if (prev != (size_t)-1 && k->cue[i].start_ms < k->cue[prev].end_ms) {
+            if (!nover++) over = i;
+        }
+        prev = i;
+    }
+    char ta[32];
+    if (nback) {
+        const tx_cue *q = &k->cue[back];
+        format_time(q->start_ms, ta, sizeof ta);
+        tx_diag_add_at(&c->diags, TX_AT_TEXT, "warning", "cue-order", (long)q->cp, (long)q->cp,
+                       "cue out of order: it starts (%s) before the cue before it (%zu such cue%s)",
+                       ta, nback, nback == 1 ? "" : "s");
+    }
+    if (nover) {
+        const tx_cue *q = &k->cue[over];
+        format_time(q->start_ms, ta, sizeof ta);
+        tx_diag_add_at(&c->diags, TX_AT_TEXT, "warning", "cue-overlap", (long)q->cp, (long)q->cp,
+                       "cues overlap: this one starts (%s) before the cue before it ends (%zu such "
+                       "cue%s)",
+                       ta, nover, nover == 1 ? "" : "s");
+    }
+}
+
+tx2json_status tx_container_parse(tx_conv *c)
+{
+    tx_container *k = c->cont;
+    const tx_doc *doc = c->doc;
+    memset(k, 0, sizeof *k);
+    k->kind = detect(doc->text, doc->len);
+    if (k->kind == TX_PLAIN) return TX2JSON_OK;
+    parser p = {.c = c, .k = k, .t = doc->text, .len = doc->len, .block_start = 1};
+    p.max_line = c->opts->max_line ? c->opts->max_line : TX_DEFAULT_MAX_LINE;
+    p.state = k->kind == TX_VTT ? P_HEADER : P_GAP;
+    if (parse_lines(&p)) {
+        if (p.rc) return p.rc;
+        tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
+    order_warnings(c);
+    for (size_t i = 0; i < k->npiece; i++)
+        if (k->piece[i].subst ||
+            !is_blank(doc->text + k->piece[i].s, k->piece[i].e - k->piece[i].s))
+            return TX2JSON_OK;
+    tx_seterr(c->err, TX2JSON_EEMPTY, c->name, 0, 0, (size_t)-1, "the %s file holds no cue text",
+              k->kind == TX_VTT ? "WebVTT" : "SRT");
+    return TX2JSON_EEMPTY;
+}
+
+void tx_container_free(tx_container *k)
+{
+    free(k->piece);
+    free(k->cue);
+    memset(k, 0, sizeof *k);
+}
+
+int tx_container_framed(const tx_conv *c)
+{
+    return c->cont && c->cont->kind != TX_PLAIN;
+}
+
+static size_t piece_end_at(const void *v, size_t i)
+{
+    return ((const tx_piece *)v)[i].e;
+}
+
+/* The first piece that ends after byte b. */
+static size_t piece_after(const tx_container *k, size_t b)
+{
+    return tx_lower_bound(k->piece, k->npiece, b + 1, piece_end_at);
+}
+
+int tx_container_time(const tx_conv *c, size_t cs, size_t ce, long long *t0, long long *t1)
+{
+    const tx_container *k = c->cont;
+    if (!tx_container_framed(c)) return 0;
+    size_t bs = c->doc->cp_off[cs], be = c->doc->cp_off[ce];
+    int found = 0;
+    for (size_t i = piece_after(k, bs); i < k->npiece && k->piece[i].s < be; i++) {
+        long q = k->piece[i].cue;
+        if (q < 0 || k->cue[q].start_ms < 0) continue;
+        if (!found) *t0 = k->cue[q].start_ms;
+        *t1 = k->cue[q].end_ms;
+        found = 1;
+    }
+    return found;
+}
+
+int tx_container_text(const tx_conv *c, size_t cs, size_t ce, tx_strbuf *b)
+{
+    const tx_container *k = c->cont;
+    size_t bs = c->doc->cp_off[cs], be = c->doc->cp_off[ce], n = 0;
+    tx_sb_add(b, "", 0);
+    for (size_t i = piece_after(k, bs); i < k->npiece && k->piece[i].s < be; i++) {
+        const tx_piece *q = &k->piece[i];
+        size_t a = q->s > bs ? q->s : bs, z = q->e < be ? q->e : be;
+        if (a >= z || (q->subst && a != q->s)) continue;
+        if (n++ && q->newline) tx_sb_addc(b, '\n');
+        if (q->subst)
+            tx_sb_addc(b, q->subst);
+        else
+            tx_sb_add(b, c->doc->text + a, z - a);
+    }
+    return b->oom ? -1 : 0;
+}
+
+size_t tx_container_span_end(const tx_conv *c, size_t last, size_t next)
+{
+    const tx_container *k = c->cont;
+    if (!tx_container_framed(c)) return next;
+    size_t bl = c->doc->cp_off[last], i = piece_after(k, bl);
+    if (i == k->npiece || k->piece[i].s > bl || c->doc->cp_off[next] <= k->piece[i].e) return next;
+    return tx_byte_to_cp(c->doc, k->piece[i].e);
+}

@@ -1,0 +1,75 @@
+/* container.h - stage 1b, container: subtitle framing told apart from the
+ * spoken text.  SRT and WebVTT are found by content (not by file name);
+ * their cue numbers, timing lines, headers, NOTE/STYLE/REGION blocks and
+ * inline tags are framing.  The stage does not copy or change the text: it
+ * lists the pieces of c->doc->text that are spoken (cue text, tags cut
+ * out) or lie outside every cue (a reference list after the last cue), and
+ * normalisation builds the matching form from those pieces alone, so every
+ * matching-form byte still maps to a code point of the input as given. */
+#ifndef TX2JSON_CONTAINER_H
+#define TX2JSON_CONTAINER_H
+
+#include "conv.h"
+
+#define MS_PER_SECOND 1000
+
+typedef enum tx_container_kind { TX_PLAIN, TX_SRT, TX_VTT } tx_container_kind;
+
+/* A kept piece of the decoded text.  The matching form is the pieces in
+ * order, each preceded by its sep byte (none when 0): '\n' before a cue's
+ * first piece and before text outside the cues (each cue becomes one line),
+ * ' ' between the lines of one cue (nothing between two CJK characters,
+ * as CJK text wraps without a space), nothing where a tag was cut out. */
+typedef struct tx_piece {
+    size_t s, e; /* bytes of c->doc->text, s < e */
+    long cue;    /* index into the cues, -1 outside every cue */
+    char sep;    /* byte the matching form puts before the piece, or 0 */
+    char subst;  /* nonzero: the piece stands for this one byte (&amp; is '&') */
+    int newline; /* the piece starts a line of the input */
+} tx_piece;
+
+/* A cue: its times (milliseconds, -1 when the timing line was malformed)
+ * and where its timing line is (1-based line, code point of its start). */
+typedef struct tx_cue {
+    long long start_ms, end_ms;
+    size_t line, cp;
+} tx_cue;
+
+typedef struct tx_container {
+    tx_container_kind kind;
+    tx_piece *piece; /* in text order, disjoint */
+    size_t npiece, piececap;
+    tx_cue *cue;
+    size_t ncue, cuecap;
+} tx_container;
+
+/* Finds the container of c->doc and fills c->cont; plain text gives kind
+ * TX_PLAIN and no pieces (the whole text is spoken).  Problems of the
+ * framing are warnings with their line (in c->diags); a cue whose text is
+ * longer than --max-line is an error.  TX2JSON_OK, ELIMIT or ENOMEM in
+ * c->err. */
+TXI tx2json_status tx_container_parse(tx_conv *c);
+TXI void tx_container_free(tx_container *k);
+
+/* 1 when c's text has framing (an SRT or WebVTT container). */
+TXI int tx_container_framed(const tx_conv *c);
+
+/* The times of the cues whose kept text lies in the code points [cs, ce)
+ * of the decoded text: the first such cue's start and the last one's end,
+ * in milliseconds.  Returns 0 (and leaves the times alone) when no timed
+ * cue is there. */
+TXI int tx_container_time(const tx_conv *c, size_t cs, size_t ce, long long *t0, long long *t1);
+
+/* Appends to b the kept text inside the code points [cs, ce): the pieces
+ * clipped to the range, a line break between pieces that start a line of
+ * the input, substitutions applied.  Returns 0, or -1 on OOM. */
+TXI int tx_container_text(const tx_conv *c, size_t cs, size_t ce, tx_strbuf *b);
+
+/* The end, in code points, of a span of the matching form that ends
+ * before norm byte e (e > 0) and whose last byte comes from code point
+ * last: code point `next` (where byte e comes from) when that is in the
+ * same piece, else the end of the piece holding `last`, so a span never
+ * takes in the framing after its text. */
+TXI size_t tx_container_span_end(const tx_conv *c, size_t last, size_t next);
+
+#endif
