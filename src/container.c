@@ -87,7 +87,7 @@ static size_t read_digits(const char *s, size_t n, size_t *i, size_t max, long l
 }
 
 /* A timestamp at s[*i..n): [hours:]minutes:seconds, then ',' or '.' and
- * one to three digits of the second.  1 and *ms on success. */
+ * a fraction of 1-3 digits.  1 and *ms on success. */
 static int read_time(const char *s, size_t n, size_t *i, long long *ms)
 {
     long long f[MAX_TIME_FIELDS];
