@@ -21,14 +21,14 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS) -fvisibility=hidden -Iinclud
              -DTX2JSON_RULES_DIR='"$(RULES_DIR)"' $(PKG_CFLAGS)
 LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
 
-LIB_SRC := util.c span.c diag.c numeral.c read.c container.c normalize.c segment.c rules.c references.c episode.c \
+LIB_SRC := util.c span.c diag.c numeral.c read.c container.c normalize.c segment.c rules.c references.c signals.c boundaries.c episode.c conv.c match.c anchor.c \
            similar.c link.c output.c check.c tx2json.c
 LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
 # The command-line tool only (not in the library).
 CLI_SRC := main.c cli_in.c cli_out.c
 CLI_OBJ := $(addprefix $(BUILD)/,$(CLI_SRC:.c=.o))
 
-.PHONY: all deps test check unit cli golden rules-test score containers asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \
+.PHONY: all deps test check unit cli golden rules-test score score-cv train containers asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \
         format-check clean
 
 all: $(BIN)
@@ -111,6 +111,16 @@ pathological: $(BIN) $(BUILD)/jsoncheck
 
 score: $(BIN)
 	python3 tools/score --bin ./$(BIN) $(SCORE_MIN) corpora
+
+# The scored segmenter (--segmenter=scored): make train fits the weights of
+# rules/90-weights.rules to every gold episode; make score-cv reports
+# leave-one-show-out cross-validation (each episode scored with weights
+# trained without it), the honest figure for a show never seen.
+train: $(BIN)
+	python3 tools/train --bin ./$(BIN) corpora corpora-blind
+
+score-cv: $(BIN)
+	python3 tools/train --bin ./$(BIN) --cv-full corpora corpora-blind
 
 # Every corpora/ episode cut into SRT and WebVTT cues must give what its
 # .txt gives (exactly for the subtitle-layout ones; the prose ones are

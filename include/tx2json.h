@@ -57,6 +57,8 @@ typedef struct tx2json_stats {
 } tx2json_stats;
 
 /* Per-conversion options.  Zero-initialise, then set what you need. */
+enum { TX2JSON_SEGMENT_RULES = 0, TX2JSON_SEGMENT_SCORED = 1 };
+
 typedef struct tx2json_options {
     const char *encoding; /* force an input encoding (ICU name); NULL = detect */
     const char *lang;     /* a language of the rules (tx2json_ctx_language), or
@@ -87,6 +89,17 @@ typedef struct tx2json_options {
     const unsigned char *notes;
     size_t notes_len;
     const char *notes_name; /* for messages; NULL: "notes" */
+    /* How entry starts are chosen: TX2JSON_SEGMENT_RULES (0, the default)
+     * by the first entry-start rule whose requirements hold, sentence by
+     * sentence; TX2JSON_SEGMENT_SCORED all at once, by the weights the
+     * rules' weights tables give each unit's features (tools/train fits
+     * them to gold corpora), with the references of the show notes as
+     * anchors. */
+    int segmenter;
+    /* Nonzero: the output gains "units", each unit of the episode body (a
+     * sentence or subtitle line) with its start and the features that
+     * score it as an entry start; tools/train reads them. */
+    int features;
 } tx2json_options;
 
 /* A loaded rule set plus the caches shared by conversions (pinyin).  One per

@@ -3,6 +3,7 @@
  * JSON, or as SARIF 2.1.0 for code-scanning services.  The checks
  * themselves live in rules.c; this module orders and formats them. */
 #include "rules.h"
+#include "signals.h"
 #include "normalize.h"
 #include "numeral.h"
 
@@ -274,6 +275,14 @@ static tx2json_status check_tables(tx_ruleset *rs, tx2json_error *err)
     char why[1024];
     for (size_t i = 0; i < n; i++) {
         if (t[i].kind < 0) continue;
+        if (t[i].kind == TK_WEIGHTS) { /* rows name features, rules or parameters */
+            for (size_t j = 0; j < t[i].nrow; j++)
+                if (!tx_weights_key_ok(rs, t[i].row[j].key, why, sizeof why) &&
+                    tx_rules_report(rs, 1, "bad-value", t[i].file, t[i].row[j].line,
+                                    t[i].row[j].col, t[i].name, why, err))
+                    goto oom;
+            continue;
+        }
         if (!t[i].nex && tx_rules_report(rs, 0, "no-example", t[i].file, t[i].line, 1, t[i].name,
                                          "table has no 'match:' example, so nothing tests it", err))
             goto oom;

@@ -16,8 +16,12 @@
 #include "rules.h"
 #include "similar.h"
 
+struct tx_weights;
+
 struct tx2json_ctx {
     tx_ruleset *rules;
+    struct tx_weights
+        *weights;          /* read from the rules' weights tables; a clone shares its parent's */
     tx_numerals *numerals; /* read from the rules' tables; a clone shares its parent's */
     int clone;
     tx_pinyin *pinyin;
@@ -33,11 +37,12 @@ typedef struct tx_episode tx_episode;
 
 typedef struct tx_conv {
     /* What the conversion runs with. */
-    const char *name;            /* the input's name, for messages */
-    const tx2json_options *opts; /* never NULL */
-    tx2json_error *err;          /* filled on failure; may be NULL */
-    tx_ruleset *rules;           /* the context's (limit counters change) */
-    const tx_numerals *num;      /* spoken numbers */
+    const char *name;                 /* the input's name, for messages */
+    const tx2json_options *opts;      /* never NULL */
+    tx2json_error *err;               /* filled on failure; may be NULL */
+    tx_ruleset *rules;                /* the context's (limit counters change) */
+    const tx_numerals *num;           /* spoken numbers */
+    const struct tx_weights *weights; /* feature weights (signals.h) */
     tx_pinyin *pinyin;
     void *sbrk, *wbrk;
     /* What the stages produce. */
@@ -54,5 +59,18 @@ typedef struct tx_conv {
     tx_episode *ep;   /* episode (mention links filled by link) */
     tx_diags diags;   /* every stage's warnings */
 } tx_conv;
+
+/* Lookups every stage after segmentation may use (conv.c). */
+/* The first candidate / sentence of c->seg starting at or after norm byte
+ * pos (both are in text order). */
+TXI size_t tx_conv_cand_lower(const tx_conv *c, size_t pos);
+TXI size_t tx_conv_sent_lower(const tx_conv *c, size_t pos);
+/* The first rule of kind (a rule_kind) that matches norm[a,b), its match
+ * in *m with offsets relative to a; NULL when none does. */
+TXI const tx_rule *tx_conv_first_match(const tx_conv *c, int kind, size_t a, size_t b, tx_match *m);
+/* 1 when a stop-name rule matches the whole of norm[s,e). */
+TXI int tx_conv_is_stop(const tx_conv *c, size_t s, size_t e);
+/* 1 when norm byte at follows a blank line (spaces allowed in it). */
+TXI int tx_conv_para_start(const tx_conv *c, size_t at);
 
 #endif

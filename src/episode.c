@@ -12,10 +12,14 @@
  * Latin name candidates of the segmenter plus names captured by `mention`
  * rules, minus stop-names and organisations. */
 #include "episode.h"
+#include "anchor.h"
+#include "boundaries.h"
+#include "signals.h"
 #include "normalize.h"
 #include "segment.h"
 #include "span.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,6 +471,7 @@ typedef struct itemnum {
     size_t start; /* where the item's text starts (norm bytes) */
     long n;
     const tx_rule *rule; /* the item-number rule that found it */
+    int alone;           /* the number is a line of its own */
 } itemnum;
 
 /* The value of an item number: ASCII digits, or a spoken number made of
@@ -502,7 +507,7 @@ static size_t find_item_numbers(const ctx *c, itemnum *out, size_t max)
                 start = s->start + ks;
             else
                 start = s->start + m.end;
-            out[k++] = (itemnum){i, start, v, r};
+            out[k++] = (itemnum){i, start, v, r, alone};
             prev = v;
             break;
         }
@@ -521,6 +526,8 @@ typedef struct build {
     int use_items;      /* the numbers define the entries */
     size_t head_sent;   /* the first sentence of a headline block */
     size_t first, last; /* content sentences [first, last) */
+    tx_marks mk;        /* layout markers for the features */
+    size_t *item_of;    /* per sentence: the item (index in items) starting there, or SIZE_MAX */
     tx_nmap orgkeys;    /* keys of every organisation of the episode */
     char **orgk;        /* ... owned here */
     size_t norgk, orgkcap;
@@ -778,8 +785,94 @@ static int fallback_entry(build *b)
     return 0;
 }
 
+/* Layout markers for the features: where numbered items start, and the
+ * lines that hold only a number.  -1 on OOM. */
+static int layout_marks(build *b)
+{
+    const tx_seg *seg = b->c.seg;
+    size_t n = seg->nsent ? seg->nsent : 1;
+    b->mk.item_start = malloc(n * sizeof *b->mk.item_start);
+    b->mk.number_line = calloc(n, 1);
+    b->mk.anchors = calloc(n, sizeof *b->mk.anchors);
+    b->item_of = malloc(n * sizeof *b->item_of);
+    if (!b->mk.item_start || !b->mk.number_line || !b->mk.anchors || !b->item_of) return -1;
+    if (tx_anchors(b->c.cv, b->first, b->last, b->mk.anchors)) return -1;
+    for (size_t i = 0; i < n; i++)
+        b->mk.item_start[i] = SIZE_MAX, b->item_of[i] = SIZE_MAX;
+    for (size_t j = b->items_from; j < b->nitems; j++) {
+        const itemnum *it = &b->items[j];
+        size_t at = it->alone ? it->sent + 1 : it->sent;
+        if (it->alone) b->mk.number_line[it->sent] = 1;
+        if (at >= seg->nsent) continue;
+        b->mk.item_start[at] = it->start;
+        b->item_of[at] = j;
+    }
+    return 0;
+}
+
+/* Organisations an entry-start rule's org groups name in the entry's first
+ * units: each unit alone, and in the subtitle layout also joined with the
+ * next line, as a line often breaks between subject and verb.  -1 on OOM. */
+static int entry_subject_orgs(build *b, tx_entry *en, const tx_unit *u, size_t n)
+{
+    ctx *c = &b->c;
+    const tx_seg *seg = c->seg;
+    for (size_t k = 0; k < n && k < 2; k++) {
+        const tx_sentence *s = &seg->sent[u[k].sent];
+        size_t wend = c->lines_layout && k + 1 < n ? seg->sent[u[k + 1].sent].end : s->end;
+        tx_match sm;
+        const tx_rule *r = first_match(c, RK_ENTRY, s->start, wend, &sm);
+        if (r && subject_orgs(en, s->start, &sm, tx_rule_name(r))) return -1;
+    }
+    return 0;
+}
+
+/* What an entry starting at unit u is credited to: its entry-start rule,
+ * else its item-number rule, else the score. */
+static const char *start_reason(const build *b, const tx_unit *u)
+{
+    if (u->entry_rule) return tx_rule_name(u->entry_rule);
+    if (b->item_of[u->sent] != SIZE_MAX) return tx_rule_name(b->items[b->item_of[u->sent]].rule);
+    return "score";
+}
+
+/* Entries of the body [first, last): the starts boundaries.c chooses over
+ * the units' features, then each entry's organisations.  -1 on OOM. */
+static int scored_entries(build *b)
+{
+    ctx *c = &b->c;
+    tx_episode *ep = b->ep;
+    if (b->first >= b->last) return 0;
+    if (layout_marks(b)) return -1;
+    tx_unit *u = NULL;
+    size_t n = 0;
+    if (tx_features(b->c.cv, &b->mk, b->first, b->last, &u, &n)) return -1;
+    unsigned char *st = malloc(n ? n : 1);
+    int rc = -1;
+    if (!st || tx_choose_starts(c->cv->weights, u, n, st)) goto out;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && !st[j])
+            j++;
+        tx_entry *en = push_entry(ep, &b->ecap, u[i].start, start_reason(b, &u[i]));
+        if (!en || entry_subject_orgs(b, en, u + i, j - i)) goto out;
+        for (size_t k = i; k < j; k++)
+            if (sentence_orgs(c, en, c->seg->sent[u[k].sent].start, c->seg->sent[u[k].sent].end))
+                goto out;
+        i = j;
+    }
+    rc = 0;
+out:
+    free(st);
+    ep->unit = u; /* kept for the output's units and the linker */
+    ep->nunit = n;
+    return rc;
+}
+
 /* Entry ends: the next start, or the end of the last content sentence;
- * a numbered item stops before the next number. */
+ * a numbered item stops before the next number (the rules segmenter), an
+ * entry before a line that holds only the next item's number (the scored
+ * one). */
 static void entry_ends(build *b)
 {
     const tx_seg *seg = b->c.seg;
@@ -788,11 +881,15 @@ static void entry_ends(build *b)
     for (size_t k = 0; k < ep->nentry; k++) {
         size_t end = k + 1 < ep->nentry ? ep->entry[k + 1].start
                                         : (b->last > b->first ? seg->sent[b->last - 1].end : 0);
-        if (b->use_items) { /* entry k is item items_from + k */
+        if (b->use_items && !b->mk.number_line) { /* entry k is item items_from + k */
             size_t j = b->items_from + k;
             if (j + 1 < b->nitems && b->items[j + 1].sent < b->last)
                 end = seg->sent[b->items[j + 1].sent].start;
         }
+        size_t si = sent_lower(seg, end);
+        while (b->mk.number_line && si > 0 && b->mk.number_line[si - 1] &&
+               seg->sent[si - 1].start >= ep->entry[k].start && seg->sent[si - 1].label < end)
+            end = seg->sent[--si].label;
         while (end > ep->entry[k].start &&
                (t[end - 1] == ' ' || t[end - 1] == '\n' || t[end - 1] == '\t'))
             end--;
@@ -879,7 +976,10 @@ static int build_phases(build *b)
     unnumbered_headlines(b);
     find_intro(b);
     find_outro(b);
-    if (b->use_items ? numbered_entries(b) : prose_entries(b)) return -1;
+    if (b->c.cv->opts->segmenter == TX2JSON_SEGMENT_SCORED ? scored_entries(b)
+        : b->use_items                                     ? numbered_entries(b)
+                                                           : prose_entries(b))
+        return -1;
     if (fallback_entry(b)) return -1;
     entry_ends(b);
     if (org_keys(b)) return -1;
@@ -908,6 +1008,10 @@ tx2json_status tx_build_episode(tx_conv *cv)
     free(b.orgk);
     tx_nmap_free(&b.orgkeys);
     free(b.items);
+    free(b.mk.item_start);
+    free(b.mk.number_line);
+    free(b.mk.anchors);
+    free(b.item_of);
     for (size_t i = 0; b.c.ckey && i < cv->seg->ncand; i++)
         free(b.c.ckey[i]);
     free(b.c.ckey);
@@ -925,6 +1029,7 @@ void tx_episode_free(tx_episode *ep)
         free(ep->entry[k].refs);
     }
     free(ep->entry);
+    free(ep->unit);
     free(ep->title);
     free(ep->date);
     free(ep->number);

@@ -33,6 +33,8 @@ typedef struct tx_episode {
     char *title, *date, *number;
     tx_entry *entry;
     size_t nentry;
+    struct tx_unit *unit; /* the body's units with their features (signals.h) */
+    size_t nunit;
 } tx_episode;
 
 /* Builds c->ep from c->seg: intro, outro, headlines, entries with their

@@ -115,6 +115,12 @@ static void usage(FILE *f)
             "      --format json|jsonl  indented documents (default), or compact ones,\n"
             "                        a document per line, in input order\n"
             "      --compact         one-line JSON\n"
+            "      --segmenter=rules|scored\n"
+            "                        how entry starts are chosen: by the first matching\n"
+            "                        entry-start rule (default), or all at once by learned\n"
+            "                        feature weights with the show notes as anchors\n"
+            "      --features        add \"units\": the features of each possible entry\n"
+            "                        start (what tools/train learns the weights from)\n"
             "\n"
             "Batch:\n"
             "  -j, --jobs N, -jN     worker threads (default: online CPUs; never more\n"
@@ -641,6 +647,12 @@ static int flag_option(cli *c, const char *a)
         c->show_progress = 0;
     else if (!strcmp(a, "--compact"))
         c->opts.compact = 1;
+    else if (!strcmp(a, "--features"))
+        c->opts.features = 1;
+    else if (!strcmp(a, "--segmenter=scored"))
+        c->opts.segmenter = TX2JSON_SEGMENT_SCORED;
+    else if (!strcmp(a, "--segmenter=rules"))
+        c->opts.segmenter = TX2JSON_SEGMENT_RULES;
     else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
         c->quiet = 1;
     else if (!strcmp(a, "--follow"))

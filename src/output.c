@@ -4,6 +4,7 @@
  * subtitle file: its spoken pieces, without the framing between them).
  * Times are seconds of the cues a span covers, null in plain text. */
 #include "output.h"
+#include "signals.h"
 #include "container.h"
 #include "read.h"
 #include "span.h"
@@ -297,6 +298,25 @@ static cJSON *reference_json(out *o, const tx_reflist *refs, size_t i)
     return j;
 }
 
+/* A unit of the body with its features (--features, for tools/train). */
+static cJSON *unit_json(out *o, const tx_unit *u)
+{
+    cJSON *j = chk(o, cJSON_CreateObject());
+    if (!j) return NULL;
+    size_t cs, ce;
+    tx_span_cp(o->c, u->start, u->start, &cs, &ce);
+    add(o, j, "start", count(cs));
+    cJSON *f = attach(o, j, "features", cJSON_CreateObject());
+    for (int k = 0; f && k < TXF_NUNIT; k++)
+        if (u->f[k] != 0) add(o, f, tx_feature_names[k], cJSON_CreateNumber(u->f[k]));
+    cJSON *r = attach(o, j, "rules", cJSON_CreateArray());
+    for (size_t k = 0; r && k < u->nrules; k++)
+        push(o, r, cJSON_CreateString(tx_rule_name(u->rules[k])));
+    add(o, j, "anchors", count((size_t)u->anchors));
+    add(o, j, "no_start", cJSON_CreateBool(u->no_start));
+    return j;
+}
+
 static cJSON *diag_json(out *o, const tx_diag *d)
 {
     cJSON *j = chk(o, cJSON_CreateObject());
@@ -382,6 +402,15 @@ tx2json_status tx_write_json(const tx_conv *c, char **result)
         emit(&o, &b, reference_json(&o, refs, i), compact, 2);
     }
     tx_sb_addc(&b, ']');
+    if (c->opts->features) {
+        open_array(&b, "units", compact);
+        for (size_t i = 0; i < ep->nunit && !o.oom; i++) {
+            if (i) tx_sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);
+            emit(&o, &b, unit_json(&o, &ep->unit[i]), compact, 2);
+            free_chunks(&o);
+        }
+        tx_sb_addc(&b, ']');
+    }
     open_array(&b, "diagnostics", compact);
     for (size_t i = 0; i < diags->n && !o.oom; i++) {
         if (i) tx_sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);

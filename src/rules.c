@@ -27,7 +27,7 @@
 #define TX_JIT_STACK_START (32 * 1024)
 
 const char *const tx_table_kind_names[TK_NKINDS] = {"numerals", "measure-words", "number-words",
-                                                    "script"};
+                                                    "script", "weights"};
 
 const char *const tx_kind_names[RK_NKINDS] = {
     "intro",        "outro",        "reflist-header", "reference", "entry-start",
@@ -552,6 +552,11 @@ static int add_row(tx_table_row **v, size_t *n, size_t *cap, const char *k, size
 static int row_value_ok(int kind, const char *k, const char *v)
 {
     if (kind == TK_MEASURE_WORDS) return !*v;
+    if (kind == TK_WEIGHTS) { /* a real number; the key is checked by signals.c */
+        char *end;
+        (void)strtod(v, &end);
+        return *v && !*end;
+    }
     if (kind == TK_SCRIPT) { /* a script the share counter knows, a share 0 to 1 */
         char *end;
         double x = strtod(v, &end);
@@ -583,8 +588,10 @@ static int table_key_line(parser *p, const char *s, size_t col)
         for (int k = 0; k < TK_NKINDS; k++)
             if (!strcmp(v, tx_table_kind_names[k])) t->kind = k;
         if (t->kind < 0)
-            REPORT(1, "unknown-kind", p->path, p->lineno, vcol, t->name,
-                   "unknown table kind '%s' (numerals, measure-words, number-words, script)", v);
+            REPORT(
+                1, "unknown-kind", p->path, p->lineno, vcol, t->name,
+                "unknown table kind '%s' (numerals, measure-words, number-words, script, weights)",
+                v);
     } else if (KEY("lang")) {
         if (lang_value(p, v, vcol, t->name) == 1) strcpy(t->lang, v);
     } else if (KEY("row") || KEY("match")) {

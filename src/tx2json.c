@@ -3,6 +3,7 @@
 #include "conv.h"
 #include "container.h"
 #include "episode.h"
+#include "signals.h"
 #include "link.h"
 #include "normalize.h"
 #include "output.h"
@@ -74,10 +75,15 @@ tx2json_status tx2json_ctx_new(const char *rules_dir, tx2json_ctx **out, tx2json
         tx2json_ctx_free(c);
         return rc;
     }
-    if (!(c->numerals = tx_numerals_new(c->rules))) {
+    if (!(c->numerals = tx_numerals_new(c->rules)) ||
+        !(c->weights = calloc(1, sizeof *c->weights))) {
         tx2json_ctx_free(c);
         tx_seterr(err, TX2JSON_ENOMEM, rules_dir, 0, 0, (size_t)-1, "out of memory");
         return TX2JSON_ENOMEM;
+    }
+    if ((rc = tx_weights_load(c->rules, c->weights, err))) {
+        tx2json_ctx_free(c);
+        return rc;
     }
     UErrorCode st = U_ZERO_ERROR;
     c->sbrk = ubrk_open(UBRK_SENTENCE, "zh", NULL, 0, &st);
@@ -101,6 +107,7 @@ tx2json_status tx2json_ctx_clone(const tx2json_ctx *ctx, tx2json_ctx **out, tx2j
         c->pinyin = tx_pinyin_new();
         c->rules = tx_rules_clone(ctx->rules);
         c->numerals = ctx->numerals; /* read only */
+        c->weights = ctx->weights;   /* read only */
         c->clone = 1;
         c->sbrk = ubrk_clone(ctx->sbrk, &st);
         c->wbrk = ubrk_clone(ctx->wbrk, &st);
@@ -131,6 +138,8 @@ void tx2json_ctx_free(tx2json_ctx *c)
 {
     if (!c) return;
     if (!c->clone) tx_numerals_free(c->numerals);
+    if (!c->clone && c->weights) tx_weights_free(c->weights);
+    if (!c->clone) free(c->weights);
     tx_rules_free(c->rules);
     tx_pinyin_free(c->pinyin);
     if (c->sbrk) ubrk_close(c->sbrk);
@@ -426,6 +435,7 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
                  .err = err,
                  .rules = ctx->rules,
                  .num = ctx->numerals,
+                 .weights = ctx->weights,
                  .pinyin = ctx->pinyin,
                  .sbrk = ctx->sbrk,
                  .wbrk = ctx->wbrk,

@@ -397,6 +397,19 @@ else
     echo "SKIP containers: python3 is not installed"
 fi
 
+# 10. The scored segmenter: tools/train's decoder, with the weights of the
+#     rules, finds the entry starts the binary finds on every episode (the
+#     weights mean to the binary what they meant to the trainer).
+if command -v python3 >/dev/null 2>&1; then
+    if python3 tools/train --bin "$BIN" --check corpora corpora-blind >"$TMP/tc.out" 2>&1; then
+        ok
+    else
+        bad "train --check: $(tail -3 "$TMP/tc.out")"
+    fi
+else
+    echo "SKIP train --check: python3 is not installed"
+fi
+
 if [ "${skip:-0}" = 1 ]; then
     echo "$pass passed, $fail failed, 1 skipped"
 else

@@ -3,6 +3,7 @@
  * per failed check and ends with "unit: N passed, N failed". */
 #include "container.h"
 #include "episode.h"
+#include "boundaries.h"
 #include "link.h"
 #include "conv.h"
 #include "numeral.h"
@@ -726,6 +727,42 @@ static void test_defaults(void)
     tx2json_ctx_free(ctx);
 }
 
+/* ---- boundaries.c: the decoder tools/train mirrors ---- */
+static void test_boundaries(void)
+{
+    tx_weights w = {0};
+    tx_unit u[6] = {0};
+    unsigned char st[6];
+    double sc[6] = {0.5, -1.0, 2.0, -0.5, 1.0, -2.0};
+    for (int i = 0; i < 6; i++)
+        u[i].score = sc[i];
+    CHECK(tx_choose_starts(&w, u, 6, st) == TX2JSON_OK && st[0] && !st[1] && st[2] && !st[3] &&
+              st[4] && !st[5],
+          "without anchors every unit of positive score starts: %d%d%d%d%d%d", st[0], st[1], st[2],
+          st[3], st[4], st[5]);
+    u[4].no_start = 1;
+    CHECK(tx_choose_starts(&w, u, 6, st) == TX2JSON_OK && !st[4], "a number line never starts");
+    u[4].no_start = 0;
+    /* Anchors in units 1 and 4; an entry without one costs 3.  Starting
+     * at 0, 2 and 4 would score 3.5 but leaves [2,3] without an anchor
+     * (0.5); 0 and 2 score 2.5, each entry owning one. */
+    u[1].anchors = 1;
+    u[4].anchors = 1;
+    w.w[TXF_SEG_NO_ANCHOR] = -3;
+    CHECK(tx_choose_starts(&w, u, 6, st) == TX2JSON_OK && st[0] && !st[1] && st[2] && !st[3] &&
+              !st[4] && !st[5],
+          "an entry that anchors no reference is avoided: %d%d%d%d%d%d", st[0], st[1], st[2], st[3],
+          st[4], st[5]);
+    /* With anchors in 0, 1 and 4, two in one entry cost 5: unit 1 (score
+     * -1) starts after all, for 0, 1, 2 (1.5) against 0, 2 (-2.5). */
+    w.w[TXF_SEG_MULTI_ANCHOR] = -5;
+    u[0].anchors = 1;
+    CHECK(tx_choose_starts(&w, u, 6, st) == TX2JSON_OK && st[0] && st[1] && st[2] && !st[3] &&
+              !st[4] && !st[5],
+          "an entry that anchors two references is split: %d%d%d%d%d%d", st[0], st[1], st[2], st[3],
+          st[4], st[5]);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1) rules_dir = argv[1];
@@ -739,6 +776,7 @@ int main(int argc, char **argv)
     test_pipeline();
     test_check();
     test_defaults();
+    test_boundaries();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -1,0 +1,80 @@
+/* boundaries.c - stage 6b: entry starts by dynamic programming.
+ *
+ * A Viterbi pass over the units with three states, the number of
+ * references first heard in the current entry so far (0, 1, 2 or more).
+ * At each unit the path either continues the current entry or starts a
+ * new one, which earns the unit's start score and closes the entry before
+ * it with its segment weight.  Ties go to continuing, so a zero-weight
+ * model starts one entry only. */
+#include "boundaries.h"
+
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NSTATE 3
+
+static int cap_state(int a)
+{
+    return a >= NSTATE - 1 ? NSTATE - 1 : a;
+}
+
+/* The weight an entry closing in state s earns. */
+static double seg_weight(const tx_weights *w, int s, int anchored)
+{
+    if (!anchored || !w) return 0.0;
+    if (s == 0) return w->w[TXF_SEG_NO_ANCHOR];
+    if (s == NSTATE - 1) return w->w[TXF_SEG_MULTI_ANCHOR];
+    return 0.0;
+}
+
+tx2json_status tx_choose_starts(const tx_weights *w, const tx_unit *u, size_t n,
+                                unsigned char *start)
+{
+    if (!n) return TX2JSON_OK;
+    memset(start, 0, n);
+    int anchored = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u[i].anchors) anchored = 1;
+    /* back[i][s]: the state before unit i and whether unit i started. */
+    signed char(*back)[NSTATE][2] = malloc(n * sizeof *back);
+    if (!back) return TX2JSON_ENOMEM;
+    double cur[NSTATE], nxt[NSTATE];
+    for (int s = 0; s < NSTATE; s++)
+        cur[s] = -DBL_MAX;
+    cur[cap_state(u[0].anchors)] = u[0].score;
+    for (int s = 0; s < NSTATE; s++)
+        back[0][s][0] = -1, back[0][s][1] = 1;
+    for (size_t i = 1; i < n; i++) {
+        for (int s = 0; s < NSTATE; s++)
+            nxt[s] = -DBL_MAX, back[i][s][0] = -1, back[i][s][1] = 0;
+        int a = u[i].anchors;
+        for (int s = 0; s < NSTATE; s++) {
+            if (cur[s] == -DBL_MAX) continue;
+            int t = cap_state(s + a); /* continue */
+            if (cur[s] > nxt[t]) nxt[t] = cur[s], back[i][t][0] = (signed char)s, back[i][t][1] = 0;
+        }
+        for (int s = 0; s < NSTATE && !u[i].no_start; s++) {
+            if (cur[s] == -DBL_MAX) continue;
+            int t = cap_state(a); /* start */
+            double v = cur[s] + seg_weight(w, s, anchored) + u[i].score;
+            if (v > nxt[t]) nxt[t] = v, back[i][t][0] = (signed char)s, back[i][t][1] = 1;
+        }
+        memcpy(cur, nxt, sizeof cur);
+    }
+    int best = 0;
+    double bv = -DBL_MAX;
+    for (int s = 0; s < NSTATE; s++) {
+        if (cur[s] == -DBL_MAX) continue;
+        double v = cur[s] + seg_weight(w, s, anchored);
+        if (v > bv) bv = v, best = s;
+    }
+    for (size_t i = n; i-- > 0;) {
+        start[i] = (unsigned char)back[i][best][1];
+        best = back[i][best][0];
+        if (best < 0) best = 0;
+    }
+    start[0] = 1;
+    free(back);
+    return TX2JSON_OK;
+}

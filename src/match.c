@@ -1,0 +1,294 @@
+/* match.c - the keys of references and spoken names, and how alike they
+ * are: exact match of normalised keys, edit distance, an English phonetic
+ * key, pinyin for Han text (either side), the label's words and trailing
+ * parts, and the word tokens of the URL. */
+#include "match.h"
+#include "normalize.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Phonetic keys are lossy: compare them only when the spelled keys are of
+ * similar length, so "mola" never sounds like "handlemodelit". */
+static double phon_sim(const char *a, const char *b, const char *ka, const char *kb)
+{
+    if (!a || !b || strlen(a) < 2 || strlen(b) < 2) return 0.0;
+    double la = (double)strlen(ka), lb = (double)strlen(kb);
+    if ((la < lb ? la / lb : lb / la) < 0.6) return 0.0;
+    return tx_edit_sim(a, b);
+}
+
+/* Keys of the label's trailing words, for a mention that names only the
+ * project part of "Maker Project" labels.  A suffix must hold a digit or
+ * at least 4 characters, so "mini" of "o3-mini" alone does not count. */
+static int label_suffixes(const tx_numerals *nt, tx_refinfo *ri, const char *label)
+{
+    size_t starts[16], nw = 0, len = strlen(label);
+    int prev = 0;
+    for (size_t i = 0; i < len && nw < 16; i++) {
+        int an = isalnum((unsigned char)label[i]) || ((unsigned char)label[i] & 0x80);
+        if (an && !prev) starts[nw++] = i;
+        prev = an;
+    }
+    for (size_t w = 0; w < nw && ri->nword < 8; w++) {
+        size_t e = starts[w];
+        while (e < len && (isalnum((unsigned char)label[e]) || ((unsigned char)label[e] & 0x80)))
+            e++;
+        char *k = tx_name_key(nt, label + starts[w], e - starts[w]);
+        if (!k) return -1;
+        if (strlen(k) >= 5 && nw > 1)
+            ri->word[ri->nword++] = k;
+        else
+            free(k);
+    }
+    for (size_t w = 1; w < nw && ri->nsuffix < 8; w++) {
+        char *k = tx_name_key(nt, label + starts[w], len - starts[w]);
+        if (!k) return -1;
+        int digit = 0;
+        for (char *x = k; *x; x++)
+            if (*x >= '0' && *x <= '9') digit = 1;
+        if (strlen(k) >= 2 && (digit || strlen(k) >= 4))
+            ri->suffix[ri->nsuffix++] = k;
+        else
+            free(k);
+    }
+    return 0;
+}
+
+/* Keys of the words of s[0,len) with at least 4 characters, at most max,
+ * into out; words are split at anything but letters, digits and non-ASCII.
+ * Returns the count, or -1 on OOM. */
+static int word_keys(const tx_numerals *nt, const char *s, size_t len, char **out, size_t max)
+{
+    size_t n = 0, i = 0;
+    while (i < len && n < max) {
+        while (i < len && !isalnum((unsigned char)s[i]) && !((unsigned char)s[i] & 0x80))
+            i++;
+        size_t a = i;
+        while (i < len && (isalnum((unsigned char)s[i]) || ((unsigned char)s[i] & 0x80)))
+            i++;
+        if (i - a < 4) continue;
+        char *k = tx_name_key(nt, s + a, i - a);
+        if (!k) {
+            while (n > 0)
+                free(out[--n]);
+            return -1;
+        }
+        if (strlen(k) >= 4)
+            out[n++] = k;
+        else
+            free(k);
+    }
+    return (int)n;
+}
+
+/* Share of the mention's words that a label word matches, equal or with
+ * the same first five letters ("recursion" ~ "recursive"), when at least
+ * two do: a descriptive name for a paper titled otherwise.  0 otherwise. */
+static double word_overlap(const tx_meninfo *m, const tx_refinfo *r)
+{
+    if (m->nmword < 2 || r->nlword < 2) return 0.0;
+    size_t hit = 0;
+    for (size_t i = 0; i < m->nmword; i++)
+        for (size_t j = 0; j < r->nlword; j++)
+            if (!strcmp(m->mword[i], r->lword[j]) ||
+                (strlen(m->mword[i]) >= 5 && strlen(r->lword[j]) >= 5 &&
+                 !strncmp(m->mword[i], r->lword[j], 5))) {
+                hit++;
+                break;
+            }
+    return hit >= 2 ? (double)hit / (double)m->nmword : 0.0;
+}
+
+/* Pinyin keys of the mention's last 2, 3 and 4 Han characters plus what
+ * follows them ("甲乙2" of "某某甲乙2").  Returns 0, or -1 on OOM. */
+static int han_suffixes(tx_pinyin *py, tx_meninfo *m)
+{
+    const char *k = m->it->key;
+    size_t len = strlen(k), pos[64], np = 0, i = 0;
+    while (i < len && np < 64) {
+        pos[np++] = i;
+        tx_u8_next(k, &i);
+    }
+    /* Code points from the end: skip the non-Han tail first. */
+    size_t tail = np;
+    while (tail > 0 && (unsigned char)k[pos[tail - 1]] < 0x80)
+        tail--;
+    for (size_t n = 2; n <= 4 && m->npysuffix < 3; n++) {
+        if (tail < n + 1) break; /* keep at least one Han character before */
+        const char *sub = k + pos[tail - n];
+        const char *p = tx_pinyin_key(py, sub);
+        if (!p) continue;
+        char *ph = tx_phonetic_key(p);
+        if (!ph) return -1;
+        m->pysuffix[m->npysuffix] = p;
+        m->pysuffixphon[m->npysuffix++] = ph;
+    }
+    return 0;
+}
+
+/* Similarity of a's first code points to b, where a is cut to b's length
+ * in code points (0 when a is not longer). */
+static double prefix_sim(const char *a, const char *b)
+{
+    size_t nb = 0, i = 0, la = strlen(a), lb = strlen(b);
+    for (size_t k = 0; k < lb; k++)
+        if (((unsigned char)b[k] & 0xC0) != 0x80) nb++;
+    size_t cps = 0;
+    while (i < la && cps < nb) {
+        tx_u8_next(a, &i);
+        cps++;
+    }
+    if (cps < nb || i >= la) return 0.0;
+    char buf[256];
+    if (i >= sizeof buf) return 0.0;
+    memcpy(buf, a, i);
+    buf[i] = 0;
+    return tx_edit_sim(buf, b);
+}
+
+/* Edit similarity, or 0 when it cannot exceed need: the distance is at
+ * least the length difference, so 1 - (max-min)/max bounds it. */
+static double sim_above(const char *a, const char *b, double need)
+{
+    size_t la = 0, lb = 0;
+    for (const char *x = a; *x; x++)
+        la += ((unsigned char)*x & 0xC0) != 0x80;
+    for (const char *x = b; *x; x++)
+        lb += ((unsigned char)*x & 0xC0) != 0x80;
+    size_t mx = la > lb ? la : lb, mn = la > lb ? lb : la;
+    if (!mx || (double)mn / (double)mx <= need) return 0.0;
+    return tx_edit_sim(a, b);
+}
+
+/* Similarity of mention m to reference r, and the signal that decided. */
+double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const char **method)
+{
+    const char *mk = m->it->key;
+    double best = 0.0;
+    *method = "none";
+#define TRY(v, name)                                                                               \
+    do {                                                                                           \
+        double v_ = (v);                                                                           \
+        if (v_ > best) {                                                                           \
+            best = v_;                                                                             \
+            *method = name;                                                                        \
+        }                                                                                          \
+    } while (0)
+    if (!*mk || !*r->key) return 0.0;
+    if (strcmp(mk, r->key) == 0) {
+        *method = "exact";
+        return 1.0;
+    }
+    if (!m->han && !r->han) {
+        TRY(sim_above(mk, r->key, best), "edit");
+        for (size_t q = 0; q < r->nsuffix; q++)
+            TRY(0.85 * sim_above(mk, r->suffix[q], best / 0.85), "partial");
+        /* The label says more than was spoken ("X and computer use"), or
+         * the mention runs on past a label word ("ministroll 8b"). */
+        if (strlen(mk) >= 5) TRY(0.8 * prefix_sim(r->key, mk), "partial");
+        for (size_t q = 0; q < r->nword; q++)
+            TRY(0.8 * prefix_sim(mk, r->word[q]), "partial");
+        TRY(0.8 * word_overlap(m, r), "words");
+        if (strlen(mk) >= 3 && strlen(r->key) >= 3)
+            TRY(0.9 * phon_sim(m->phon, r->phon, mk, r->key), "phonetic");
+    } else if (m->han && r->han) {
+        if (m->pinyin && r->pinyin && *m->pinyin)
+            TRY(strcmp(m->pinyin, r->pinyin) == 0 ? 0.95 : 0.9 * tx_edit_sim(m->pinyin, r->pinyin),
+                "pinyin");
+        TRY(sim_above(mk, r->key, best), "edit");
+    } else if (r->han && r->pinyin && *r->pinyin) {
+        TRY(0.9 * sim_above(mk, r->pinyin, best / 0.9), "pinyin");
+        TRY(0.85 * phon_sim(m->phon, r->pyphon, mk, r->pinyin), "pinyin");
+    } else if (m->han && m->pinyin && *m->pinyin) {
+        TRY(0.9 * sim_above(m->pinyin, r->key, best / 0.9), "pinyin");
+        TRY(0.85 * phon_sim(m->pyphon, r->phon, m->pinyin, r->key), "pinyin");
+        /* Brand names often keep only the tail: 某某千问 -> qianwen -> a short brand. */
+        for (size_t q = 0; q < m->npysuffix; q++) {
+            TRY(0.8 * sim_above(m->pysuffix[q], r->key, best / 0.8), "pinyin");
+            TRY(0.8 * phon_sim(m->pysuffixphon[q], r->phon, m->pysuffix[q], r->key), "pinyin");
+        }
+    }
+    const char *ak = m->han ? (m->pinyin ? m->pinyin : "") : mk;
+    const char *ap = m->han ? m->pyphon : m->phon;
+    /* Host words usually name the maker, path words the project. */
+    for (size_t t = 0; t < r->ntok && *ak; t++) {
+        double w = t < r->nhost ? 0.8 : 0.9;
+        if (strcmp(ak, r->tok[t]) == 0) TRY(w + 0.05, "url");
+        TRY(w * sim_above(ak, r->tok[t], best / w), "url");
+        /* Sounds-alike on a URL word is the weakest evidence there is. */
+        if (strlen(r->tok[t]) >= 4)
+            TRY((w - 0.15) * phon_sim(ap, r->tokphon[t], ak, r->tok[t]), "url");
+    }
+#undef TRY
+    return best;
+}
+
+int tx_refinfo_init(const tx_conv *c, tx_refinfo *ri, const tx_ref *rf)
+{
+    ri->key = tx_name_key(c->num, rf->label, strlen(rf->label));
+    if (!ri->key || !(ri->phon = tx_phonetic_key(ri->key))) return -1;
+    ri->han = tx_has_han(rf->label, strlen(rf->label));
+    if (label_suffixes(c->num, ri, rf->label)) return -1;
+    int nw = word_keys(c->num, rf->label, strlen(rf->label), ri->lword, 16);
+    if (nw < 0) return -1;
+    ri->nlword = (size_t)nw;
+    if (ri->han) {
+        ri->pinyin = tx_pinyin_key(c->pinyin, ri->key);
+        if (ri->pinyin && !(ri->pyphon = tx_phonetic_key(ri->pinyin))) return -1;
+    }
+    ri->ntok = tx_url_tokens(c->rules, rf->url, &ri->tok, &ri->nhost);
+    ri->tokphon = calloc(ri->ntok ? ri->ntok : 1, sizeof(char *));
+    if (!ri->tokphon) return -1;
+    for (size_t t = 0; t < ri->ntok; t++)
+        if (!(ri->tokphon[t] = tx_phonetic_key(ri->tok[t]))) return -1;
+    return 0;
+}
+
+void tx_refinfo_free(tx_refinfo *ri)
+{
+    free(ri->key);
+    for (size_t q = 0; q < ri->nsuffix; q++)
+        free(ri->suffix[q]);
+    for (size_t q = 0; q < ri->nword; q++)
+        free(ri->word[q]);
+    for (size_t q = 0; q < ri->nlword; q++)
+        free(ri->lword[q]);
+    free(ri->phon);
+    free(ri->pyphon);
+    for (size_t t = 0; t < ri->ntok; t++) {
+        free(ri->tok[t]);
+        if (ri->tokphon) free(ri->tokphon[t]);
+    }
+    free(ri->tok);
+    free(ri->tokphon);
+    memset(ri, 0, sizeof *ri);
+}
+
+int tx_meninfo_init(const tx_conv *c, tx_meninfo *mi, tx_item *it, int want_pinyin)
+{
+    mi->it = it;
+    if (!(mi->phon = tx_phonetic_key(it->key))) return -1;
+    int nw = word_keys(c->num, c->norm->s + it->start, it->end - it->start, mi->mword, 8);
+    if (nw < 0) return -1;
+    mi->nmword = (size_t)nw;
+    mi->han = tx_has_han(it->key, strlen(it->key));
+    if (mi->han && want_pinyin) {
+        mi->pinyin = tx_pinyin_key(c->pinyin, it->key);
+        if (mi->pinyin && !(mi->pyphon = tx_phonetic_key(mi->pinyin))) return -1;
+        if (han_suffixes(c->pinyin, mi)) return -1;
+    }
+    return 0;
+}
+
+void tx_meninfo_free(tx_meninfo *mi)
+{
+    free(mi->phon);
+    free(mi->pyphon);
+    for (size_t q = 0; q < mi->npysuffix; q++)
+        free(mi->pysuffixphon[q]);
+    for (size_t q = 0; q < mi->nmword; q++)
+        free(mi->mword[q]);
+    memset(mi, 0, sizeof *mi);
+}

@@ -1,0 +1,55 @@
+/* match.h - how much a spoken name sounds like a reference: the keys of a
+ * reference's label and URL, the keys of a name heard in the transcript,
+ * and their similarity.  Used by the stages that anchor references in the
+ * body and link mentions to them. */
+#ifndef TX2JSON_MATCH_H
+#define TX2JSON_MATCH_H
+
+#include "conv.h"
+#include "episode.h"
+#include "references.h"
+
+typedef struct tx_refinfo {
+    char *key;
+    char *suffix[8]; /* keys of the label's last words ("x2" of FooSeek-X2) */
+    size_t nsuffix;
+    char *word[8]; /* keys of the label's single words of 5+ letters */
+    size_t nword;
+    char *lword[16]; /* keys of all the label's words of 4+ characters */
+    size_t nlword;
+    char *phon;
+    const char *pinyin; /* owned by the cache */
+    char *pyphon;
+    char **tok;
+    char **tokphon;
+    size_t ntok, nhost;
+    int han;
+} tx_refinfo;
+
+typedef struct tx_meninfo {
+    tx_item *it;
+    const char *pysuffix[3]; /* pinyin of the last 2-4 Han characters (+ tail) */
+    char *pysuffixphon[3];
+    size_t npysuffix;
+    char *phon;
+    const char *pinyin;
+    char *pyphon;
+    int han;
+    char *mword[8]; /* keys of the mention's words of 4+ characters */
+    size_t nmword;
+} tx_meninfo;
+
+/* Fills ri with the keys of reference rf.  0, or -1 on OOM (ri may then
+ * hold part of them: free it all the same). */
+TXI int tx_refinfo_init(const tx_conv *c, tx_refinfo *ri, const tx_ref *rf);
+TXI void tx_refinfo_free(tx_refinfo *ri);
+/* Fills mi with the keys of the name it (its key set, its span in
+ * c->norm); pinyin only when want_pinyin (the transliterator is slow to
+ * open).  mi keeps a pointer to it.  0, or -1 on OOM. */
+TXI int tx_meninfo_init(const tx_conv *c, tx_meninfo *mi, tx_item *it, int want_pinyin);
+TXI void tx_meninfo_free(tx_meninfo *mi);
+/* The similarity of name m to reference r, 0 to 1, and the signal that
+ * decided it in *method (static storage). */
+TXI double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const char **method);
+
+#endif

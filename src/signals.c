@@ -1,0 +1,344 @@
+/* signals.c - stage 6a: the features of every unit of the episode body as
+ * a possible entry start, and the weights tables that score them.
+ *
+ * A feature states a fact, never a decision: which kinds of rule match
+ * the unit (and by name, which entry-start and continuation rules), where
+ * it sits in the layout (paragraph, line, speaker turn, item number),
+ * whether it brings a name not heard before, whether a reference is first
+ * heard in or next to it.  What each fact is worth comes from the rule
+ * files' `weights` tables, which tools/train fits to the gold corpora. */
+#include "signals.h"
+#include "normalize.h"
+#include "segment.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const tx_feature_names[TXF_N] = {
+    "bias",     "entry-rule",    "entry-ok",    "announce",      "continuation",    "paragraph",
+    "line",     "turn",          "item-number", "new-name",      "new-name-next",   "no-name",
+    "question", "prev-question", "outro",       "headlines",     "organization",    "mention",
+    "anchor",   "anchor-next",   "anchor-prev", "seg-no-anchor", "seg-multi-anchor"};
+const char *const tx_param_names[TXP_N] = {"next-name-reach-prose", "next-name-reach-lines",
+                                           "anchor-min", "anchor-max-refs"};
+
+#define RULE_PREFIX "rule:"
+#define PARAM_PREFIX "param:"
+
+/* A rule of the set named name (any kind, any language)? */
+static int rule_exists(const tx_ruleset *rs, const char *name)
+{
+    const tx_rule *r;
+    for (int k = 0; k < RK_NKINDS; k++)
+        for (size_t i = 0; (r = tx_rules_get(rs, (rule_kind)k, NULL, i)); i++)
+            if (!strcmp(tx_rule_name(r), name)) return 1;
+    return 0;
+}
+
+int tx_weights_key_ok(const tx_ruleset *rs, const char *key, char *why, size_t wn)
+{
+    if (!strncmp(key, RULE_PREFIX, strlen(RULE_PREFIX))) {
+        if (rule_exists(rs, key + strlen(RULE_PREFIX))) return 1;
+        snprintf(why, wn, "no rule is named '%s'", key + strlen(RULE_PREFIX));
+        return 0;
+    }
+    if (!strncmp(key, PARAM_PREFIX, strlen(PARAM_PREFIX))) {
+        for (int p = 0; p < TXP_N; p++)
+            if (!strcmp(key + strlen(PARAM_PREFIX), tx_param_names[p])) return 1;
+        snprintf(why, wn, "unknown parameter '%s'", key + strlen(PARAM_PREFIX));
+        return 0;
+    }
+    for (int f = 0; f < TXF_N; f++)
+        if (!strcmp(key, tx_feature_names[f])) return 1;
+    snprintf(why, wn, "unknown feature '%s'", key);
+    return 0;
+}
+
+tx2json_status tx_weights_load(const tx_ruleset *rs, tx_weights *w, tx2json_error *err)
+{
+    memset(w, 0, sizeof *w);
+    size_t nt;
+    const tx_table *t = tx_rules_tables(rs, &nt);
+    char why[256];
+    for (size_t i = 0; i < nt; i++) {
+        if (t[i].kind != TK_WEIGHTS) continue;
+        for (size_t r = 0; r < t[i].nrow; r++) {
+            const tx_table_row *row = &t[i].row[r];
+            if (!tx_weights_key_ok(rs, row->key, why, sizeof why)) {
+                tx_seterr(err, TX2JSON_ERULES, t[i].file, row->line, row->col, (size_t)-1,
+                          "table '%s': %s", t[i].name, why);
+                return TX2JSON_ERULES;
+            }
+            double v = atof(row->value);
+            if (!strncmp(row->key, RULE_PREFIX, strlen(RULE_PREFIX))) {
+                const char *nm = row->key + strlen(RULE_PREFIX);
+                size_t idx, cap = w->nrw;
+                if (tx_nmap_get(&w->rule, nm, strlen(nm), &idx)) {
+                    w->rw[idx] = v;
+                    continue;
+                }
+                double *p = realloc(w->rw, (cap + 1) * sizeof *p);
+                if (!p) goto oom;
+                w->rw = p;
+                w->rw[w->nrw] = v;
+                if (tx_nmap_put(&w->rule, nm, strlen(nm), w->nrw)) goto oom;
+                w->nrw++;
+            } else if (!strncmp(row->key, PARAM_PREFIX, strlen(PARAM_PREFIX))) {
+                for (int p = 0; p < TXP_N; p++)
+                    if (!strcmp(row->key + strlen(PARAM_PREFIX), tx_param_names[p]))
+                        w->param[p] = v, w->has_param[p] = 1;
+            } else {
+                for (int f = 0; f < TXF_N; f++)
+                    if (!strcmp(row->key, tx_feature_names[f])) w->w[f] = v;
+            }
+        }
+    }
+    return TX2JSON_OK;
+oom:
+    tx_weights_free(w);
+    tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
+    return TX2JSON_ENOMEM;
+}
+
+void tx_weights_free(tx_weights *w)
+{
+    tx_nmap_free(&w->rule);
+    free(w->rw);
+    memset(w, 0, sizeof *w);
+}
+
+/* The weight of rule r (0 when the tables give it none). */
+static double rule_weight(const tx_weights *w, const tx_rule *r)
+{
+    size_t idx;
+    const char *nm = tx_rule_name(r);
+    return tx_nmap_get(&w->rule, nm, strlen(nm), &idx) ? w->rw[idx] : 0.0;
+}
+
+/* The state of one feature pass. */
+typedef struct fstate {
+    const tx_conv *c;
+    const tx_marks *mk;
+    tx_unit *u;
+    size_t n;
+    char **ckey;    /* name key of each candidate */
+    tx_nmap heard;  /* keys heard so far in the body */
+    int *named;     /* per unit: 1 some name, 2 a new one */
+    char **hankeys; /* owned keys of mention-rule names put in heard */
+    size_t nhan, hancap;
+} fstate;
+
+/* Names of unit u: candidates (not stop-names) and the names mention rules
+ * capture; each new key goes into the heard set.  Sets named[u].  -1 on
+ * OOM. */
+static int unit_names(fstate *st, size_t ui)
+{
+    const tx_conv *c = st->c;
+    const tx_sentence *s = &c->seg->sent[st->u[ui].sent];
+    int named = 0;
+    for (size_t i = tx_conv_cand_lower(c, s->start);
+         i < c->seg->ncand && c->seg->cand[i].end <= s->end; i++) {
+        const tx_cand *k = &c->seg->cand[i];
+        if (tx_conv_is_stop(c, k->start, k->end) || !*st->ckey[i]) continue;
+        size_t v, kl = strlen(st->ckey[i]);
+        if (!named) named = 1;
+        if (tx_nmap_get(&st->heard, st->ckey[i], kl, &v)) continue;
+        named = 2;
+        if (tx_nmap_put(&st->heard, st->ckey[i], kl, 0)) return -1;
+    }
+    const tx_rule *r;
+    tx_match m;
+    for (size_t ri = 0; (r = tx_rules_get(c->rules, RK_MENTION, c->lang, ri)); ri++) {
+        size_t gs, ge;
+        if (tx_rule_match(c->rules, r, c->norm->s + s->start, s->end - s->start, 0, &m) != 1 ||
+            !tx_match_group(&m, "name", 1, &gs, &ge) ||
+            tx_conv_is_stop(c, s->start + gs, s->start + ge))
+            continue;
+        st->u[ui].f[TXF_MENTION] = 1;
+        char *k = tx_name_key(c->num, c->norm->s + s->start + gs, ge - gs);
+        if (!k) return -1;
+        size_t v, kl = strlen(k);
+        if (!kl || tx_nmap_get(&st->heard, k, kl, &v)) {
+            if (kl && !named) named = 1;
+            free(k);
+            continue;
+        }
+        char **p = tx_grow(st->hankeys, &st->hancap, st->nhan + 1, sizeof *p);
+        if (!p || tx_nmap_put(&st->heard, k, kl, 0)) {
+            free(k);
+            return -1;
+        }
+        st->hankeys = p;
+        st->hankeys[st->nhan++] = k;
+        named = 2;
+    }
+    st->named[ui] = named;
+    return 0;
+}
+
+/* Does the text of norm[a,b) end with a question mark? */
+static int ends_question(const char *t, size_t a, size_t b)
+{
+    while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\n'))
+        b--;
+    if (b > a && t[b - 1] == '?') return 1;
+    return b >= a + 3 && !memcmp(t + b - 3, "\xef\xbc\x9f", 3); /* FULLWIDTH QUESTION MARK */
+}
+
+/* Do the requirements of entry-start rule r hold at unit ui?  Name
+ * requirements look at the body-level new names (named[] == 2). */
+static int requirements_hold(const fstate *st, const tx_rule *r, size_t ui)
+{
+    const tx_conv *c = st->c;
+    const tx_unit *u = &st->u[ui];
+    const tx_sentence *s = &c->seg->sent[u->sent];
+    int req = tx_rule_requires(r);
+    if ((req & REQ_LINESTART) && s->label > 0 && c->norm->s[s->label - 1] != '\n') return 0;
+    if ((req & REQ_PARASTART) &&
+        (c->lines_layout || (s->label > 0 && !tx_conv_para_start(c, s->label))))
+        return 0;
+    if ((req & REQ_NEWNAME) && st->named[ui] != 2) return 0;
+    if (req & REQ_NEXTNAME) {
+        const tx_weights *w = c->weights;
+        int p = c->lines_layout ? TXP_REACH_LINES : TXP_REACH_PROSE;
+        size_t reach = w && w->has_param[p] && w->param[p] > 0 ? (size_t)w->param[p] : 1;
+        int found = 0;
+        for (size_t k = ui + 1; k < st->n && k <= ui + reach && !found; k++)
+            found = st->named[k] == 2;
+        if (!found) return 0;
+    }
+    return 1;
+}
+
+/* Rule features of unit ui: which entry-start and continuation rules
+ * match. */
+static void rule_features(fstate *st, size_t ui)
+{
+    const tx_conv *c = st->c;
+    tx_unit *u = &st->u[ui];
+    const tx_sentence *s = &c->seg->sent[u->sent];
+    const tx_rule *r;
+    tx_match m;
+    static const rule_kind kinds[2] = {RK_ENTRY, RK_CONTINUATION};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; (r = tx_rules_get(c->rules, kinds[k], c->lang, i)); i++) {
+            if (tx_rule_match(c->rules, r, c->norm->s + s->start, s->end - s->start, 0, &m) != 1)
+                continue;
+            if (u->nrules < TX_UNIT_RULES) u->rules[u->nrules++] = r;
+            if (kinds[k] == RK_CONTINUATION) {
+                u->f[TXF_CONTINUATION] = 1;
+                continue;
+            }
+            u->f[TXF_ENTRY_RULE] = 1;
+            if (!u->entry_rule) u->entry_rule = r;
+            if (requirements_hold(st, r, ui)) {
+                u->f[TXF_ENTRY_OK] = 1;
+                if (tx_rule_requires(r) & (REQ_NEXTNAME | REQ_ANNOUNCE)) u->f[TXF_ANNOUNCE] = 1;
+            }
+        }
+}
+
+/* Layout and other rule-kind features of unit ui. */
+static void layout_features(fstate *st, size_t ui)
+{
+    const tx_conv *c = st->c;
+    tx_unit *u = &st->u[ui];
+    const tx_sentence *s = &c->seg->sent[u->sent];
+    const char *t = c->norm->s;
+    tx_match m;
+    u->f[TXF_BIAS] = 1;
+    if (!c->lines_layout && s->label > 0 && tx_conv_para_start(c, s->label)) u->f[TXF_PARA] = 1;
+    if (!c->lines_layout && (s->label == 0 || t[s->label - 1] == '\n')) u->f[TXF_LINE] = 1;
+    if (s->label < s->start) u->f[TXF_TURN] = 1;
+    if (st->mk->item_start[u->sent] != SIZE_MAX) {
+        u->f[TXF_ITEM] = 1;
+        u->start = st->mk->item_start[u->sent];
+    }
+    if (u->sent > 0 && st->mk->number_line[u->sent - 1] && u->sent >= 1 &&
+        st->mk->item_start[u->sent - 1] != SIZE_MAX)
+        u->f[TXF_ITEM] = 1;
+    if (ends_question(t, s->start, s->end)) u->f[TXF_QUESTION] = 1;
+    if (u->sent > 0 &&
+        ends_question(t, c->seg->sent[u->sent - 1].start, c->seg->sent[u->sent - 1].end))
+        u->f[TXF_PREV_QUESTION] = 1;
+    if (tx_conv_first_match(c, RK_OUTRO, s->start, s->end, &m)) u->f[TXF_OUTRO] = 1;
+    if (tx_conv_first_match(c, RK_HEADLINES, s->start, s->end, &m)) u->f[TXF_HEADLINES] = 1;
+    if (tx_conv_first_match(c, RK_ORG, s->start, s->end, &m)) u->f[TXF_ORG] = 1;
+    if (st->mk->anchors) {
+        if (st->mk->anchors[u->sent]) u->f[TXF_ANCHOR] = 1;
+        if (u->sent + 1 < c->seg->nsent && st->mk->anchors[u->sent + 1]) u->f[TXF_ANCHOR_NEXT] = 1;
+        if (u->sent > 0 && st->mk->anchors[u->sent - 1]) u->f[TXF_ANCHOR_PREV] = 1;
+        u->anchors = st->mk->anchors[u->sent];
+    }
+}
+
+/* The start score of every unit. */
+static void scores(fstate *st)
+{
+    const tx_weights *w = st->c->weights;
+    for (size_t i = 0; i < st->n; i++) {
+        tx_unit *u = &st->u[i];
+        double v = 0;
+        for (int f = 0; w && f < TXF_NUNIT; f++)
+            v += w->w[f] * u->f[f];
+        for (size_t k = 0; w && k < u->nrules; k++)
+            v += rule_weight(w, u->rules[k]);
+        u->score = v;
+    }
+}
+
+static void fstate_free(fstate *st)
+{
+    for (size_t i = 0; st->ckey && i < st->c->seg->ncand; i++)
+        free(st->ckey[i]);
+    free(st->ckey);
+    for (size_t i = 0; i < st->nhan; i++)
+        free(st->hankeys[i]);
+    free(st->hankeys);
+    free(st->named);
+    tx_nmap_free(&st->heard);
+}
+
+tx2json_status tx_features(const tx_conv *c, const tx_marks *mk, size_t first, size_t last,
+                           tx_unit **out, size_t *n)
+{
+    fstate st = {0};
+    st.c = c;
+    st.mk = mk;
+    *out = NULL;
+    *n = 0;
+    size_t nu = last > first ? last - first : 0;
+    st.u = calloc(nu ? nu : 1, sizeof *st.u);
+    st.named = calloc(nu ? nu : 1, sizeof *st.named);
+    st.ckey = calloc(c->seg->ncand ? c->seg->ncand : 1, sizeof *st.ckey);
+    st.n = nu;
+    int bad = !st.u || !st.named || !st.ckey;
+    for (size_t i = 0; !bad && i < c->seg->ncand; i++)
+        bad = !(st.ckey[i] = tx_name_key(c->num, c->norm->s + c->seg->cand[i].start,
+                                         c->seg->cand[i].end - c->seg->cand[i].start));
+    for (size_t i = 0; !bad && i < nu; i++) {
+        st.u[i].sent = first + i;
+        st.u[i].start = c->seg->sent[first + i].label;
+        st.u[i].no_start = mk->number_line[first + i];
+        bad = unit_names(&st, i) != 0;
+    }
+    for (size_t i = 0; !bad && i < nu; i++) {
+        st.u[i].f[TXF_NEW_NAME] = st.named[i] == 2;
+        st.u[i].f[TXF_NO_NAME] = st.named[i] == 0;
+        st.u[i].f[TXF_NEW_NAME_NEXT] = i + 1 < nu && st.named[i + 1] == 2;
+        layout_features(&st, i);
+        rule_features(&st, i);
+    }
+    if (!bad) scores(&st);
+    fstate_free(&st);
+    if (bad) {
+        free(st.u);
+        tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
+    *out = st.u;
+    *n = nu;
+    return TX2JSON_OK;
+}

@@ -1,0 +1,96 @@
+/* signals.h - stage 6a, features: what is known about each unit of the
+ * episode body (a sentence, or a subtitle line) as a possible entry start,
+ * each fact a named feature, and the weights the rule files give them (a
+ * table of kind `weights`, written by tools/train from the gold corpora).
+ *
+ * A unit's start score is the sum of its features' weights plus the
+ * weights of the entry-start and continuation rules that match it
+ * (`rule:NAME` rows); boundaries.c chooses the starts. */
+#ifndef TX2JSON_SIGNALS_H
+#define TX2JSON_SIGNALS_H
+
+#include "conv.h"
+
+/* Unit features, then segment features (scored once per entry). */
+enum {
+    TXF_BIAS,
+    TXF_ENTRY_RULE,    /* an entry-start rule matches */
+    TXF_ENTRY_OK,      /* ... and its requirements hold */
+    TXF_ANNOUNCE,      /* ... one that announces the next item (next-name, announce) */
+    TXF_CONTINUATION,  /* a continuation rule matches */
+    TXF_PARA,          /* after a blank line */
+    TXF_LINE,          /* the first sentence of its line (prose) */
+    TXF_TURN,          /* a speaker label opens it */
+    TXF_ITEM,          /* an item number opens it */
+    TXF_NEW_NAME,      /* it names something not heard before in the body */
+    TXF_NEW_NAME_NEXT, /* the unit after it does */
+    TXF_NO_NAME,       /* it names nothing at all */
+    TXF_QUESTION,      /* it ends with a question mark */
+    TXF_PREV_QUESTION, /* the unit before it does */
+    TXF_OUTRO,         /* an outro rule matches */
+    TXF_HEADLINES,     /* a headlines rule matches */
+    TXF_ORG,           /* an organization rule matches */
+    TXF_MENTION,       /* a mention rule names a project in it */
+    TXF_ANCHOR,        /* a reference is first heard here */
+    TXF_ANCHOR_NEXT,   /* ... in the unit after it */
+    TXF_ANCHOR_PREV,   /* ... in the unit before it */
+    TXF_NUNIT,
+    TXF_SEG_NO_ANCHOR = TXF_NUNIT, /* an entry where no reference is first heard */
+    TXF_SEG_MULTI_ANCHOR,          /* an entry where two or more are */
+    TXF_N
+};
+/* Parameters of the features (windows), rows `param:NAME`. */
+enum {
+    TXP_REACH_PROSE,     /* sentences a next-name lead-in may look ahead */
+    TXP_REACH_LINES,     /* subtitle lines it may look ahead */
+    TXP_ANCHOR_MIN,      /* the similarity at which a name anchors a reference */
+    TXP_ANCHOR_MAX_REFS, /* more references than this: no anchors (cost) */
+    TXP_N
+};
+
+TXI extern const char *const tx_feature_names[TXF_N];
+TXI extern const char *const tx_param_names[TXP_N];
+
+typedef struct tx_weights {
+    double w[TXF_N];
+    double param[TXP_N];
+    int has_param[TXP_N];
+    tx_nmap rule; /* rule name -> index into rw */
+    double *rw;
+    size_t nrw;
+} tx_weights;
+
+/* Reads the weights tables of rs into *w (rows naming an unknown feature,
+ * rule or parameter are errors).  TX2JSON_OK, ERULES (with file and line
+ * in err), or ENOMEM. */
+TXI tx2json_status tx_weights_load(const tx_ruleset *rs, tx_weights *w, tx2json_error *err);
+TXI void tx_weights_free(tx_weights *w);
+/* Is key a row a weights table may hold?  Fills why (size wn) if not. */
+TXI int tx_weights_key_ok(const tx_ruleset *rs, const char *key, char *why, size_t wn);
+
+#define TX_UNIT_RULES 8
+typedef struct tx_unit {
+    size_t sent;  /* sentence index in c->seg */
+    size_t start; /* norm byte where an entry starting here starts */
+    float f[TXF_NUNIT];
+    const tx_rule *rules[TX_UNIT_RULES]; /* entry-start and continuation rules that match */
+    size_t nrules;
+    const tx_rule *entry_rule; /* the first entry-start rule that matches, or NULL */
+    int anchors;               /* references first heard here */
+    int no_start;              /* a line holding only an item number: never a start */
+    double score;              /* the start score */
+} tx_unit;
+
+/* Per-sentence markers layout analysis found, handed to tx_features. */
+typedef struct tx_marks {
+    size_t *item_start;         /* per sentence: where a numbered item starts, or SIZE_MAX */
+    unsigned char *number_line; /* per sentence: a line holding only an item number */
+    int *anchors;               /* per sentence: references first heard there (may be NULL) */
+} tx_marks;
+
+/* The units of sentences [first, last) with their features and scores, in
+ * *out (caller frees).  TX2JSON_OK or ENOMEM. */
+TXI tx2json_status tx_features(const tx_conv *c, const tx_marks *mk, size_t first, size_t last,
+                               tx_unit **out, size_t *n);
+
+#endif
