@@ -3,11 +3,11 @@
  * Show notes list their links in the order the show talks about them, so
  * the first sentence that names a reference is a strong sign that an item
  * starts at or just before it, whatever the show's style.  Each name of
- * the body is compared with every reference (match.c); a reference's first
- * good match is its candidate anchor; the anchors kept are the heaviest
- * subsequence that rises with the list order (a weighted longest
- * increasing subsequence), so a name heard out of order early on (a
- * preview, a passing remark) does not anchor its reference there. */
+ * the body is compared with every reference (match.c); every good match
+ * is a possible anchor; the anchors kept are the heaviest chain that
+ * rises with the list order and spreads over the sentences, so a title or
+ * a preview that names every project at once, or a name heard out of
+ * order in passing, does not anchor its reference there. */
 #include "anchor.h"
 #include "signals.h"
 #include "match.h"
@@ -89,38 +89,65 @@ static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, size_t R, con
     return rc;
 }
 
-/* Keeps the heaviest set of anchors whose sentences rise with the
- * reference order: at[r] is reference r's sentence (SIZE_MAX when never
- * heard), w[r] its score; dropped anchors become SIZE_MAX.  O(R^2).  -1 on
- * OOM. */
-static int rising_anchors(size_t *at, const double *w, size_t R)
+/* One sentence where a reference is heard well enough. */
+typedef struct occ {
+    size_t r, sent;
+    double score;
+} occ;
+
+static int occ_before(const void *a, const void *b, const void *ctx)
 {
-    double *best = malloc((R ? R : 1) * sizeof *best);
-    size_t *prev = malloc((R ? R : 1) * sizeof *prev);
+    const occ *x = a, *y = b;
+    (void)ctx;
+    return x->r != y->r ? x->r < y->r : x->sent < y->sent;
+}
+
+/* The anchors: the heaviest chain of occurrences, at most one per
+ * reference, whose references and sentences both rise (show notes follow
+ * the talk); two anchors in one sentence cost `share` (a preview or a
+ * title names many projects at once, the items name one each).  Then each
+ * chosen anchor moves back to the reference's first occurrence after the
+ * anchor before it: where the item first names it.  at[r] gets the
+ * sentence or SIZE_MAX.  O(n^2) in the occurrences.  -1 on OOM. */
+static int chain_anchors(const occ *o, size_t n, double share, size_t *at, size_t R)
+{
+    double *best = malloc((n ? n : 1) * sizeof *best);
+    size_t *prev = malloc((n ? n : 1) * sizeof *prev);
     if (!best || !prev) {
         free(best), free(prev);
         return -1;
     }
     size_t top = SIZE_MAX;
-    for (size_t r = 0; r < R; r++) {
-        best[r] = 0, prev[r] = SIZE_MAX;
-        if (at[r] == SIZE_MAX) continue;
-        best[r] = w[r];
-        for (size_t q = 0; q < r; q++)
-            if (at[q] != SIZE_MAX && at[q] <= at[r] && best[q] + w[r] > best[r])
-                best[r] = best[q] + w[r], prev[r] = q;
-        if (top == SIZE_MAX || best[r] > best[top]) top = r;
+    for (size_t p = 0; p < n; p++) { /* o is sorted by reference, then sentence */
+        best[p] = o[p].score, prev[p] = SIZE_MAX;
+        for (size_t q = 0; q < p; q++) {
+            if (o[q].r >= o[p].r || o[q].sent > o[p].sent) continue;
+            double v = best[q] + o[p].score - (o[q].sent == o[p].sent ? share : 0.0);
+            if (v > best[p]) best[p] = v, prev[p] = q;
+        }
+        if (top == SIZE_MAX || best[p] > best[top]) top = p;
     }
-    unsigned char *keep = calloc(R ? R : 1, 1);
-    if (!keep) {
+    for (size_t r = 0; r < R; r++)
+        at[r] = SIZE_MAX;
+    size_t *chain = malloc((n ? n : 1) * sizeof *chain), len = 0;
+    if (!chain) {
         free(best), free(prev);
         return -1;
     }
-    for (size_t r = top; r != SIZE_MAX; r = prev[r])
-        keep[r] = 1;
-    for (size_t r = 0; r < R; r++)
-        if (!keep[r]) at[r] = SIZE_MAX;
-    free(keep), free(best), free(prev);
+    for (size_t p = top; p != SIZE_MAX; p = prev[p])
+        chain[len++] = p;
+    size_t floor = 0; /* sentences after the previous anchor */
+    int have = 0;
+    for (size_t k = len; k-- > 0;) {
+        const occ *c = &o[chain[k]];
+        size_t s = c->sent;
+        for (size_t p = 0; p < n; p++) /* the reference's first occurrence past the floor */
+            if (o[p].r == c->r && (!have || o[p].sent > floor) && o[p].sent < s) s = o[p].sent;
+        at[c->r] = s;
+        floor = s;
+        have = 1;
+    }
+    free(chain), free(best), free(prev);
     return 0;
 }
 
@@ -132,27 +159,35 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors)
         (w->has_param[TXP_ANCHOR_MAX_REFS] && (double)R > w->param[TXP_ANCHOR_MAX_REFS]))
         return 0;
     double need = w->param[TXP_ANCHOR_MIN];
+    size_t per =
+        w->has_param[TXP_ANCHOR_OCCURRENCES] ? (size_t)w->param[TXP_ANCHOR_OCCURRENCES] : 1;
+    double share = w->has_param[TXP_ANCHOR_SHARE] ? w->param[TXP_ANCHOR_SHARE] : 0.0;
     tx_refinfo *ri = calloc(R, sizeof *ri);
-    double *best = malloc(R * sizeof *best), *score = calloc(R, sizeof *score);
-    size_t *at = malloc(R * sizeof *at);
+    double *best = malloc(R * sizeof *best);
+    size_t *at = malloc(R * sizeof *at), *count = calloc(R, sizeof *count), n = 0, cap = 0;
+    occ *o = NULL;
     int rc = -1;
-    if (!ri || !best || !score || !at) goto out;
-    for (size_t r = 0; r < R; r++) {
-        at[r] = SIZE_MAX;
+    if (!ri || !best || !at || !count) goto out;
+    for (size_t r = 0; r < R; r++)
         if (tx_refinfo_init(c, &ri[r], &c->refs->ref[r])) goto out;
-    }
     for (size_t i = first; i < last; i++) {
         if (sentence_scores(c, ri, R, &c->seg->sent[i], best)) goto out;
-        for (size_t r = 0; r < R; r++)
-            if (at[r] == SIZE_MAX && best[r] >= need) at[r] = i, score[r] = best[r];
+        for (size_t r = 0; r < R; r++) {
+            if (best[r] < need || count[r] >= per) continue;
+            occ *p = tx_grow(o, &cap, n + 1, sizeof *p);
+            if (!p) goto out;
+            o = p;
+            o[n++] = (occ){r, i, best[r]};
+            count[r]++;
+        }
     }
-    if (rising_anchors(at, score, R)) goto out;
+    if (tx_sort(o, n, sizeof *o, occ_before, NULL) || chain_anchors(o, n, share, at, R)) goto out;
     for (size_t r = 0; r < R; r++)
         if (at[r] != SIZE_MAX) anchors[at[r]]++;
     rc = 0;
 out:
     for (size_t r = 0; ri && r < R; r++)
         tx_refinfo_free(&ri[r]);
-    free(ri), free(best), free(score), free(at);
+    free(ri), free(best), free(at), free(count), free(o);
     return rc;
 }

@@ -9,10 +9,11 @@
  * sentence) with the number of references first heard in sentence i.  A
  * reference is heard where a name of the sentence (a name candidate, or a
  * name a mention rule captures) matches it at least as well as the
- * weights' anchor-min parameter; of the references heard, the anchors kept
- * are the heaviest set whose sentences rise with the list order (show
- * notes follow the talk).  Nothing is anchored without the parameter, or
- * with more references than anchor-max-refs.  0, or -1 on OOM. */
+ * weights' anchor-min parameter (its first anchor-occurrences sentences);
+ * the anchors kept are the heaviest chain whose sentences rise with the
+ * list order (show notes follow the talk), anchor-share the cost of two in
+ * one sentence.  Nothing is anchored without the parameter, or with more
+ * references than anchor-max-refs.  0, or -1 on OOM. */
 TXI int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors);
 
 #endif

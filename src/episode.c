@@ -844,6 +844,9 @@ static int scored_entries(build *b)
     tx_episode *ep = b->ep;
     if (b->first >= b->last) return 0;
     if (layout_marks(b)) return -1;
+    while (b->first < b->last && b->mk.number_line[b->first]) /* "1" starts nothing */
+        b->first++;
+    if (b->first >= b->last) return 0;
     tx_unit *u = NULL;
     size_t n = 0;
     if (tx_features(b->c.cv, &b->mk, b->first, b->last, &u, &n)) return -1;

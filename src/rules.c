@@ -32,7 +32,7 @@ const char *const tx_table_kind_names[TK_NKINDS] = {"numerals", "measure-words",
 const char *const tx_kind_names[RK_NKINDS] = {
     "intro",        "outro",        "reflist-header", "reference", "entry-start",
     "continuation", "organization", "mention",        "stop-name", "url-noise",
-    "item-number",  "headlines",    "speaker"};
+    "item-number",  "headlines",    "speaker",        "transition"};
 
 typedef struct example {
     int positive;

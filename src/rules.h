@@ -19,6 +19,7 @@ typedef enum rule_kind {
     RK_ITEMNUM,
     RK_HEADLINES,
     RK_SPEAKER,
+    RK_TRANSITION, /* a spoken move to the next item: a feature of the scored segmenter */
     RK_NKINDS
 } rule_kind;
 

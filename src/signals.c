@@ -17,12 +17,15 @@
 #include <string.h>
 
 const char *const tx_feature_names[TXF_N] = {
-    "bias",     "entry-rule",    "entry-ok",    "announce",      "continuation",    "paragraph",
-    "line",     "turn",          "item-number", "new-name",      "new-name-next",   "no-name",
-    "question", "prev-question", "outro",       "headlines",     "organization",    "mention",
-    "anchor",   "anchor-next",   "anchor-prev", "seg-no-anchor", "seg-multi-anchor"};
-const char *const tx_param_names[TXP_N] = {"next-name-reach-prose", "next-name-reach-lines",
-                                           "anchor-min", "anchor-max-refs"};
+    "bias",       "entry-rule",    "entry-ok",        "announce",     "continuation",  "paragraph",
+    "line",       "turn",          "item-number",     "new-name",     "new-name-next", "no-name",
+    "question",   "prev-question", "outro",           "headlines",    "organization",  "mention",
+    "anchor",     "anchor-next",   "anchor-prev",     "recent-names", "new-name-prev", "short",
+    "transition", "seg-no-anchor", "seg-multi-anchor"};
+const char *const tx_param_names[TXP_N] = {
+    "next-name-reach-prose", "next-name-reach-lines", "anchor-min",
+    "anchor-max-refs",       "recent-units",          "short-unit",
+    "common-rate",           "anchor-occurrences",    "anchor-share"};
 
 #define RULE_PREFIX "rule:"
 #define PARAM_PREFIX "param:"
@@ -37,6 +40,27 @@ static int rule_exists(const tx_ruleset *rs, const char *name)
     return 0;
 }
 
+/* The unit feature named s[0,n), or -1. */
+static int unit_feature(const char *s, size_t n)
+{
+    for (int f = 0; f < TXF_NUNIT; f++)
+        if (strlen(tx_feature_names[f]) == n && !strncmp(s, tx_feature_names[f], n)) return f;
+    return -1;
+}
+
+/* "A&B", two different unit features (a conjunction: its weight counts
+ * when both fire).  1 with their ids in *a < *b, else 0. */
+static int pair_of(const char *key, int *a, int *b)
+{
+    const char *amp = strchr(key, '&');
+    if (!amp) return 0;
+    int x = unit_feature(key, (size_t)(amp - key)), y = unit_feature(amp + 1, strlen(amp + 1));
+    if (x < 0 || y < 0 || x == y) return 0;
+    *a = x < y ? x : y;
+    *b = x < y ? y : x;
+    return 1;
+}
+
 int tx_weights_key_ok(const tx_ruleset *rs, const char *key, char *why, size_t wn)
 {
     if (!strncmp(key, RULE_PREFIX, strlen(RULE_PREFIX))) {
@@ -48,6 +72,12 @@ int tx_weights_key_ok(const tx_ruleset *rs, const char *key, char *why, size_t w
         for (int p = 0; p < TXP_N; p++)
             if (!strcmp(key + strlen(PARAM_PREFIX), tx_param_names[p])) return 1;
         snprintf(why, wn, "unknown parameter '%s'", key + strlen(PARAM_PREFIX));
+        return 0;
+    }
+    int a, b;
+    if (strchr(key, '&')) {
+        if (pair_of(key, &a, &b)) return 1;
+        snprintf(why, wn, "'%s' is not two unit features joined by '&'", key);
         return 0;
     }
     for (int f = 0; f < TXF_N; f++)
@@ -89,6 +119,9 @@ tx2json_status tx_weights_load(const tx_ruleset *rs, tx_weights *w, tx2json_erro
                 for (int p = 0; p < TXP_N; p++)
                     if (!strcmp(row->key + strlen(PARAM_PREFIX), tx_param_names[p]))
                         w->param[p] = v, w->has_param[p] = 1;
+            } else if (strchr(row->key, '&')) {
+                int a, b;
+                if (pair_of(row->key, &a, &b)) w->pair[a][b] = v;
             } else {
                 for (int f = 0; f < TXF_N; f++)
                     if (!strcmp(row->key, tx_feature_names[f])) w->w[f] = v;
@@ -130,23 +163,39 @@ typedef struct fstate {
     size_t nhan, hancap;
 } fstate;
 
+/* How a unit's names were heard before it. */
+typedef struct heardness {
+    int names, fresh, recent; /* names; never heard; heard in the last few units */
+} heardness;
+
+/* Hears key (kept alive by the caller) in unit ui.  -1 on OOM. */
+static int hear(fstate *st, size_t ui, const char *key, heardness *h)
+{
+    size_t v, kl = strlen(key);
+    if (!kl) return 0;
+    const tx_weights *w = st->c->weights;
+    size_t recent = w && w->has_param[TXP_RECENT_UNITS] ? (size_t)w->param[TXP_RECENT_UNITS] : 0;
+    h->names++;
+    if (!tx_nmap_get(&st->heard, key, kl, &v))
+        h->fresh++;
+    else if (v < ui && ui - v <= recent)
+        h->recent++;
+    return tx_nmap_put(&st->heard, key, kl, ui);
+}
+
 /* Names of unit u: candidates (not stop-names) and the names mention rules
- * capture; each new key goes into the heard set.  Sets named[u].  -1 on
- * OOM. */
+ * capture, each heard (body-level novelty).  Sets named[u] (0 none, 1
+ * heard before, 2 a new one) and the recent-names feature.  -1 on OOM. */
 static int unit_names(fstate *st, size_t ui)
 {
     const tx_conv *c = st->c;
     const tx_sentence *s = &c->seg->sent[st->u[ui].sent];
-    int named = 0;
+    heardness h = {0};
     for (size_t i = tx_conv_cand_lower(c, s->start);
          i < c->seg->ncand && c->seg->cand[i].end <= s->end; i++) {
         const tx_cand *k = &c->seg->cand[i];
-        if (tx_conv_is_stop(c, k->start, k->end) || !*st->ckey[i]) continue;
-        size_t v, kl = strlen(st->ckey[i]);
-        if (!named) named = 1;
-        if (tx_nmap_get(&st->heard, st->ckey[i], kl, &v)) continue;
-        named = 2;
-        if (tx_nmap_put(&st->heard, st->ckey[i], kl, 0)) return -1;
+        if (tx_conv_is_stop(c, k->start, k->end)) continue;
+        if (hear(st, ui, st->ckey[i], &h)) return -1;
     }
     const tx_rule *r;
     tx_match m;
@@ -158,23 +207,17 @@ static int unit_names(fstate *st, size_t ui)
             continue;
         st->u[ui].f[TXF_MENTION] = 1;
         char *k = tx_name_key(c->num, c->norm->s + s->start + gs, ge - gs);
-        if (!k) return -1;
-        size_t v, kl = strlen(k);
-        if (!kl || tx_nmap_get(&st->heard, k, kl, &v)) {
-            if (kl && !named) named = 1;
-            free(k);
-            continue;
-        }
-        char **p = tx_grow(st->hankeys, &st->hancap, st->nhan + 1, sizeof *p);
-        if (!p || tx_nmap_put(&st->heard, k, kl, 0)) {
+        char **p = k ? tx_grow(st->hankeys, &st->hancap, st->nhan + 1, sizeof *p) : NULL;
+        if (!p) {
             free(k);
             return -1;
         }
         st->hankeys = p;
-        st->hankeys[st->nhan++] = k;
-        named = 2;
+        st->hankeys[st->nhan++] = k; /* the heard map points into it */
+        if (hear(st, ui, k, &h)) return -1;
     }
-    st->named[ui] = named;
+    st->named[ui] = h.fresh ? 2 : h.names ? 1 : 0;
+    if (h.names && h.recent == h.names) st->u[ui].f[TXF_RECENT_NAMES] = 1;
     return 0;
 }
 
@@ -221,14 +264,18 @@ static void rule_features(fstate *st, size_t ui)
     const tx_sentence *s = &c->seg->sent[u->sent];
     const tx_rule *r;
     tx_match m;
-    static const rule_kind kinds[2] = {RK_ENTRY, RK_CONTINUATION};
-    for (int k = 0; k < 2; k++)
+    static const rule_kind kinds[3] = {RK_ENTRY, RK_CONTINUATION, RK_TRANSITION};
+    for (int k = 0; k < 3; k++)
         for (size_t i = 0; (r = tx_rules_get(c->rules, kinds[k], c->lang, i)); i++) {
             if (tx_rule_match(c->rules, r, c->norm->s + s->start, s->end - s->start, 0, &m) != 1)
                 continue;
             if (u->nrules < TX_UNIT_RULES) u->rules[u->nrules++] = r;
             if (kinds[k] == RK_CONTINUATION) {
                 u->f[TXF_CONTINUATION] = 1;
+                continue;
+            }
+            if (kinds[k] == RK_TRANSITION) {
+                u->f[TXF_TRANSITION] = 1;
                 continue;
             }
             u->f[TXF_ENTRY_RULE] = 1;
@@ -260,6 +307,13 @@ static void layout_features(fstate *st, size_t ui)
         st->mk->item_start[u->sent - 1] != SIZE_MAX)
         u->f[TXF_ITEM] = 1;
     if (ends_question(t, s->start, s->end)) u->f[TXF_QUESTION] = 1;
+    const tx_weights *w = c->weights;
+    if (w && w->has_param[TXP_SHORT_UNIT]) {
+        size_t cps = 0;
+        for (size_t k = s->start; k < s->end; k++)
+            cps += ((unsigned char)t[k] & 0xC0) != 0x80;
+        if ((double)cps <= w->param[TXP_SHORT_UNIT]) u->f[TXF_SHORT] = 1;
+    }
     if (u->sent > 0 &&
         ends_question(t, c->seg->sent[u->sent - 1].start, c->seg->sent[u->sent - 1].end))
         u->f[TXF_PREV_QUESTION] = 1;
@@ -274,6 +328,25 @@ static void layout_features(fstate *st, size_t ui)
     }
 }
 
+/* A layout mark found on most units (a speaker label or a timestamp on
+ * every line, one sentence per line) tells no unit from another: it is
+ * cleared on all of them when it fires on more than the common-rate
+ * parameter's share of the units. */
+static void drop_common_layout(fstate *st)
+{
+    const tx_weights *w = st->c->weights;
+    if (!w || !w->has_param[TXP_COMMON_RATE] || !st->n) return;
+    static const int layout[] = {TXF_PARA, TXF_LINE, TXF_TURN};
+    for (size_t k = 0; k < sizeof layout / sizeof *layout; k++) {
+        size_t on = 0;
+        for (size_t i = 0; i < st->n; i++)
+            on += st->u[i].f[layout[k]] != 0;
+        if ((double)on > w->param[TXP_COMMON_RATE] * (double)st->n)
+            for (size_t i = 0; i < st->n; i++)
+                st->u[i].f[layout[k]] = 0;
+    }
+}
+
 /* The start score of every unit. */
 static void scores(fstate *st)
 {
@@ -281,8 +354,12 @@ static void scores(fstate *st)
     for (size_t i = 0; i < st->n; i++) {
         tx_unit *u = &st->u[i];
         double v = 0;
-        for (int f = 0; w && f < TXF_NUNIT; f++)
+        for (int f = 0; w && f < TXF_NUNIT; f++) {
+            if (u->f[f] == 0) continue;
             v += w->w[f] * u->f[f];
+            for (int g = f + 1; g < TXF_NUNIT; g++)
+                v += w->pair[f][g] * u->f[f] * u->f[g];
+        }
         for (size_t k = 0; w && k < u->nrules; k++)
             v += rule_weight(w, u->rules[k]);
         u->score = v;
@@ -328,10 +405,14 @@ tx2json_status tx_features(const tx_conv *c, const tx_marks *mk, size_t first, s
         st.u[i].f[TXF_NEW_NAME] = st.named[i] == 2;
         st.u[i].f[TXF_NO_NAME] = st.named[i] == 0;
         st.u[i].f[TXF_NEW_NAME_NEXT] = i + 1 < nu && st.named[i + 1] == 2;
+        st.u[i].f[TXF_NEW_NAME_PREV] = i > 0 && st.named[i - 1] == 2;
         layout_features(&st, i);
         rule_features(&st, i);
     }
-    if (!bad) scores(&st);
+    if (!bad) {
+        drop_common_layout(&st);
+        scores(&st);
+    }
     fstate_free(&st);
     if (bad) {
         free(st.u);

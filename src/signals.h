@@ -3,9 +3,10 @@
  * each fact a named feature, and the weights the rule files give them (a
  * table of kind `weights`, written by tools/train from the gold corpora).
  *
- * A unit's start score is the sum of its features' weights plus the
- * weights of the entry-start and continuation rules that match it
- * (`rule:NAME` rows); boundaries.c chooses the starts. */
+ * A unit's start score is the sum of its features' weights, of the
+ * weights of the pairs of its features that fire together (`A&B` rows),
+ * and of the weights of the entry-start and continuation rules that match
+ * it (`rule:NAME` rows); boundaries.c chooses the starts. */
 #ifndef TX2JSON_SIGNALS_H
 #define TX2JSON_SIGNALS_H
 
@@ -34,6 +35,10 @@ enum {
     TXF_ANCHOR,        /* a reference is first heard here */
     TXF_ANCHOR_NEXT,   /* ... in the unit after it */
     TXF_ANCHOR_PREV,   /* ... in the unit before it */
+    TXF_RECENT_NAMES,  /* every name in it was heard in the last few units */
+    TXF_NEW_NAME_PREV, /* the unit before it named something new */
+    TXF_SHORT,         /* it is short (a transition: "Next one.") */
+    TXF_TRANSITION,    /* a transition rule matches (a spoken move to the next item) */
     TXF_NUNIT,
     TXF_SEG_NO_ANCHOR = TXF_NUNIT, /* an entry where no reference is first heard */
     TXF_SEG_MULTI_ANCHOR,          /* an entry where two or more are */
@@ -41,10 +46,15 @@ enum {
 };
 /* Parameters of the features (windows), rows `param:NAME`. */
 enum {
-    TXP_REACH_PROSE,     /* sentences a next-name lead-in may look ahead */
-    TXP_REACH_LINES,     /* subtitle lines it may look ahead */
-    TXP_ANCHOR_MIN,      /* the similarity at which a name anchors a reference */
-    TXP_ANCHOR_MAX_REFS, /* more references than this: no anchors (cost) */
+    TXP_REACH_PROSE,        /* sentences a next-name lead-in may look ahead */
+    TXP_REACH_LINES,        /* subtitle lines it may look ahead */
+    TXP_ANCHOR_MIN,         /* the similarity at which a name anchors a reference */
+    TXP_ANCHOR_MAX_REFS,    /* more references than this: no anchors (cost) */
+    TXP_RECENT_UNITS,       /* how many units back a name still counts as recent */
+    TXP_SHORT_UNIT,         /* code points up to which a unit is short */
+    TXP_COMMON_RATE,        /* share of units above which a layout mark is no signal */
+    TXP_ANCHOR_OCCURRENCES, /* sentences per reference an anchor may be chosen from */
+    TXP_ANCHOR_SHARE,       /* the cost of two anchors in one sentence */
     TXP_N
 };
 
@@ -53,6 +63,7 @@ TXI extern const char *const tx_param_names[TXP_N];
 
 typedef struct tx_weights {
     double w[TXF_N];
+    double pair[TXF_NUNIT][TXF_NUNIT]; /* rows "A&B": both features fire (A before B) */
     double param[TXP_N];
     int has_param[TXP_N];
     tx_nmap rule; /* rule name -> index into rw */

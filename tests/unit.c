@@ -730,6 +730,14 @@ static void test_defaults(void)
 /* ---- boundaries.c: the decoder tools/train mirrors ---- */
 static void test_boundaries(void)
 {
+    int named = 1;
+    for (int f = 0; f < TXF_N; f++)
+        for (int g = 0; g < f; g++)
+            if (!tx_feature_names[f] || !strcmp(tx_feature_names[f], tx_feature_names[g]))
+                named = 0;
+    for (int p = 0; p < TXP_N; p++)
+        if (!tx_param_names[p]) named = 0;
+    CHECK(named, "every feature and parameter has a name of its own");
     tx_weights w = {0};
     tx_unit u[6] = {0};
     unsigned char st[6];
