@@ -148,7 +148,8 @@ void tx2json_free(void *p)
     free(p);
 }
 
-/* The decoded text holds something, and no line is over --max-line. */
+/* The decoded text holds something, and no line is over --max-line (a
+ * JSON transcript's lines are not held to it, its segments' text is). */
 static tx2json_status check_text(tx_conv *c, size_t raw_len)
 {
     const tx_doc *doc = c->doc;
@@ -161,6 +162,7 @@ static tx2json_status check_text(tx_conv *c, size_t raw_len)
         return TX2JSON_EEMPTY;
     }
     size_t max_line = c->opts->max_line ? c->opts->max_line : TX_DEFAULT_MAX_LINE;
+    if (tx_container_is_json(doc->text, doc->len)) return TX2JSON_OK;
     for (size_t i = 0, ls = 0, line = 1; i <= doc->len; i++) {
         if (i < doc->len && doc->text[i] != '\n') continue;
         if (i - ls > max_line) {
