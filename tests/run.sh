@@ -290,7 +290,8 @@ else
     bad "oom: $(tail -5 "$TMP/oom.out")"
 fi
 #    The same over the subtitle files: an SRT, and a WebVTT with its show
-#    notes (the container stage and the notes' own decoding and references).
+#    notes (the container stage and the notes' own decoding and references),
+#    and a speech-recognition JSON file with its notes.
 if "$TOOLS/oom" rules tests/episodes/subtitle-zh.srt 1 >"$TMP/oom.out" 2>&1; then
     ok
 else
@@ -301,6 +302,12 @@ if "$TOOLS/oom" rules tests/episodes/subtitle-en.vtt 1 tests/episodes/subtitle-e
     ok
 else
     bad "oom vtt+notes: $(tail -5 "$TMP/oom.out")"
+fi
+#    And over speech-recognition JSON (\u escapes) with its show notes.
+if "$TOOLS/oom" rules tests/asr/asr-zh.json 1 tests/asr/asr-zh.notes.txt >"$TMP/oom.out" 2>&1; then
+    ok
+else
+    bad "oom json+notes: $(tail -5 "$TMP/oom.out")"
 fi
 
 # 6. Broken rule files: `tx2json check FILE` must print exactly FILE.expected
