@@ -382,6 +382,7 @@ char *tx_name_key(const tx_numerals *nt, const char *s, size_t n)
      * or between Latin letters and digits ("QWQ三十二B" -> "qwq32b"). */
     if (b.s && !b.oom) {
         tx_strbuf k2 = {0};
+        tx_sb_add(&k2, "", 0); /* a name with no letter or digit keys as "", not NULL */
         size_t p = 0;
         while (p < b.len) {
             size_t q = p, l;
