@@ -30,9 +30,10 @@ const char *const tx_table_kind_names[TK_NKINDS] = {"numerals", "measure-words",
                                                     "script"};
 
 const char *const tx_kind_names[RK_NKINDS] = {
-    "intro",        "outro",        "reflist-header", "reference", "entry-start",
-    "continuation", "organization", "mention",        "stop-name", "url-noise",
-    "item-number",  "headlines",    "speaker"};
+    "intro",       "outro",           "reflist-header", "reference",
+    "entry-start", "continuation",    "organization",   "mention",
+    "stop-name",   "url-noise",       "item-number",    "headlines",
+    "speaker",     "reference-label", "url-label",      "chapter-hint"};
 
 typedef struct example {
     int positive;
@@ -1346,7 +1347,8 @@ int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const
 static int first_match_kind(int k)
 {
     return k == RK_INTRO || k == RK_OUTRO || k == RK_REFHEADER || k == RK_REFERENCE ||
-           k == RK_ENTRY || k == RK_CONTINUATION || k == RK_ITEMNUM || k == RK_HEADLINES;
+           k == RK_ENTRY || k == RK_CONTINUATION || k == RK_ITEMNUM || k == RK_HEADLINES ||
+           k == RK_REFLABEL || k == RK_URLLABEL;
 }
 
 static int langs_overlap(const tx_rule *a, const tx_rule *b)

@@ -19,6 +19,9 @@ typedef enum rule_kind {
     RK_ITEMNUM,
     RK_HEADLINES,
     RK_SPEAKER,
+    RK_REFLABEL, /* reference-label: a line that labels the bare URL below it */
+    RK_URLLABEL, /* url-label: the label a bare URL gives itself (repository, paper id) */
+    RK_CHAPTER,  /* chapter-hint: a timestamp line of show notes, never a reference */
     RK_NKINDS
 } rule_kind;
 

@@ -282,6 +282,27 @@ for case in tests/bad/*.case; do
     fi
 done
 
+# 4b. Show-notes layouts: each tests/notes/NAME.notes.txt, read as the
+#     notes of tests/notes/transcript.txt, must give exactly the (label,
+#     url) pairs of NAME.expected (one "label<TAB>url" line each, in order).
+if command -v python3 >/dev/null 2>&1; then
+    for f in tests/notes/*.notes.txt; do
+        name=$(basename "$f" .notes.txt)
+        $BIN -q --compact --notes "$f" tests/notes/transcript.txt >"$TMP/notes.json" 2>"$TMP/stderr"
+        got=$?
+        python3 -c 'import json, sys
+for r in json.load(open(sys.argv[1], encoding="utf-8"))["references"]:
+    sys.stdout.write("%s\t%s\n" % (r["label"], r["url"]))' "$TMP/notes.json" >"$TMP/notes.got" 2>/dev/null
+        if [ "$got" = 0 ] && cmp -s "$TMP/notes.got" "tests/notes/$name.expected"; then
+            ok
+        else
+            bad "notes/$name: exit $got; (label, url) pairs differ: $(diff "tests/notes/$name.expected" "$TMP/notes.got" | head -6 | tr '\n' ' ')"
+        fi
+    done
+else
+    echo "SKIP notes: python3 is not installed"
+fi
+
 # 5. Allocation failures: every allocation of a seed conversion, failed in
 #    turn, must give success or a clean error (leaks: under make asan).
 if "$TOOLS/oom" rules corpora/000_3c858c9825c89cc2.txt 1 >"$TMP/oom.out" 2>&1; then
