@@ -27,7 +27,7 @@
 #define TX_JIT_STACK_START (32 * 1024)
 
 const char *const tx_table_kind_names[TK_NKINDS] = {"numerals", "measure-words", "number-words",
-                                                    "script"};
+                                                    "script", "chapter-title"};
 
 const char *const tx_kind_names[RK_NKINDS] = {
     "intro",       "outro",           "reflist-header", "reference",
@@ -553,6 +553,12 @@ static int add_row(tx_table_row **v, size_t *n, size_t *cap, const char *k, size
 static int row_value_ok(int kind, const char *k, const char *v)
 {
     if (kind == TK_MEASURE_WORDS) return !*v;
+    if (kind == TK_CHAPTER_TITLE) { /* a count the chapter titles read */
+        if ((strcmp(k, "words") && strcmp(k, "cjk-per-word")) || !*v) return 0;
+        for (const char *d = v; *d; d++)
+            if (*d < '0' || *d > '9') return 0;
+        return strcmp(v, "0") != 0;
+    }
     if (kind == TK_SCRIPT) { /* a script the share counter knows, a share 0 to 1 */
         char *end;
         double x = strtod(v, &end);
@@ -585,7 +591,9 @@ static int table_key_line(parser *p, const char *s, size_t col)
             if (!strcmp(v, tx_table_kind_names[k])) t->kind = k;
         if (t->kind < 0)
             REPORT(1, "unknown-kind", p->path, p->lineno, vcol, t->name,
-                   "unknown table kind '%s' (numerals, measure-words, number-words, script)", v);
+                   "unknown table kind '%s' (numerals, measure-words, number-words, script, "
+                   "chapter-title)",
+                   v);
     } else if (KEY("lang")) {
         if (lang_value(p, v, vcol, t->name) == 1) strcpy(t->lang, v);
     } else if (KEY("row") || KEY("match")) {

@@ -74,7 +74,7 @@ typedef struct tx_table {
     tx_table_row *row, *ex; /* rows; examples (key: input, value: output) */
     size_t nrow, rowcap, nex, excap;
 } tx_table;
-enum { TK_NUMERALS, TK_MEASURE_WORDS, TK_NUMBER_WORDS, TK_SCRIPT, TK_NKINDS };
+enum { TK_NUMERALS, TK_MEASURE_WORDS, TK_NUMBER_WORDS, TK_SCRIPT, TK_CHAPTER_TITLE, TK_NKINDS };
 TXI extern const char *const tx_table_kind_names[TK_NKINDS];
 /* The languages the rule set's rules and tables name (not "any"), in
  * order of first use: the i-th, or NULL past the last. */

@@ -1,6 +1,7 @@
 /* tx2json.c - the public API: runs the pipeline stages, in order, on each
  * input and owns the process-wide context (rules, pinyin cache). */
 #include "conv.h"
+#include "chapters.h"
 #include "container.h"
 #include "episode.h"
 #include "link.h"
@@ -45,6 +46,8 @@ const char *tx2json_strstatus(tx2json_status c)
         return "invalid argument";
     case TX2JSON_EINTERNAL:
         return "internal error";
+    case TX2JSON_EOUTPUT:
+        return "output not possible for this input";
     }
     return "unknown error";
 }
@@ -343,7 +346,12 @@ static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t l
         tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
         return TX2JSON_ENOMEM;
     }
-    return tx_write_json(c, json_out);
+    if ((rc = tx_write_json(c, json_out)) || !opts->output) return rc;
+    char *doc = *json_out;
+    *json_out = NULL;
+    rc = tx_write_chapters(c, doc, json_out);
+    free(doc);
+    return rc;
 }
 
 /* Hands each warning to opts->on_warning with its file, line and column

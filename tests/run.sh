@@ -406,13 +406,14 @@ else
 fi
 rm -rf "$TMP/j64"
 
-# 9. Containers: every corpora/ episode cut into SRT and WebVTT cues
-#    (tools/container-roundtrip) gives the entries, mentions and links of
-#    its .txt (exactly for the subtitle-layout episodes), with times of
-#    the cues and spans that slice the subtitle file.  One check per
-#    episode and format.
+# 9. Containers: every corpora/ episode cut into SRT, WebVTT and Whisper
+#    JSON (tools/container-roundtrip) gives the entries, mentions and links
+#    of its .txt (exactly for the subtitle-layout episodes), with times of
+#    the cues and spans that slice the subtitle file, and chapters in the
+#    three formats that keep their rules.  One check per episode and
+#    format, and one for the schema of all the JSON chapters.
 if command -v python3 >/dev/null 2>&1; then
-    python3 tools/container-roundtrip --bin "$BIN" corpora >"$TMP/rt.out" 2>&1
+    python3 tools/container-roundtrip --bin "$BIN" --chapters "$TMP/chapters" corpora >"$TMP/rt.out" 2>&1
     while IFS= read -r l; do
         case "$l" in
         TOTAL*) echo "containers: ${l#TOTAL }" ;;
@@ -421,6 +422,15 @@ if command -v python3 >/dev/null 2>&1; then
         *) ok ;;
         esac
     done <"$TMP/rt.out"
+    # The Podcasting 2.0 chapters of every one of them against the schema
+    # written from the JSON Chapters Format 1.2 (Ajv, from tools/sarif).
+    if [ "${skip:-0}" = 1 ] || [ ! -d tools/sarif/node_modules ]; then
+        echo "SKIP chapters-schema: no Ajv (see sarif-schema)"
+    elif node tools/chapters/validate.js "$TMP"/chapters/*.json >"$TMP/chapters.log" 2>&1; then
+        ok
+    else
+        bad "chapters-schema: $(head -5 "$TMP/chapters.log")"
+    fi
 else
     echo "SKIP containers: python3 is not installed"
 fi
