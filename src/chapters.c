@@ -225,7 +225,7 @@ static void youtube_fit(chapters *cs)
     }
 }
 
-static void clock(tx_strbuf *b, double s, int hours, int vtt)
+static void put_clock(tx_strbuf *b, double s, int hours, int vtt)
 {
     char buf[64];
     long long ms = (long long)llround(s * MS_PER_S), sec = ms / (long long)MS_PER_S;
@@ -302,12 +302,12 @@ static char *text_format(const chapters *cs, int vtt)
             char num[32];
             snprintf(num, sizeof num, "\n%zu\n", i + 1);
             tx_sb_add(&b, num, strlen(num));
-            clock(&b, cs->v[i].start, 1, 1);
+            put_clock(&b, cs->v[i].start, 1, 1);
             tx_sb_add(&b, " --> ", 5);
-            clock(&b, end, 1, 1);
+            put_clock(&b, end, 1, 1);
             tx_sb_addc(&b, '\n');
         } else {
-            clock(&b, cs->v[i].start, hours, 0);
+            put_clock(&b, cs->v[i].start, hours, 0);
             tx_sb_addc(&b, ' ');
         }
         title_text(&b, cs->v[i].title, vtt);
