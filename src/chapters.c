@@ -266,7 +266,8 @@ static char *podcast_json(const tx_conv *c, const cJSON *doc, const chapters *cs
     const char *title = str_of(cJSON_GetObjectItemCaseSensitive(doc, "episode"), "title");
     int bad = !o || !arr || !cJSON_AddStringToObject(o, "version", PODCAST_CHAPTERS_VERSION) ||
               (title && !cJSON_AddStringToObject(o, "title", title));
-    if (!bad) cJSON_AddItemToObject(o, "chapters", arr);
+    int attached = !bad && cJSON_AddItemToObject(o, "chapters", arr);
+    bad |= !attached;
     for (size_t i = 0; !bad && i < cs->n; i++) {
         cJSON *ch = cJSON_CreateObject();
         bad = !ch || !cJSON_AddNumberToObject(ch, "startTime", cs->v[i].start) ||
@@ -275,7 +276,7 @@ static char *podcast_json(const tx_conv *c, const cJSON *doc, const chapters *cs
         if (ch) cJSON_AddItemToArray(arr, ch);
     }
     char *s = bad ? NULL : c->opts->compact ? cJSON_PrintUnformatted(o) : cJSON_Print(o);
-    if (bad && arr && !cJSON_GetObjectItemCaseSensitive(o, "chapters")) cJSON_Delete(arr);
+    if (!attached) cJSON_Delete(arr); /* NULL is fine */
     cJSON_Delete(o);
     if (!s) return NULL;
     /* cJSON allocates with malloc: the caller frees with free(). */

@@ -330,6 +330,15 @@ if "$TOOLS/oom" rules tests/asr/asr-zh.json 1 tests/asr/asr-zh.notes.txt >"$TMP/
 else
     bad "oom json+notes: $(tail -5 "$TMP/oom.out")"
 fi
+#    And the chapter outputs (Podcasting 2.0 JSON, WebVTT) of that file.
+for n in 1 3; do
+    if OOM_OUTPUT=$n "$TOOLS/oom" rules tests/asr/asr-en.json 1 tests/asr/asr-en.notes.txt \
+        >"$TMP/oom.out" 2>&1; then
+        ok
+    else
+        bad "oom chapters $n: $(tail -5 "$TMP/oom.out")"
+    fi
+done
 
 # 6. Broken rule files: `tx2json check FILE` must print exactly FILE.expected
 #    and exit 1 when it holds an error, 0 when only warnings; with --werror
