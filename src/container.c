@@ -827,16 +827,24 @@ static int parse_json(jparser *j)
     return 0;
 }
 
-int tx_container_is_json(const char *t, size_t len)
+/* The first byte at or after i that is not white space, or len. */
+static size_t skip_json_ws(const char *t, size_t len, size_t i)
 {
-    size_t i = 0;
     while (i < len && (is_ws(t[i]) || t[i] == '\n'))
         i++;
-    if (i == len || (t[i] != '{' && t[i] != '[')) return 0;
-    if (t[i] == '{') return 1;
-    for (i++; i < len && (is_ws(t[i]) || t[i] == '\n'); i++)
-        ;
-    return i < len && (t[i] == '{' || t[i] == ']');
+    return i;
+}
+
+int tx_container_is_json(const char *t, size_t len)
+{
+    size_t i = skip_json_ws(t, len, 0);
+    if (i < len && t[i] == '[') { /* a list: of objects, or empty */
+        i = skip_json_ws(t, len, i + 1);
+        if (i < len && t[i] == ']') return 1;
+    }
+    if (i == len || t[i] != '{') return 0;
+    i = skip_json_ws(t, len, i + 1); /* an object opens with a key or closes */
+    return i < len && (t[i] == '"' || t[i] == '}');
 }
 
 /* Reads c->doc as JSON into c->cont; the status (a malformed document is

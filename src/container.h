@@ -59,9 +59,10 @@ TXI void tx_container_free(tx_container *k);
 TXI int tx_container_framed(const tx_conv *c);
 
 /* 1 when text[0, len) is read as speech-recognition JSON: its first byte
- * that is not white space opens an object, or a list whose first item is
- * an object (or that is empty).  Its lines are not held to --max-line (a
- * JSON export is often one line); its segments' text is. */
+ * that is not white space opens an object (a key or '}' next), or a list
+ * whose first item is such an object (or that is empty), so a transcript
+ * that opens with "[Music]" or "{laughs}" stays plain text.  Its lines are not held to --max-line
+ * (a JSON export is often one line); its segments' text is. */
 TXI int tx_container_is_json(const char *text, size_t len);
 
 /* The times of the cues whose kept text lies in the code points [cs, ce)

@@ -2,8 +2,10 @@
  *
  * Reads lines upward from the end of the text.  A line that a `reference`
  * rule matches whole (group `url`, and `label` unless the URL stands
- * alone) belongs to the list, blank lines and `chapter-hint` lines
- * (timestamps of show notes: "00:00 Intro") are skipped, and a
+ * alone) belongs to the list, blank lines are skipped, `chapter-hint`
+ * lines (timestamps of show notes: "00:00 Intro") are skipped below the
+ * list and end it above (so a timestamped transcript above a list is
+ * never searched for more), and a
  * `reflist-header` line (相关链接:, Links: ...) closes the list from above.
  * The first other line ends the search.  A URL alone on its line takes
  * its label from the line just above when a `reference-label` rule
@@ -192,9 +194,11 @@ tx2json_status tx_find_references(tx_conv *c)
         const tx_rule *r;
         tx_match m;
         int hit = 0;
-        if (a == b || (b - a <= TX_MAX_REFLINE &&
-                       full_match(rs, RK_CHAPTER, lang, n->s + a, b - a, &r, &m))) {
-            if (ls == 0) break; /* blank, or a chapter hint: never a reference */
+        int chapter = a < b && b - a <= TX_MAX_REFLINE &&
+                      full_match(rs, RK_CHAPTER, lang, n->s + a, b - a, &r, &m);
+        if (chapter && out->nref) break; /* chapters above the list: the list is read */
+        if (a == b || chapter) {
+            if (ls == 0) break; /* blank, or a chapter hint below the list: skipped */
             end = next;
             continue;
         }
