@@ -89,9 +89,19 @@ static void add_segment(tx_strbuf *b, const unsigned char *s, size_t n, int asci
             tx_sb_addc(b, (char)ch);
             i++;
         } else if (ch < 0x20 || (ascii && ch >= 0x80) || ch == 0x7F) {
-            size_t j = i;
-            uint32_t cp = ch >= 0x80 ? tx_u8_next((const char *)s, &j) : (j++, ch);
-            if (j > n) cp = 0xFFFD, j = i + 1; /* a sequence cut by the line's end */
+            size_t j = i + 1;
+            uint32_t cp = ch;
+            /* A UTF-8 sequence, checked (the input is arbitrary bytes): a
+             * byte that starts none is written as the code point of its
+             * value. */
+            size_t len = ch >= 0xF0 && ch < 0xF5 ? 4 : ch >= 0xE0 ? 3 : ch >= 0xC2 ? 2 : 1;
+            if (ch >= 0x80 && len > 1 && i + len <= n) {
+                uint32_t v = ch & (0x7F >> len);
+                size_t k = 1;
+                for (; k < len && (s[i + k] & 0xC0) == 0x80; k++)
+                    v = v << 6 | (s[i + k] & 0x3F);
+                if (k == len && v <= 0x10FFFF && (v < 0xD800 || v > 0xDFFF)) cp = v, j = i + len;
+            }
             if (cp >= 0x10000)
                 snprintf(head, sizeof head, "\\u%04X\\u%04X", 0xD800 + ((cp - 0x10000) >> 10),
                          0xDC00 + ((cp - 0x10000) & 0x3FF));
