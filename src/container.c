@@ -466,7 +466,8 @@ typedef struct jparser {
     size_t len, i;
     const char *msg;         /* why the JSON is refused (NULL: out of memory) */
     size_t at;               /* the byte the message is about */
-    size_t line_at, line_no; /* a byte and its 1-based line, for counting onwards */
+    size_t line_at, line_no; /* the start of the line last asked for, and its number */
+    size_t scan_at;          /* newlines before this byte are counted */
 } jparser;
 
 static int jfail(jparser *j, size_t at, const char *msg)
@@ -484,14 +485,16 @@ static void jws(jparser *j)
         j->i++;
 }
 
-/* The 1-based line of byte b, counted on from the last one asked for. */
+/* The 1-based line of byte b, counted on from the last byte asked for
+ * (each byte is looked at once while b goes forward, as it does). */
 static size_t jline(jparser *j, size_t b)
 {
-    if (b < j->line_at) j->line_at = 0, j->line_no = 1;
-    for (const char *nl; (nl = memchr(j->t + j->line_at, '\n', b - j->line_at));) {
-        j->line_at = (size_t)(nl - j->t) + 1;
+    if (b < j->scan_at) j->scan_at = j->line_at = 0, j->line_no = 1;
+    for (const char *nl; (nl = memchr(j->t + j->scan_at, '\n', b - j->scan_at));) {
+        j->scan_at = j->line_at = (size_t)(nl - j->t) + 1;
         j->line_no++;
     }
+    j->scan_at = b;
     return j->line_no;
 }
 
