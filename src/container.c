@@ -15,7 +15,7 @@
 #include "read.h"
 
 #include <float.h>
-#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -447,6 +447,9 @@ static int parse_lines(parser *p)
 
 /* Nesting deeper than this is refused, as the checker recurses. */
 #define MAX_JSON_DEPTH 256
+/* A segment time past this many seconds (some 30,000 years) is no time;
+ * it also keeps the milliseconds far inside a long long. */
+#define MAX_JSON_SECONDS 1e12
 /* Digits of a \u escape. */
 #define U_ESCAPE_DIGITS 4
 /* UTF-16 surrogates, which a pair of \u escapes combines. */
@@ -620,8 +623,7 @@ static int jnumber(jparser *j, long long *ms)
         v *= DECIMAL_BASE;
     for (; exp < 0 && v > 0; exp++)
         v /= DECIMAL_BASE;
-    double max_s = (double)(LLONG_MAX / MS_PER_SECOND / 2);
-    *ms = t[s] == '-' || exp > 0 || v >= max_s ? -1 : (long long)(v * MS_PER_SECOND + 0.5);
+    *ms = t[s] == '-' || exp > 0 || v >= MAX_JSON_SECONDS ? -1 : llround(v * MS_PER_SECOND);
     return 0;
 }
 
