@@ -29,15 +29,29 @@ extern "C" {
 
 typedef enum tx2json_status {
     TX2JSON_OK = 0,
-    TX2JSON_ENOMEM,   /* allocation failed */
-    TX2JSON_EIO,      /* file could not be opened or read */
-    TX2JSON_EDECODE,  /* input is not valid text in its encoding */
-    TX2JSON_EEMPTY,   /* input holds no text */
-    TX2JSON_ERULES,   /* a rule file could not be read or compiled */
-    TX2JSON_ELIMIT,   /* a configured limit was exceeded */
-    TX2JSON_EINVAL,   /* bad argument */
-    TX2JSON_EINTERNAL /* a library call (ICU, PCRE2, cJSON) failed */
+    TX2JSON_ENOMEM,    /* allocation failed */
+    TX2JSON_EIO,       /* file could not be opened or read */
+    TX2JSON_EDECODE,   /* input is not valid text in its encoding */
+    TX2JSON_EEMPTY,    /* input holds no text */
+    TX2JSON_ERULES,    /* a rule file could not be read or compiled */
+    TX2JSON_ELIMIT,    /* a configured limit was exceeded */
+    TX2JSON_EINVAL,    /* bad argument */
+    TX2JSON_EINTERNAL, /* a library call (ICU, PCRE2, cJSON) failed */
+    TX2JSON_EOUTPUT    /* the input cannot give the output asked for (chapters
+                        * of a transcript without times, too few YouTube chapters) */
 } tx2json_status;
+
+/* What a conversion writes: the JSON document (the default), or chapters
+ * made from it: Podcasting 2.0 JSON chapters (version 1.2.0), YouTube
+ * description lines ("00:00 Title") or a WebVTT chapters track.  Chapters
+ * need times (a subtitle or speech-recognition JSON input): without them
+ * the conversion fails with TX2JSON_EOUTPUT. */
+typedef enum tx2json_output {
+    TX2JSON_OUTPUT_JSON = 0,
+    TX2JSON_OUTPUT_CHAPTERS,
+    TX2JSON_OUTPUT_YOUTUBE,
+    TX2JSON_OUTPUT_VTT_CHAPTERS
+} tx2json_output;
 
 /* Where and why something failed.  Fields that do not apply are 0 / "". */
 typedef struct tx2json_error {
@@ -89,6 +103,7 @@ typedef struct tx2json_options {
     const unsigned char *notes;
     size_t notes_len;
     const char *notes_name; /* for messages; NULL: "notes" */
+    tx2json_output output;  /* what *json_out holds; 0: the JSON document */
     /* How entry starts are chosen: TX2JSON_SEGMENT_RULES (0, the default)
      * by the first entry-start rule whose requirements hold, sentence by
      * sentence; TX2JSON_SEGMENT_SCORED all at once, by the weights the

@@ -3,6 +3,7 @@
  * JSON, or as SARIF 2.1.0 for code-scanning services.  The checks
  * themselves live in rules.c; this module orders and formats them. */
 #include "rules.h"
+#include "chapters.h"
 #include "signals.h"
 #include "normalize.h"
 #include "numeral.h"
@@ -243,6 +244,16 @@ static int table_example_fails(const tx_ruleset *rs, const tx_numerals *nt, cons
         if (!strcmp(l, e->value)) return 0;
         snprintf(why, wn, "'%s' is found to be '%s', expected '%s'", e->key, l, e->value);
         return 1;
+    }
+    if (t->kind == TK_CHAPTER_TITLE) {
+        char *w = tx_first_words(rs, e->key);
+        if (!w) return -1;
+        int bad = strcmp(w, e->value) != 0;
+        if (bad)
+            snprintf(why, wn, "the first words of '%s' are '%s', expected '%s'", e->key, w,
+                     e->value);
+        free(w);
+        return bad;
     }
     if (t->kind == TK_MEASURE_WORDS) {
         if (numeral_and_measure(nt, e->key)) return 0;

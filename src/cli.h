@@ -47,10 +47,11 @@ tx2json_status input_read(int fd, const char *name, size_t max, size_t size, uns
  * NAME.description.txt (the first found).  notes_path gives the i-th
  * candidate for path (malloc'd; NULL past the last or on OOM, *oom then
  * set).  notes_of_sibling is 1 when the entry `name` of the directory dfd
- * is such a notes file and a transcript it belongs to (NAME.txt, .srt or
- * .vtt) is beside it, so a walk leaves it to that transcript. */
+ * is such a notes file and a transcript it belongs to (NAME.txt, .srt,
+ * .vtt or .json, one the walk's patterns take) is beside it, so a walk
+ * leaves it to that transcript. */
 char *notes_path(const char *path, size_t i, int *oom);
-int notes_of_sibling(int dfd, const char *name);
+int notes_of_sibling(const inputs *in, int dfd, const char *name);
 
 /* cli_out.c: output files. */
 

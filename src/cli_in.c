@@ -61,7 +61,7 @@ static int name_wanted(const inputs *in, const char *name)
 }
 
 static const char *const notes_suffix[] = {".notes.txt", ".description.txt"};
-static const char *const transcript_ext[] = {".txt", ".srt", ".vtt"};
+static const char *const transcript_ext[] = {".txt", ".srt", ".vtt", ".json"};
 
 char *notes_path(const char *path, size_t i, int *oom)
 {
@@ -81,7 +81,7 @@ char *notes_path(const char *path, size_t i, int *oom)
     return p;
 }
 
-int notes_of_sibling(int dfd, const char *name)
+int notes_of_sibling(const inputs *in, int dfd, const char *name)
 {
     size_t n = strlen(name);
     for (size_t i = 0; i < sizeof notes_suffix / sizeof *notes_suffix; i++) {
@@ -91,8 +91,8 @@ int notes_of_sibling(int dfd, const char *name)
             char sib[NAME_MAX + 1];
             struct stat st;
             int w = snprintf(sib, sizeof sib, "%.*s%s", (int)(n - sl), name, transcript_ext[k]);
-            if (w > 0 && (size_t)w < sizeof sib && fstatat(dfd, sib, &st, 0) == 0 &&
-                S_ISREG(st.st_mode))
+            if (w > 0 && (size_t)w < sizeof sib && name_wanted(in, sib) &&
+                fstatat(dfd, sib, &st, 0) == 0 && S_ISREG(st.st_mode))
                 return 1;
         }
     }
@@ -186,7 +186,7 @@ static void visit(inputs *in, int dfd, const char *name, const char *p, const ch
         }
         int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (link ? 0 : O_NOFOLLOW);
         walk_fd(in, openat(dfd, name, flags), p, r, depth + 1, stack);
-    } else if (wanted && S_ISREG(st.st_mode) && notes_of_sibling(dfd, name)) {
+    } else if (wanted && S_ISREG(st.st_mode) && notes_of_sibling(in, dfd, name)) {
         skipped(in, p, "note", "show notes of the transcript beside it (read with it)");
     } else if (wanted && S_ISREG(st.st_mode)) {
         add_input(in, p, r);

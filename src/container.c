@@ -1,4 +1,5 @@
-/* container.c - stage 1b: SRT and WebVTT framing (see container.h).
+/* container.c - stage 1b: SRT, WebVTT and speech-recognition JSON
+ * framing (see container.h).
  *
  * The text is read line by line once.  A timing line ("00:00:02,600 -->
  * 00:00:05,100", or WebVTT's "02.600 --> 05.100 align:start") opens a
@@ -13,6 +14,8 @@
 #include "container.h"
 #include "read.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,7 +164,7 @@ static uint32_t last_cp(const char *t, size_t e)
 }
 
 /* Appends the piece t[s, e) (or the byte subst standing for it). */
-static int add_piece(parser *p, size_t s, size_t e, long cue, int newline, char subst)
+static int add_piece(parser *p, size_t s, size_t e, long cue, int newline, uint32_t subst)
 {
     tx_container *k = p->k;
     char sep = 0;
@@ -171,23 +174,24 @@ static int add_piece(parser *p, size_t s, size_t e, long cue, int newline, char 
             sep = '\n';
         else if (newline) {
             size_t i = s;
-            int cjk =
-                !q->subst && !subst && is_cjk(last_cp(p->t, q->e)) && is_cjk(tx_u8_next(p->t, &i));
-            sep = cjk ? 0 : ' ';
+            uint32_t before = q->subst ? q->subst : last_cp(p->t, q->e);
+            uint32_t after = subst ? subst : tx_u8_next(p->t, &i);
+            sep = is_cjk(before) && is_cjk(after) ? 0 : ' ';
         }
     }
     tx_piece *v = tx_grow(k->piece, &k->piececap, k->npiece + 1, sizeof *v);
     if (!v) return -1;
     k->piece = v;
     v[k->npiece++] = (tx_piece){s, e, cue, sep, subst, newline};
-    if (cue >= 0) p->cue_bytes += (sep != 0) + (subst ? 1 : e - s);
+    char u8[4];
+    if (cue >= 0) p->cue_bytes += (sep != 0) + (subst ? tx_u8_put(subst, u8) : e - s);
     return 0;
 }
 
 /* WebVTT's character references in cue text. */
 static const struct {
     const char *name;
-    char subst; /* 0: dropped (a direction mark) */
+    uint32_t subst; /* 0: dropped (a direction mark) */
 } entities[] = {{"&amp;", '&'},  {"&lt;", '<'},    {"&gt;", '>'}, {"&nbsp;", ' '},
                 {"&quot;", '"'}, {"&apos;", '\''}, {"&lrm;", 0},  {"&rlm;", 0}};
 
@@ -236,7 +240,7 @@ static int add_cue_line(parser *p, const line *l)
     run = s;
     for (size_t i = s; i < e;) {
         size_t cut = markup_len(t, i, e, vtt, &cl);
-        char subst = 0;
+        uint32_t subst = 0;
         for (size_t k = 0; vtt && !cut && t[i] == '&' && k < sizeof entities / sizeof *entities;
              k++) {
             size_t el = strlen(entities[k].name);
@@ -326,11 +330,34 @@ static void format_time(long long ms, char *buf, size_t size)
              s / SECONDS_PER_MINUTE % MINUTES_PER_HOUR, s % SECONDS_PER_MINUTE, ms % MS_PER_SECOND);
 }
 
+/* Appends a cue whose framing (timing line, segment) is the code points
+ * [cs, ce) on line no: times a and b in ms, or -1 when there were none
+ * to read (the caller has warned); an end before the start is a warning
+ * and taken as the start. */
+static int push_cue(parser *p, long long a, long long b, size_t no, long cs, long ce)
+{
+    tx_container *k = p->k;
+    if (a >= 0 && b < a) {
+        char ta[32], tb[32];
+        format_time(a, ta, sizeof ta);
+        format_time(b, tb, sizeof tb);
+        tx_diag_add_at(&p->c->diags, TX_AT_TEXT, "warning", "malformed-timing", cs, ce,
+                       "the cue ends (%s) before it starts (%s); its end is taken as its start", tb,
+                       ta);
+        b = a;
+    }
+    tx_cue *v = tx_grow(k->cue, &k->cuecap, k->ncue + 1, sizeof *v);
+    if (!v) return -1;
+    k->cue = v;
+    v[k->ncue++] = (tx_cue){a, b, no, (size_t)cs};
+    p->cue_bytes = 0;
+    return 0;
+}
+
 /* A timing line: the held-back line is the cue's label or the last text
  * before it; text outside the cues since the last cue is reported. */
 static int open_cue(parser *p, const line *l, enum timing tm, long long a, long long b)
 {
-    tx_container *k = p->k;
     const tx_doc *doc = p->c->doc;
     if (pend_is_label(p))
         p->has_pend = 0;
@@ -346,20 +373,8 @@ static int open_cue(parser *p, const line *l, enum timing tm, long long a, long 
         tx_diag_add_at(&p->c->diags, TX_AT_TEXT, "warning", "malformed-timing", cs, ce,
                        "malformed timing line (the cue's text is kept without a time)");
         a = b = -1;
-    } else if (b < a) {
-        char ta[32], tb[32];
-        format_time(a, ta, sizeof ta);
-        format_time(b, tb, sizeof tb);
-        tx_diag_add_at(&p->c->diags, TX_AT_TEXT, "warning", "malformed-timing", cs, ce,
-                       "the cue ends (%s) before it starts (%s); its end is taken as its start", tb,
-                       ta);
-        b = a;
     }
-    tx_cue *v = tx_grow(k->cue, &k->cuecap, k->ncue + 1, sizeof *v);
-    if (!v) return -1;
-    k->cue = v;
-    v[k->ncue++] = (tx_cue){a, b, l->no, (size_t)cs};
-    p->cue_bytes = 0;
+    if (push_cue(p, a, b, l->no, cs, ce)) return -1;
     p->state = P_CUE;
     p->block_start = 0;
     return 0;
@@ -418,6 +433,440 @@ static int parse_lines(parser *p)
         s = e + 1;
     }
     return flush_pend(p);
+}
+
+/* Speech-recognition JSON.  The whole value is checked as JSON (RFC 8259);
+ * the segments are the top-level list, or the list under the top-level
+ * object's "segments" key (Whisper's verbose_json: its own "text" is the
+ * whole transcript again and is not read).  Each segment is an object;
+ * its "start" and "end" (seconds, or a timestamp string) make a cue, and
+ * its "text" string is the cue's text: the runs between escapes are
+ * pieces, an escape a piece standing for its code point, and a \n or \r
+ * escape starts a line of the cue.  Every other key ("id", "speaker",
+ * "tokens", "words", ...) is framing. */
+
+/* Nesting deeper than this is refused, as the checker recurses. */
+#define MAX_JSON_DEPTH 256
+/* A segment time past this many seconds (some 30,000 years) is no time;
+ * it also keeps the milliseconds far inside a long long. */
+#define MAX_JSON_SECONDS 1e12
+/* Digits of a \u escape. */
+#define U_ESCAPE_DIGITS 4
+/* UTF-16 surrogates, which a pair of \u escapes combines. */
+#define HIGH_SURROGATE 0xD800
+#define LOW_SURROGATE 0xDC00
+#define SURROGATE_END 0xE000
+#define SURROGATE_BITS 10
+#define SUPPLEMENTARY_BASE 0x10000
+#define REPLACEMENT_CHAR 0xFFFD
+/* A control character written as an escape is read as a space. */
+#define FIRST_PRINTABLE 0x20
+#define DECIMAL_BASE 10
+
+typedef struct jparser {
+    parser *p;
+    const char *t;
+    size_t len, i;
+    const char *msg;         /* why the JSON is refused (NULL: out of memory) */
+    size_t at;               /* the byte the message is about */
+    size_t line_at, line_no; /* the start of the line last asked for, and its number */
+    size_t scan_at;          /* newlines before this byte are counted */
+} jparser;
+
+static int jfail(jparser *j, size_t at, const char *msg)
+{
+    if (!j->msg) {
+        j->msg = msg;
+        j->at = at;
+    }
+    return -1;
+}
+
+static void jws(jparser *j)
+{
+    while (j->i < j->len && (is_ws(j->t[j->i]) || j->t[j->i] == '\n'))
+        j->i++;
+}
+
+/* The 1-based line of byte b, counted on from the last byte asked for
+ * (each byte is looked at once while b goes forward, as it does). */
+static size_t jline(jparser *j, size_t b)
+{
+    if (b < j->scan_at) j->scan_at = j->line_at = 0, j->line_no = 1;
+    for (const char *nl; (nl = memchr(j->t + j->scan_at, '\n', b - j->scan_at));) {
+        j->scan_at = j->line_at = (size_t)(nl - j->t) + 1;
+        j->line_no++;
+    }
+    j->scan_at = b;
+    return j->line_no;
+}
+
+static int hex_digit(char ch)
+{
+    if (ch >= '0' && ch <= '9') return ch - '0';
+    if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f') return (ch | 0x20) - 'a' + DECIMAL_BASE;
+    return -1;
+}
+
+/* The value of the \u escape at t[i] (i at the backslash), or -1. */
+static long u_escape(const char *t, size_t len, size_t i)
+{
+    if (len - i < 2 + U_ESCAPE_DIGITS || t[i + 1] != 'u') return -1;
+    long v = 0;
+    for (size_t k = 0; k < U_ESCAPE_DIGITS; k++) {
+        int d = hex_digit(t[i + 2 + k]);
+        if (d < 0) return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* The escape at t[i] (a backslash of a checked string): its length and
+ * the code point it writes (surrogate pairs combined, a lone surrogate
+ * read as U+FFFD). */
+static size_t escape_at(const char *t, size_t len, size_t i, uint32_t *cp)
+{
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    const char *k = strchr(from, t[i + 1]);
+    if (t[i + 1] != 'u') {
+        *cp = (uint32_t)(unsigned char)to[k - from];
+        return 2;
+    }
+    long hi = u_escape(t, len, i);
+    size_t n = 2 + U_ESCAPE_DIGITS;
+    if (hi >= HIGH_SURROGATE && hi < LOW_SURROGATE) {
+        long lo = i + n < len && t[i + n] == '\\' ? u_escape(t, len, i + n) : -1;
+        if (lo >= LOW_SURROGATE && lo < SURROGATE_END) {
+            *cp = (uint32_t)(SUPPLEMENTARY_BASE + ((hi - HIGH_SURROGATE) << SURROGATE_BITS) +
+                             (lo - LOW_SURROGATE));
+            return 2 * n;
+        }
+    }
+    *cp = hi >= HIGH_SURROGATE && hi < SURROGATE_END ? REPLACEMENT_CHAR : (uint32_t)hi;
+    return n;
+}
+
+/* A string at j->i: checked, and its content's bytes in [*s, *e). */
+static int jstring(jparser *j, size_t *s, size_t *e)
+{
+    const char *t = j->t;
+    size_t open = j->i++;
+    *s = j->i;
+    while (j->i < j->len && t[j->i] != '"') {
+        unsigned char ch = (unsigned char)t[j->i];
+        if (ch < FIRST_PRINTABLE) return jfail(j, j->i, "control character in a string");
+        if (ch != '\\') {
+            j->i++;
+            continue;
+        }
+        if (j->i + 1 >= j->len || !strchr("\"\\/bfnrtu", t[j->i + 1]))
+            return jfail(j, j->i, "invalid escape in a string");
+        if (t[j->i + 1] == 'u' && u_escape(t, j->len, j->i) < 0)
+            return jfail(j, j->i, "a \\u escape needs four hexadecimal digits");
+        j->i += t[j->i + 1] == 'u' ? 2 + U_ESCAPE_DIGITS : 2;
+    }
+    if (j->i >= j->len) return jfail(j, open, "unterminated string");
+    *e = j->i++;
+    return 0;
+}
+
+static size_t jdigits(jparser *j)
+{
+    size_t n = 0;
+    while (j->i < j->len && j->t[j->i] >= '0' && j->t[j->i] <= '9')
+        j->i++, n++;
+    return n;
+}
+
+/* A number at j->i, checked; *ms is it read as seconds, in milliseconds
+ * rounded (-1 when negative or too large for a time). */
+static int jnumber(jparser *j, long long *ms)
+{
+    const char *t = j->t;
+    size_t s = j->i;
+    if (t[j->i] == '-') j->i++;
+    size_t is = j->i, ni = jdigits(j);
+    if (!ni || (ni > 1 && t[is] == '0')) return jfail(j, s, "malformed number");
+    if (j->i < j->len && t[j->i] == '.') {
+        j->i++;
+        if (!jdigits(j)) return jfail(j, s, "malformed number");
+    }
+    long exp = 0;
+    size_t es = j->i;
+    if (j->i < j->len && (t[j->i] | 0x20) == 'e') {
+        j->i++;
+        if (j->i < j->len && (t[j->i] == '+' || t[j->i] == '-')) j->i++;
+        if (!jdigits(j)) return jfail(j, s, "malformed number");
+    }
+    /* The value: its digits, then the exponent (clamped: a time either
+     * way is out of range past a few dozen). */
+    double v = 0, scale = 1;
+    int frac = 0;
+    for (size_t k = is; k < es; k++) {
+        if (t[k] == '.') {
+            frac = 1;
+            continue;
+        }
+        v = v * DECIMAL_BASE + (t[k] - '0');
+        if (frac) scale *= DECIMAL_BASE;
+    }
+    if (es < j->i) {
+        size_t k = es + 1;
+        int neg = t[k] == '-';
+        if (t[k] == '-' || t[k] == '+') k++;
+        for (; k < j->i && exp <= DBL_MAX_10_EXP; k++)
+            exp = exp * DECIMAL_BASE + (t[k] - '0');
+        if (neg) exp = -exp;
+    }
+    v /= scale;
+    for (; exp > 0 && v < DBL_MAX / DECIMAL_BASE; exp--)
+        v *= DECIMAL_BASE;
+    for (; exp < 0 && v > 0; exp++)
+        v /= DECIMAL_BASE;
+    *ms = t[s] == '-' || exp > 0 || v >= MAX_JSON_SECONDS ? -1 : llround(v * MS_PER_SECOND);
+    return 0;
+}
+
+static int jvalue(jparser *j, int depth);
+
+/* An object or array at j->i, checked; each member's value is read by
+ * member(j, key_s, key_e, depth) (key_s == key_e for an array item). */
+static int jcontainer(jparser *j, int depth,
+                      int (*member)(jparser *j, size_t ks, size_t ke, int depth, void *u), void *u)
+{
+    char close = j->t[j->i] == '{' ? '}' : ']';
+    size_t open = j->i++;
+    if (depth >= MAX_JSON_DEPTH) return jfail(j, open, "JSON nested too deep");
+    jws(j);
+    if (j->i < j->len && j->t[j->i] == close) {
+        j->i++;
+        return 0;
+    }
+    for (;;) {
+        size_t ks = 0, ke = 0;
+        jws(j);
+        if (close == '}') {
+            if (j->i >= j->len || j->t[j->i] != '"')
+                return jfail(j, j->i, "expected a string key in the object");
+            if (jstring(j, &ks, &ke)) return -1;
+            jws(j);
+            if (j->i >= j->len || j->t[j->i] != ':')
+                return jfail(j, j->i, "expected ':' after the key");
+            j->i++;
+            jws(j);
+        }
+        if (member ? member(j, ks, ke, depth + 1, u) : jvalue(j, depth + 1)) return -1;
+        jws(j);
+        if (j->i < j->len && j->t[j->i] == ',') {
+            j->i++;
+            continue;
+        }
+        if (j->i < j->len && j->t[j->i] == close) {
+            j->i++;
+            return 0;
+        }
+        return jfail(j, j->i >= j->len ? open : j->i,
+                     close == '}' ? "expected ',' or '}' in the object"
+                                  : "expected ',' or ']' in the list");
+    }
+}
+
+/* Any value at j->i, checked and skipped. */
+static int jvalue(jparser *j, int depth)
+{
+    static const char *const lit[] = {"true", "false", "null"};
+    size_t s, e;
+    long long ms;
+    if (j->i >= j->len) return jfail(j, j->len, "expected a value, found the end of the input");
+    char ch = j->t[j->i];
+    if (ch == '{' || ch == '[') return jcontainer(j, depth, NULL, NULL);
+    if (ch == '"') return jstring(j, &s, &e);
+    if (ch == '-' || (ch >= '0' && ch <= '9')) return jnumber(j, &ms);
+    for (size_t k = 0; k < sizeof lit / sizeof *lit; k++) {
+        size_t n = strlen(lit[k]);
+        if (j->len - j->i >= n && memcmp(j->t + j->i, lit[k], n) == 0) {
+            j->i += n;
+            return 0;
+        }
+    }
+    return jfail(j, j->i, "expected a value");
+}
+
+static int key_is(const jparser *j, size_t ks, size_t ke, const char *name)
+{
+    return ke - ks == strlen(name) && memcmp(j->t + ks, name, ke - ks) == 0;
+}
+
+/* The pieces of a segment's text t[s, e) (a checked string's content):
+ * raw runs, escapes standing for their code point; a \n or \r escape
+ * starts a line, and each line is trimmed of white space at its edges. */
+static int add_json_text(parser *p, size_t s, size_t e, long cue)
+{
+    const char *t = p->t;
+    int newline = 1;
+    size_t run = s;
+    for (size_t i = s; i <= e;) {
+        if (i < e && t[i] != '\\') {
+            i++;
+            continue;
+        }
+        uint32_t cp = 0;
+        size_t n = i < e ? escape_at(t, e, i, &cp) : 0;
+        int brk = i == e || cp == '\n' || cp == '\r';
+        size_t rs = run, re = i;
+        if (newline)
+            while (rs < re && is_ws(t[rs]))
+                rs++;
+        if (brk)
+            while (re > rs && is_ws(t[re - 1]))
+                re--;
+        if (re > rs) {
+            if (add_piece(p, rs, re, cue, newline, 0)) return -1;
+            newline = 0;
+        }
+        if (i == e) break;
+        if (brk) {
+            newline = 1;
+        } else if (!(newline && (cp == ' ' || cp < FIRST_PRINTABLE))) {
+            if (add_piece(p, i, i + n, cue, newline, cp < FIRST_PRINTABLE ? ' ' : cp)) return -1;
+            newline = 0;
+        }
+        i += n;
+        run = i;
+    }
+    return 0;
+}
+
+/* What one segment object holds. */
+typedef struct jseg {
+    long long start, end; /* ms, -1 when absent or not a time */
+    size_t text_s, text_e;
+    int has_text;
+} jseg;
+
+/* A "start" or "end": seconds, or a timestamp string ("00:01:02,500"). */
+static int jtime(jparser *j, long long *ms, int depth)
+{
+    char ch = j->t[j->i];
+    if (ch == '-' || (ch >= '0' && ch <= '9')) return jnumber(j, ms);
+    if (ch == '"') {
+        size_t s, e, k = 0;
+        if (jstring(j, &s, &e)) return -1;
+        k = s;
+        if (!read_time(j->t, e, &k, ms) || k != e) *ms = -1;
+        return 0;
+    }
+    *ms = -1;
+    return jvalue(j, depth);
+}
+
+static int seg_member(jparser *j, size_t ks, size_t ke, int depth, void *u)
+{
+    jseg *g = u;
+    if (key_is(j, ks, ke, "start")) return jtime(j, &g->start, depth);
+    if (key_is(j, ks, ke, "end")) return jtime(j, &g->end, depth);
+    if (key_is(j, ks, ke, "text") && j->i < j->len && j->t[j->i] == '"') {
+        g->has_text = 1;
+        return jstring(j, &g->text_s, &g->text_e);
+    }
+    return jvalue(j, depth);
+}
+
+/* One item of the segment list: an object, which becomes a cue. */
+static int segment_item(jparser *j, size_t ks, size_t ke, int depth, void *u)
+{
+    (void)ks, (void)ke, (void)u;
+    parser *p = j->p;
+    const tx_doc *doc = p->c->doc;
+    size_t at = j->i;
+    if (j->i >= j->len || j->t[j->i] != '{')
+        return jfail(j, at, "a segment must be an object with \"start\", \"end\" and \"text\"");
+    jseg g = {-1, -1, 0, 0, 0};
+    if (jcontainer(j, depth, seg_member, &g)) return -1;
+    long cs = (long)tx_byte_to_cp(doc, at), ce = cs + 1;
+    if (!g.has_text) {
+        tx_diag_add_at(&p->c->diags, TX_AT_TEXT, "warning", "segment-without-text", cs, ce,
+                       "segment without a \"text\" string (skipped)");
+        return 0;
+    }
+    if (g.start < 0 || g.end < 0) {
+        tx_diag_add_at(&p->c->diags, TX_AT_TEXT, "warning", "malformed-timing", cs, ce,
+                       "segment without a valid \"start\" and \"end\" (its text is kept without "
+                       "a time)");
+        g.start = g.end = -1;
+    }
+    if (push_cue(p, g.start, g.end, jline(j, at), cs, ce)) return -1;
+    if (add_json_text(p, g.text_s, g.text_e, (long)p->k->ncue - 1)) return -1;
+    return check_cue_size(p);
+}
+
+/* A member of the top-level object: "segments" is read, the rest checked. */
+static int top_member(jparser *j, size_t ks, size_t ke, int depth, void *u)
+{
+    int *found = u;
+    if (key_is(j, ks, ke, "segments") && j->i < j->len && j->t[j->i] == '[') {
+        *found = 1;
+        return jcontainer(j, depth, segment_item, NULL);
+    }
+    return jvalue(j, depth);
+}
+
+/* The whole text as JSON: the segments become cues.  0, or -1 with
+ * j->msg set (malformed, p->rc ELIMIT, or out of memory: neither). */
+static int parse_json(jparser *j)
+{
+    int found = 0;
+    jws(j);
+    size_t open = j->i;
+    if (j->t[j->i] == '[') {
+        if (jcontainer(j, 0, segment_item, NULL)) return -1;
+    } else {
+        if (jcontainer(j, 0, top_member, &found)) return -1;
+        if (!found)
+            return jfail(j, open,
+                         "a JSON transcript is a list of segments or an object with a "
+                         "\"segments\" list (Whisper's verbose_json)");
+    }
+    jws(j);
+    if (j->i < j->len) return jfail(j, j->i, "text after the JSON value");
+    return 0;
+}
+
+/* The first byte at or after i that is not white space, or len. */
+static size_t skip_json_ws(const char *t, size_t len, size_t i)
+{
+    while (i < len && (is_ws(t[i]) || t[i] == '\n'))
+        i++;
+    return i;
+}
+
+int tx_container_is_json(const char *t, size_t len)
+{
+    size_t i = skip_json_ws(t, len, 0);
+    if (i < len && t[i] == '[') { /* a list: of objects, or empty */
+        i = skip_json_ws(t, len, i + 1);
+        if (i < len && t[i] == ']') return 1;
+    }
+    if (i == len || t[i] != '{') return 0;
+    i = skip_json_ws(t, len, i + 1); /* an object opens with a key or closes */
+    return i < len && (t[i] == '"' || t[i] == '}');
+}
+
+/* Reads c->doc as JSON into c->cont; the status (a malformed document is
+ * EDECODE with its line and column). */
+static tx2json_status json_parse(tx_conv *c, parser *p)
+{
+    jparser j = {.p = p, .t = p->t, .len = p->len, .line_no = 1};
+    if (!parse_json(&j)) return TX2JSON_OK;
+    if (p->rc) return p->rc;
+    if (!j.msg) {
+        tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
+    size_t line = jline(&j, j.at),
+           col = tx_byte_to_cp(c->doc, j.at) - tx_byte_to_cp(c->doc, j.line_at) + 1;
+    tx_seterr(c->err, TX2JSON_EDECODE, c->name, line, col, (size_t)-1, "malformed JSON: %s", j.msg);
+    return TX2JSON_EDECODE;
 }
 
 /* SRT when a valid timing line is the first line with text or follows a
@@ -485,12 +934,14 @@ tx2json_status tx_container_parse(tx_conv *c)
     tx_container *k = c->cont;
     const tx_doc *doc = c->doc;
     memset(k, 0, sizeof *k);
-    k->kind = detect(doc->text, doc->len);
+    k->kind = tx_container_is_json(doc->text, doc->len) ? TX_JSON : detect(doc->text, doc->len);
     if (k->kind == TX_PLAIN) return TX2JSON_OK;
     parser p = {.c = c, .k = k, .t = doc->text, .len = doc->len, .block_start = 1};
     p.max_line = c->opts->max_line ? c->opts->max_line : TX_DEFAULT_MAX_LINE;
     p.state = k->kind == TX_VTT ? P_HEADER : P_GAP;
-    if (parse_lines(&p)) {
+    tx2json_status rc = k->kind == TX_JSON ? json_parse(c, &p) : TX2JSON_OK;
+    if (rc) return rc;
+    if (k->kind != TX_JSON && parse_lines(&p)) {
         if (p.rc) return p.rc;
         tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
         return TX2JSON_ENOMEM;
@@ -500,8 +951,11 @@ tx2json_status tx_container_parse(tx_conv *c)
         if (k->piece[i].subst ||
             !is_blank(doc->text + k->piece[i].s, k->piece[i].e - k->piece[i].s))
             return TX2JSON_OK;
-    tx_seterr(c->err, TX2JSON_EEMPTY, c->name, 0, 0, (size_t)-1, "the %s file holds no cue text",
-              k->kind == TX_VTT ? "WebVTT" : "SRT");
+    tx_seterr(c->err, TX2JSON_EEMPTY, c->name, 0, 0, (size_t)-1, "the %s file holds no %s text",
+              k->kind == TX_VTT    ? "WebVTT"
+              : k->kind == TX_JSON ? "JSON"
+                                   : "SRT",
+              k->kind == TX_JSON ? "segment" : "cue");
     return TX2JSON_EEMPTY;
 }
 
@@ -555,7 +1009,7 @@ int tx_container_text(const tx_conv *c, size_t cs, size_t ce, tx_strbuf *b)
         if (a >= z || (q->subst && a != q->s)) continue;
         if (n++ && q->newline) tx_sb_addc(b, '\n');
         if (q->subst)
-            tx_sb_addc(b, q->subst);
+            tx_sb_addcp(b, q->subst);
         else
             tx_sb_add(b, c->doc->text + a, z - a);
     }

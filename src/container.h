@@ -1,11 +1,12 @@
 /* container.h - stage 1b, container: subtitle framing told apart from the
- * spoken text.  SRT and WebVTT are found by content (not by file name);
- * their cue numbers, timing lines, headers, NOTE/STYLE/REGION blocks and
- * inline tags are framing.  The stage does not copy or change the text: it
- * lists the pieces of c->doc->text that are spoken (cue text, tags cut
- * out) or lie outside every cue (a reference list after the last cue), and
- * normalisation builds the matching form from those pieces alone, so every
- * matching-form byte still maps to a code point of the input as given. */
+ * spoken text.  SRT, WebVTT and speech-recognition JSON (Whisper's
+ * verbose_json, or a list of {start, end, text} segments) are found by
+ * content (not by file name); cue numbers, timing lines, headers,
+ * NOTE/STYLE/REGION blocks, inline tags and JSON syntax are framing.  The stage does not copy or
+ * change the text: it lists the pieces of c->doc->text that are spoken (cue text, tags cut out) or
+ * lie outside every cue (a reference list after the last cue), and normalisation builds the
+ * matching form from those pieces alone, so every matching-form byte still maps to a code point of
+ * the input as given. */
 #ifndef TX2JSON_CONTAINER_H
 #define TX2JSON_CONTAINER_H
 
@@ -13,19 +14,22 @@
 
 #define MS_PER_SECOND 1000
 
-typedef enum tx_container_kind { TX_PLAIN, TX_SRT, TX_VTT } tx_container_kind;
+typedef enum tx_container_kind { TX_PLAIN, TX_SRT, TX_VTT, TX_JSON } tx_container_kind;
 
 /* A kept piece of the decoded text.  The matching form is the pieces in
  * order, each preceded by its sep byte (none when 0): '\n' before a cue's
  * first piece and before text outside the cues (each cue becomes one line),
  * ' ' between the lines of one cue (nothing between two CJK characters,
- * as CJK text wraps without a space), nothing where a tag was cut out. */
+ * as CJK text wraps without a space), nothing where a tag was cut out.
+ * In JSON each segment is a cue and its text string's lines (split at
+ * \n escapes) are the cue's lines; an escape is a piece that stands for
+ * the code point it writes. */
 typedef struct tx_piece {
-    size_t s, e; /* bytes of c->doc->text, s < e */
-    long cue;    /* index into the cues, -1 outside every cue */
-    char sep;    /* byte the matching form puts before the piece, or 0 */
-    char subst;  /* nonzero: the piece stands for this one byte (&amp; is '&') */
-    int newline; /* the piece starts a line of the input */
+    size_t s, e;    /* bytes of c->doc->text, s < e */
+    long cue;       /* index into the cues, -1 outside every cue */
+    char sep;       /* byte the matching form puts before the piece, or 0 */
+    uint32_t subst; /* nonzero: the piece stands for this code point (&amp; is '&') */
+    int newline;    /* the piece starts a line of the input */
 } tx_piece;
 
 /* A cue: its times (milliseconds, -1 when the timing line was malformed)
@@ -51,8 +55,15 @@ typedef struct tx_container {
 TXI tx2json_status tx_container_parse(tx_conv *c);
 TXI void tx_container_free(tx_container *k);
 
-/* 1 when c's text has framing (an SRT or WebVTT container). */
+/* 1 when c's text has framing (an SRT, WebVTT or JSON container). */
 TXI int tx_container_framed(const tx_conv *c);
+
+/* 1 when text[0, len) is read as speech-recognition JSON: its first byte
+ * that is not white space opens an object (a key or '}' next), or a list
+ * whose first item is such an object (or that is empty), so a transcript
+ * that opens with "[Music]" or "{laughs}" stays plain text.  Its lines are not held to --max-line
+ * (a JSON export is often one line); its segments' text is. */
+TXI int tx_container_is_json(const char *text, size_t len);
 
 /* The times of the cues whose kept text lies in the code points [cs, ce)
  * of the decoded text: the first such cue's start and the last one's end,

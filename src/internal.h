@@ -82,6 +82,8 @@ TXI void tx_nmap_free(tx_nmap *m);
 
 /* Reads one UTF-8 code point at s[*i] (input known valid); advances *i. */
 TXI uint32_t tx_u8_next(const char *s, size_t *i);
+/* Writes code point c as UTF-8 to u; the byte count (1-4). */
+TXI size_t tx_u8_put(uint32_t c, char u[4]);
 /* Offset of the first invalid UTF-8 byte of s[0..len) (overlongs,
  * surrogates and values past U+10FFFF are invalid), or len when valid;
  * counts valid multi-byte sequences and invalid bytes. */

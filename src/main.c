@@ -114,6 +114,11 @@ static void usage(FILE *f)
             "                        are removed by the next run into the same place\n"
             "      --format json|jsonl  indented documents (default), or compact ones,\n"
             "                        a document per line, in input order\n"
+            "      --format chapters|youtube|vtt-chapters  chapters instead of the\n"
+            "                        document: Podcasting 2.0 JSON chapters, YouTube\n"
+            "                        description lines, a WebVTT chapters track (the\n"
+            "                        input needs times: an input without is a usage\n"
+            "                        error, exit status 2)\n"
             "      --compact         one-line JSON\n"
             "      --segmenter=rules|scored\n"
             "                        how entry starts are chosen: by the first matching\n"
@@ -570,10 +575,16 @@ static int value_option(cli *c, inputs *in, const char *a, const char *v)
             return 2;
         }
     } else if (!strcmp(a, "--format")) {
+        static const char *const chap[] = {"chapters", "youtube", "vtt-chapters"};
+        c->opts.output = TX2JSON_OUTPUT_JSON;
+        c->jsonl = 0;
+        for (size_t k = 0; k < sizeof chap / sizeof *chap; k++)
+            if (!strcmp(v, chap[k])) c->opts.output = (tx2json_output)(TX2JSON_OUTPUT_CHAPTERS + k);
         if (!strcmp(v, "jsonl"))
             c->jsonl = 1;
-        else if (strcmp(v, "json")) {
-            fprintf(stderr, "tx2json: error: --format must be json or jsonl\n");
+        else if (strcmp(v, "json") && !c->opts.output) {
+            fprintf(stderr, "tx2json: error: --format must be json, jsonl, chapters, youtube or "
+                            "vtt-chapters\n");
             return 2;
         }
     } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
@@ -712,7 +723,8 @@ static int parse_args(int argc, char **argv, cli *c, inputs *in)
 }
 
 /* Decides whether -o names a directory and opens it (creating it): sets
- * b->out_dir and b->root.  Returns 0, or 3 after an error. */
+ * b->out_dir and b->root.  Returns 0, or 3 after an error (2: a text
+ * chapters format, which has no place in NAME.json files). */
 static int open_output(batch *b, const cli *c, inputs *in, int dirs)
 {
     const char *o = c->output;
@@ -723,6 +735,11 @@ static int open_output(batch *b, const cli *c, inputs *in, int dirs)
     if (!b->out_dir) {
         if (o) out_clean_stale_file(o, c->quiet);
         return 0;
+    }
+    if (c->opts.output == TX2JSON_OUTPUT_YOUTUBE || c->opts.output == TX2JSON_OUTPUT_VTT_CHAPTERS) {
+        fprintf(stderr, "tx2json: error: -o DIR writes NAME.json files: --format youtube and "
+                        "vtt-chapters write to standard output or one -o FILE\n");
+        return 2;
     }
     if (mkdir(o, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, "tx2json: %s: error: cannot create directory: %s\n", o, strerror(errno));
@@ -780,7 +797,7 @@ static void emit(batch *b, size_t i)
         b->links += j->stats.links;
     } else {
         b->failed++;
-        int s = fatal || j->rc == TX2JSON_OK ? 3 : 1;
+        int s = fatal || j->rc == TX2JSON_OK ? 3 : j->rc == TX2JSON_EOUTPUT ? 2 : 1;
         if (s > b->status) b->status = s;
         if (j->rc == TX2JSON_OK && !b->output) fatal = 1;
     }
@@ -897,8 +914,9 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     b.status = status;
     b.root = -1;
     tx2json_error err;
-    if (open_output(&b, c, in, dirs)) {
-        b.status = 3;
+    int oo = open_output(&b, c, in, dirs);
+    if (oo) {
+        b.status = oo;
     } else if (in->n == 0) {
         if (!c->quiet) fprintf(stderr, "tx2json: warning: no input files found\n");
     } else if (tx2json_ctx_new(c->rules, &b.ctx, &err) != TX2JSON_OK) {

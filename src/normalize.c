@@ -145,6 +145,20 @@ static int norm_range(nform *f, size_t i, size_t end, size_t cp)
     return 0;
 }
 
+/* Appends the matching form of the code point u, which a piece stands
+ * for (an escape of the input), as if it were code point cp of the text.
+ * -1 on OOM. */
+static int norm_subst(nform *f, uint32_t u, size_t cp)
+{
+    char one[4];
+    size_t n = tx_u8_put(u, one);
+    const char *t = f->t;
+    f->t = one;
+    int r = norm_range(f, 0, n, cp);
+    f->t = t;
+    return r;
+}
+
 /* The matching form of a framed text: its pieces, each after its
  * separator byte, which maps to where the piece before it ends (a line
  * break or a cut tag of the input).  -1 on OOM. */
@@ -159,8 +173,7 @@ static int norm_pieces(nform *f, const tx_doc *doc, const tx_container *k)
             if (map_to(f, f->b.len - 1, tx_byte_to_cp(doc, prev_end))) return -1;
         }
         if (p->subst) {
-            tx_sb_addc(&f->b, p->subst);
-            if (map_to(f, f->b.len - 1, cp)) return -1;
+            if (norm_subst(f, p->subst, cp)) return -1;
         } else if (norm_range(f, p->s, p->e, cp)) {
             return -1;
         }

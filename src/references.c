@@ -1,9 +1,19 @@
 /* references.c - stage 5b: the reference list under the transcript.
  *
  * Reads lines upward from the end of the text.  A line that a `reference`
- * rule matches whole (groups `label` and `url`) belongs to the list, blank
- * lines are skipped, and a `reflist-header` line (相关链接:, Links: ...)
- * closes the list from above.  The first other line ends the search. */
+ * rule matches whole (group `url`, and `label` unless the URL stands
+ * alone) belongs to the list, blank lines are skipped, `chapter-hint`
+ * lines (timestamps of show notes: "00:00 Intro") are skipped below the
+ * list and end it above (so a timestamped transcript above a list is
+ * never searched for more), and a
+ * `reflist-header` line (相关链接:, Links: ...) closes the list from above.
+ * The first other line ends the search.  A URL alone on its line takes
+ * its label from the line just above when a `reference-label` rule
+ * matches that line and the list goes on above it (a blank line, a
+ * header, another reference or the start of the text); else the label
+ * comes from the URL itself: a `url-label` rule's group (the repository
+ * of a code host, the id on a paper or model hub), else its last path
+ * segment that is not URL noise, else its host. */
 #include "references.h"
 #include "normalize.h"
 #include "span.h"
@@ -26,6 +36,142 @@ static int looks_like_reference(const char *s, size_t n)
     return memchr(s + i, ']', n - i) != NULL;
 }
 
+/* A line of the matching form: [s, e) trimmed of blanks, and where the
+ * line before it ends (prev; 0 and none set when it is the first). */
+typedef struct nline {
+    size_t ls, a, b; /* line start; trimmed text [a, b) */
+    int first;       /* no line above */
+} nline;
+
+/* The line that ends at byte end (exclusive) of s. */
+static nline line_ending(const char *s, size_t end)
+{
+    nline l;
+    size_t ls = end;
+    while (ls > 0 && s[ls - 1] != '\n')
+        ls--;
+    l.ls = ls;
+    l.a = ls;
+    l.b = end;
+    while (l.a < l.b && (s[l.a] == ' ' || s[l.a] == '\t'))
+        l.a++;
+    while (l.b > l.a && (s[l.b - 1] == ' ' || s[l.b - 1] == '\t'))
+        l.b--;
+    l.first = ls == 0;
+    return l;
+}
+
+/* The first rule of kind k matching the whole of s[a, b): 1 with *r and
+ * *m, else 0. */
+static int full_match(const tx_ruleset *rs, rule_kind k, const char *lang, const char *s, size_t n,
+                      const tx_rule **r, tx_match *m)
+{
+    for (size_t i = 0; (*r = tx_rules_get(rs, k, lang, i)); i++)
+        if (tx_rule_match(rs, *r, s, n, 0, m) == 1 && m->start == 0 && m->end == n) return 1;
+    return 0;
+}
+
+/* Can the line l be a boundary of the list above a labelled URL: blank,
+ * the start of the text, a header, a chapter hint or a reference? */
+static int list_goes_on(const tx_conv *c, const nline *l)
+{
+    const char *s = c->norm->s;
+    const tx_rule *r;
+    tx_match m;
+    size_t n = l->b - l->a;
+    return n == 0 || full_match(c->rules, RK_REFHEADER, c->lang, s + l->a, n, &r, &m) ||
+           full_match(c->rules, RK_CHAPTER, c->lang, s + l->a, n, &r, &m) ||
+           full_match(c->rules, RK_REFERENCE, c->lang, s + l->a, n, &r, &m);
+}
+
+/* The label line just above the bare URL on line u: 1 with its line and
+ * the label's bytes [*ls, *le), else 0. */
+static int label_above(const tx_conv *c, const nline *u, nline *out, size_t *ls, size_t *le)
+{
+    const char *s = c->norm->s;
+    const tx_rule *r;
+    tx_match m;
+    if (u->first) return 0;
+    nline l = line_ending(s, u->ls - 1);
+    size_t n = l.b - l.a;
+    if (!n || n > TX_MAX_REFLINE || full_match(c->rules, RK_CHAPTER, c->lang, s + l.a, n, &r, &m) ||
+        full_match(c->rules, RK_REFHEADER, c->lang, s + l.a, n, &r, &m) ||
+        full_match(c->rules, RK_REFERENCE, c->lang, s + l.a, n, &r, &m) ||
+        !full_match(c->rules, RK_REFLABEL, c->lang, s + l.a, n, &r, &m) ||
+        !tx_match_group(&m, "label", 1, ls, le))
+        return 0;
+    if (!l.first) {
+        nline above = line_ending(s, l.ls - 1);
+        if (!list_goes_on(c, &above)) return 0;
+    }
+    *ls += l.a;
+    *le += l.a;
+    *out = l;
+    return 1;
+}
+
+/* Is the word w[0, n) URL noise (lower-cased as the url-noise rules
+ * expect)?  Words longer than a buffer's worth are not. */
+static int url_noise(const tx_ruleset *rs, const char *w, size_t n)
+{
+    char low[TX_MAX_URLWORD];
+    if (n >= sizeof low) return 0;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)w[i]);
+    low[n] = 0;
+    return tx_rules_any_full(rs, RK_URLNOISE, NULL, low, n);
+}
+
+static int all_digits(const char *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)w[i])) return 0;
+    return 1;
+}
+
+/* The label a URL gives itself (see the top of the file); malloc'd, NULL
+ * on OOM. */
+static char *url_label(const tx_conv *c, const char *u, size_t n)
+{
+    const tx_rule *r;
+    tx_match m;
+    size_t s, e;
+    for (size_t i = 0; (r = tx_rules_get(c->rules, RK_URLLABEL, c->lang, i)); i++)
+        if (tx_rule_match(c->rules, r, u, n, 0, &m) == 1 && m.start == 0 &&
+            tx_match_group(&m, "label", 1, &s, &e))
+            return tx_strndup(u + s, e - s);
+    const char *sc = strstr(u, "://");
+    size_t host = sc && (size_t)(sc - u) < n ? (size_t)(sc - u) + 3 : 0, path = host;
+    while (path < n && !strchr("/?#", u[path]))
+        path++;
+    size_t end = path;
+    while (end < n && u[end] != '?' && u[end] != '#')
+        end++;
+    /* Path segments from the last: an extension that is URL noise (.html)
+     * is dropped, and a segment that is noise or digits is passed over. */
+    while (end > path) {
+        size_t b = end;
+        while (b > path && u[b - 1] != '/')
+            b--;
+        size_t stem = end;
+        const char *dot = memchr(u + b, '.', end - b);
+        for (const char *d = dot; d; d = memchr(d + 1, '.', (size_t)(u + end - d - 1)))
+            dot = d;
+        if (dot && url_noise(c->rules, dot + 1, (size_t)(u + end - dot - 1)))
+            stem = (size_t)(dot - u);
+        if (stem > b && !url_noise(c->rules, u + b, stem - b) && !all_digits(u + b, stem - b))
+            return tx_strndup(u + b, stem - b);
+        end = b > path ? b - 1 : path;
+    }
+    /* The host, without leading labels that are noise (www.). */
+    while (host < path) {
+        const char *dot = memchr(u + host, '.', path - host);
+        if (!dot || !url_noise(c->rules, u + host, (size_t)(dot - u) - host)) break;
+        host = (size_t)(dot - u) + 1;
+    }
+    return tx_strndup(u + host, path - host);
+}
+
 tx2json_status tx_find_references(tx_conv *c)
 {
     const tx_ruleset *rs = c->rules;
@@ -42,31 +188,28 @@ tx2json_status tx_find_references(tx_conv *c)
     size_t end = n->len;
     const char *lang = c->lang;
     while (end > 0) {
-        size_t ls = end;
-        while (ls > 0 && n->s[ls - 1] != '\n')
-            ls--;
-        size_t a = ls, b = end;
-        while (a < b && (n->s[a] == ' ' || n->s[a] == '\t'))
-            a++;
-        while (b > a && (n->s[b - 1] == ' ' || n->s[b - 1] == '\t'))
-            b--;
+        nline ln = line_ending(n->s, end);
+        size_t ls = ln.ls, a = ln.a, b = ln.b;
         size_t next = ls > 0 ? ls - 1 : 0;
-        if (a == b) {
-            if (ls == 0) break;
-            end = next;
-            continue;
-        }
         const tx_rule *r;
         tx_match m;
         int hit = 0;
-        if (b - a > 4096) break; /* no reference line is this long: the transcript */
+        int chapter = a < b && b - a <= TX_MAX_REFLINE &&
+                      full_match(rs, RK_CHAPTER, lang, n->s + a, b - a, &r, &m);
+        if (chapter && out->nref) break; /* chapters above the list: the list is read */
+        if (a == b || chapter) {
+            if (ls == 0) break; /* blank, or a chapter hint below the list: skipped */
+            end = next;
+            continue;
+        }
+        if (b - a > TX_MAX_REFLINE) break; /* no reference line is this long: the transcript */
         for (size_t i = 0; !hit && (r = tx_rules_get(rs, RK_REFERENCE, lang, i)); i++) {
             if (tx_rule_match(rs, r, n->s + a, b - a, 0, &m) != 1 || m.start != 0 || m.end != b - a)
                 continue;
-            size_t lsx, lex, us, ue;
-            if (!tx_match_group(&m, "label", 1, &lsx, &lex) ||
-                !tx_match_group(&m, "url", 1, &us, &ue))
-                continue;
+            size_t lsx = 0, lex = 0, us, ue;
+            if (!tx_match_group(&m, "url", 1, &us, &ue)) continue;
+            int labelled = tx_match_group(&m, "label", 1, &lsx, &lex) != 0;
+            nline above;
             tx_ref *p = tx_grow(out->ref, &cap, out->nref + 1, sizeof *p);
             if (!p) goto oom;
             out->ref = p;
@@ -74,15 +217,26 @@ tx2json_status tx_find_references(tx_conv *c)
             memset(rf, 0, sizeof *rf);
             rf->start = a;
             rf->end = b;
-            rf->lstart = a + lsx;
-            rf->lend = a + lex;
             rf->ustart = a + us;
             rf->uend = a + ue;
             rf->rule = tx_rule_name(r);
             rf->entry = -1;
-            rf->label = tx_span_copy(c, rf->lstart, rf->lend);
+            if (labelled) {
+                rf->lstart = a + lsx;
+                rf->lend = a + lex;
+            } else if (label_above(c, &ln, &above, &rf->lstart, &rf->lend)) {
+                rf->start = above.a; /* the line above is part of the reference */
+                ls = above.ls;
+                next = ls > 0 ? ls - 1 : 0;
+            } else {
+                rf->lstart = rf->ustart, rf->lend = rf->uend; /* derived from the URL */
+            }
+            rf->label = rf->lstart == rf->ustart
+                            ? url_label(c, n->s + rf->ustart, rf->uend - rf->ustart)
+                            : tx_span_copy(c, rf->lstart, rf->lend);
             rf->url = tx_strndup(n->s + rf->ustart, rf->uend - rf->ustart);
             if (!rf->label || !rf->url) goto oom;
+            a = rf->start;
             hit = 1;
         }
         if (!hit && looks_like_reference(n->s + a, b - a)) {

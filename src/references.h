@@ -4,6 +4,12 @@
 
 #include "conv.h"
 
+/* The longest line read as a reference (or its label), in bytes: a longer
+ * one is the transcript.  And the longest URL word compared with URL
+ * noise. */
+#define TX_MAX_REFLINE 4096
+#define TX_MAX_URLWORD 64
+
 typedef struct tx_ref {
     size_t start, end;   /* norm byte span of the whole line */
     size_t lstart, lend; /* label, norm bytes */

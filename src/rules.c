@@ -27,12 +27,13 @@
 #define TX_JIT_STACK_START (32 * 1024)
 
 const char *const tx_table_kind_names[TK_NKINDS] = {"numerals", "measure-words", "number-words",
-                                                    "script", "weights"};
+                                                    "script",   "chapter-title", "weights"};
 
 const char *const tx_kind_names[RK_NKINDS] = {
-    "intro",        "outro",        "reflist-header", "reference", "entry-start",
-    "continuation", "organization", "mention",        "stop-name", "url-noise",
-    "item-number",  "headlines",    "speaker",        "transition"};
+    "intro",        "outro",        "reflist-header", "reference",       "entry-start",
+    "continuation", "organization", "mention",        "stop-name",       "url-noise",
+    "item-number",  "headlines",    "speaker",        "reference-label", "url-label",
+    "chapter-hint", "transition"};
 
 typedef struct example {
     int positive;
@@ -557,6 +558,12 @@ static int row_value_ok(int kind, const char *k, const char *v)
         (void)strtod(v, &end);
         return *v && !*end;
     }
+    if (kind == TK_CHAPTER_TITLE) { /* a count the chapter titles read */
+        if ((strcmp(k, "words") && strcmp(k, "cjk-per-word")) || !*v) return 0;
+        for (const char *d = v; *d; d++)
+            if (*d < '0' || *d > '9') return 0;
+        return strcmp(v, "0") != 0;
+    }
     if (kind == TK_SCRIPT) { /* a script the share counter knows, a share 0 to 1 */
         char *end;
         double x = strtod(v, &end);
@@ -588,10 +595,10 @@ static int table_key_line(parser *p, const char *s, size_t col)
         for (int k = 0; k < TK_NKINDS; k++)
             if (!strcmp(v, tx_table_kind_names[k])) t->kind = k;
         if (t->kind < 0)
-            REPORT(
-                1, "unknown-kind", p->path, p->lineno, vcol, t->name,
-                "unknown table kind '%s' (numerals, measure-words, number-words, script, weights)",
-                v);
+            REPORT(1, "unknown-kind", p->path, p->lineno, vcol, t->name,
+                   "unknown table kind '%s' (numerals, measure-words, number-words, script, "
+                   "chapter-title, weights)",
+                   v);
     } else if (KEY("lang")) {
         if (lang_value(p, v, vcol, t->name) == 1) strcpy(t->lang, v);
     } else if (KEY("row") || KEY("match")) {
@@ -1353,7 +1360,8 @@ int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const
 static int first_match_kind(int k)
 {
     return k == RK_INTRO || k == RK_OUTRO || k == RK_REFHEADER || k == RK_REFERENCE ||
-           k == RK_ENTRY || k == RK_CONTINUATION || k == RK_ITEMNUM || k == RK_HEADLINES;
+           k == RK_ENTRY || k == RK_CONTINUATION || k == RK_ITEMNUM || k == RK_HEADLINES ||
+           k == RK_REFLABEL || k == RK_URLLABEL;
 }
 
 static int langs_overlap(const tx_rule *a, const tx_rule *b)

@@ -19,6 +19,9 @@ typedef enum rule_kind {
     RK_ITEMNUM,
     RK_HEADLINES,
     RK_SPEAKER,
+    RK_REFLABEL,   /* reference-label: a line that labels the bare URL below it */
+    RK_URLLABEL,   /* url-label: the label a bare URL gives itself (repository, paper id) */
+    RK_CHAPTER,    /* chapter-hint: a timestamp line of show notes, never a reference */
     RK_TRANSITION, /* a spoken move to the next item: a feature of the scored segmenter */
     RK_NKINDS
 } rule_kind;
@@ -72,7 +75,15 @@ typedef struct tx_table {
     tx_table_row *row, *ex; /* rows; examples (key: input, value: output) */
     size_t nrow, rowcap, nex, excap;
 } tx_table;
-enum { TK_NUMERALS, TK_MEASURE_WORDS, TK_NUMBER_WORDS, TK_SCRIPT, TK_WEIGHTS, TK_NKINDS };
+enum {
+    TK_NUMERALS,
+    TK_MEASURE_WORDS,
+    TK_NUMBER_WORDS,
+    TK_SCRIPT,
+    TK_CHAPTER_TITLE,
+    TK_WEIGHTS,
+    TK_NKINDS
+};
 TXI extern const char *const tx_table_kind_names[TK_NKINDS];
 /* The languages the rule set's rules and tables name (not "any"), in
  * order of first use: the i-th, or NULL past the last. */

@@ -1,6 +1,7 @@
 /* tx2json.c - the public API: runs the pipeline stages, in order, on each
  * input and owns the process-wide context (rules, pinyin cache). */
 #include "conv.h"
+#include "chapters.h"
 #include "container.h"
 #include "episode.h"
 #include "signals.h"
@@ -46,6 +47,8 @@ const char *tx2json_strstatus(tx2json_status c)
         return "invalid argument";
     case TX2JSON_EINTERNAL:
         return "internal error";
+    case TX2JSON_EOUTPUT:
+        return "output not possible for this input";
     }
     return "unknown error";
 }
@@ -157,7 +160,8 @@ void tx2json_free(void *p)
     free(p);
 }
 
-/* The decoded text holds something, and no line is over --max-line. */
+/* The decoded text holds something, and no line is over --max-line (a
+ * JSON transcript's lines are not held to it, its segments' text is). */
 static tx2json_status check_text(tx_conv *c, size_t raw_len)
 {
     const tx_doc *doc = c->doc;
@@ -170,6 +174,7 @@ static tx2json_status check_text(tx_conv *c, size_t raw_len)
         return TX2JSON_EEMPTY;
     }
     size_t max_line = c->opts->max_line ? c->opts->max_line : TX_DEFAULT_MAX_LINE;
+    if (tx_container_is_json(doc->text, doc->len)) return TX2JSON_OK;
     for (size_t i = 0, ls = 0, line = 1; i <= doc->len; i++) {
         if (i < doc->len && doc->text[i] != '\n') continue;
         if (i - ls > max_line) {
@@ -350,7 +355,12 @@ static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t l
         tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
         return TX2JSON_ENOMEM;
     }
-    return tx_write_json(c, json_out);
+    if ((rc = tx_write_json(c, json_out)) || !opts->output) return rc;
+    char *doc = *json_out;
+    *json_out = NULL;
+    rc = tx_write_chapters(c, doc, json_out);
+    free(doc);
+    return rc;
 }
 
 /* Hands each warning to opts->on_warning with its file, line and column

@@ -69,29 +69,34 @@ void tx_sb_addc(tx_strbuf *b, char c)
     tx_sb_add(b, &c, 1);
 }
 
-void tx_sb_addcp(tx_strbuf *b, uint32_t c)
+size_t tx_u8_put(uint32_t c, char u[4])
 {
-    char u[4];
-    size_t n;
     if (c < 0x80) {
         u[0] = (char)c;
-        n = 1;
-    } else if (c < 0x800) {
+        return 1;
+    }
+    if (c < 0x800) {
         u[0] = (char)(0xC0 | (c >> 6));
         u[1] = (char)(0x80 | (c & 0x3F));
-        n = 2;
-    } else if (c < 0x10000) {
+        return 2;
+    }
+    if (c < 0x10000) {
         u[0] = (char)(0xE0 | (c >> 12));
         u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
         u[2] = (char)(0x80 | (c & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (c >> 18));
-        u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (c & 0x3F));
-        n = 4;
+        return 3;
     }
+    u[0] = (char)(0xF0 | (c >> 18));
+    u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    u[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    u[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+void tx_sb_addcp(tx_strbuf *b, uint32_t c)
+{
+    char u[4];
+    size_t n = tx_u8_put(c, u);
     tx_sb_add(b, u, n);
 }
 

@@ -9,7 +9,9 @@
  * success or a clean TX2JSON_ENOMEM / error status, never a crash; leaks
  * are caught when this runs under ASan/LeakSanitizer (make asan).
  * Usage: oom RULES FILE [STRIDE [NOTES]] (NOTES: show notes passed with the
- * file, as --notes does).  Prints "oom: N points, N ok". */
+ * file, as --notes does; OOM_OUTPUT=N in the environment sets
+ * tx2json_options.output, for the chapter formats).  Prints "oom: N
+ * points, N ok". */
 #include "tx2json.h"
 
 #include <cjson/cJSON.h>
@@ -87,6 +89,10 @@ int main(int argc, char **argv)
         fclose(f);
         o.notes = notes;
         o.notes_name = argv[4];
+        opts = &o;
+    }
+    if (getenv("OOM_OUTPUT")) {
+        o.output = (tx2json_output)atoi(getenv("OOM_OUTPUT"));
         opts = &o;
     }
     if (stride < 1) stride = 1;

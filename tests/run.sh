@@ -282,6 +282,27 @@ for case in tests/bad/*.case; do
     fi
 done
 
+# 4b. Show-notes layouts: each tests/notes/NAME.notes.txt, read as the
+#     notes of tests/notes/transcript.txt, must give exactly the (label,
+#     url) pairs of NAME.expected (one "label<TAB>url" line each, in order).
+if command -v python3 >/dev/null 2>&1; then
+    for f in tests/notes/*.notes.txt; do
+        name=$(basename "$f" .notes.txt)
+        $BIN -q --compact --notes "$f" tests/notes/transcript.txt >"$TMP/notes.json" 2>"$TMP/stderr"
+        got=$?
+        python3 -c 'import json, sys
+for r in json.load(open(sys.argv[1], encoding="utf-8"))["references"]:
+    sys.stdout.write("%s\t%s\n" % (r["label"], r["url"]))' "$TMP/notes.json" >"$TMP/notes.got" 2>/dev/null
+        if [ "$got" = 0 ] && cmp -s "$TMP/notes.got" "tests/notes/$name.expected"; then
+            ok
+        else
+            bad "notes/$name: exit $got; (label, url) pairs differ: $(diff "tests/notes/$name.expected" "$TMP/notes.got" | head -6 | tr '\n' ' ')"
+        fi
+    done
+else
+    echo "SKIP notes: python3 is not installed"
+fi
+
 # 5. Allocation failures: every allocation of a seed conversion, failed in
 #    turn, must give success or a clean error (leaks: under make asan).
 if "$TOOLS/oom" rules corpora/000_3c858c9825c89cc2.txt 1 >"$TMP/oom.out" 2>&1; then
@@ -290,7 +311,8 @@ else
     bad "oom: $(tail -5 "$TMP/oom.out")"
 fi
 #    The same over the subtitle files: an SRT, and a WebVTT with its show
-#    notes (the container stage and the notes' own decoding and references).
+#    notes (the container stage and the notes' own decoding and references),
+#    and a speech-recognition JSON file with its notes.
 if "$TOOLS/oom" rules tests/episodes/subtitle-zh.srt 1 >"$TMP/oom.out" 2>&1; then
     ok
 else
@@ -302,6 +324,21 @@ if "$TOOLS/oom" rules tests/episodes/subtitle-en.vtt 1 tests/episodes/subtitle-e
 else
     bad "oom vtt+notes: $(tail -5 "$TMP/oom.out")"
 fi
+#    And over speech-recognition JSON (\u escapes) with its show notes.
+if "$TOOLS/oom" rules tests/asr/asr-zh.json 1 tests/asr/asr-zh.notes.txt >"$TMP/oom.out" 2>&1; then
+    ok
+else
+    bad "oom json+notes: $(tail -5 "$TMP/oom.out")"
+fi
+#    And the chapter outputs (Podcasting 2.0 JSON, WebVTT) of that file.
+for n in 1 3; do
+    if OOM_OUTPUT=$n "$TOOLS/oom" rules tests/asr/asr-en.json 1 tests/asr/asr-en.notes.txt \
+        >"$TMP/oom.out" 2>&1; then
+        ok
+    else
+        bad "oom chapters $n: $(tail -5 "$TMP/oom.out")"
+    fi
+done
 
 # 6. Broken rule files: `tx2json check FILE` must print exactly FILE.expected
 #    and exit 1 when it holds an error, 0 when only warnings; with --werror
@@ -378,13 +415,14 @@ else
 fi
 rm -rf "$TMP/j64"
 
-# 9. Containers: every corpora/ episode cut into SRT and WebVTT cues
-#    (tools/container-roundtrip) gives the entries, mentions and links of
-#    its .txt (exactly for the subtitle-layout episodes), with times of
-#    the cues and spans that slice the subtitle file.  One check per
-#    episode and format.
+# 9. Containers: every corpora/ episode cut into SRT, WebVTT and Whisper
+#    JSON (tools/container-roundtrip) gives the entries, mentions and links
+#    of its .txt (exactly for the subtitle-layout episodes), with times of
+#    the cues and spans that slice the subtitle file, and chapters in the
+#    three formats that keep their rules.  One check per episode and
+#    format, and one for the schema of all the JSON chapters.
 if command -v python3 >/dev/null 2>&1; then
-    python3 tools/container-roundtrip --bin "$BIN" corpora >"$TMP/rt.out" 2>&1
+    python3 tools/container-roundtrip --bin "$BIN" --chapters "$TMP/chapters" corpora >"$TMP/rt.out" 2>&1
     while IFS= read -r l; do
         case "$l" in
         TOTAL*) echo "containers: ${l#TOTAL }" ;;
@@ -393,6 +431,15 @@ if command -v python3 >/dev/null 2>&1; then
         *) ok ;;
         esac
     done <"$TMP/rt.out"
+    # The Podcasting 2.0 chapters of every one of them against the schema
+    # written from the JSON Chapters Format 1.2 (Ajv, from tools/sarif).
+    if [ "${skip:-0}" = 1 ] || [ ! -d tools/sarif/node_modules ]; then
+        echo "SKIP chapters-schema: no Ajv (see sarif-schema)"
+    elif node tools/chapters/validate.js "$TMP"/chapters/*.json >"$TMP/chapters.log" 2>&1; then
+        ok
+    else
+        bad "chapters-schema: $(head -5 "$TMP/chapters.log")"
+    fi
 else
     echo "SKIP containers: python3 is not installed"
 fi

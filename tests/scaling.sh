@@ -5,6 +5,8 @@
 # work quadruples.  N is chosen so that the N run takes roughly 0.3-1 s.
 # Run by `make pathological`, after tests/pathological.sh.
 #
+# Shapes: warnings, rules, pattern, names, references, entries, cues (an
+# SRT file) and segments (the same as Whisper JSON on one line).
 # Prints one line per shape:
 #   scaling: SHAPE N=.. t(N)=..s t(2N)=..s ratio=.. ok|FAIL|XFAIL|XPASS
 # and exits 1 when any shape failed; then "jobs": CPU time of -j 64 against
@@ -41,7 +43,7 @@ set -u
 BIN=${TX2JSON_BIN:-./tx2json}
 LIMIT=${SCALING_LIMIT:-2.3}
 XFAIL=${SCALING_XFAIL:-}
-SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries cues}
+SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries cues segments}
 CLOCK=${SCALING_CLOCK:-cpu}
 TIMEOUT=${SCALING_TIMEOUT:-60}
 RULES=${TX2JSON_RULES_SRC:-rules}
@@ -57,6 +59,7 @@ n_names=32000
 n_references=80000
 n_entries=30000
 n_cues=80000
+n_segments=80000
 
 if [ "$CLOCK" = cpu ] && ! /usr/bin/time -f '%U %S' -o "$TMP/probe" true 2>/dev/null; then
     echo "scaling: GNU time (/usr/bin/time) not found; timing wall-clock instead"
@@ -103,6 +106,10 @@ gen() {
         awk -v n="$g_n" 'BEGIN { for (i = 0; i < n; i++) { s = i * 2; printf "%d\n%02d:%02d:%02d,000 --> %02d:%02d:%02d,500\n", i + 1, s / 3600, s / 60 % 60, s % 60, s / 3600, s / 60 % 60, s % 60; if (i % 10 == 0) printf "Next, Org%d released Model%d.\n\n", i, i; else printf "it is fast and it is small\n\n" } }' >"$d/in.srt"
         echo "-q --max-entries $((g_n + 10)) $d/in.srt"
         ;;
+    segments) # the cues as Whisper verbose_json, on one line, some words as \u escapes
+        awk -v n="$g_n" 'BEGIN { printf "{\"text\": \"\", \"segments\": ["; for (i = 0; i < n; i++) { s = i * 2; printf "%s{\"id\": %d, \"start\": %d.0, \"end\": %d.5, \"text\": \" ", (i ? ", " : ""), i, s, s; if (i % 10 == 0) printf "Next, Org%d released Model%d.", i, i; else printf "it is \\u0066ast and it is small"; printf "\", \"tokens\": [50364, 50365]}" } printf "]}\n" }' >"$d/in.json"
+        echo "-q --max-entries $((g_n + 10)) $d/in.json"
+        ;;
     esac
 }
 
@@ -117,7 +124,7 @@ sane() {
     names) got=$(grep -c 'Name[0-9]*Net' "$d/out") want=$2 what="lines naming NameNNNNet" ;;
     references) got=$(grep -c '"url"' "$d/out") want=$2 what="references" ;;
     entries) got=$(grep -c '"index"' "$d/out") want=$2 what="entries" ;;
-    cues) got=$(grep -c '"time":.\[' "$d/out") want=$(($2 / 10)) what="entries and mentions with a time" ;;
+    cues | segments) got=$(grep -c '"time":.\[' "$d/out") want=$(($2 / 10)) what="entries and mentions with a time" ;;
     esac
     [ "$got" -ge "$want" ] && return 0
     why="$got $what at N=$2, expected at least $want"
@@ -156,7 +163,7 @@ best() {
 }
 
 for shape in $SHAPES; do
-    case " warnings rules pattern names references entries cues jobs " in
+    case " warnings rules pattern names references entries cues segments jobs " in
     *" $shape "*) [ "$shape" = jobs ] && continue ;; # timed after the loop
     *)
         echo "scaling: unknown shape '$shape'"

@@ -8,8 +8,14 @@
  * input is framed, no entry's text may hold a timing line's arrow: the
  * framing never reaches the text.
  *
+ * With flag 16 the lines are the segments of a Whisper verbose_json
+ * document instead (every byte that JSON must escape escaped, every other
+ * non-ASCII character too when flag 2 is set), and the reference list
+ * goes in show notes; no entry may then hold JSON syntax ("\"start\"").
+ *
  * Input: byte 0 holds flags (1: SRT cues, 2: CRLF, 4: reference list,
- * 8: WebVTT cues), byte 1 the line width (8 to 39 bytes), the rest the
+ * 8: WebVTT cues, 16: Whisper JSON), byte 1 the line width (8 to 39
+ * bytes), the rest the
  * text; a 0xFF byte ends the text and starts the labels of the reference
  * list, one per 0xFE-separated piece. */
 #include "internal.h"
@@ -66,6 +72,52 @@ static void add_line(tx_strbuf *b, const unsigned char *s, size_t n, int srt, in
     if (srt) add_eol(b, crlf);
 }
 
+/* One line as a Whisper segment (srt 3): its text a JSON string, with
+ * \uXXXX escapes for non-ASCII characters when ascii is set. */
+static void add_segment(tx_strbuf *b, const unsigned char *s, size_t n, int ascii, size_t *cue)
+{
+    char head[160];
+    size_t t = *cue * 2;
+    snprintf(head, sizeof head, "%s{\"id\": %zu, \"seek\": 0, \"start\": %zu.0, \"end\": %zu.5, \"text\": \" ",
+             *cue ? ", " : "", *cue, t, t + 1);
+    tx_sb_add(b, head, strlen(head));
+    ++*cue;
+    for (size_t i = 0; i < n;) {
+        unsigned char ch = s[i];
+        if (ch == '"' || ch == '\\') {
+            tx_sb_addc(b, '\\');
+            tx_sb_addc(b, (char)ch);
+            i++;
+        } else if (ch < 0x20 || (ascii && ch >= 0x80) || ch == 0x7F) {
+            size_t j = i + 1;
+            uint32_t cp = ch;
+            /* A UTF-8 sequence, checked (the input is arbitrary bytes): a
+             * byte that starts none is written as the code point of its
+             * value. */
+            size_t len = ch >= 0xF0 && ch < 0xF5 ? 4 : ch >= 0xE0 ? 3 : ch >= 0xC2 ? 2 : 1;
+            if (ch >= 0x80 && len > 1 && i + len <= n) {
+                uint32_t v = ch & (0x7F >> len);
+                size_t k = 1;
+                for (; k < len && (s[i + k] & 0xC0) == 0x80; k++)
+                    v = v << 6 | (s[i + k] & 0x3F);
+                if (k == len && v <= 0x10FFFF && (v < 0xD800 || v > 0xDFFF)) cp = v, j = i + len;
+            }
+            if (cp >= 0x10000)
+                snprintf(head, sizeof head, "\\u%04X\\u%04X", 0xD800 + ((cp - 0x10000) >> 10),
+                         0xDC00 + ((cp - 0x10000) & 0x3FF));
+            else
+                snprintf(head, sizeof head, "\\u%04X", cp);
+            tx_sb_add(b, head, strlen(head));
+            i = j;
+        } else {
+            tx_sb_addc(b, (char)ch);
+            i++;
+        }
+    }
+    static const char tail[] = "\", \"tokens\": [50364, 50365]}\n";
+    tx_sb_add(b, tail, strlen(tail));
+}
+
 /* Cuts text into lines of at most width bytes, never inside a UTF-8
  * sequence, starting a new line at each newline of the input. */
 static void add_text(tx_strbuf *b, const unsigned char *s, size_t n, size_t width, int srt,
@@ -79,7 +131,10 @@ static void add_text(tx_strbuf *b, const unsigned char *s, size_t n, size_t widt
             if (j == n || (s[j] & 0xC0) != 0x80) last_ok = j;
         }
         if (j < n && s[j] != '\n' && last_ok > i) j = last_ok;
-        add_line(b, s + i, j - i, srt, crlf, &cue);
+        if (srt == 3)
+            add_segment(b, s + i, j - i, crlf, &cue);
+        else
+            add_line(b, s + i, j - i, srt, crlf, &cue);
         i = j < n && s[j] == '\n' ? j + 1 : j;
     }
 }
@@ -103,8 +158,9 @@ static void add_refs(tx_strbuf *b, const unsigned char *s, size_t n, int crlf)
 }
 
 /* No entry text of a framed input holds a timing line's arrow (the
- * input's own bytes hold no '>', so any arrow would be framing). */
-static void check_no_framing(const char *json)
+ * input's own bytes hold no '>', so any arrow would be framing), or, in
+ * JSON, a segment's key (the input holds no '"'). */
+static void check_no_framing(const char *json, int is_json)
 {
     cJSON *d = cJSON_Parse(json);
     if (!d) return; /* out of memory: nothing to check */
@@ -112,7 +168,7 @@ static void check_no_framing(const char *json)
     cJSON_ArrayForEach(e, cJSON_GetObjectItem(d, "entries"))
     {
         const cJSON *t = cJSON_GetObjectItem(e, "text");
-        if (cJSON_IsString(t) && strstr(t->valuestring, "-->")) abort();
+        if (cJSON_IsString(t) && strstr(t->valuestring, is_json ? "\"start\"" : "-->")) abort();
     }
     cJSON_Delete(d);
 }
@@ -130,7 +186,10 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     const unsigned char *text = data + 2, *ff = memchr(text, 0xFF, size - 2);
     size_t tn = ff ? (size_t)(ff - text) : size - 2;
     tx_strbuf b = {0};
-    int framing = flags & 8 ? 2 : flags & 1;
+    int framing = flags & 16 ? 3 : flags & 8 ? 2 : flags & 1;
+    static const char json_head[] = "{\"text\": \"\", \"segments\": [\n",
+                      json_tail[] = "], \"language\": \"en\"}\n";
+    if (framing == 3) tx_sb_add(&b, json_head, strlen(json_head));
     if (framing == 2) {
         tx_sb_add(&b, "WEBVTT", 6);
         add_eol(&b, flags & 2);
@@ -140,20 +199,30 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
         add_eol(&b, flags & 2);
     }
     add_text(&b, text, tn, width, framing, flags & 2);
+    tx_strbuf notes = {0};
+    if (framing == 3) tx_sb_add(&b, json_tail, strlen(json_tail));
     if ((flags & 4) && ff) {
-        add_eol(&b, flags & 2);
-        add_refs(&b, ff + 1, size - 2 - tn - 1, flags & 2);
+        tx_strbuf *r = framing == 3 ? &notes : &b;
+        add_eol(r, flags & 2);
+        add_refs(r, ff + 1, size - 2 - tn - 1, flags & 2);
     }
-    if (b.oom) abort();
+    if (b.oom || notes.oom) abort();
     char *json = NULL;
     tx2json_options o = {0};
     o.max_input = 1 << 20;
+    if (notes.len) {
+        o.notes = (const unsigned char *)notes.s;
+        o.notes_len = notes.len;
+        o.notes_name = "fuzz.notes.txt";
+    }
     if (tx2json_convert_buffer(ctx, "fuzz.srt", (const unsigned char *)(b.s ? b.s : ""), b.len, &o,
                                &json, &err) == TX2JSON_OK &&
         !json)
         abort(); /* success must come with a document */
-    if (json && framing && !memchr(data, '>', size)) check_no_framing(json);
+    if (json && framing && !memchr(data, framing == 3 ? '"' : '>', size))
+        check_no_framing(json, framing == 3);
     tx2json_free(json);
     tx_sb_free(&b);
+    tx_sb_free(&notes);
     return 0;
 }
