@@ -22,7 +22,7 @@
  * OOM. */
 static int sentence_names(const tx_conv *c, const tx_sentence *s, tx_item **out, size_t *n)
 {
-    size_t cap = 0;
+    size_t cap = *n;
     *out = NULL;
     *n = 0;
     for (size_t i = tx_conv_cand_lower(c, s->start);
@@ -58,14 +58,65 @@ static int sentence_names(const tx_conv *c, const tx_sentence *s, tx_item **out,
     return 0;
 }
 
+/* Appends the item norm[a,b) with its key.  -1 on OOM. */
+static int push_name(const tx_conv *c, tx_item **out, size_t *n, size_t *cap, size_t a, size_t b)
+{
+    tx_item *p = tx_grow(*out, cap, *n + 1, sizeof *p);
+    if (!p) return -1;
+    *out = p;
+    memset(&p[*n], 0, sizeof *p);
+    p[*n].start = a;
+    p[*n].end = b;
+    if (!(p[*n].key = tx_name_key(c->num, c->norm->s + a, b - a))) return -1;
+    (*n)++;
+    return 0;
+}
+
+static int latin_char(char ch)
+{
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+/* Runs of one to `span` Latin words of sentence s, whatever their case
+ * ("llama for", "cloud four"), that start with a letter some reference's
+ * key starts with (firsts): names the segmenter, which wants capitals,
+ * does not offer.  -1 on OOM. */
+static int word_windows(const tx_conv *c, const tx_sentence *s, const unsigned char *firsts,
+                        size_t span, tx_item **out, size_t *n)
+{
+    const char *t = c->norm->s;
+    size_t ws[64], we[64], nw = 0, cap = *n, i = s->start;
+    while (i < s->end && nw < 64) {
+        while (i < s->end && !latin_char(t[i]))
+            i++;
+        size_t a = i;
+        while (i < s->end && (latin_char(t[i]) ||
+                              (t[i] == '.' && i + 1 < s->end && latin_char(t[i + 1]) && i > a)))
+            i++;
+        if (i > a) ws[nw] = a, we[nw++] = i;
+    }
+    for (size_t w = 0; w < nw; w++) {
+        unsigned char f = (unsigned char)(t[ws[w]] | 0x20);
+        if (!firsts[f]) continue;
+        for (size_t k = w; k < nw && k < w + span; k++) {
+            /* only words joined by spaces or hyphens: "foo bar", "foo-bar" */
+            if (k > w && (ws[k] - we[k - 1] != 1 || (t[we[k - 1]] != ' ' && t[we[k - 1]] != '-')))
+                break;
+            if (push_name(c, out, n, &cap, ws[w], we[k])) return -1;
+        }
+    }
+    return 0;
+}
+
 /* The best score of each reference in sentence s, into best[R].  -1 on
  * OOM. */
 static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, size_t R, const tx_sentence *s,
-                           double *best)
+                           const unsigned char *firsts, size_t words, double *best, tx_anchor *span)
 {
     tx_item *it = NULL;
     size_t n = 0;
     int rc = sentence_names(c, s, &it, &n);
+    if (!rc && words) rc = word_windows(c, s, firsts, words, &it, &n);
     for (size_t r = 0; r < R; r++)
         best[r] = 0.0;
     for (size_t i = 0; !rc && i < n; i++) {
@@ -79,7 +130,7 @@ static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, size_t R, con
         for (size_t r = 0; r < R; r++) {
             const char *meth;
             double v = tx_similarity(&mi, &ri[r], &meth);
-            if (v > best[r]) best[r] = v;
+            if (v > best[r]) best[r] = v, span[r].start = it[i].start, span[r].end = it[i].end;
         }
         tx_meninfo_free(&mi);
     }
@@ -89,10 +140,11 @@ static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, size_t R, con
     return rc;
 }
 
-/* One sentence where a reference is heard well enough. */
+/* One sentence where a reference is heard well enough, and the name. */
 typedef struct occ {
     size_t r, sent;
     double score;
+    size_t start, end;
 } occ;
 
 static int occ_before(const void *a, const void *b, const void *ctx)
@@ -109,7 +161,7 @@ static int occ_before(const void *a, const void *b, const void *ctx)
  * chosen anchor moves back to the reference's first occurrence after the
  * anchor before it: where the item first names it.  at[r] gets the
  * sentence or SIZE_MAX.  O(n^2) in the occurrences.  -1 on OOM. */
-static int chain_anchors(const occ *o, size_t n, double share, size_t *at, size_t R)
+static int chain_anchors(const occ *o, size_t n, double share, size_t *at, tx_anchor *out, size_t R)
 {
     double *best = malloc((n ? n : 1) * sizeof *best);
     size_t *prev = malloc((n ? n : 1) * sizeof *prev);
@@ -139,11 +191,12 @@ static int chain_anchors(const occ *o, size_t n, double share, size_t *at, size_
     size_t floor = 0; /* sentences after the previous anchor */
     int have = 0;
     for (size_t k = len; k-- > 0;) {
-        const occ *c = &o[chain[k]];
-        size_t s = c->sent;
+        const occ *c = &o[chain[k]], *f = c;
         for (size_t p = 0; p < n; p++) /* the reference's first occurrence past the floor */
-            if (o[p].r == c->r && (!have || o[p].sent > floor) && o[p].sent < s) s = o[p].sent;
+            if (o[p].r == c->r && (!have || o[p].sent > floor) && o[p].sent < f->sent) f = &o[p];
+        size_t s = f->sent;
         at[c->r] = s;
+        out[c->r] = (tx_anchor){s, f->start, f->end, f->score};
         floor = s;
         have = 1;
     }
@@ -151,8 +204,10 @@ static int chain_anchors(const occ *o, size_t n, double share, size_t *at, size_
     return 0;
 }
 
-int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors)
+int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anchor *ref)
 {
+    for (size_t r = 0; r < c->refs->nref; r++)
+        ref[r] = (tx_anchor){SIZE_MAX, 0, 0, 0.0};
     const tx_weights *w = c->weights;
     size_t R = c->refs->nref;
     if (!w || !w->has_param[TXP_ANCHOR_MIN] || !R || first >= last ||
@@ -164,30 +219,42 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors)
     double share = w->has_param[TXP_ANCHOR_SHARE] ? w->param[TXP_ANCHOR_SHARE] : 0.0;
     tx_refinfo *ri = calloc(R, sizeof *ri);
     double *best = malloc(R * sizeof *best);
+    tx_anchor *span = calloc(R, sizeof *span);
     size_t *at = malloc(R * sizeof *at), *count = calloc(R, sizeof *count), n = 0, cap = 0;
     occ *o = NULL;
     int rc = -1;
-    if (!ri || !best || !at || !count) goto out;
-    for (size_t r = 0; r < R; r++)
+    if (!ri || !best || !span || !at || !count) goto out;
+    unsigned char firsts[256] = {0}; /* first letters of the references' keys */
+    for (size_t r = 0; r < R; r++) {
         if (tx_refinfo_init(c, &ri[r], &c->refs->ref[r])) goto out;
+        firsts[(unsigned char)ri[r].key[0]] = 1;
+        for (size_t q = 0; q < ri[r].nsuffix; q++)
+            firsts[(unsigned char)ri[r].suffix[q][0]] = 1;
+        for (size_t q = 0; q < ri[r].ntok; q++)
+            firsts[(unsigned char)ri[r].tok[q][0]] = 1;
+    }
+    firsts[0] = 0;
+    size_t words =
+        w->has_param[TXP_ANCHOR_WINDOW_WORDS] ? (size_t)w->param[TXP_ANCHOR_WINDOW_WORDS] : 0;
     for (size_t i = first; i < last; i++) {
-        if (sentence_scores(c, ri, R, &c->seg->sent[i], best)) goto out;
+        if (sentence_scores(c, ri, R, &c->seg->sent[i], firsts, words, best, span)) goto out;
         for (size_t r = 0; r < R; r++) {
             if (best[r] < need || count[r] >= per) continue;
             occ *p = tx_grow(o, &cap, n + 1, sizeof *p);
             if (!p) goto out;
             o = p;
-            o[n++] = (occ){r, i, best[r]};
+            o[n++] = (occ){r, i, best[r], span[r].start, span[r].end};
             count[r]++;
         }
     }
-    if (tx_sort(o, n, sizeof *o, occ_before, NULL) || chain_anchors(o, n, share, at, R)) goto out;
+    if (tx_sort(o, n, sizeof *o, occ_before, NULL) || chain_anchors(o, n, share, at, ref, R))
+        goto out;
     for (size_t r = 0; r < R; r++)
         if (at[r] != SIZE_MAX) anchors[at[r]]++;
     rc = 0;
 out:
     for (size_t r = 0; ri && r < R; r++)
         tx_refinfo_free(&ri[r]);
-    free(ri), free(best), free(at), free(count), free(o);
+    free(ri), free(best), free(span), free(at), free(count), free(o);
     return rc;
 }

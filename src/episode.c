@@ -13,6 +13,7 @@
  * rules, minus stop-names and organisations. */
 #include "episode.h"
 #include "anchor.h"
+#include "references.h"
 #include "boundaries.h"
 #include "signals.h"
 #include "normalize.h"
@@ -796,7 +797,9 @@ static int layout_marks(build *b)
     b->mk.anchors = calloc(n, sizeof *b->mk.anchors);
     b->item_of = malloc(n * sizeof *b->item_of);
     if (!b->mk.item_start || !b->mk.number_line || !b->mk.anchors || !b->item_of) return -1;
-    if (tx_anchors(b->c.cv, b->first, b->last, b->mk.anchors)) return -1;
+    size_t R = b->c.cv->refs->nref;
+    if (!(b->ep->anchor = calloc(R ? R : 1, sizeof *b->ep->anchor))) return -1;
+    if (tx_anchors(b->c.cv, b->first, b->last, b->mk.anchors, b->ep->anchor)) return -1;
     for (size_t i = 0; i < n; i++)
         b->mk.item_start[i] = SIZE_MAX, b->item_of[i] = SIZE_MAX;
     for (size_t j = b->items_from; j < b->nitems; j++) {
@@ -926,6 +929,27 @@ static int org_keys(build *b)
     return 0;
 }
 
+/* The name at each reference anchor inside entry en (scored segmenter) is
+ * a mention too, when no mention covers it: the anchor matched it to a
+ * reference, whatever the segmenter and mention rules made of it (a
+ * lower-case or Han transliteration).  -1 on OOM. */
+static int anchor_mentions(build *b, tx_entry *en)
+{
+    const tx_episode *ep = b->ep;
+    for (size_t r = 0; ep->anchor && r < b->c.cv->refs->nref; r++) {
+        const tx_anchor *a = &ep->anchor[r];
+        if (a->sent == SIZE_MAX || a->start < en->start || a->end > en->end) continue;
+        int covered = 0;
+        for (size_t i = 0; i < en->nmen && !covered; i++)
+            covered = overlaps(en->men[i].start, en->men[i].end, a->start, a->end);
+        for (size_t i = 0; i < en->norg && !covered; i++)
+            covered = overlaps(en->org[i].start, en->org[i].end, a->start, a->end);
+        if (!covered && add_item(&en->men, &en->nmen, &en->mencap, a->start, a->end, "anchor", 1))
+            return -1;
+    }
+    return 0;
+}
+
 /* Mentions of entry en: its candidates minus stop-names and organisations,
  * then the mention rules, sentence by sentence; in the subtitle layout
  * also over the item's first lines together, as a name often follows its
@@ -962,6 +986,7 @@ static int entry_mentions(build *b, tx_entry *en)
             if (c->n->s[wend++] == '\n') nl++;
         if (apply_mentions(c, en, en->start, wend)) return -1;
     }
+    if (anchor_mentions(b, en)) return -1;
     /* Keep mentions and organisations in text order. */
     if (sort_items(en->men, en->nmen) || sort_items(en->org, en->norg)) return -1;
     for (size_t i = 0; i < en->nmen; i++) {
@@ -1033,6 +1058,7 @@ void tx_episode_free(tx_episode *ep)
     }
     free(ep->entry);
     free(ep->unit);
+    free(ep->anchor);
     free(ep->title);
     free(ep->date);
     free(ep->number);

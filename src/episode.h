@@ -14,6 +14,15 @@ typedef struct tx_item {
     char *key;   /* mentions: matching key (owned) */
 } tx_item;
 
+/* Where a reference of the show notes is first heard in the body (the
+ * scored segmenter's anchors; link.c gives an anchored reference to the
+ * entry that holds its anchor). */
+typedef struct tx_anchor {
+    size_t sent;       /* sentence index, SIZE_MAX when not anchored */
+    size_t start, end; /* the name heard (norm bytes) */
+    double score;
+} tx_anchor;
+
 typedef struct tx_entry {
     size_t start, end; /* norm bytes */
     const char *rule;
@@ -35,6 +44,7 @@ typedef struct tx_episode {
     size_t nentry;
     struct tx_unit *unit; /* the body's units with their features (signals.h) */
     size_t nunit;
+    tx_anchor *anchor; /* per reference, or NULL (the rules segmenter) */
 } tx_episode;
 
 /* Builds c->ep from c->seg: intro, outro, headlines, entries with their

@@ -10,6 +10,8 @@
  * strong match; other mentions link only on a strong match too. */
 #include "link.h"
 #include "match.h"
+#include "segment.h"
+#include "signals.h"
 #include "normalize.h"
 #include "episode.h"
 #include "references.h"
@@ -224,6 +226,24 @@ static int link_pair(linker *l, const pair *pp, size_t r)
     return 0;
 }
 
+/* Does reference r's anchor (scored segmenter) lie in entry e? */
+static int anchored_in(const linker *l, int e, size_t r)
+{
+    const tx_episode *ep = l->c->ep;
+    if (!ep->anchor || ep->anchor[r].sent == SIZE_MAX) return 0;
+    size_t at = l->c->seg->sent[ep->anchor[r].sent].start;
+    return at >= ep->entry[e].start && at < ep->entry[e].end;
+}
+
+/* What an anchor in the entry adds to a pair (the link-anchor-bonus
+ * parameter; 0 without one). */
+static double anchor_bonus(const linker *l, int e, size_t r)
+{
+    const tx_weights *w = l->c->weights;
+    if (!w || !w->has_param[TXP_LINK_ANCHOR_BONUS] || !anchored_in(l, e, r)) return 0.0;
+    return w->param[TXP_LINK_ANCHOR_BONUS];
+}
+
 /* Entry x reference matrix: the best mention of the entry, with small
  * bonuses for a mention a rule names as the entry's project and for the
  * first time a name is heard in the episode; one global one-to-one
@@ -252,7 +272,7 @@ static int assign_entries(linker *l)
         /* Counted above the threshold, so two weak links never outweigh
          * one good one in the total. */
         double v = l->pr[i].s - LINK_MIN + 0.01 + (mi->it->primary ? PRIMARY_BONUS : 0) +
-                   (mi->first ? 0.05 : 0);
+                   (mi->first ? 0.05 : 0) + anchor_bonus(l, mi->entry, l->pr[i].r);
         size_t cell = (size_t)mi->entry * R + l->pr[i].r;
         if (v > es[cell]) es[cell] = v, best_m[cell] = (long)i;
     }
@@ -283,6 +303,41 @@ static int extra_references(linker *l)
             double need = mi->it->primary ? LINK_MIN + 0.1 : STRONG;
             if (mi->it->reference >= 0 || pp->s < need) continue;
             if (link_pair(l, pp, r)) return -1;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* References still unowned whose anchor lies in an entry go to that
+ * entry: through the mention at the anchor when the entry has one there,
+ * else as a reference the entry owns without a mention (a second project
+ * of a long item, a name the mention rules missed).  -1 on OOM. */
+static int anchored_references(linker *l)
+{
+    tx_episode *ep = l->c->ep;
+    for (size_t r = 0; ep->anchor && r < l->R && !l->capped; r++) {
+        if (l->c->refs->ref[r].entry >= 0 || ep->anchor[r].sent == SIZE_MAX) continue;
+        for (size_t e = 0; e < l->E; e++) {
+            if (!anchored_in(l, (int)e, r)) continue;
+            int done = 0;
+            for (size_t i = l->rstart[r]; i < l->rstart[r + 1] && !done; i++) {
+                const pair *pp = &l->pr[l->byr[i]];
+                const meninfo *mi = &l->mi[pp->m];
+                if (mi->entry != (int)e || mi->it->reference >= 0 ||
+                    mi->it->start >= ep->anchor[r].end || mi->it->end <= ep->anchor[r].start)
+                    continue;
+                if (link_pair(l, pp, r)) return -1;
+                done = 1;
+            }
+            if (!done) {
+                tx_entry *en = &ep->entry[e];
+                int *p = realloc(en->refs, (en->nrefs + 1) * sizeof *p);
+                if (!p) return -1;
+                en->refs = p;
+                en->refs[en->nrefs++] = (int)r;
+                l->c->refs->ref[r].entry = (int)e;
+            }
             break;
         }
     }
@@ -351,7 +406,7 @@ tx2json_status tx_link(tx_conv *c)
     l.ord = malloc((l.M ? l.M : 1) * sizeof *l.ord);
     int bad = !l.ri || !l.mi || !l.bm || !l.ord || ref_infos(&l) || mention_infos(&l) ||
               group_by_key(&l) || score_pairs(&l) || pairs_by_reference(&l) || assign_entries(&l) ||
-              extra_references(&l) || repeat_mentions(&l);
+              extra_references(&l) || anchored_references(&l) || repeat_mentions(&l);
     for (size_t r = 0; !bad && r < l.R; r++)
         if (c->refs->ref[r].entry < 0)
             tx_diag_add_at(&c->diags, c->refs->ref[r].notes ? TX_AT_NOTES : TX_AT_NORM, "warning",

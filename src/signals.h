@@ -46,15 +46,17 @@ enum {
 };
 /* Parameters of the features (windows), rows `param:NAME`. */
 enum {
-    TXP_REACH_PROSE,        /* sentences a next-name lead-in may look ahead */
-    TXP_REACH_LINES,        /* subtitle lines it may look ahead */
-    TXP_ANCHOR_MIN,         /* the similarity at which a name anchors a reference */
-    TXP_ANCHOR_MAX_REFS,    /* more references than this: no anchors (cost) */
-    TXP_RECENT_UNITS,       /* how many units back a name still counts as recent */
-    TXP_SHORT_UNIT,         /* code points up to which a unit is short */
-    TXP_COMMON_RATE,        /* share of units above which a layout mark is no signal */
-    TXP_ANCHOR_OCCURRENCES, /* sentences per reference an anchor may be chosen from */
-    TXP_ANCHOR_SHARE,       /* the cost of two anchors in one sentence */
+    TXP_REACH_PROSE,         /* sentences a next-name lead-in may look ahead */
+    TXP_REACH_LINES,         /* subtitle lines it may look ahead */
+    TXP_ANCHOR_MIN,          /* the similarity at which a name anchors a reference */
+    TXP_ANCHOR_MAX_REFS,     /* more references than this: no anchors (cost) */
+    TXP_RECENT_UNITS,        /* how many units back a name still counts as recent */
+    TXP_SHORT_UNIT,          /* code points up to which a unit is short */
+    TXP_COMMON_RATE,         /* share of units above which a layout mark is no signal */
+    TXP_ANCHOR_OCCURRENCES,  /* sentences per reference an anchor may be chosen from */
+    TXP_ANCHOR_SHARE,        /* the cost of two anchors in one sentence */
+    TXP_LINK_ANCHOR_BONUS,   /* what a reference's anchor in an entry adds to its links there */
+    TXP_ANCHOR_WINDOW_WORDS, /* Latin words in a run the anchor search also tries as a name */
     TXP_N
 };
 
