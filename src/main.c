@@ -41,10 +41,6 @@
 /* --max-memory when not given: 2 GiB, some 100 MB of input at once. */
 #define DEFAULT_MAX_MEMORY ((size_t)2 << 30)
 
-#ifndef TX2JSON_RULES_DIR
-#define TX2JSON_RULES_DIR "rules"
-#endif
-
 /* The limits and the rest of --help. */
 static void usage_limits(FILE *f)
 {
@@ -126,8 +122,9 @@ static void usage(FILE *f)
             "  -q, --quiet           no warnings, no progress, no summary\n"
             "\n"
             "Rules and text:\n"
-            "      --rules PATH      rule file or directory (default: $TX2JSON_RULES or\n"
-            "                        " TX2JSON_RULES_DIR ")\n"
+            "      --rules PATH      rule file or directory (default: $TX2JSON_RULES, else\n"
+            "                        the installed rules, else the checkout's; now\n"
+            "                        %s)\n"
             "      --encoding NAME   input encoding (ICU name, e.g. GB18030, UTF-16LE);\n"
             "                        default: UTF-8, a BOM, or detection\n"
             "      --lang LANG|auto  rule language: one the rules name (shipped: zh, en);\n"
@@ -137,7 +134,7 @@ static void usage(FILE *f)
             "                        it, NAME.notes.txt or NAME.description.txt beside\n"
             "                        NAME.EXT is read (and a walk does not convert it)\n"
             "\n",
-            TX2JSON_SCHEMA_VERSION);
+            TX2JSON_SCHEMA_VERSION, tx2json_default_rules());
     usage_limits(f);
 }
 
@@ -911,8 +908,6 @@ int main(int argc, char **argv)
     cli c = {0};
     inputs in = {0};
     c.show_progress = -1;
-    c.rules = getenv("TX2JSON_RULES");
-    if (!c.rules || !*c.rules) c.rules = TX2JSON_RULES_DIR;
     c.args = calloc((size_t)argc + 1, sizeof *c.args);
     in.globs = calloc((size_t)argc + 1, sizeof *in.globs);
     if (!c.args || !in.globs) {

@@ -4,7 +4,8 @@
 # (one CLI invocation each: expected exit status, stderr fragment, stdout
 # fragment or golden file), then the rule examples through the unit binary.
 # Then every broken rule file in tests/rules against its expected
-# diagnostics, and the SARIF output against the SARIF 2.1.0 schema.
+# diagnostics, the SARIF output against the SARIF 2.1.0 schema, and an
+# install into a temporary prefix (tests/install.sh).
 # Ends with "N passed, N failed"; exits 1 when anything failed.
 #
 # Case format, one key per line ("# ..." lines are comments):
@@ -20,6 +21,10 @@ set -u
 BIN=${TX2JSON_BIN:-./tx2json}
 UNIT=${TX2JSON_UNIT:-./build/unit}
 TOOLS=${TX2JSON_TOOLS:-./build}
+# The checkout's rules, whatever an earlier `make install` put in DATADIR
+# (the default lookup prefers an installed rules directory).
+TX2JSON_RULES=${TX2JSON_RULES:-$(pwd)/rules}
+export TX2JSON_RULES
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tx2json-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 pass=0
@@ -396,6 +401,20 @@ if command -v python3 >/dev/null 2>&1; then
 else
     echo "SKIP containers: python3 is not installed"
 fi
+
+# 10. Install (tests/install.sh): make install into a temporary prefix
+#     from a copy of the tree, the copy deleted, then the installed binary,
+#     a pkg-config program against the shared library, its exports, the
+#     man pages and make uninstall.
+sh tests/install.sh "$TMP/install" >"$TMP/install.out" 2>&1
+while IFS= read -r l; do
+    case "$l" in
+    PASS*) ok ;;
+    FAIL*) bad "${l#FAIL }" ;;
+    *) echo "$l" ;;
+    esac
+done <"$TMP/install.out"
+grep -q '^PASS install/make-install' "$TMP/install.out" || bad "install: did not run"
 
 if [ "${skip:-0}" = 1 ]; then
     echo "$pass passed, $fail failed, 1 skipped"
