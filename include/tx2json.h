@@ -171,6 +171,14 @@ TX2JSON_API tx2json_status tx2json_ctx_clone(const tx2json_ctx *ctx, tx2json_ctx
  * must be one of them, or "auto". */
 TX2JSON_API const char *tx2json_ctx_language(const tx2json_ctx *ctx, size_t i);
 
+/* Checks opts before any input is converted: its size and fields (as
+ * tx2json_convert_buffer reads them), that ICU has a converter named
+ * opts->encoding, and, when ctx is not NULL, that opts->lang is "auto" or
+ * a language of ctx's rules.  Returns TX2JSON_OK, TX2JSON_EINVAL with the
+ * reason in err, or TX2JSON_ENOMEM. */
+TX2JSON_API tx2json_status tx2json_options_check(const tx2json_ctx *ctx,
+                                                 const tx2json_options *opts, tx2json_error *err);
+
 /* Frees a context; NULL is allowed. */
 TX2JSON_API void tx2json_ctx_free(tx2json_ctx *ctx);
 

@@ -1,11 +1,13 @@
-/* cli.h - shared by the command-line tool's files (main.c, cli_in.c,
- * cli_out.c).  Not part of the library: nothing here is exported. */
+/* cli.h - shared by the command-line tool's files (main.c, cli_opts.c,
+ * cli_in.c, cli_out.c).  Not part of the library: nothing here is
+ * exported. */
 #ifndef TX2JSON_CLI_H
 #define TX2JSON_CLI_H
 
 #include "tx2json.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct input {
     char *path;   /* as opened ("-" for stdin) */
@@ -25,6 +27,37 @@ typedef struct inputs {
     int follow; /* --follow: walks follow symbolic links */
     int quiet;  /* -q: no notes about skipped entries */
 } inputs;
+
+/* --format: the kinds of output document. */
+typedef enum cli_format {
+    CLI_FORMAT_JSON, /* indented documents (or --compact) */
+    CLI_FORMAT_JSONL /* compact documents, one per line */
+} cli_format;
+
+/* Everything the command line sets. */
+typedef struct cli {
+    tx2json_options opts; /* tx2json_options_init'ed, then the options */
+    const char *rules, *output, *list, *notes;
+    int quiet, nul, fail_fast, show_progress, follow;
+    cli_format format;
+    long jobs;
+    unsigned long match_limit, depth_limit, heap_limit;
+    size_t max_memory;
+    const char **args; /* the inputs named on the command line */
+    size_t nargs;
+} cli;
+
+/* cli_opts.c: the options.  cli_parse fills c (set up by the caller,
+ * c->args and in->globs with room for argc entries) from argv.  Returns
+ * -1 to go on, or the exit status: 0 after --help or --version, 2 after
+ * a usage error (one message on stderr). */
+int cli_parse(int argc, char **argv, cli *c, inputs *in);
+void cli_usage(FILE *f);
+
+/* The options of `tx2json check` (argv[0] is "check").  Returns as
+ * cli_parse; the paths are then argv[optind..argc). */
+int cli_parse_check(int argc, char **argv, tx2json_check_format *fmt, int *werror);
+void cli_check_usage(FILE *f);
 
 /* cli_in.c: the input list. */
 void add_arg(inputs *in, const char *arg, int *dirs);

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -41,103 +42,6 @@
 /* --max-memory when not given: 2 GiB, some 100 MB of input at once. */
 #define DEFAULT_MAX_MEMORY ((size_t)2 << 30)
 
-/* The limits and the rest of --help. */
-static void usage_limits(FILE *f)
-{
-    fputs("Limits (a file over a limit fails with a message naming it; the run\n"
-          "goes on with the next file):\n"
-          "      --max-input BYTES   largest input (default 268435456); stdin is read\n"
-          "                          no further than the limit\n"
-          "      --max-memory BYTES  memory budget of the files converted at once\n"
-          "                          (default 2G; k, M, G suffixes): a file starts\n"
-          "                          when 20 x its size fits beside the files in\n"
-          "                          progress, in input order; a file over the whole\n"
-          "                          budget runs alone\n"
-          "      --max-line BYTES    longest line (default 1048576)\n"
-          "      --max-refs N        reference lines (default 20000)\n"
-          "      --max-entries N     entries (default 20000)\n"
-          "      --match-limit N     PCRE2 match limit per rule match (default 1000000)\n"
-          "      --depth-limit N     PCRE2 depth limit (default 10000; when set, rules\n"
-          "                          run in PCRE2's interpreter, as the JIT has none)\n"
-          "      --heap-limit KIB    PCRE2 heap limit, also the JIT stack (default 20000)\n"
-          "      --max-limit-hits N  limit hits of one rule in a document before it is\n"
-          "                          switched off for the rest of it (default 10)\n"
-          "A rule match over a PCRE2 limit counts as no match and adds a\n"
-          "match-limit warning to the document.\n"
-          "\n"
-          "  -h, --help            show this help\n"
-          "  -V, --version         show the version\n"
-          "\n"
-          "Exit status: 0 every input converted; 1 an input could not be converted;\n"
-          "2 usage error; 3 rules could not be loaded, an output could not be\n"
-          "written, or a system error.\n",
-          f);
-}
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: tx2json [OPTIONS] FILE|DIR|-...\n"
-            "       tx2json check [--format text|json|sarif] [--werror] PATH...\n"
-            "Convert spoken-news transcripts into JSON (schema_version %d).\n"
-            "\n"
-            "Inputs: files, directories (searched recursively for *.txt, *.srt and\n"
-            "*.vtt, in name order, at most 64 levels deep) and - for standard input.\n"
-            "SRT and WebVTT are recognised by content, whatever the file name: their\n"
-            "framing is left out of the text, and entries and mentions get the times\n"
-            "of their cues.\n"
-            "A walk skips hidden (dot) entries, symbolic links (see --follow), FIFOs\n"
-            "and devices, each with a note on stderr (-q: none), except files whose\n"
-            "name matches no pattern, skipped silently.\n"
-            "      --glob PATTERN    names to take from directories (repeatable;\n"
-            "                        replaces the default patterns)\n"
-            "      --follow          walks follow symbolic links to files and\n"
-            "                        directories (a directory already on the path is\n"
-            "                        a loop and skipped)\n"
-            "      --files-from LIST read input paths from LIST (- for stdin), one per\n"
-            "                        line, or NUL-separated with -0\n"
-            "\n"
-            "Output:\n"
-            "  -o, --output PATH     with one input file: write the JSON to PATH; with\n"
-            "                        several inputs or a directory: PATH is a directory\n"
-            "                        and each input gets PATH/RELATIVE/NAME.json.  Every\n"
-            "                        file is written atomically (temporary + rename);\n"
-            "                        nothing is written through a symbolic link below\n"
-            "                        PATH.  Two inputs with one output (a.txt, a.srt)\n"
-            "                        are found before anything is written: the first in\n"
-            "                        input order is converted, every later input fails.\n"
-            "                        Temporaries (NAME.tmp.PID.N) left by a killed run\n"
-            "                        are removed by the next run into the same place\n"
-            "      --format json|jsonl  indented documents (default), or compact ones,\n"
-            "                        a document per line, in input order\n"
-            "      --compact         one-line JSON\n"
-            "\n"
-            "Batch:\n"
-            "  -j, --jobs N, -jN     worker threads (default: online CPUs; never more\n"
-            "                        than the files, at most 256); the output is the\n"
-            "                        same for any N\n"
-            "      --fail-fast       stop at the first input that fails\n"
-            "      --progress, --no-progress  show a progress line (default: when\n"
-            "                        stderr is a terminal)\n"
-            "  -q, --quiet           no warnings, no progress, no summary\n"
-            "\n"
-            "Rules and text:\n"
-            "      --rules PATH      rule file or directory (default: $TX2JSON_RULES, else\n"
-            "                        the installed rules, else the checkout's; now\n"
-            "                        %s)\n"
-            "      --encoding NAME   input encoding (ICU name, e.g. GB18030, UTF-16LE);\n"
-            "                        default: UTF-8, a BOM, or detection\n"
-            "      --lang LANG|auto  rule language: one the rules name (shipped: zh, en);\n"
-            "                        default auto, by the rules' script tables\n"
-            "      --notes FILE      show notes of the (one) input: the reference list at\n"
-            "                        their end comes after the transcript's own.  Without\n"
-            "                        it, NAME.notes.txt or NAME.description.txt beside\n"
-            "                        NAME.EXT is read (and a walk does not convert it)\n"
-            "\n",
-            TX2JSON_SCHEMA_VERSION, tx2json_default_rules());
-    usage_limits(f);
-}
-
 static void print_error(const tx2json_error *e)
 {
     if (e->line && !e->column)
@@ -149,68 +53,18 @@ static void print_error(const tx2json_error *e)
         fprintf(stderr, "tx2json: %s: error: %s\n", e->file, e->message);
 }
 
-static void check_usage(FILE *f)
-{
-    fprintf(f, "usage: tx2json check [--format text|json|sarif] [--werror] PATH...\n"
-               "Validate rule files (a PATH is a .rules file or a directory of them).\n"
-               "\n"
-               "  --format FMT  text (default: file:line:col: severity: message [rule],\n"
-               "                then the line and a caret), json, or sarif (SARIF 2.1.0)\n"
-               "  --werror      treat warnings as errors\n"
-               "\n"
-               "Exit status: 0 clean; 1 errors, or warnings with --werror; 2 usage error.\n");
-}
-
 static int check_main(int argc, char **argv)
 {
     tx2json_check_format fmt = TX2JSON_CHECK_TEXT;
-    int werror = 0, np = 0;
-    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
-    if (!paths) {
-        fprintf(stderr, "tx2json: error: out of memory\n");
-        return 2;
-    }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            check_usage(stdout);
-            free(paths);
-            return 0;
-        } else if (strcmp(a, "--werror") == 0) {
-            werror = 1;
-        } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
-            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-            if (v && strcmp(v, "text") == 0)
-                fmt = TX2JSON_CHECK_TEXT;
-            else if (v && strcmp(v, "json") == 0)
-                fmt = TX2JSON_CHECK_JSON;
-            else if (v && strcmp(v, "sarif") == 0)
-                fmt = TX2JSON_CHECK_SARIF;
-            else {
-                fprintf(stderr, "tx2json: error: --format must be text, json or sarif\n");
-                free(paths);
-                return 2;
-            }
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "tx2json: error: unknown option '%s' for check (see check --help)\n",
-                    a);
-            free(paths);
-            return 2;
-        } else {
-            paths[np++] = a;
-        }
-    }
-    if (np == 0) {
-        check_usage(stderr);
-        free(paths);
-        return 2;
-    }
+    int werror = 0;
+    int rc = cli_parse_check(argc, argv, &fmt, &werror);
+    if (rc >= 0) return rc;
+    const char *const *paths = (const char *const *)argv + optind;
+    size_t np = (size_t)(argc - optind);
     char *report = NULL;
     size_t ne = 0, nw = 0;
     tx2json_error err;
-    tx2json_status rc = tx2json_check(paths, (size_t)np, fmt, &report, &ne, &nw, &err);
-    free(paths);
-    if (rc != TX2JSON_OK) {
+    if (tx2json_check(paths, np, fmt, &report, &ne, &nw, &err) != TX2JSON_OK) {
         print_error(&err);
         return 2;
     }
@@ -490,212 +344,6 @@ static void progress(size_t done, size_t total, size_t bytes, double t0, int fin
     fflush(stderr);
 }
 
-static int parse_count(const char *opt, const char *v, unsigned long long *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long x = strtoull(v, &end, 10);
-    if (errno == ERANGE && !*end && v[0] != '-') {
-        fprintf(stderr, "tx2json: error: %s %s is out of range\n", opt, v);
-        return -1;
-    }
-    if (*end || x == 0 || errno || v[0] == '-' || end == v) {
-        fprintf(stderr, "tx2json: error: %s needs a positive number\n", opt);
-        return -1;
-    }
-    *out = x;
-    return 0;
-}
-
-/* A size in bytes for --max-memory: a positive number, optionally with a
- * suffix k, M or G (powers of 1024).  Returns 0, or -1 after a message. */
-static int parse_size(const char *opt, const char *v, size_t *out)
-{
-    char num[32];
-    size_t n = strlen(v), shift = 0;
-    const char *suf = n ? strchr("kKmMgG", v[n - 1]) : NULL;
-    if (suf && v[n - 1]) {
-        shift = (size_t)(suf - "kKmMgG") / 2 * 10 + 10;
-        n--;
-    }
-    if (n >= sizeof num) n = sizeof num - 1; /* too long: out of range below */
-    memcpy(num, v, n);
-    num[n] = 0;
-    unsigned long long x;
-    if (parse_count(opt, n == strlen(v) ? v : num, &x)) return -1;
-    if (x > (SIZE_MAX >> shift)) {
-        fprintf(stderr, "tx2json: error: %s %s is out of range\n", opt, v);
-        return -1;
-    }
-    *out = (size_t)x << shift;
-    return 0;
-}
-
-/* Everything the command line sets. */
-typedef struct cli {
-    tx2json_options opts;
-    const char *rules, *output, *list, *notes;
-    int quiet, jsonl, nul, fail_fast, show_progress, follow;
-    long jobs;
-    unsigned long match_limit, depth_limit, heap_limit;
-    size_t max_memory;
-    const char **args;
-    size_t nargs;
-} cli;
-
-/* Options that take a value v.  Returns 0, 2 on a usage error, or -1 when
- * a is not one of them. */
-static int value_option(cli *c, inputs *in, const char *a, const char *v)
-{
-    unsigned long long x;
-    if (!strcmp(a, "--rules")) {
-        c->rules = v;
-    } else if (!strcmp(a, "--encoding")) {
-        c->opts.encoding = v;
-    } else if (!strcmp(a, "--lang")) {
-        c->opts.lang = v; /* checked against the rules' languages once they load */
-    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-        c->output = v;
-        if (!*v) {
-            fprintf(stderr, "tx2json: error: %s needs a non-empty path\n", a);
-            return 2;
-        }
-    } else if (!strcmp(a, "--format")) {
-        if (!strcmp(v, "jsonl"))
-            c->jsonl = 1;
-        else if (strcmp(v, "json")) {
-            fprintf(stderr, "tx2json: error: --format must be json or jsonl\n");
-            return 2;
-        }
-    } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-        if (parse_count(a, v, &x)) return 2;
-        c->jobs = x > 256 ? 256 : (long)x;
-    } else if (!strcmp(a, "--max-memory")) {
-        if (parse_size(a, v, &c->max_memory)) return 2;
-    } else if (!strcmp(a, "--glob")) {
-        in->globs[in->nglobs++] = v;
-    } else if (!strcmp(a, "--files-from")) {
-        c->list = v;
-    } else if (!strcmp(a, "--notes")) {
-        c->notes = v;
-    } else {
-        return -1;
-    }
-    return 0;
-}
-
-/* The limits, all positive numbers.  Returns as value_option. */
-static int limit_option(cli *c, const char *a, const char *v)
-{
-    static const char *const names[] = {"--max-input",   "--max-line",      "--max-refs",
-                                        "--max-entries", "--match-limit",   "--depth-limit",
-                                        "--heap-limit",  "--max-limit-hits"};
-    size_t k = 0;
-    while (k < sizeof names / sizeof *names && strcmp(a, names[k]))
-        k++;
-    unsigned long long x;
-    if (k == sizeof names / sizeof *names) return -1;
-    if (parse_count(a, v, &x)) return 2;
-    switch (k) {
-    case 0:
-        c->opts.max_input = (size_t)x;
-        break;
-    case 1:
-        c->opts.max_line = (size_t)x;
-        break;
-    case 2:
-        c->opts.max_refs = (size_t)x;
-        break;
-    case 3:
-        c->opts.max_entries = (size_t)x;
-        break;
-    case 4:
-        c->match_limit = (unsigned long)x;
-        break;
-    case 5:
-        c->depth_limit = (unsigned long)x;
-        break;
-    case 7:
-        c->opts.max_limit_hits = (size_t)x;
-        break;
-    default:
-        c->heap_limit = (unsigned long)x;
-        break;
-    }
-    return 0;
-}
-
-/* Options without a value.  Returns 0, or -1 when a is not one of them. */
-static int flag_option(cli *c, const char *a)
-{
-    if (!strcmp(a, "-0"))
-        c->nul = 1;
-    else if (!strcmp(a, "--fail-fast"))
-        c->fail_fast = 1;
-    else if (!strcmp(a, "--progress"))
-        c->show_progress = 1;
-    else if (!strcmp(a, "--no-progress"))
-        c->show_progress = 0;
-    else if (!strcmp(a, "--compact"))
-        c->opts.compact = 1;
-    else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
-        c->quiet = 1;
-    else if (!strcmp(a, "--follow"))
-        c->follow = 1;
-    else
-        return -1;
-    return 0;
-}
-
-static int takes_value(const char *a)
-{
-    static const char names[] = " --rules --encoding --lang -o --output --format -j --jobs --glob"
-                                " --files-from --max-input --max-line --max-refs --max-entries"
-                                " --match-limit --depth-limit --heap-limit --max-limit-hits"
-                                " --max-memory --notes ";
-    size_t n = strlen(a);
-    for (const char *p = strstr(names, a); p; p = strstr(p + 1, a))
-        if (p[-1] == ' ' && p[n] == ' ') return 1;
-    return 0;
-}
-
-/* Parses argv into c and in->globs.  Returns -1 to go on, or the exit
- * status (0 after --help or --version, 2 on a usage error). */
-static int parse_args(int argc, char **argv, cli *c, inputs *in)
-{
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int rc = 0;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-            printf("tx2json %s\n", tx2json_version());
-            return 0;
-        } else if (!strncmp(a, "-j", 2) && a[2] >= '0' && a[2] <= '9') { /* -j2, as make takes it */
-            rc = value_option(c, in, "-j", a + 2);
-        } else if (flag_option(c, a) == 0) {
-            continue;
-        } else if (a[0] != '-' || !a[1]) {
-            c->args[c->nargs++] = a;
-        } else if (!takes_value(a)) {
-            fprintf(stderr, "tx2json: error: unknown option '%s' (see --help)\n", a);
-            return 2;
-        } else if (i + 1 >= argc) {
-            fprintf(stderr, "tx2json: error: %s needs an argument\n", a);
-            return 2;
-        } else if ((rc = value_option(c, in, a, argv[++i])) < 0) {
-            rc = limit_option(c, a, argv[i]);
-        }
-        if (rc) return 2;
-    }
-    if (c->nargs == 0 && !c->list) {
-        usage(stderr);
-        return 2;
-    }
-    return -1;
-}
-
 /* Decides whether -o names a directory and opens it (creating it): sets
  * b->out_dir and b->root.  Returns 0, or 3 after an error. */
 static int open_output(batch *b, const cli *c, inputs *in, int dirs)
@@ -906,6 +554,7 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "check") == 0) return check_main(argc - 1, argv + 1);
     cli c = {0};
+    tx2json_options_init(&c.opts);
     inputs in = {0};
     c.show_progress = -1;
     c.args = calloc((size_t)argc + 1, sizeof *c.args);
@@ -914,14 +563,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "tx2json: error: out of memory\n");
         return 3;
     }
-    int status = parse_args(argc, argv, &c, &in);
+    int status = cli_parse(argc, argv, &c, &in);
     if (status >= 0) {
         free(c.args);
         free(in.globs);
         return status;
     }
     status = 0;
-    if (c.jsonl) c.opts.compact = 1;
+    tx2json_error err;
+    if (tx2json_options_check(NULL, &c.opts, &err) != TX2JSON_OK) { /* before any input */
+        fprintf(stderr, "tx2json: error: --encoding: %s\n", err.message);
+        free(c.args);
+        free(in.globs);
+        return err.code == TX2JSON_ENOMEM ? 3 : 2;
+    }
+    if (c.format == CLI_FORMAT_JSONL) c.opts.compact = 1;
     if (!c.opts.max_input) c.opts.max_input = DEFAULT_MAX_INPUT;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unicode/ubrk.h>
 #include <unicode/uclean.h>
+#include <unicode/ucnv.h>
 
 const char *tx2json_version(void)
 {
@@ -86,6 +87,40 @@ const char *tx2json_strstatus(tx2json_status c)
         return "internal error";
     }
     return "unknown error";
+}
+
+tx2json_status tx2json_options_check(const tx2json_ctx *ctx, const tx2json_options *opts,
+                                     tx2json_error *err)
+{
+    tx2json_options o;
+    if (err) memset(err, 0, sizeof *err), err->offset = (size_t)-1;
+    tx2json_status rc = options_of(opts, &o, err);
+    if (rc) return rc;
+    if (o.encoding) {
+        UErrorCode st = U_ZERO_ERROR;
+        UConverter *cv = ucnv_open(o.encoding, &st);
+        ucnv_close(cv);
+        if (st == U_MEMORY_ALLOCATION_ERROR) {
+            tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
+            return TX2JSON_ENOMEM;
+        }
+        if (U_FAILURE(st)) {
+            tx_seterr(err, TX2JSON_EINVAL, NULL, 0, 0, (size_t)-1, "unknown encoding '%s'",
+                      o.encoding);
+            return TX2JSON_EINVAL;
+        }
+    }
+    if (ctx && o.lang && strcmp(o.lang, "auto")) {
+        size_t i = 0;
+        while (tx2json_ctx_language(ctx, i) && strcmp(tx2json_ctx_language(ctx, i), o.lang))
+            i++;
+        if (!tx2json_ctx_language(ctx, i)) {
+            tx_seterr(err, TX2JSON_EINVAL, NULL, 0, 0, (size_t)-1,
+                      "the rules name no language '%s'", o.lang);
+            return TX2JSON_EINVAL;
+        }
+    }
+    return TX2JSON_OK;
 }
 
 /* The checkout's rules (an uninstalled build) and the installed ones

@@ -29,6 +29,10 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/tx2json-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 pass=0
 fail=0
+nskip=0
+# The problem matcher the README gives for CI (gcc's form): FILE, LINE,
+# COLUMN, SEVERITY, MESSAGE, CODE.
+MATCHER_RE='^(.+):([0-9]+):([0-9]+): (warning|error): (.*) \[([a-z0-9-]+)\]$'
 
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
@@ -42,6 +46,12 @@ bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 #   file:           a file that must exist, non-empty, with stdout empty
 #   json: yes       stdout is one valid JSON document
 #   absent:         a file that must not exist, nor temporaries beside it
+#   stderr-lines:   the number of lines stderr must have
+#   jq:             jq's arguments: stdout must equal jq's output of it
+#                   byte for byte (skipped when jq is not installed)
+#   matcher: yes    every line of stderr and stdout that looks like a
+#                   diagnostic (": warning: ", ": error: ") matches the
+#                   problem-matcher regex of the README (MATCHER_RE)
 expect() {
     while IFS= read -r l; do
         case "$l" in
@@ -72,6 +82,27 @@ expect() {
             ;;
         json:*)
             "$TOOLS/jsoncheck" <"$TMP/stdout" || failed="$failed; stdout is not valid JSON"
+            ;;
+        stderr-lines:*)
+            n=${l#stderr-lines: }
+            [ "$(wc -l <"$TMP/stderr")" -eq "$n" ] || failed="$failed; stderr has $(wc -l <"$TMP/stderr") lines, not $n"
+            ;;
+        jq:*)
+            if command -v jq >/dev/null 2>&1; then
+                # shellcheck disable=SC2086
+                jq ${l#jq:} <"$TMP/stdout" | cmp -s - "$TMP/stdout" || failed="$failed; stdout is not jq${l#jq:}'s layout"
+            else
+                echo "SKIP jq layout: jq is not installed"
+                nskip=$((nskip + 1))
+            fi
+            ;;
+        matcher:*)
+            for s in stderr stdout; do
+                if grep -E ': (warning|error): ' "$TMP/$s" | grep -vE "$MATCHER_RE" >"$TMP/nomatch"; then
+                    failed="$failed; $s lines the problem matcher misses: $(head -2 "$TMP/nomatch")"
+                fi
+            done
+            grep -qE "$MATCHER_RE" "$TMP/stderr" "$TMP/stdout" || failed="$failed; no line matches the problem matcher"
             ;;
         absent:*)
             f=$(echo "${l#absent: }" | sed "s|\$TMP|$TMP|g; s|\$IN|${IN:-}|g")
@@ -416,8 +447,9 @@ while IFS= read -r l; do
 done <"$TMP/install.out"
 grep -q '^PASS install/make-install' "$TMP/install.out" || bad "install: did not run"
 
-if [ "${skip:-0}" = 1 ]; then
-    echo "$pass passed, $fail failed, 1 skipped"
+nskip=$((nskip + ${skip:-0}))
+if [ "$nskip" -gt 0 ]; then
+    echo "$pass passed, $fail failed, $nskip skipped"
 else
     echo "$pass passed, $fail failed"
 fi
