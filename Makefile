@@ -57,7 +57,7 @@ LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
 # The same, position-independent, for the shared library.
 PIC_OBJ := $(addprefix $(BUILD)/pic/,$(LIB_SRC:.c=.o))
 # The command-line tool only (not in the library).
-CLI_SRC := main.c cli_opts.c cli_in.c cli_out.c
+CLI_SRC := main.c cli_opts.c cli_msg.c cli_in.c cli_out.c
 CLI_OBJ := $(addprefix $(BUILD)/,$(CLI_SRC:.c=.o))
 
 .PHONY: all deps install uninstall install-test man-lint test check unit cli golden rules-test score containers asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \

@@ -105,16 +105,20 @@ static char *source_line(src_reader *r, const char *file, size_t line)
     return r->last ? tx_strndup(r->last, strlen(r->last)) : NULL;
 }
 
+/* The line and column of a diagnostic about a whole file or path. */
+#define WHOLE_FILE_LINE 1
+#define WHOLE_FILE_COLUMN 1
+
 static void text_diag(tx_strbuf *o, src_reader *rd, const tx_rdiag *d)
 {
     char head[2048];
     const char *sev = d->error ? "error" : "warning";
-    const char *tag = d->rule ? d->rule : d->id;
-    if (d->line)
-        snprintf(head, sizeof head, "%s:%zu:%zu: %s: %s [%s]\n", d->file, d->line,
-                 d->col ? d->col : 1, sev, d->msg, tag);
-    else
-        snprintf(head, sizeof head, "%s: %s: %s [%s]\n", d->file, sev, d->msg, tag);
+    /* gcc's form, FILE:LINE:COL: severity: MESSAGE [check id]; the rule
+     * (or table) is named in the message when the message does not. */
+    int name_rule = d->rule && !strstr(d->msg, d->rule);
+    snprintf(head, sizeof head, "%s:%zu:%zu: %s: %s%s%s%s [%s]\n", d->file,
+             d->line ? d->line : WHOLE_FILE_LINE, d->col ? d->col : WHOLE_FILE_COLUMN, sev, d->msg,
+             name_rule ? " (in " : "", name_rule ? d->rule : "", name_rule ? ")" : "", d->id);
     tx_sb_add(o, head, strlen(head));
     if (!d->line) return;
     char *src = source_line(rd, d->file, d->line);

@@ -34,12 +34,21 @@ typedef enum cli_format {
     CLI_FORMAT_JSONL /* compact documents, one per line */
 } cli_format;
 
+/* --warnings: how conversion warnings are shown. */
+typedef enum cli_warnings {
+    CLI_WARNINGS_ALL,     /* each one, as it comes */
+    CLI_WARNINGS_SUMMARY, /* a count per code at the end */
+    CLI_WARNINGS_NONE,    /* none (errors still show) */
+    CLI_WARNINGS_DEFAULT  /* not given: summary in a batch on a terminal, else all */
+} cli_warnings;
+
 /* Everything the command line sets. */
 typedef struct cli {
     tx2json_options opts; /* tx2json_options_init'ed, then the options */
     const char *rules, *output, *list, *notes;
     int quiet, nul, fail_fast, show_progress, follow;
     cli_format format;
+    cli_warnings warnings;
     long jobs;
     unsigned long match_limit, depth_limit, heap_limit;
     size_t max_memory;
@@ -58,6 +67,48 @@ void cli_usage(FILE *f);
  * cli_parse; the paths are then argv[optind..argc). */
 int cli_parse_check(int argc, char **argv, tx2json_check_format *fmt, int *werror);
 void cli_check_usage(FILE *f);
+
+/* cli_msg.c: messages. */
+
+/* A growing message (the warnings and error of one job, in order). */
+typedef struct msgbuf {
+    char *s;
+    size_t len, cap;
+} msgbuf;
+
+/* Appends a printf-formatted message (cut at 2 KiB); on OOM it is lost. */
+void msg_add(msgbuf *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* tx2json_options.on_warning callbacks (user is a msgbuf): a warning in
+ * gcc's form, FILE:LINE:COL: warning: MESSAGE [code]; or, for
+ * --warnings=summary, only its code and a line break. */
+void msg_warning(void *user, const char *file, size_t line, size_t col, const char *code,
+                 const char *msg);
+void msg_warning_code(void *user, const char *file, size_t line, size_t col, const char *code,
+                      const char *msg);
+
+/* An error in gcc's form, its code by its status ("tx2json: error: ..."
+ * when it names no file): into m, or on stderr. */
+void msg_error(msgbuf *m, const tx2json_error *e);
+void print_error(const tx2json_error *e);
+
+/* Warnings counted per code, in order of first appearance. */
+typedef struct warn_count {
+    char *code;
+    size_t n;
+} warn_count;
+typedef struct warn_counts {
+    warn_count *v;
+    size_t n, cap, total;
+} warn_counts;
+
+/* Counts the codes of msg_warning_code's text.  Returns 0, or -1 when
+ * memory runs out. */
+int warn_count_text(warn_counts *w, const char *codes);
+/* "tx2json: N warnings: n1 code1, n2 code2 (--warnings=all shows each)",
+ * or nothing when there were none. */
+void warn_counts_print(const warn_counts *w, FILE *f);
+void warn_counts_free(warn_counts *w);
 
 /* cli_in.c: the input list. */
 void add_arg(inputs *in, const char *arg, int *dirs);

@@ -102,6 +102,9 @@ void cli_usage(FILE *f)
             "      --fail-fast       stop at the first input that fails\n"
             "      --progress, --no-progress  show a progress line (default: when\n"
             "                        stderr is a terminal)\n"
+            "      --warnings all|summary|none  each warning, a count per warning\n"
+            "                        code at the end, or none (default: summary in a\n"
+            "                        batch on a terminal, else all); errors always show\n"
             "  -q, --quiet           no warnings, no progress, no summary\n"
             "\n"
             "Rules and text:\n"
@@ -200,6 +203,9 @@ static int choice(const char *opt, const char *v, const char *const *names)
 /* The values of --format, in the order of cli_format. */
 static const char *const FORMAT_NAMES[] = {"json", "jsonl", NULL};
 
+/* The values of --warnings, in the order of cli_warnings. */
+static const char *const WARNINGS_NAMES[] = {"all", "summary", "none", NULL};
+
 /* Long options without a short letter. */
 enum {
     OPT_GLOB = UCHAR_MAX + 1,
@@ -212,6 +218,7 @@ enum {
     OPT_FAIL_FAST,
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
+    OPT_WARNINGS,
     OPT_RULES,
     OPT_ENCODING,
     OPT_LANG,
@@ -245,6 +252,7 @@ static const struct option LONG_OPTS[] = {
     {"fail-fast", no_argument, NULL, OPT_FAIL_FAST},
     {"progress", no_argument, NULL, OPT_PROGRESS},
     {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+    {"warnings", required_argument, NULL, OPT_WARNINGS},
     {"rules", required_argument, NULL, OPT_RULES},
     {"encoding", required_argument, NULL, OPT_ENCODING},
     {"lang", required_argument, NULL, OPT_LANG},
@@ -325,6 +333,10 @@ static int apply(cli *c, inputs *in, int id, const char *opt, const char *v)
     case OPT_PROGRESS:
     case OPT_NO_PROGRESS:
         c->show_progress = id == OPT_PROGRESS;
+        break;
+    case OPT_WARNINGS:
+        if ((k = choice(opt, v, WARNINGS_NAMES)) < 0) return 2;
+        c->warnings = (cli_warnings)k;
         break;
     case OPT_RULES:
         c->rules = v;

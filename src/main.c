@@ -1,7 +1,8 @@
-/* main.c - the tx2json command line: parses options, loads the rules once
- * and converts each input through the library, in batch when given many
- * files or directories (worker threads, ordered output).  Diagnostics look
- * like a compiler's: "tx2json: FILE:LINE:COL: error: MESSAGE".
+/* main.c - the tx2json command line: takes the options (cli_opts.c),
+ * loads the rules once and converts each input through the library, in
+ * batch when given many files or directories (worker threads, ordered
+ * output, a progress line that no message shares).  Diagnostics are
+ * gcc's form, FILE:LINE:COL: warning|error: MESSAGE [code] (cli_msg.c).
  *
  * Exit status: 0 success; 1 an input could not be converted (the batch
  * goes on); 2 usage error; 3 rules could not be loaded or a system error
@@ -42,17 +43,6 @@
 /* --max-memory when not given: 2 GiB, some 100 MB of input at once. */
 #define DEFAULT_MAX_MEMORY ((size_t)2 << 30)
 
-static void print_error(const tx2json_error *e)
-{
-    if (e->line && !e->column)
-        fprintf(stderr, "tx2json: %s:%zu: error: %s\n", e->file, e->line, e->message);
-    else if (e->line)
-        fprintf(stderr, "tx2json: %s:%zu:%zu: error: %s\n", e->file, e->line, e->column,
-                e->message);
-    else
-        fprintf(stderr, "tx2json: %s: error: %s\n", e->file, e->message);
-}
-
 static int check_main(int argc, char **argv)
 {
     tx2json_check_format fmt = TX2JSON_CHECK_TEXT;
@@ -81,7 +71,8 @@ typedef struct job {
     int done;
     tx2json_status rc;
     char *json;
-    char *msgs; /* warnings and the error, formatted, in order */
+    char *msgs;  /* warnings and the error, formatted, in order */
+    char *codes; /* --warnings=summary: the warnings' codes, one per line */
     size_t bytes;
     size_t cost; /* memory reserved from the budget until emitted */
     tx2json_stats stats;
@@ -92,10 +83,13 @@ typedef struct batch {
     tx2json_ctx *ctx;
     tx2json_options opts;
     int quiet, fail_fast;
-    const char *notes;  /* --notes FILE, or NULL: NAME.notes.txt beside */
-    const char *output; /* -o, or NULL for stdout */
-    int out_dir;        /* -o names a directory */
-    int root;           /* then: its descriptor */
+    cli_warnings warnings; /* all, summary or none (quiet: none) */
+    warn_counts counts;    /* summary: the warnings of the jobs emitted */
+    int progress_on;       /* a progress line is on the terminal */
+    const char *notes;     /* --notes FILE, or NULL: NAME.notes.txt beside */
+    const char *output;    /* -o, or NULL for stdout */
+    int out_dir;           /* -o names a directory */
+    int root;              /* then: its descriptor */
     job *jobs;
     size_t next, emitted, window;
     int stop;
@@ -108,54 +102,6 @@ typedef struct batch {
     int status;
     double t0;
 } batch;
-
-typedef struct msgbuf {
-    char *s;
-    size_t len, cap;
-} msgbuf;
-
-static void msg_add(msgbuf *m, const char *fmt, ...)
-{
-    char tmp[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    size_t need = m->len + (size_t)n + 1;
-    if (need > m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 256;
-        while (nc < need)
-            nc *= 2;
-        char *ns = realloc(m->s, nc);
-        if (!ns) return;
-        m->s = ns;
-        m->cap = nc;
-    }
-    memcpy(m->s + m->len, tmp, (size_t)n + 1 > sizeof tmp ? sizeof tmp : (size_t)n + 1);
-    m->len += (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1;
-    m->s[m->len] = 0;
-}
-
-static void on_warning(void *user, const char *file, size_t line, size_t col, const char *code,
-                       const char *msg)
-{
-    msgbuf *m = user;
-    if (line)
-        msg_add(m, "tx2json: %s:%zu:%zu: warning: %s [%s]\n", file, line, col, msg, code);
-    else
-        msg_add(m, "tx2json: %s: warning: %s [%s]\n", file, msg, code);
-}
-
-static void error_text(msgbuf *m, const tx2json_error *e)
-{
-    if (e->line && !e->column)
-        msg_add(m, "tx2json: %s:%zu: error: %s\n", e->file, e->line, e->message);
-    else if (e->line)
-        msg_add(m, "tx2json: %s:%zu:%zu: error: %s\n", e->file, e->line, e->column, e->message);
-    else
-        msg_add(m, "tx2json: %s: error: %s\n", e->file, e->message);
-}
 
 /* Admits job i to convert with cost bytes of the memory budget.  Jobs are
  * admitted in input order, so the admitted ones are a prefix and their
@@ -264,21 +210,26 @@ static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
     job *j = &b->jobs[i];
     const input *in = &b->in->v[i];
     tx2json_options o = b->opts;
-    msgbuf m = {0};
+    msgbuf m = {0}, codes = {0};
     tx2json_error err;
-    o.user = &m;
-    o.on_warning = b->quiet ? NULL : on_warning;
+    o.user = b->warnings == CLI_WARNINGS_SUMMARY ? &codes : &m;
+    o.on_warning = b->warnings == CLI_WARNINGS_NONE      ? NULL
+                   : b->warnings == CLI_WARNINGS_SUMMARY ? msg_warning_code
+                                                         : msg_warning;
     o.stats = &j->stats;
     if (in->clash || !ctx) {
         admit(b, i, 0);
+        memset(&err, 0, sizeof err);
+        snprintf(err.file, sizeof err.file, "%s", in->path);
+        err.code = in->clash ? TX2JSON_EINVAL : TX2JSON_ENOMEM;
         if (in->clash)
-            msg_add(&m,
-                    "tx2json: %s: error: output %s/%s is also that of %s; not converted (the "
-                    "first input keeps it)\n",
-                    in->path, b->output, in->out, b->in->v[in->twin].path);
+            snprintf(err.message, sizeof err.message,
+                     "output %s/%s is also that of %s; not converted (the first input keeps it)",
+                     b->output, in->out, b->in->v[in->twin].path);
         else
-            msg_add(&m, "tx2json: %s: error: out of memory\n", in->path);
-        j->rc = in->clash ? TX2JSON_EINVAL : TX2JSON_ENOMEM;
+            snprintf(err.message, sizeof err.message, "out of memory");
+        msg_error(&m, &err);
+        j->rc = err.code;
         j->msgs = m.s;
         return;
     }
@@ -297,8 +248,9 @@ static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
     free(data);
     free(notes);
     free(notes_name);
-    if (j->rc != TX2JSON_OK) error_text(&m, &err);
+    if (j->rc != TX2JSON_OK) msg_error(&m, &err);
     j->msgs = m.s;
+    j->codes = codes.s;
 }
 
 static void *worker(void *arg)
@@ -334,14 +286,33 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void progress(size_t done, size_t total, size_t bytes, double t0, int final)
+/* The terminal's "carriage return, erase the line": takes the progress
+ * line away. */
+#define ERASE_LINE "\r\033[K"
+
+/* Bytes per megabyte in the progress line's MB/s. */
+#define BYTES_PER_MB 1e6
+
+/* Draws the progress line (no line break: the next one overwrites it),
+ * or erases it for good when final. */
+static void progress(batch *b, int final)
 {
-    double el = now() - t0;
-    double mbs = el > 0 ? (double)bytes / 1e6 / el : 0;
-    double eta = done ? el / (double)done * (double)(total - done) : 0;
-    fprintf(stderr, "\r\033[K[%zu/%zu] %.1f MB/s, ETA %.0fs", done, total, mbs, eta);
-    if (final) fputs("\r\033[K", stderr);
+    double el = now() - b->t0;
+    double mbs = el > 0 ? (double)b->bytes / BYTES_PER_MB / el : 0;
+    double eta = b->done ? el / (double)b->done * (double)(b->in->n - b->done) : 0;
+    fprintf(stderr, ERASE_LINE "[%zu/%zu] %.1f MB/s, ETA %.0fs", b->done, b->in->n, mbs, eta);
+    if (final) fputs(ERASE_LINE, stderr);
+    b->progress_on = !final;
     fflush(stderr);
+}
+
+/* Erases the progress line before a message, so that no message is ever
+ * glued to it; the next progress() draws it again below the message. */
+static void progress_clear(batch *b)
+{
+    if (!b->progress_on) return;
+    fputs(ERASE_LINE, stderr);
+    b->progress_on = 0;
 }
 
 /* Decides whether -o names a directory and opens it (creating it): sets
@@ -358,7 +329,7 @@ static int open_output(batch *b, const cli *c, inputs *in, int dirs)
         return 0;
     }
     if (mkdir(o, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "tx2json: %s: error: cannot create directory: %s\n", o, strerror(errno));
+        fprintf(stderr, "%s: error: cannot create directory: %s\n", o, strerror(errno));
         return 3;
     }
     if (out_plan(in) != 0) {
@@ -368,7 +339,7 @@ static int open_output(batch *b, const cli *c, inputs *in, int dirs)
     /* Following a link here is fine: the user named DIR.  Below it
      * nothing is followed (cli_out.c). */
     if ((b->root = open(o, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-        fprintf(stderr, "tx2json: %s: error: cannot open directory: %s\n", o, strerror(errno));
+        fprintf(stderr, "%s: error: cannot open directory: %s\n", o, strerror(errno));
         return 3;
     }
     out_clean_stale(b->root, o, in, c->quiet);
@@ -383,15 +354,17 @@ static int write_output(batch *b, size_t i)
     if (b->out_dir) {
         char msg[2048];
         int rc = out_write(b->root, b->output, b->in->v[i].out, json, msg, sizeof msg);
-        if (rc) fputs(msg, stderr);
+        if (rc) progress_clear(b), fputs(msg, stderr);
         return rc;
     }
     if (b->output && write_atomic(b->output, json) != 0) {
-        fprintf(stderr, "tx2json: %s: error: cannot write: %s\n", b->output, strerror(errno));
+        progress_clear(b);
+        fprintf(stderr, "%s: error: cannot write: %s\n", b->output, strerror(errno));
         return -1;
     }
     if (!b->output && fputs(json, stdout) == EOF) {
-        fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
+        progress_clear(b);
+        fprintf(stderr, "tx2json: error: cannot write the standard output: %s\n", strerror(errno));
         return -1;
     }
     return 0;
@@ -401,7 +374,8 @@ static int write_output(batch *b, size_t i)
 static void emit(batch *b, size_t i)
 {
     job *j = &b->jobs[i];
-    if (j->msgs) fputs(j->msgs, stderr);
+    if (j->msgs) progress_clear(b), fputs(j->msgs, stderr);
+    if (j->codes && warn_count_text(&b->counts, j->codes) != 0) j->rc = TX2JSON_ENOMEM;
     b->bytes += j->bytes;
     /* Out of memory, a library failure or stdout gone: stop.  A file
      * that failed, to convert or to be written, counts as failed and the
@@ -419,7 +393,8 @@ static void emit(batch *b, size_t i)
     }
     free(j->json);
     free(j->msgs);
-    j->json = j->msgs = NULL;
+    free(j->codes);
+    j->json = j->msgs = j->codes = NULL;
     b->done++;
     pthread_mutex_lock(&b->mu);
     b->emitted = i + 1;
@@ -439,8 +414,8 @@ static void run_batch(batch *b, long nw, int show_progress)
     if (nw > 1 && th)
         for (; started < nw; started++)
             if (pthread_create(&th[started], NULL, worker, b) != 0) break;
-    double t0 = now(), last = 0;
-    b->t0 = t0;
+    double last = 0;
+    b->t0 = now();
     for (size_t i = 0; i < b->in->n && !b->stop; i++) {
         job *j = &b->jobs[i];
         if (started == 0) {
@@ -453,14 +428,14 @@ static void run_batch(batch *b, long nw, int show_progress)
         }
         emit(b, i);
         if (show_progress && (now() - last > 0.1 || i + 1 == b->in->n)) {
-            progress(b->done, b->in->n, b->bytes, t0, 0);
+            progress(b, 0);
             last = now();
         }
     }
     for (long t = 0; t < started; t++)
         pthread_join(th[t], NULL);
     free(th);
-    if (show_progress) progress(b->done, b->in->n, b->bytes, t0, 1);
+    if (show_progress) progress(b, 1);
 }
 
 /* Runs the batch with b's context loaded and prints the summary. */
@@ -483,9 +458,11 @@ static void run_loaded(batch *b, const cli *c, int dirs)
     int show = c->show_progress < 0 ? isatty(2) && in->n > 1 : c->show_progress;
     run_batch(b, nw, show && !c->quiet);
     if (fflush(stdout) != 0) {
-        fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
+        fprintf(stderr, "tx2json: error: cannot write the standard output: %s\n", strerror(errno));
         b->status = 3;
     }
+    if (b->warnings == CLI_WARNINGS_SUMMARY) warn_counts_print(&b->counts, stderr);
+    warn_counts_free(&b->counts);
     if (!c->quiet && (in->n > 1 || dirs || c->list))
         fprintf(stderr, "tx2json: %zu files, %zu entries, %zu links, %zu failed, %.2fs%s\n",
                 b->done, b->entries, b->links, b->failed, now() - b->t0,
@@ -493,6 +470,7 @@ static void run_loaded(batch *b, const cli *c, int dirs)
     for (size_t i = 0; i < in->n; i++) {
         free(b->jobs[i].json);
         free(b->jobs[i].msgs);
+        free(b->jobs[i].codes);
     }
     free(b->jobs);
     pthread_mutex_destroy(&b->mu);
@@ -524,6 +502,13 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     b.in = in;
     b.opts = c->opts;
     b.quiet = c->quiet;
+    /* --warnings: given, else a count per code in a batch on a terminal,
+     * else each one; -q none. */
+    int batch_run = in->n > 1 || dirs || c->list;
+    b.warnings = c->warnings != CLI_WARNINGS_DEFAULT  ? c->warnings
+                 : batch_run && isatty(STDERR_FILENO) ? CLI_WARNINGS_SUMMARY
+                                                      : CLI_WARNINGS_ALL;
+    if (c->quiet) b.warnings = CLI_WARNINGS_NONE;
     b.fail_fast = c->fail_fast;
     b.notes = c->notes;
     b.mem_limit = c->max_memory ? c->max_memory : DEFAULT_MAX_MEMORY;
@@ -557,6 +542,7 @@ int main(int argc, char **argv)
     tx2json_options_init(&c.opts);
     inputs in = {0};
     c.show_progress = -1;
+    c.warnings = CLI_WARNINGS_DEFAULT;
     c.args = calloc((size_t)argc + 1, sizeof *c.args);
     in.globs = calloc((size_t)argc + 1, sizeof *in.globs);
     if (!c.args || !in.globs) {

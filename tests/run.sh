@@ -30,9 +30,10 @@ trap 'rm -rf "$TMP"' EXIT INT TERM
 pass=0
 fail=0
 nskip=0
-# The problem matcher the README gives for CI (gcc's form): FILE, LINE,
-# COLUMN, SEVERITY, MESSAGE, CODE.
-MATCHER_RE='^(.+):([0-9]+):([0-9]+): (warning|error): (.*) \[([a-z0-9-]+)\]$'
+# The problem matcher the README gives for CI (gcc's form: FILE, LINE,
+# COLUMN, SEVERITY, MESSAGE, CODE), read from the README itself.
+MATCHER_RE=$(sed -n 's/^ *"regexp": "\(.*\)",$/\1/p' README.md | sed 's/\\\\/\\/g')
+[ -n "$MATCHER_RE" ] || { echo "FAIL README has no problem-matcher regexp"; exit 1; }
 
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
@@ -49,6 +50,9 @@ bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 #   stderr-lines:   the number of lines stderr must have
 #   jq:             jq's arguments: stdout must equal jq's output of it
 #                   byte for byte (skipped when jq is not installed)
+#   progress-apart: yes  no warning shares a line with the progress line:
+#                   after the last carriage return of a stderr line that
+#                   holds a warning, no progress text (ETA) remains
 #   matcher: yes    every line of stderr and stdout that looks like a
 #                   diagnostic (": warning: ", ": error: ") matches the
 #                   problem-matcher regex of the README (MATCHER_RE)
@@ -95,6 +99,12 @@ expect() {
                 echo "SKIP jq layout: jq is not installed"
                 nskip=$((nskip + 1))
             fi
+            ;;
+        progress-apart:*)
+            if tr '\r' '\n' <"$TMP/stderr" | grep -a ': warning: ' | grep -a 'ETA' >"$TMP/glued"; then
+                failed="$failed; a warning shares a line with the progress: $(head -1 "$TMP/glued")"
+            fi
+            grep -aq 'ETA' "$TMP/stderr" || failed="$failed; no progress line"
             ;;
         matcher:*)
             for s in stderr stdout; do
