@@ -27,6 +27,10 @@ LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
+DOCDIR     ?= $(DATADIR)/doc/tx2json
+# Where SARIF's helpUri points (docs/rules.md, installed in DOCDIR): a
+# package may give its web copy instead.
+DOCS_URL   ?= file://$(DOCDIR)/rules.md
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 DATA_RULES_DIR := $(DATADIR)/tx2json/rules
 INSTALL    ?= install
@@ -47,8 +51,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS) -fvisibility=hidden -Iinclude \
              -DTX2JSON_RULES_DIR='"$(RULES_DIR)"' $(PKG_CFLAGS)
-# Only tx2json.c knows where the installed rules are (the rules lookup).
-PATH_CFLAGS = -DTX2JSON_DATA_RULES_DIR='"$(DATA_RULES_DIR)"'
+# Only tx2json.c knows where the installed rules are (the rules lookup),
+# only check.c where the docs are (SARIF's helpUri).
+PATH_CFLAGS = -DTX2JSON_DATA_RULES_DIR='"$(DATA_RULES_DIR)"' -DTX2JSON_DOCS_URL='"$(DOCS_URL)"'
 LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
 
 LIB_SRC := util.c span.c diag.c numeral.c read.c container.c normalize.c segment.c rules.c references.c episode.c \
@@ -81,7 +86,8 @@ deps: $(BUILD)/.deps
 # The compiled-in paths, rewritten only when they change (so `make
 # install PREFIX=...` after `make` rebuilds what depends on them).
 $(BUILD)/.paths: FORCE $(BUILD)/.deps
-	@echo '$(DATA_RULES_DIR) $(RULES_DIR)' | cmp -s - $@ || echo '$(DATA_RULES_DIR) $(RULES_DIR)' >$@
+	@echo '$(DATA_RULES_DIR) $(RULES_DIR) $(DOCS_URL)' | cmp -s - $@ || \
+	  echo '$(DATA_RULES_DIR) $(RULES_DIR) $(DOCS_URL)' >$@
 FORCE:
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) include/tx2json.h $(BUILD)/.deps
@@ -91,8 +97,9 @@ $(BUILD)/pic/%.o: src/%.c $(wildcard src/*.h) include/tx2json.h $(BUILD)/.deps
 	@mkdir -p $(BUILD)/pic
 	$(CC) $(CFLAGS_ALL) -fPIC -c -o $@ $<
 
-$(BUILD)/tx2json.o $(BUILD)/pic/tx2json.o: $(BUILD)/.paths
-$(BUILD)/tx2json.o $(BUILD)/pic/tx2json.o: CFLAGS_ALL += $(PATH_CFLAGS)
+PATH_OBJ := $(BUILD)/tx2json.o $(BUILD)/pic/tx2json.o $(BUILD)/check.o $(BUILD)/pic/check.o
+$(PATH_OBJ): $(BUILD)/.paths
+$(PATH_OBJ): CFLAGS_ALL += $(PATH_CFLAGS)
 
 $(BUILD)/libtx2json.a: $(LIB_OBJ)
 	rm -f $@
@@ -255,12 +262,13 @@ fuzz-replay: $(addprefix build-fuzz/fuzz_,$(FUZZERS))
 
 MAN_PAGES := man/tx2json.1 man/tx2json-rules.5 man/tx2json.3
 
-# Installs the binary, both libraries, the header, tx2json.pc, the rules
-# and the man pages.  Nothing outside these files is touched.
+# Installs the binary, both libraries, the header, tx2json.pc, the rules,
+# the man pages and docs/rules.md.  Nothing outside these files is touched.
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
 	  $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(DATA_RULES_DIR) \
-	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(DOCDIR)
 	$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(BINDIR)/tx2json
 	$(INSTALL) -m 755 $(BUILD)/$(SOFILE) $(DESTDIR)$(LIBDIR)/$(SOFILE)
 	ln -sf $(SOFILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -272,6 +280,7 @@ install: all
 	$(INSTALL) -m 644 man/tx2json.1 $(DESTDIR)$(MANDIR)/man1/tx2json.1
 	$(INSTALL) -m 644 man/tx2json.3 $(DESTDIR)$(MANDIR)/man3/tx2json.3
 	$(INSTALL) -m 644 man/tx2json-rules.5 $(DESTDIR)$(MANDIR)/man5/tx2json-rules.5
+	$(INSTALL) -m 644 docs/rules.md $(DESTDIR)$(DOCDIR)/rules.md
 
 # Removes what install put there (the rules directory only if it is then
 # empty: files someone added are kept).
@@ -280,9 +289,10 @@ uninstall:
 	  $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libtx2json.so \
 	  $(DESTDIR)$(LIBDIR)/libtx2json.a $(DESTDIR)$(INCLUDEDIR)/tx2json.h \
 	  $(DESTDIR)$(PKGCONFIGDIR)/tx2json.pc $(DESTDIR)$(MANDIR)/man1/tx2json.1 \
-	  $(DESTDIR)$(MANDIR)/man3/tx2json.3 $(DESTDIR)$(MANDIR)/man5/tx2json-rules.5
+	  $(DESTDIR)$(MANDIR)/man3/tx2json.3 $(DESTDIR)$(MANDIR)/man5/tx2json-rules.5 \
+	  $(DESTDIR)$(DOCDIR)/rules.md
 	for f in rules/*.rules; do rm -f "$(DESTDIR)$(DATA_RULES_DIR)/$${f#rules/}"; done
-	-rmdir $(DESTDIR)$(DATA_RULES_DIR) $(DESTDIR)$(DATADIR)/tx2json 2>/dev/null
+	-rmdir $(DESTDIR)$(DATA_RULES_DIR) $(DESTDIR)$(DATADIR)/tx2json $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 # The man pages render without a warning (groff -ww; mandoc -T lint too
 # when it is installed).

@@ -373,7 +373,15 @@ done
 
 # 7. The SARIF report of every broken file and of the shipped rules
 #    validates against the SARIF 2.1.0 schema (Ajv, from the npm registry).
-$BIN check --format sarif tests/rules/*.rules rules >"$TMP/all.sarif"
+#    With paths that need percent-encoding: a space and Han characters,
+#    relative (tests/rules-paths), absolute below the current directory
+#    (a relative URI too) and absolute elsewhere (an absolute file: URI).
+mkdir -p "$TMP/含 空格"
+cp "tests/rules-paths/坏 规则.rules" "$TMP/含 空格/"
+$BIN check --format sarif tests/rules/*.rules rules tests/rules-paths "$(pwd)/tests/rules/no-example.rules" \
+    "$TMP/含 空格" >"$TMP/all.sarif"
+grep -q '"file:///.*/%E5%90%AB%20%E7%A9%BA%E6%A0%BC/%E5%9D%8F%20%E8%A7%84%E5%88%99.rules"' "$TMP/all.sarif" &&
+    ! grep -q "\"uri\":.*\"$(pwd)" "$TMP/all.sarif" && ok || bad "sarif-uris: not percent-encoded or absolute below the current directory"
 if ! command -v node >/dev/null 2>&1; then
     echo "SKIP sarif-schema: node is not installed"
     skip=1
