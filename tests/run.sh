@@ -460,6 +460,7 @@ while IFS= read -r l; do
     case "$l" in
     PASS*) ok ;;
     FAIL*) bad "${l#FAIL }" ;;
+    SKIP*) echo "$l" && nskip=$((nskip + 1)) ;;
     *) echo "$l" ;;
     esac
 done <"$TMP/install.out"
