@@ -314,16 +314,19 @@ static int apply(cli *c, inputs *in, int id, const char *opt, const char *v)
         if ((k = choice(opt, v, FORMAT_NAMES)) < 0) return 2;
         c->format = (cli_format)k;
         break;
-    case OPT_INDENT:
-        if (strspn(v, "0123456789") != strlen(v) || !*v || strlen(v) > 1 ||
-            atoi(v) > TX2JSON_MAX_INDENT) {
+    case OPT_INDENT: {
+        char *end;
+        errno = 0;
+        long n = strtol(v, &end, 10);
+        if (!*v || *end || errno || n < 0 || n > TX2JSON_MAX_INDENT || !strchr("0123456789", *v)) {
             fprintf(stderr, "tx2json: error: %s must be a number from 0 to %d\n", opt,
                     TX2JSON_MAX_INDENT);
             return 2;
         }
-        c->opts.indent = atoi(v);
-        c->opts.compact = c->opts.indent == 0;
+        c->opts.indent = (int)n;
+        c->opts.compact = n == 0;
         break;
+    }
     case OPT_COMPACT:
         c->opts.compact = 1;
         break;

@@ -269,6 +269,21 @@ check_batch fail-fast test $? = 1 -a ! -s "$TMP/ff"
 check_batch fail-fast-summary grep -q "stopped early" "$TMP/ff.err"
 $BIN --progress -j 2 --format jsonl corpora >/dev/null 2>"$TMP/prog"
 check_batch progress grep -q "\[13/13\]" "$TMP/prog"
+# On a terminal (script(1) gives the run one), a batch's warnings default
+# to --warnings=summary: a count per code instead of each line, with the
+# progress line; one file's warnings still show each.
+if command -v script >/dev/null 2>&1; then
+    script -qec "$BIN -j 1 tests/data/no-refs.txt tests/data/no-refs.txt >/dev/null" /dev/null \
+        >"$TMP/tty" 2>&1
+    check_batch warnings-summary-on-terminal grep -q "tx2json: 2 warnings: 2 no-references" "$TMP/tty"
+    check_batch warnings-summary-no-lines sh -c "! grep -q ': warning: ' '$TMP/tty'"
+    check_batch progress-on-terminal grep -q "ETA" "$TMP/tty"
+    script -qec "$BIN tests/data/no-refs.txt >/dev/null" /dev/null >"$TMP/tty1" 2>&1
+    check_batch warnings-each-for-one-file grep -q "no-refs.txt:1:1: warning: no reference list found" "$TMP/tty1"
+else
+    echo "SKIP batch/warnings-summary-on-terminal: no script(1) (apt-get install bsdutils)"
+    nskip=$((nskip + 1))
+fi
 
 # An interrupted batch leaves only whole files and no temporaries.
 if command -v python3 >/dev/null 2>&1; then
