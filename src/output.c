@@ -221,12 +221,18 @@ typedef struct layout {
     int indent;
 } layout;
 
-/* A line break and the indentation of level depth. */
+/* A line break and the indentation of level depth, in runs of at most
+ * INDENT_RUN spaces. */
+#define INDENT_RUN 32
 static void newline(tx_strbuf *b, const layout *l, int depth)
 {
+    static const char spaces[INDENT_RUN + 1] = "                                ";
     tx_sb_addc(b, '\n');
-    for (int i = 0; i < depth * l->indent; i++)
-        tx_sb_addc(b, ' ');
+    for (size_t n = (size_t)(depth * l->indent); n > 0;) {
+        size_t k = n < INDENT_RUN ? n : INDENT_RUN;
+        tx_sb_add(b, spaces, k);
+        n -= k;
+    }
 }
 
 /* Appends the compact JSON text s to b laid out as `jq .` lays it out:
@@ -235,35 +241,47 @@ static void newline(tx_strbuf *b, const layout *l, int depth)
  * is the level s starts at.  Strings are copied as they are. */
 static void reindent(tx_strbuf *b, const char *s, const layout *l, int depth)
 {
-    const char *run = s; /* bytes not yet copied */
-    for (const char *p = s; *p; p++) {
-        char ch = *p;
-        if (ch == '"') { /* skip the string, escapes and all */
-            for (p++; *p && *p != '"'; p++)
-                if (*p == '\\' && p[1]) p++;
-            if (!*p) break;
+    const char *p = s;
+    for (;;) {
+        const char *q = strpbrk(p, "\"{[]},:");
+        if (!q) break;
+        if (*q == '"') { /* copy the string, escapes and all */
+            const char *e = q + 1;
+            while ((e = strpbrk(e, "\"\\")) && *e == '\\' && e[1])
+                e += 2;
+            if (!e || *e != '"') break; /* unterminated: cannot happen with cJSON */
+            tx_sb_add(b, p, (size_t)(e + 1 - p));
+            p = e + 1;
             continue;
         }
-        if (!strchr("{[]},:", ch)) continue;
-        tx_sb_add(b, run, (size_t)(p - run));
-        run = p + 1;
-        if ((ch == '{' && p[1] == '}') || (ch == '[' && p[1] == ']')) {
-            tx_sb_add(b, p, 2);
-            run = ++p + 1;
-        } else if (ch == '{' || ch == '[') {
-            tx_sb_addc(b, ch);
-            newline(b, l, ++depth);
-        } else if (ch == '}' || ch == ']') {
+        tx_sb_add(b, p, (size_t)(q - p));
+        p = q + 1;
+        switch (*q) {
+        case '{':
+        case '[':
+            if (*p == (*q == '{' ? '}' : ']')) { /* empty: {} or [] */
+                tx_sb_add(b, q, 2);
+                p++;
+            } else {
+                tx_sb_addc(b, *q);
+                newline(b, l, ++depth);
+            }
+            break;
+        case '}':
+        case ']':
             newline(b, l, --depth);
-            tx_sb_addc(b, ch);
-        } else if (ch == ',') {
-            tx_sb_addc(b, ch);
+            tx_sb_addc(b, *q);
+            break;
+        case ',':
+            tx_sb_addc(b, ',');
             newline(b, l, depth);
-        } else {
+            break;
+        default: /* ':' */
             tx_sb_add(b, ": ", 2);
+            break;
         }
     }
-    tx_sb_add(b, run, strlen(run));
+    tx_sb_add(b, p, strlen(p));
 }
 
 /* Appends item, printed by cJSON, to b and deletes it: compact as cJSON
