@@ -27,6 +27,21 @@ tar -C "$ROOT" --exclude=./.git --exclude=./build-asan --exclude=./build-ubsan \
 # A plain build: not the variables of a `make asan` that runs us (make
 # passes its command-line variables on in MAKEFLAGS and the environment).
 unset MAKEFLAGS MFLAGS MAKELEVEL BUILD BIN OPT EXTRA_CFLAGS EXTRA_LDFLAGS WERROR
+# A staged install, as a package build does it: files under DESTDIR, the
+# paths compiled in and written into tx2json.pc without it.
+STAGE=$T/stage
+if ! make -C "$SRC" -j2 PREFIX=/usr DESTDIR="$STAGE" install >"$T/stage.log" 2>&1; then
+    fail destdir "$(tail -5 "$T/stage.log")"
+elif [ -x "$STAGE/usr/bin/tx2json" ] && [ -f "$STAGE/usr/share/tx2json/rules/00-common.rules" ] &&
+    [ -f "$STAGE/usr/share/man/man5/tx2json-rules.5" ] &&
+    grep -q '^prefix=/usr$' "$STAGE/usr/lib/pkgconfig/tx2json.pc" &&
+    grep -aq '/usr/share/tx2json/rules' "$STAGE/usr/lib/libtx2json.so.0."* &&
+    ! grep -aq "$STAGE" "$STAGE/usr/lib/libtx2json.so.0."* "$STAGE/usr/bin/tx2json" "$STAGE/usr/lib/pkgconfig/tx2json.pc"; then
+    pass destdir
+else
+    fail destdir "files or compiled-in paths wrong under $STAGE"
+fi
+rm -rf "$STAGE"
 if ! make -C "$SRC" -j2 PREFIX="$PREFIX" install >"$T/install.log" 2>&1; then
     fail make-install "$(tail -5 "$T/install.log")"
     exit 0
