@@ -411,13 +411,13 @@ tx2json_status tx2json_check(const char *const *paths, size_t npaths, tx2json_ch
         } else {
             j = sarif(v, n);
         }
-        char *s = j ? cJSON_Print(j) : NULL;
+        char *s = j ? cJSON_PrintUnformatted(j) : NULL;
         cJSON_Delete(j);
         if (!s) {
             free(v);
             goto oom;
         }
-        tx_sb_add(&o, s, strlen(s));
+        tx_json_layout(&o, s, TX2JSON_DEFAULT_INDENT, 0); /* as conversions print */
         tx_sb_addc(&o, '\n');
         cJSON_free(s);
     }

@@ -221,69 +221,6 @@ typedef struct layout {
     int indent;
 } layout;
 
-/* A line break and the indentation of level depth, in runs of at most
- * INDENT_RUN spaces. */
-#define INDENT_RUN 32
-static void newline(tx_strbuf *b, const layout *l, int depth)
-{
-    static const char spaces[INDENT_RUN + 1] = "                                ";
-    tx_sb_addc(b, '\n');
-    for (size_t n = (size_t)(depth * l->indent); n > 0;) {
-        size_t k = n < INDENT_RUN ? n : INDENT_RUN;
-        tx_sb_add(b, spaces, k);
-        n -= k;
-    }
-}
-
-/* Appends the compact JSON text s to b laid out as `jq .` lays it out:
- * every member and element on a line of its own, indented one level per
- * nesting, "key": value, empty objects and arrays as {} and [].  depth
- * is the level s starts at.  Strings are copied as they are. */
-static void reindent(tx_strbuf *b, const char *s, const layout *l, int depth)
-{
-    const char *p = s;
-    for (;;) {
-        const char *q = strpbrk(p, "\"{[]},:");
-        if (!q) break;
-        if (*q == '"') { /* copy the string, escapes and all */
-            const char *e = q + 1;
-            while ((e = strpbrk(e, "\"\\")) && *e == '\\' && e[1])
-                e += 2;
-            if (!e || *e != '"') break; /* unterminated: cannot happen with cJSON */
-            tx_sb_add(b, p, (size_t)(e + 1 - p));
-            p = e + 1;
-            continue;
-        }
-        tx_sb_add(b, p, (size_t)(q - p));
-        p = q + 1;
-        switch (*q) {
-        case '{':
-        case '[':
-            if (*p == (*q == '{' ? '}' : ']')) { /* empty: {} or [] */
-                tx_sb_add(b, q, 2);
-                p++;
-            } else {
-                tx_sb_addc(b, *q);
-                newline(b, l, ++depth);
-            }
-            break;
-        case '}':
-        case ']':
-            newline(b, l, --depth);
-            tx_sb_addc(b, *q);
-            break;
-        case ',':
-            tx_sb_addc(b, ',');
-            newline(b, l, depth);
-            break;
-        default: /* ':' */
-            tx_sb_add(b, ": ", 2);
-            break;
-        }
-    }
-    tx_sb_add(b, p, strlen(p));
-}
-
 /* Appends item, printed by cJSON, to b and deletes it: compact as cJSON
  * prints it, else re-laid out from level depth (reindent).  A NULL item
  * marks OOM. */
@@ -303,7 +240,7 @@ static void emit(out *o, tx_strbuf *b, cJSON *item, const layout *l, int depth)
     if (l->compact)
         tx_sb_add(b, s, strlen(s));
     else
-        reindent(b, s, l, depth);
+        tx_json_layout(b, s, l->indent, depth);
     cJSON_free(s);
 }
 
@@ -380,7 +317,7 @@ static cJSON *diag_json(out *o, const tx_diag *d)
 static void open_array(tx_strbuf *b, const char *key, const layout *l)
 {
     tx_sb_addc(b, ',');
-    if (!l->compact) newline(b, l, 1);
+    if (!l->compact) tx_json_newline(b, l->indent, 1);
     tx_sb_addc(b, '"');
     tx_sb_add(b, key, strlen(key));
     tx_sb_add(b, l->compact ? "\":[" : "\": [", l->compact ? 3 : 4);
@@ -390,13 +327,13 @@ static void open_array(tx_strbuf *b, const char *key, const layout *l)
 static void next_element(tx_strbuf *b, const layout *l, size_t i)
 {
     if (i) tx_sb_addc(b, ',');
-    if (!l->compact) newline(b, l, 2);
+    if (!l->compact) tx_json_newline(b, l->indent, 2);
 }
 
 /* Closes a root-level array of n elements. */
 static void close_array(tx_strbuf *b, const layout *l, size_t n)
 {
-    if (n && !l->compact) newline(b, l, 1);
+    if (n && !l->compact) tx_json_newline(b, l->indent, 1);
     tx_sb_addc(b, ']');
 }
 
