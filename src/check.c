@@ -20,6 +20,9 @@
 #define TX2JSON_DOCS_URL "file:///usr/local/share/doc/tx2json/rules.md"
 #endif
 
+/* Room for a helpUri: TX2JSON_DOCS_URL and "#check-ID". */
+#define HELP_URI_MAX 1024
+
 /* The SARIF base id of paths relative to the directory check ran in. */
 #define SRCROOT "%SRCROOT%"
 
@@ -260,7 +263,7 @@ static cJSON *sarif(const tx_rdiag *const *v, size_t n)
             cJSON_AddStringToObject(r, "id", v[i]->id);
             cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "shortDescription"), "text",
                                     check_text(v[i]->id));
-            char help[512];
+            char help[HELP_URI_MAX];
             snprintf(help, sizeof help, "%s#check-%s", TX2JSON_DOCS_URL, v[i]->id);
             cJSON_AddStringToObject(r, "helpUri", help);
             cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "defaultConfiguration"), "level",

@@ -76,7 +76,7 @@ typedef struct msgbuf {
     size_t len, cap;
 } msgbuf;
 
-/* Appends a printf-formatted message (cut at 2 KiB); on OOM it is lost. */
+/* Appends a printf-formatted message (cut at MSG_MAX bytes); on OOM it is lost. */
 void msg_add(msgbuf *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* tx2json_options.on_warning callbacks (user is a msgbuf): a warning in

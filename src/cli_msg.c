@@ -16,13 +16,16 @@
 #define WHOLE_FILE_LINE 1
 #define WHOLE_FILE_COLUMN 1
 
+/* The longest message line kept (a longer one is cut). */
+#define MSG_MAX 2048
+
 /* The first size of a message buffer and of the code counts. */
 #define MSG_INITIAL 256
 #define COUNTS_INITIAL 16
 
 void msg_add(msgbuf *m, const char *fmt, ...)
 {
-    char tmp[2048];
+    char tmp[MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);

@@ -20,6 +20,12 @@
 /* The most worker threads -j takes. */
 #define MAX_JOBS 256
 
+/* Room for an option's name as typed, in messages. */
+#define OPT_NAME_MAX 128
+
+/* Room for --max-memory's digits (longer is out of range anyway). */
+#define SIZE_DIGITS_MAX 32
+
 /* The limits and the rest of --help. */
 static void usage_limits(FILE *f)
 {
@@ -167,7 +173,7 @@ static int parse_size(const char *opt, const char *v, size_t *out)
 {
     static const char suffixes[] = "kKmMgG"; /* each power twice, both cases */
     enum { BITS_PER_SUFFIX = 10 };
-    char num[32];
+    char num[SIZE_DIGITS_MAX];
     size_t n = strlen(v), shift = 0;
     const char *suf = n ? strchr(suffixes, v[n - 1]) : NULL;
     if (suf && v[n - 1]) {
@@ -407,7 +413,7 @@ static int getopt_error(char **argv, const char *shorts, int id, int check)
 
 int cli_parse(int argc, char **argv, cli *c, inputs *in)
 {
-    char name[128];
+    char name[OPT_NAME_MAX];
     opterr = 0; /* our messages, not getopt's */
     optind = 1;
     for (;;) {
@@ -437,7 +443,7 @@ int cli_parse_check(int argc, char **argv, tx2json_check_format *fmt, int *werro
                                          {"format", required_argument, NULL, 'f'},
                                          {"werror", no_argument, NULL, 'w'},
                                          {NULL, 0, NULL, 0}};
-    char name[128];
+    char name[OPT_NAME_MAX];
     opterr = 0;
     optind = 1;
     for (;;) {
