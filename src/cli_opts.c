@@ -136,7 +136,7 @@ void cli_check_usage(FILE *f)
     fprintf(f, "usage: tx2json check [--format text|json|sarif] [--werror] PATH...\n"
                "Validate rule files (a PATH is a .rules file or a directory of them).\n"
                "\n"
-               "  --format FMT  text (default: file:line:col: severity: message [rule],\n"
+               "  --format FMT  text (default: file:line:col: severity: message [check],\n"
                "                then the line and a caret), json, or sarif (SARIF 2.1.0)\n"
                "  --werror      treat warnings as errors\n"
                "\n"
