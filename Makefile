@@ -1,6 +1,8 @@
-# tx2json - build, test and check targets.  `make` builds ./tx2json; `make
-# test` runs the whole suite.  Missing -dev packages are installed with
-# apt-get on first build (skipped when pkg-config already finds them).
+# tx2json - build, test, check and install targets.  `make` builds
+# ./tx2json and the libraries; `make test` runs the whole suite; `make
+# install` installs under PREFIX (DESTDIR for staging).  Missing -dev
+# packages are installed with apt-get on first build (skipped when
+# pkg-config already finds them).
 
 CC      ?= cc
 PKGS    := icu-uc icu-i18n libpcre2-8 libcjson
@@ -15,23 +17,58 @@ BUILD   ?= build
 BIN     ?= tx2json
 RULES_DIR := $(CURDIR)/rules
 
+# Install directories, as GNU and Debian packaging expect them.  The
+# installed rules directory is compiled into the library (the rules are
+# looked up there before the checkout's), so give the same PREFIX or
+# DATADIR to `make` and `make install`; DESTDIR is only for staging.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+DOCDIR     ?= $(DATADIR)/doc/tx2json
+# Where SARIF's helpUri points (docs/rules.md, installed in DOCDIR): a
+# package may give its web copy instead.
+DOCS_URL   ?= file://$(DOCDIR)/rules.md
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DATA_RULES_DIR := $(DATADIR)/tx2json/rules
+INSTALL    ?= install
+
+# The version, from the public header (the one place it is written).
+VERSION_PART = $(shell sed -n 's/^\#define TX2JSON_VERSION_$(1) \([0-9]*\)$$/\1/p' include/tx2json.h)
+VERSION_MAJOR := $(call VERSION_PART,MAJOR)
+VERSION_MINOR := $(call VERSION_PART,MINOR)
+VERSION_PATCH := $(call VERSION_PART,PATCH)
+VERSION := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
+# The shared library: the file is libtx2json.so.MAJOR.MINOR, its soname
+# libtx2json.so.MAJOR (while MAJOR is 0, a minor version may change the
+# ABI: see README, Install).
+SONAME   := libtx2json.so.$(VERSION_MAJOR)
+SOFILE   := $(SONAME).$(VERSION_MINOR)
+
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS) -fvisibility=hidden -Iinclude \
              -DTX2JSON_RULES_DIR='"$(RULES_DIR)"' $(PKG_CFLAGS)
+# Only tx2json.c knows where the installed rules are (the rules lookup),
+# only check.c where the docs are (SARIF's helpUri).
+PATH_CFLAGS = -DTX2JSON_DATA_RULES_DIR='"$(DATA_RULES_DIR)"' -DTX2JSON_DOCS_URL='"$(DOCS_URL)"'
 LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
 
 LIB_SRC := util.c span.c diag.c numeral.c read.c container.c normalize.c segment.c rules.c references.c signals.c boundaries.c episode.c conv.c match.c anchor.c chapters.c \
            similar.c link.c output.c check.c tx2json.c
 LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
+# The same, position-independent, for the shared library.
+PIC_OBJ := $(addprefix $(BUILD)/pic/,$(LIB_SRC:.c=.o))
 # The command-line tool only (not in the library).
-CLI_SRC := main.c cli_in.c cli_out.c
+CLI_SRC := main.c cli_opts.c cli_msg.c cli_in.c cli_out.c
 CLI_OBJ := $(addprefix $(BUILD)/,$(CLI_SRC:.c=.o))
 
-.PHONY: all deps test check unit cli golden rules-test score score-cv train containers asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \
+.PHONY: all deps install uninstall install-test man-lint test check unit cli golden rules-test score score-cv train containers asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \
         format-check clean
 
-all: $(BIN)
+all: $(BIN) $(BUILD)/libtx2json.so $(BUILD)/tx2json.pc
 
 # Install the libraries through Debian packages when pkg-config lacks them.
 $(BUILD)/.deps:
@@ -46,12 +83,42 @@ $(BUILD)/.deps:
 
 deps: $(BUILD)/.deps
 
+# The compiled-in paths, rewritten only when they change (so `make
+# install PREFIX=...` after `make` rebuilds what depends on them).
+$(BUILD)/.paths: FORCE $(BUILD)/.deps
+	@echo '$(DATA_RULES_DIR) $(RULES_DIR) $(DOCS_URL)' | cmp -s - $@ || \
+	  echo '$(DATA_RULES_DIR) $(RULES_DIR) $(DOCS_URL)' >$@
+FORCE:
+
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) include/tx2json.h $(BUILD)/.deps
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/pic/%.o: src/%.c $(wildcard src/*.h) include/tx2json.h $(BUILD)/.deps
+	@mkdir -p $(BUILD)/pic
+	$(CC) $(CFLAGS_ALL) -fPIC -c -o $@ $<
+
+PATH_OBJ := $(BUILD)/tx2json.o $(BUILD)/pic/tx2json.o $(BUILD)/check.o $(BUILD)/pic/check.o
+$(PATH_OBJ): $(BUILD)/.paths
+$(PATH_OBJ): CFLAGS_ALL += $(PATH_CFLAGS)
 
 $(BUILD)/libtx2json.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
+
+# The shared library exports tx2json_* alone (src/libtx2json.map).
+$(BUILD)/$(SOFILE): $(PIC_OBJ) src/libtx2json.map
+	$(CC) -shared $(OPT) $(EXTRA_CFLAGS) -Wl,-soname,$(SONAME) \
+	  -Wl,--version-script=src/libtx2json.map -Wl,--no-undefined \
+	  -o $@ $(PIC_OBJ) $(LDLIBS_ALL)
+
+$(BUILD)/libtx2json.so: $(BUILD)/$(SOFILE)
+	ln -sf $(SOFILE) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+$(BUILD)/tx2json.pc: src/tx2json.pc.in include/tx2json.h $(BUILD)/.paths
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	  -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	  -e 's|@REQUIRES@|$(PKGS)|g' src/tx2json.pc.in >$@
 
 $(BIN): $(CLI_OBJ) $(BUILD)/libtx2json.a
 	$(CC) $(OPT) $(EXTRA_CFLAGS) -o $@ $^ $(LDLIBS_ALL)
@@ -93,7 +160,7 @@ $(BUILD)/symclash: tests/symclash.c $(BUILD)/libtx2json.a
 
 TEST_TOOLS := $(BUILD)/jsoncheck $(BUILD)/libfailio.so $(BUILD)/oom $(BUILD)/symclash $(BUILD)/decode_prop
 
-test check: $(BIN) $(BUILD)/unit $(REPLAYS) $(TEST_TOOLS)
+test check: $(BIN) $(BUILD)/libtx2json.so $(BUILD)/tx2json.pc $(BUILD)/unit $(REPLAYS) $(TEST_TOOLS)
 	@TX2JSON_BIN=./$(BIN) TX2JSON_UNIT=./$(BUILD)/unit TX2JSON_REPLAY=./$(BUILD)/replay_ \
 	  TX2JSON_TOOLS=./$(BUILD) sh tests/run.sh
 
@@ -202,6 +269,49 @@ fuzz-replay: $(addprefix build-fuzz/fuzz_,$(FUZZERS))
 	  $(FUZZ_ENV) ./build-fuzz/fuzz_$$f -runs=0 tests/fuzz/corpus/$$f $$(ls tests/fuzz/crashes/$$f-* 2>/dev/null) \
 	    || exit 1; \
 	done
+
+MAN_PAGES := man/tx2json.1 man/tx2json-rules.5 man/tx2json.3
+
+# Installs the binary, both libraries, the header, tx2json.pc, the rules,
+# the man pages and docs/rules.md.  Nothing outside these files is touched.
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) \
+	  $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(DATA_RULES_DIR) \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(DOCDIR)
+	$(INSTALL) -m 755 $(BIN) $(DESTDIR)$(BINDIR)/tx2json
+	$(INSTALL) -m 755 $(BUILD)/$(SOFILE) $(DESTDIR)$(LIBDIR)/$(SOFILE)
+	ln -sf $(SOFILE) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libtx2json.so
+	$(INSTALL) -m 644 $(BUILD)/libtx2json.a $(DESTDIR)$(LIBDIR)/libtx2json.a
+	$(INSTALL) -m 644 include/tx2json.h $(DESTDIR)$(INCLUDEDIR)/tx2json.h
+	$(INSTALL) -m 644 $(BUILD)/tx2json.pc $(DESTDIR)$(PKGCONFIGDIR)/tx2json.pc
+	$(INSTALL) -m 644 rules/*.rules $(DESTDIR)$(DATA_RULES_DIR)/
+	$(INSTALL) -m 644 man/tx2json.1 $(DESTDIR)$(MANDIR)/man1/tx2json.1
+	$(INSTALL) -m 644 man/tx2json.3 $(DESTDIR)$(MANDIR)/man3/tx2json.3
+	$(INSTALL) -m 644 man/tx2json-rules.5 $(DESTDIR)$(MANDIR)/man5/tx2json-rules.5
+	$(INSTALL) -m 644 docs/rules.md $(DESTDIR)$(DOCDIR)/rules.md
+
+# Removes what install put there (the rules directory only if it is then
+# empty: files someone added are kept).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tx2json $(DESTDIR)$(LIBDIR)/$(SOFILE) \
+	  $(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libtx2json.so \
+	  $(DESTDIR)$(LIBDIR)/libtx2json.a $(DESTDIR)$(INCLUDEDIR)/tx2json.h \
+	  $(DESTDIR)$(PKGCONFIGDIR)/tx2json.pc $(DESTDIR)$(MANDIR)/man1/tx2json.1 \
+	  $(DESTDIR)$(MANDIR)/man3/tx2json.3 $(DESTDIR)$(MANDIR)/man5/tx2json-rules.5 \
+	  $(DESTDIR)$(DOCDIR)/rules.md
+	for f in rules/*.rules; do rm -f "$(DESTDIR)$(DATA_RULES_DIR)/$${f#rules/}"; done
+	-rmdir $(DESTDIR)$(DATA_RULES_DIR) $(DESTDIR)$(DATADIR)/tx2json $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# The man pages render without a warning (groff -ww; mandoc -T lint too
+# when it is installed).
+man-lint:
+	@for m in $(MAN_PAGES); do \
+	  out=$$(groff -ww -z -man -Tutf8 $$m 2>&1); \
+	  [ -z "$$out" ] || { echo "$$m: $$out"; exit 1; }; \
+	  if command -v mandoc >/dev/null; then mandoc -T lint -W warning $$m || exit 1; fi; \
+	done; echo "man-lint: $(MAN_PAGES) clean"
 
 format:
 	clang-format -i src/*.c src/*.h include/*.h tests/*.c

@@ -24,7 +24,17 @@ extern "C" {
 #define TX2JSON_API
 #endif
 
-#define TX2JSON_VERSION "0.1.0"
+/* The version this header belongs to.  tx2json_version_number() gives the
+ * library's at run time, to compare with TX2JSON_VERSION_NUMBER (a program
+ * built against this header needs a library of the same major version and
+ * at least this minor one). */
+#define TX2JSON_VERSION_MAJOR 0
+#define TX2JSON_VERSION_MINOR 2
+#define TX2JSON_VERSION_PATCH 0
+#define TX2JSON_VERSION "0.2.0"
+/* MAJOR * 10000 + MINOR * 100 + PATCH, as PCRE2 and zlib number theirs. */
+#define TX2JSON_VERSION_NUMBER                                                                     \
+    (TX2JSON_VERSION_MAJOR * 10000 + TX2JSON_VERSION_MINOR * 100 + TX2JSON_VERSION_PATCH)
 #define TX2JSON_SCHEMA_VERSION 2
 
 typedef enum tx2json_status {
@@ -70,18 +80,27 @@ typedef struct tx2json_stats {
     size_t links;      /* references owned by an entry */
 } tx2json_stats;
 
-/* Per-conversion options.  Zero-initialise, then set what you need. */
+/* Per-conversion options.  Call tx2json_options_init, then set what you
+ * need.  `size` is sizeof(tx2json_options) as the caller compiled it, so
+ * later versions can add fields at the end: the library reads no field
+ * past `size`.  A zero-initialised struct (size 0) still works and means
+ * this version's fields, with the defaults for zero values. */
 enum { TX2JSON_SEGMENT_RULES = 0, TX2JSON_SEGMENT_SCORED = 1 };
 
 typedef struct tx2json_options {
+    size_t size;          /* sizeof(tx2json_options); tx2json_options_init sets it */
     const char *encoding; /* force an input encoding (ICU name); NULL = detect */
     const char *lang;     /* a language of the rules (tx2json_ctx_language), or
                            * NULL/"auto" = found by the rules' script tables */
     int compact;          /* nonzero: one-line JSON instead of indented */
-    size_t max_input;     /* bytes; 0 = default (256 MiB) */
-    size_t max_line;      /* bytes in one line; 0 = default (1 MiB) */
-    size_t max_refs;      /* reference lines; 0 = default (20000) */
-    size_t max_entries;   /* entries; 0 = default (20000) */
+    /* Spaces per level of indented JSON (the layout of `jq .`), 1 to
+     * TX2JSON_MAX_INDENT; 0 = default (TX2JSON_DEFAULT_INDENT).  Ignored
+     * when compact. */
+    int indent;
+    size_t max_input;   /* bytes; 0 = default (256 MiB) */
+    size_t max_line;    /* bytes in one line; 0 = default (1 MiB) */
+    size_t max_refs;    /* reference lines; 0 = default (20000) */
+    size_t max_entries; /* entries; 0 = default (20000) */
     /* A rule that hits a PCRE2 limit this many times in one document is
      * switched off for the rest of it (a "match-limit" warning names it),
      * so a backtracking rule costs a bounded time per file; 0 = default
@@ -117,23 +136,37 @@ typedef struct tx2json_options {
     int features;
 } tx2json_options;
 
+#define TX2JSON_DEFAULT_INDENT 2
+#define TX2JSON_MAX_INDENT 7
+
+/* Sets *opts to the defaults: zeroes, size = sizeof *opts, indent
+ * TX2JSON_DEFAULT_INDENT. */
+TX2JSON_API void tx2json_options_init(tx2json_options *opts);
+
 /* A loaded rule set plus the caches shared by conversions (pinyin).  One per
  * process is enough; it is not safe to use one context from two threads at
  * once. */
 typedef struct tx2json_ctx tx2json_ctx;
 
-/* The rules directory the library was built with (static storage). */
+/* The rules directory tx2json_ctx_new(NULL, ...) loads: $TX2JSON_RULES
+ * when set and non-empty; else the installed one (DATADIR/tx2json/rules)
+ * when it exists; else the checkout's rules/ of an uninstalled build
+ * (static storage, or the environment's). */
 TX2JSON_API const char *tx2json_default_rules(void);
 
-/* Returns the library version string (static storage). */
+/* Returns the library version string, "MAJOR.MINOR.PATCH" (static
+ * storage). */
 TX2JSON_API const char *tx2json_version(void);
+
+/* Returns the library version as TX2JSON_VERSION_NUMBER numbers it. */
+TX2JSON_API int tx2json_version_number(void);
 
 /* Returns a static English description of a status code. */
 TX2JSON_API const char *tx2json_strstatus(tx2json_status code);
 
 /* Loads and compiles every *.rules file in rules_dir (or the single file it
- * names); rules_dir NULL means $TX2JSON_RULES when set, else the rules
- * directory the library was built with (tx2json_default_rules()).  On
+ * names); rules_dir NULL means tx2json_default_rules(): $TX2JSON_RULES,
+ * else the installed rules, else the checkout's.  On
  * success stores a new context in *out (caller frees with
  * tx2json_ctx_free) and returns TX2JSON_OK.  On failure *out is NULL and err
  * says which rule file, line and column failed. */
@@ -165,6 +198,14 @@ TX2JSON_API tx2json_status tx2json_ctx_clone(const tx2json_ctx *ctx, tx2json_ctx
  * of their lang: fields), or NULL past the last.  tx2json_options.lang
  * must be one of them, or "auto". */
 TX2JSON_API const char *tx2json_ctx_language(const tx2json_ctx *ctx, size_t i);
+
+/* Checks opts before any input is converted: its size and fields (as
+ * tx2json_convert_buffer reads them), that ICU has a converter named
+ * opts->encoding, and, when ctx is not NULL, that opts->lang is "auto" or
+ * a language of ctx's rules.  Returns TX2JSON_OK, TX2JSON_EINVAL with the
+ * reason in err, or TX2JSON_ENOMEM. */
+TX2JSON_API tx2json_status tx2json_options_check(const tx2json_ctx *ctx,
+                                                 const tx2json_options *opts, tx2json_error *err);
 
 /* Frees a context; NULL is allowed. */
 TX2JSON_API void tx2json_ctx_free(tx2json_ctx *ctx);

@@ -13,6 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uchar.h>
+#include <unistd.h>
+
+/* The documentation of the checks, for SARIF's helpUri (each check has
+ * the anchor #check-ID there); the Makefile sets it to the installed
+ * docs/rules.md. */
+#ifndef TX2JSON_DOCS_URL
+#define TX2JSON_DOCS_URL "file:///usr/local/share/doc/tx2json/rules.md"
+#endif
+
+/* Room for a helpUri: TX2JSON_DOCS_URL and "#check-ID". */
+#define HELP_URI_MAX 1024
+
+/* The SARIF base id of paths relative to the directory check ran in. */
+#define SRCROOT "%SRCROOT%"
 
 /* One line per check id for SARIF's rule descriptions. */
 static const struct {
@@ -107,16 +121,20 @@ static char *source_line(src_reader *r, const char *file, size_t line)
     return r->last ? tx_strndup(r->last, strlen(r->last)) : NULL;
 }
 
+/* The line and column of a diagnostic about a whole file or path. */
+#define WHOLE_FILE_LINE 1
+#define WHOLE_FILE_COLUMN 1
+
 static void text_diag(tx_strbuf *o, src_reader *rd, const tx_rdiag *d)
 {
     char head[2048];
     const char *sev = d->error ? "error" : "warning";
-    const char *tag = d->rule ? d->rule : d->id;
-    if (d->line)
-        snprintf(head, sizeof head, "%s:%zu:%zu: %s: %s [%s]\n", d->file, d->line,
-                 d->col ? d->col : 1, sev, d->msg, tag);
-    else
-        snprintf(head, sizeof head, "%s: %s: %s [%s]\n", d->file, sev, d->msg, tag);
+    /* gcc's form, FILE:LINE:COL: severity: MESSAGE [check id]; the rule
+     * (or table) is named in the message when the message does not. */
+    int name_rule = d->rule && !strstr(d->msg, d->rule);
+    snprintf(head, sizeof head, "%s:%zu:%zu: %s: %s%s%s%s [%s]\n", d->file,
+             d->line ? d->line : WHOLE_FILE_LINE, d->col ? d->col : WHOLE_FILE_COLUMN, sev, d->msg,
+             name_rule ? " (in " : "", name_rule ? d->rule : "", name_rule ? ")" : "", d->id);
     tx_sb_add(o, head, strlen(head));
     if (!d->line) return;
     char *src = source_line(rd, d->file, d->line);
@@ -161,10 +179,69 @@ static cJSON *json_diag(const tx_rdiag *d)
     return j;
 }
 
+/* Appends s to b percent-encoded as a URI path: every byte but the
+ * unreserved characters (RFC 3986) and '/' as %XX. */
+static void pct_encode(tx_strbuf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    enum { HIGH_NIBBLE = 4, LOW_NIBBLE = 0xF };
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~/", *p)) {
+            tx_sb_addc(b, (char)*p);
+        } else {
+            tx_sb_addc(b, '%');
+            tx_sb_addc(b, hex[*p >> HIGH_NIBBLE]);
+            tx_sb_addc(b, hex[*p & LOW_NIBBLE]);
+        }
+    }
+}
+
+/* The artifactLocation of file: a relative URI against %SRCROOT% (the
+ * directory check ran in, cwd) for a relative path or one below cwd,
+ * else an absolute file: URI.  NULL on OOM. */
+static cJSON *artifact_location(const char *file, const char *cwd)
+{
+    tx_strbuf b = {0};
+    size_t n = cwd ? strlen(cwd) : 0;
+    int below = file[0] == '/' && cwd && n > 1 && !strncmp(file, cwd, n) && file[n] == '/';
+    const char *rel = file[0] != '/' ? file : below ? file + n + 1 : NULL;
+    while (rel && rel[0] == '.' && rel[1] == '/')
+        rel += 2;
+    if (!rel) tx_sb_add(&b, "file://", strlen("file://"));
+    pct_encode(&b, rel ? rel : file);
+    tx_sb_add(&b, "", 0);
+    cJSON *loc = b.oom ? NULL : cJSON_CreateObject();
+    if (loc) {
+        cJSON_AddStringToObject(loc, "uri", b.s);
+        if (rel) cJSON_AddStringToObject(loc, "uriBaseId", SRCROOT);
+    }
+    tx_sb_free(&b);
+    return loc;
+}
+
+/* run.originalUriBaseIds: %SRCROOT% is cwd, as a file: URI ending in '/'. */
+static void add_base_ids(cJSON *run, const char *cwd)
+{
+    if (!cwd) return;
+    tx_strbuf b = {0};
+    tx_sb_add(&b, "file://", strlen("file://"));
+    pct_encode(&b, cwd);
+    if (b.len && b.s[b.len - 1] != '/') tx_sb_addc(&b, '/');
+    tx_sb_add(&b, "", 0);
+    cJSON *root =
+        b.oom
+            ? NULL
+            : cJSON_AddObjectToObject(cJSON_AddObjectToObject(run, "originalUriBaseIds"), SRCROOT);
+    if (root) cJSON_AddStringToObject(root, "uri", b.s);
+    tx_sb_free(&b);
+}
+
 static cJSON *sarif(const tx_rdiag *const *v, size_t n)
 {
     cJSON *root = cJSON_CreateObject();
     if (!root) return NULL;
+    char *cwd = getcwd(NULL, 0); /* NULL: no base, paths stay as given */
     cJSON_AddStringToObject(root, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
     cJSON_AddStringToObject(root, "version", "2.1.0");
     cJSON *runs = cJSON_AddArrayToObject(root, "runs");
@@ -188,11 +265,15 @@ static cJSON *sarif(const tx_rdiag *const *v, size_t n)
             cJSON_AddStringToObject(r, "id", v[i]->id);
             cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "shortDescription"), "text",
                                     check_text(v[i]->id));
+            char help[HELP_URI_MAX];
+            snprintf(help, sizeof help, "%s#check-%s", TX2JSON_DOCS_URL, v[i]->id);
+            cJSON_AddStringToObject(r, "helpUri", help);
             cJSON_AddStringToObject(cJSON_AddObjectToObject(r, "defaultConfiguration"), "level",
                                     v[i]->error ? "error" : "warning");
             cJSON_AddItemToArray(rules, r);
         }
     }
+    add_base_ids(run, cwd);
     cJSON_AddStringToObject(run, "columnKind", "unicodeCodePoints");
     cJSON *results = cJSON_AddArrayToObject(run, "results");
     for (size_t i = 0; i < n; i++) {
@@ -209,7 +290,7 @@ static cJSON *sarif(const tx_rdiag *const *v, size_t n)
         cJSON *loc = cJSON_CreateObject();
         cJSON_AddItemToArray(cJSON_AddArrayToObject(r, "locations"), loc);
         cJSON *phys = cJSON_AddObjectToObject(loc, "physicalLocation");
-        cJSON_AddStringToObject(cJSON_AddObjectToObject(phys, "artifactLocation"), "uri", d->file);
+        cJSON_AddItemToObject(phys, "artifactLocation", artifact_location(d->file, cwd));
         if (d->line) {
             cJSON *reg = cJSON_AddObjectToObject(phys, "region");
             cJSON_AddNumberToObject(reg, "startLine", (double)d->line);
@@ -222,6 +303,7 @@ static cJSON *sarif(const tx_rdiag *const *v, size_t n)
             cJSON_AddItemToArray(cJSON_AddArrayToObject(loc, "logicalLocations"), lg);
         }
     }
+    free(cwd);
     return root;
 }
 
@@ -352,13 +434,13 @@ tx2json_status tx2json_check(const char *const *paths, size_t npaths, tx2json_ch
         } else {
             j = sarif(v, n);
         }
-        char *s = j ? cJSON_Print(j) : NULL;
+        char *s = j ? cJSON_PrintUnformatted(j) : NULL;
         cJSON_Delete(j);
         if (!s) {
             free(v);
             goto oom;
         }
-        tx_sb_add(&o, s, strlen(s));
+        tx_json_layout(&o, s, TX2JSON_DEFAULT_INDENT, 0); /* as conversions print */
         tx_sb_addc(&o, '\n');
         cJSON_free(s);
     }

@@ -1,11 +1,13 @@
-/* cli.h - shared by the command-line tool's files (main.c, cli_in.c,
- * cli_out.c).  Not part of the library: nothing here is exported. */
+/* cli.h - shared by the command-line tool's files (main.c, cli_opts.c,
+ * cli_in.c, cli_out.c).  Not part of the library: nothing here is
+ * exported. */
 #ifndef TX2JSON_CLI_H
 #define TX2JSON_CLI_H
 
 #include "tx2json.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct input {
     char *path;   /* as opened ("-" for stdin) */
@@ -25,6 +27,91 @@ typedef struct inputs {
     int follow; /* --follow: walks follow symbolic links */
     int quiet;  /* -q: no notes about skipped entries */
 } inputs;
+
+/* --format: the kinds of output document. */
+typedef enum cli_format {
+    CLI_FORMAT_JSON,        /* indented documents (or --compact) */
+    CLI_FORMAT_JSONL,       /* compact documents, one per line */
+    CLI_FORMAT_CHAPTERS,    /* Podcasting 2.0 JSON chapters */
+    CLI_FORMAT_YOUTUBE,     /* YouTube description lines */
+    CLI_FORMAT_VTT_CHAPTERS /* a WebVTT chapters track */
+} cli_format;
+
+/* --warnings: how conversion warnings are shown. */
+typedef enum cli_warnings {
+    CLI_WARNINGS_ALL,     /* each one, as it comes */
+    CLI_WARNINGS_SUMMARY, /* a count per code at the end */
+    CLI_WARNINGS_NONE,    /* none (errors still show) */
+    CLI_WARNINGS_DEFAULT  /* not given: summary in a batch on a terminal, else all */
+} cli_warnings;
+
+/* Everything the command line sets. */
+typedef struct cli {
+    tx2json_options opts; /* tx2json_options_init'ed, then the options */
+    const char *rules, *output, *list, *notes;
+    int quiet, nul, fail_fast, show_progress, follow;
+    cli_format format;
+    cli_warnings warnings;
+    long jobs;
+    unsigned long match_limit, depth_limit, heap_limit;
+    size_t max_memory;
+    const char **args; /* the inputs named on the command line */
+    size_t nargs;
+} cli;
+
+/* cli_opts.c: the options.  cli_parse fills c (set up by the caller,
+ * c->args and in->globs with room for argc entries) from argv.  Returns
+ * -1 to go on, or the exit status: 0 after --help or --version, 2 after
+ * a usage error (one message on stderr). */
+int cli_parse(int argc, char **argv, cli *c, inputs *in);
+void cli_usage(FILE *f);
+
+/* The options of `tx2json check` (argv[0] is "check").  Returns as
+ * cli_parse; the paths are then argv[optind..argc). */
+int cli_parse_check(int argc, char **argv, tx2json_check_format *fmt, int *werror);
+void cli_check_usage(FILE *f);
+
+/* cli_msg.c: messages. */
+
+/* A growing message (the warnings and error of one job, in order). */
+typedef struct msgbuf {
+    char *s;
+    size_t len, cap;
+} msgbuf;
+
+/* Appends a printf-formatted message (cut at MSG_MAX bytes); on OOM it is lost. */
+void msg_add(msgbuf *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* tx2json_options.on_warning callbacks (user is a msgbuf): a warning in
+ * gcc's form, FILE:LINE:COL: warning: MESSAGE [code]; or, for
+ * --warnings=summary, only its code and a line break. */
+void msg_warning(void *user, const char *file, size_t line, size_t col, const char *code,
+                 const char *msg);
+void msg_warning_code(void *user, const char *file, size_t line, size_t col, const char *code,
+                      const char *msg);
+
+/* An error in gcc's form, its code by its status ("tx2json: error: ..."
+ * when it names no file): into m, or on stderr. */
+void msg_error(msgbuf *m, const tx2json_error *e);
+void print_error(const tx2json_error *e);
+
+/* Warnings counted per code, in order of first appearance. */
+typedef struct warn_count {
+    char *code;
+    size_t n;
+} warn_count;
+typedef struct warn_counts {
+    warn_count *v;
+    size_t n, cap, total;
+} warn_counts;
+
+/* Counts the codes of msg_warning_code's text.  Returns 0, or -1 when
+ * memory runs out. */
+int warn_count_text(warn_counts *w, const char *codes);
+/* "tx2json: N warnings: n1 code1, n2 code2 (--warnings=all shows each)",
+ * or nothing when there were none. */
+void warn_counts_print(const warn_counts *w, FILE *f);
+void warn_counts_free(warn_counts *w);
 
 /* cli_in.c: the input list. */
 void add_arg(inputs *in, const char *arg, int *dirs);

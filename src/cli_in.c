@@ -116,7 +116,7 @@ typedef struct dirid {
 /* A skipped entry: one line on stderr (not with -q). */
 static void skipped(const inputs *in, const char *path, const char *kind, const char *why)
 {
-    if (!in->quiet) fprintf(stderr, "tx2json: %s: %s: skipped: %s\n", path, kind, why);
+    if (!in->quiet) fprintf(stderr, "%s: %s: skipped: %s\n", path, kind, why);
 }
 
 static const char *file_kind(mode_t m)
@@ -205,7 +205,7 @@ static void walk_fd(inputs *in, int fd, const char *dir, const char *rel, int de
     struct stat st;
     DIR *d = fd >= 0 && fstat(fd, &st) == 0 ? fdopendir(fd) : NULL;
     if (!d) {
-        fprintf(stderr, "tx2json: %s: error: cannot read directory: %s\n", dir, strerror(errno));
+        fprintf(stderr, "%s: error: cannot read directory: %s\n", dir, strerror(errno));
         add_input(in, dir, rel[0] ? rel : "input"); /* fails later, counted */
         if (fd >= 0) close(fd);
         return;
@@ -259,7 +259,7 @@ int read_list(inputs *in, const char *list, int nul, int *dirs)
 {
     FILE *f = strcmp(list, "-") == 0 ? stdin : fopen(list, "rb");
     if (!f) {
-        fprintf(stderr, "tx2json: %s: error: cannot open: %s\n", list, strerror(errno));
+        fprintf(stderr, "%s: error: cannot open: %s\n", list, strerror(errno));
         return -1;
     }
     char *line = NULL;

@@ -198,19 +198,18 @@ int out_write(int root, const char *dir, const char *relout, const char *data, c
         int e = errno;
         if (e == ELOOP)
             snprintf(msg, msglen,
-                     "tx2json: %s/%.*s: error: is a symbolic link below the output "
+                     "%s/%.*s: error: is a symbolic link below the output "
                      "directory; not writing %s/%s through it\n",
                      dir, (int)bad, relout, dir, relout);
         else
-            snprintf(msg, msglen, "tx2json: %s/%.*s: error: cannot make the directory: %s\n", dir,
-                     (int)bad, relout, strerror(e));
+            snprintf(msg, msglen, "%s/%.*s: error: cannot make the directory: %s\n", dir, (int)bad,
+                     relout, strerror(e));
         return -1;
     }
     const char *base = strrchr(relout, '/');
     int rc = write_at(dfd, base ? base + 1 : relout, data);
     if (rc != 0)
-        snprintf(msg, msglen, "tx2json: %s/%s: error: cannot write: %s\n", dir, relout,
-                 strerror(errno));
+        snprintf(msg, msglen, "%s/%s: error: cannot write: %s\n", dir, relout, strerror(errno));
     close(dfd);
     return rc;
 }
@@ -260,7 +259,7 @@ static void clean_dir(int dfd, const char *prefix, const char *base, int quiet)
             continue;
         if (unlinkat(dfd, de->d_name, 0) == 0 && !quiet)
             fprintf(stderr,
-                    "tx2json: %s%s: note: removed a temporary left by an interrupted run "
+                    "%s%s: note: removed a temporary left by an interrupted run "
                     "(process %ld)\n",
                     prefix, de->d_name, pid);
     }

@@ -35,6 +35,12 @@ TXI void tx_sb_add(tx_strbuf *b, const char *s, size_t n);
 TXI void tx_sb_addc(tx_strbuf *b, char c);
 TXI void tx_sb_addcp(tx_strbuf *b, uint32_t cp); /* append one code point as UTF-8 */
 TXI void tx_sb_free(tx_strbuf *b);
+/* JSON laid out as `jq .` lays it out: tx_json_layout appends the compact
+ * JSON text s to b with every member and element on a line of its own,
+ * indent spaces a level from level depth; tx_json_newline appends a line
+ * break and the indentation of level depth. */
+TXI void tx_json_layout(tx_strbuf *b, const char *s, int indent, int depth);
+TXI void tx_json_newline(tx_strbuf *b, int indent, int depth);
 
 /* A set of strings (open addressing; the set owns copies). */
 typedef struct tx_strset {

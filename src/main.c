@@ -1,7 +1,8 @@
-/* main.c - the tx2json command line: parses options, loads the rules once
- * and converts each input through the library, in batch when given many
- * files or directories (worker threads, ordered output).  Diagnostics look
- * like a compiler's: "tx2json: FILE:LINE:COL: error: MESSAGE".
+/* main.c - the tx2json command line: takes the options (cli_opts.c),
+ * loads the rules once and converts each input through the library, in
+ * batch when given many files or directories (worker threads, ordered
+ * output, a progress line that no message shares).  Diagnostics are
+ * gcc's form, FILE:LINE:COL: warning|error: MESSAGE [code] (cli_msg.c).
  *
  * Exit status: 0 success; 1 an input could not be converted (the batch
  * goes on); 2 usage error; 3 rules could not be loaded or a system error
@@ -13,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -41,190 +43,18 @@
 /* --max-memory when not given: 2 GiB, some 100 MB of input at once. */
 #define DEFAULT_MAX_MEMORY ((size_t)2 << 30)
 
-#ifndef TX2JSON_RULES_DIR
-#define TX2JSON_RULES_DIR "rules"
-#endif
-
-/* The limits and the rest of --help. */
-static void usage_limits(FILE *f)
-{
-    fputs("Limits (a file over a limit fails with a message naming it; the run\n"
-          "goes on with the next file):\n"
-          "      --max-input BYTES   largest input (default 268435456); stdin is read\n"
-          "                          no further than the limit\n"
-          "      --max-memory BYTES  memory budget of the files converted at once\n"
-          "                          (default 2G; k, M, G suffixes): a file starts\n"
-          "                          when 20 x its size fits beside the files in\n"
-          "                          progress, in input order; a file over the whole\n"
-          "                          budget runs alone\n"
-          "      --max-line BYTES    longest line (default 1048576)\n"
-          "      --max-refs N        reference lines (default 20000)\n"
-          "      --max-entries N     entries (default 20000)\n"
-          "      --match-limit N     PCRE2 match limit per rule match (default 1000000)\n"
-          "      --depth-limit N     PCRE2 depth limit (default 10000; when set, rules\n"
-          "                          run in PCRE2's interpreter, as the JIT has none)\n"
-          "      --heap-limit KIB    PCRE2 heap limit, also the JIT stack (default 20000)\n"
-          "      --max-limit-hits N  limit hits of one rule in a document before it is\n"
-          "                          switched off for the rest of it (default 10)\n"
-          "A rule match over a PCRE2 limit counts as no match and adds a\n"
-          "match-limit warning to the document.\n"
-          "\n"
-          "  -h, --help            show this help\n"
-          "  -V, --version         show the version\n"
-          "\n"
-          "Exit status: 0 every input converted; 1 an input could not be converted;\n"
-          "2 usage error; 3 rules could not be loaded, an output could not be\n"
-          "written, or a system error.\n",
-          f);
-}
-
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: tx2json [OPTIONS] FILE|DIR|-...\n"
-            "       tx2json check [--format text|json|sarif] [--werror] PATH...\n"
-            "Convert spoken-news transcripts into JSON (schema_version %d).\n"
-            "\n"
-            "Inputs: files, directories (searched recursively for *.txt, *.srt and\n"
-            "*.vtt, in name order, at most 64 levels deep) and - for standard input.\n"
-            "SRT and WebVTT are recognised by content, whatever the file name: their\n"
-            "framing is left out of the text, and entries and mentions get the times\n"
-            "of their cues.\n"
-            "A walk skips hidden (dot) entries, symbolic links (see --follow), FIFOs\n"
-            "and devices, each with a note on stderr (-q: none), except files whose\n"
-            "name matches no pattern, skipped silently.\n"
-            "      --glob PATTERN    names to take from directories (repeatable;\n"
-            "                        replaces the default patterns)\n"
-            "      --follow          walks follow symbolic links to files and\n"
-            "                        directories (a directory already on the path is\n"
-            "                        a loop and skipped)\n"
-            "      --files-from LIST read input paths from LIST (- for stdin), one per\n"
-            "                        line, or NUL-separated with -0\n"
-            "\n"
-            "Output:\n"
-            "  -o, --output PATH     with one input file: write the JSON to PATH; with\n"
-            "                        several inputs or a directory: PATH is a directory\n"
-            "                        and each input gets PATH/RELATIVE/NAME.json.  Every\n"
-            "                        file is written atomically (temporary + rename);\n"
-            "                        nothing is written through a symbolic link below\n"
-            "                        PATH.  Two inputs with one output (a.txt, a.srt)\n"
-            "                        are found before anything is written: the first in\n"
-            "                        input order is converted, every later input fails.\n"
-            "                        Temporaries (NAME.tmp.PID.N) left by a killed run\n"
-            "                        are removed by the next run into the same place\n"
-            "      --format json|jsonl  indented documents (default), or compact ones,\n"
-            "                        a document per line, in input order\n"
-            "      --format chapters|youtube|vtt-chapters  chapters instead of the\n"
-            "                        document: Podcasting 2.0 JSON chapters, YouTube\n"
-            "                        description lines, a WebVTT chapters track (the\n"
-            "                        input needs times: an input without is a usage\n"
-            "                        error, exit status 2)\n"
-            "      --compact         one-line JSON\n"
-            "      --segmenter=rules|scored\n"
-            "                        how entry starts are chosen: by the first matching\n"
-            "                        entry-start rule (default), or all at once by learned\n"
-            "                        feature weights with the show notes as anchors\n"
-            "      --features        add \"units\": the features of each possible entry\n"
-            "                        start (what tools/train learns the weights from)\n"
-            "\n"
-            "Batch:\n"
-            "  -j, --jobs N, -jN     worker threads (default: online CPUs; never more\n"
-            "                        than the files, at most 256); the output is the\n"
-            "                        same for any N\n"
-            "      --fail-fast       stop at the first input that fails\n"
-            "      --progress, --no-progress  show a progress line (default: when\n"
-            "                        stderr is a terminal)\n"
-            "  -q, --quiet           no warnings, no progress, no summary\n"
-            "\n"
-            "Rules and text:\n"
-            "      --rules PATH      rule file or directory (default: $TX2JSON_RULES or\n"
-            "                        " TX2JSON_RULES_DIR ")\n"
-            "      --encoding NAME   input encoding (ICU name, e.g. GB18030, UTF-16LE);\n"
-            "                        default: UTF-8, a BOM, or detection\n"
-            "      --lang LANG|auto  rule language: one the rules name (shipped: zh, en);\n"
-            "                        default auto, by the rules' script tables\n"
-            "      --notes FILE      show notes of the (one) input: the reference list at\n"
-            "                        their end comes after the transcript's own.  Without\n"
-            "                        it, NAME.notes.txt or NAME.description.txt beside\n"
-            "                        NAME.EXT is read (and a walk does not convert it)\n"
-            "\n",
-            TX2JSON_SCHEMA_VERSION);
-    usage_limits(f);
-}
-
-static void print_error(const tx2json_error *e)
-{
-    if (e->line && !e->column)
-        fprintf(stderr, "tx2json: %s:%zu: error: %s\n", e->file, e->line, e->message);
-    else if (e->line)
-        fprintf(stderr, "tx2json: %s:%zu:%zu: error: %s\n", e->file, e->line, e->column,
-                e->message);
-    else
-        fprintf(stderr, "tx2json: %s: error: %s\n", e->file, e->message);
-}
-
-static void check_usage(FILE *f)
-{
-    fprintf(f, "usage: tx2json check [--format text|json|sarif] [--werror] PATH...\n"
-               "Validate rule files (a PATH is a .rules file or a directory of them).\n"
-               "\n"
-               "  --format FMT  text (default: file:line:col: severity: message [rule],\n"
-               "                then the line and a caret), json, or sarif (SARIF 2.1.0)\n"
-               "  --werror      treat warnings as errors\n"
-               "\n"
-               "Exit status: 0 clean; 1 errors, or warnings with --werror; 2 usage error.\n");
-}
-
 static int check_main(int argc, char **argv)
 {
     tx2json_check_format fmt = TX2JSON_CHECK_TEXT;
-    int werror = 0, np = 0;
-    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
-    if (!paths) {
-        fprintf(stderr, "tx2json: error: out of memory\n");
-        return 2;
-    }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            check_usage(stdout);
-            free(paths);
-            return 0;
-        } else if (strcmp(a, "--werror") == 0) {
-            werror = 1;
-        } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
-            const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : NULL);
-            if (v && strcmp(v, "text") == 0)
-                fmt = TX2JSON_CHECK_TEXT;
-            else if (v && strcmp(v, "json") == 0)
-                fmt = TX2JSON_CHECK_JSON;
-            else if (v && strcmp(v, "sarif") == 0)
-                fmt = TX2JSON_CHECK_SARIF;
-            else {
-                fprintf(stderr, "tx2json: error: --format must be text, json or sarif\n");
-                free(paths);
-                return 2;
-            }
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "tx2json: error: unknown option '%s' for check (see check --help)\n",
-                    a);
-            free(paths);
-            return 2;
-        } else {
-            paths[np++] = a;
-        }
-    }
-    if (np == 0) {
-        check_usage(stderr);
-        free(paths);
-        return 2;
-    }
+    int werror = 0;
+    int rc = cli_parse_check(argc, argv, &fmt, &werror);
+    if (rc >= 0) return rc;
+    const char *const *paths = (const char *const *)argv + optind;
+    size_t np = (size_t)(argc - optind);
     char *report = NULL;
     size_t ne = 0, nw = 0;
     tx2json_error err;
-    tx2json_status rc = tx2json_check(paths, (size_t)np, fmt, &report, &ne, &nw, &err);
-    free(paths);
-    if (rc != TX2JSON_OK) {
+    if (tx2json_check(paths, np, fmt, &report, &ne, &nw, &err) != TX2JSON_OK) {
         print_error(&err);
         return 2;
     }
@@ -241,7 +71,8 @@ typedef struct job {
     int done;
     tx2json_status rc;
     char *json;
-    char *msgs; /* warnings and the error, formatted, in order */
+    char *msgs;  /* warnings and the error, formatted, in order */
+    char *codes; /* --warnings=summary: the warnings' codes, one per line */
     size_t bytes;
     size_t cost; /* memory reserved from the budget until emitted */
     tx2json_stats stats;
@@ -252,10 +83,13 @@ typedef struct batch {
     tx2json_ctx *ctx;
     tx2json_options opts;
     int quiet, fail_fast;
-    const char *notes;  /* --notes FILE, or NULL: NAME.notes.txt beside */
-    const char *output; /* -o, or NULL for stdout */
-    int out_dir;        /* -o names a directory */
-    int root;           /* then: its descriptor */
+    cli_warnings warnings; /* all, summary or none (quiet: none) */
+    warn_counts counts;    /* summary: the warnings of the jobs emitted */
+    int progress_on;       /* a progress line is on the terminal */
+    const char *notes;     /* --notes FILE, or NULL: NAME.notes.txt beside */
+    const char *output;    /* -o, or NULL for stdout */
+    int out_dir;           /* -o names a directory */
+    int root;              /* then: its descriptor */
     job *jobs;
     size_t next, emitted, window;
     int stop;
@@ -268,54 +102,6 @@ typedef struct batch {
     int status;
     double t0;
 } batch;
-
-typedef struct msgbuf {
-    char *s;
-    size_t len, cap;
-} msgbuf;
-
-static void msg_add(msgbuf *m, const char *fmt, ...)
-{
-    char tmp[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    size_t need = m->len + (size_t)n + 1;
-    if (need > m->cap) {
-        size_t nc = m->cap ? m->cap * 2 : 256;
-        while (nc < need)
-            nc *= 2;
-        char *ns = realloc(m->s, nc);
-        if (!ns) return;
-        m->s = ns;
-        m->cap = nc;
-    }
-    memcpy(m->s + m->len, tmp, (size_t)n + 1 > sizeof tmp ? sizeof tmp : (size_t)n + 1);
-    m->len += (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1;
-    m->s[m->len] = 0;
-}
-
-static void on_warning(void *user, const char *file, size_t line, size_t col, const char *code,
-                       const char *msg)
-{
-    msgbuf *m = user;
-    if (line)
-        msg_add(m, "tx2json: %s:%zu:%zu: warning: %s [%s]\n", file, line, col, msg, code);
-    else
-        msg_add(m, "tx2json: %s: warning: %s [%s]\n", file, msg, code);
-}
-
-static void error_text(msgbuf *m, const tx2json_error *e)
-{
-    if (e->line && !e->column)
-        msg_add(m, "tx2json: %s:%zu: error: %s\n", e->file, e->line, e->message);
-    else if (e->line)
-        msg_add(m, "tx2json: %s:%zu:%zu: error: %s\n", e->file, e->line, e->column, e->message);
-    else
-        msg_add(m, "tx2json: %s: error: %s\n", e->file, e->message);
-}
 
 /* Admits job i to convert with cost bytes of the memory budget.  Jobs are
  * admitted in input order, so the admitted ones are a prefix and their
@@ -424,21 +210,26 @@ static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
     job *j = &b->jobs[i];
     const input *in = &b->in->v[i];
     tx2json_options o = b->opts;
-    msgbuf m = {0};
+    msgbuf m = {0}, codes = {0};
     tx2json_error err;
-    o.user = &m;
-    o.on_warning = b->quiet ? NULL : on_warning;
+    o.user = b->warnings == CLI_WARNINGS_SUMMARY ? &codes : &m;
+    o.on_warning = b->warnings == CLI_WARNINGS_NONE      ? NULL
+                   : b->warnings == CLI_WARNINGS_SUMMARY ? msg_warning_code
+                                                         : msg_warning;
     o.stats = &j->stats;
     if (in->clash || !ctx) {
         admit(b, i, 0);
+        memset(&err, 0, sizeof err);
+        snprintf(err.file, sizeof err.file, "%s", in->path);
+        err.code = in->clash ? TX2JSON_EINVAL : TX2JSON_ENOMEM;
         if (in->clash)
-            msg_add(&m,
-                    "tx2json: %s: error: output %s/%s is also that of %s; not converted (the "
-                    "first input keeps it)\n",
-                    in->path, b->output, in->out, b->in->v[in->twin].path);
+            snprintf(err.message, sizeof err.message,
+                     "output %s/%s is also that of %s; not converted (the first input keeps it)",
+                     b->output, in->out, b->in->v[in->twin].path);
         else
-            msg_add(&m, "tx2json: %s: error: out of memory\n", in->path);
-        j->rc = in->clash ? TX2JSON_EINVAL : TX2JSON_ENOMEM;
+            snprintf(err.message, sizeof err.message, "out of memory");
+        msg_error(&m, &err);
+        j->rc = err.code;
         j->msgs = m.s;
         return;
     }
@@ -457,8 +248,9 @@ static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
     free(data);
     free(notes);
     free(notes_name);
-    if (j->rc != TX2JSON_OK) error_text(&m, &err);
+    if (j->rc != TX2JSON_OK) msg_error(&m, &err);
     j->msgs = m.s;
+    j->codes = codes.s;
 }
 
 static void *worker(void *arg)
@@ -494,232 +286,33 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void progress(size_t done, size_t total, size_t bytes, double t0, int final)
+/* The terminal's "carriage return, erase the line": takes the progress
+ * line away. */
+#define ERASE_LINE "\r\033[K"
+
+/* Bytes per megabyte in the progress line's MB/s. */
+#define BYTES_PER_MB 1e6
+
+/* Draws the progress line (no line break: the next one overwrites it),
+ * or erases it for good when final. */
+static void progress(batch *b, int final)
 {
-    double el = now() - t0;
-    double mbs = el > 0 ? (double)bytes / 1e6 / el : 0;
-    double eta = done ? el / (double)done * (double)(total - done) : 0;
-    fprintf(stderr, "\r\033[K[%zu/%zu] %.1f MB/s, ETA %.0fs", done, total, mbs, eta);
-    if (final) fputs("\r\033[K", stderr);
+    double el = now() - b->t0;
+    double mbs = el > 0 ? (double)b->bytes / BYTES_PER_MB / el : 0;
+    double eta = b->done ? el / (double)b->done * (double)(b->in->n - b->done) : 0;
+    fprintf(stderr, ERASE_LINE "[%zu/%zu] %.1f MB/s, ETA %.0fs", b->done, b->in->n, mbs, eta);
+    if (final) fputs(ERASE_LINE, stderr);
+    b->progress_on = !final;
     fflush(stderr);
 }
 
-static int parse_count(const char *opt, const char *v, unsigned long long *out)
+/* Erases the progress line before a message, so that no message is ever
+ * glued to it; the next progress() draws it again below the message. */
+static void progress_clear(batch *b)
 {
-    char *end;
-    errno = 0;
-    unsigned long long x = strtoull(v, &end, 10);
-    if (errno == ERANGE && !*end && v[0] != '-') {
-        fprintf(stderr, "tx2json: error: %s %s is out of range\n", opt, v);
-        return -1;
-    }
-    if (*end || x == 0 || errno || v[0] == '-' || end == v) {
-        fprintf(stderr, "tx2json: error: %s needs a positive number\n", opt);
-        return -1;
-    }
-    *out = x;
-    return 0;
-}
-
-/* A size in bytes for --max-memory: a positive number, optionally with a
- * suffix k, M or G (powers of 1024).  Returns 0, or -1 after a message. */
-static int parse_size(const char *opt, const char *v, size_t *out)
-{
-    char num[32];
-    size_t n = strlen(v), shift = 0;
-    const char *suf = n ? strchr("kKmMgG", v[n - 1]) : NULL;
-    if (suf && v[n - 1]) {
-        shift = (size_t)(suf - "kKmMgG") / 2 * 10 + 10;
-        n--;
-    }
-    if (n >= sizeof num) n = sizeof num - 1; /* too long: out of range below */
-    memcpy(num, v, n);
-    num[n] = 0;
-    unsigned long long x;
-    if (parse_count(opt, n == strlen(v) ? v : num, &x)) return -1;
-    if (x > (SIZE_MAX >> shift)) {
-        fprintf(stderr, "tx2json: error: %s %s is out of range\n", opt, v);
-        return -1;
-    }
-    *out = (size_t)x << shift;
-    return 0;
-}
-
-/* Everything the command line sets. */
-typedef struct cli {
-    tx2json_options opts;
-    const char *rules, *output, *list, *notes;
-    int quiet, jsonl, nul, fail_fast, show_progress, follow;
-    long jobs;
-    unsigned long match_limit, depth_limit, heap_limit;
-    size_t max_memory;
-    const char **args;
-    size_t nargs;
-} cli;
-
-/* Options that take a value v.  Returns 0, 2 on a usage error, or -1 when
- * a is not one of them. */
-static int value_option(cli *c, inputs *in, const char *a, const char *v)
-{
-    unsigned long long x;
-    if (!strcmp(a, "--rules")) {
-        c->rules = v;
-    } else if (!strcmp(a, "--encoding")) {
-        c->opts.encoding = v;
-    } else if (!strcmp(a, "--lang")) {
-        c->opts.lang = v; /* checked against the rules' languages once they load */
-    } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-        c->output = v;
-        if (!*v) {
-            fprintf(stderr, "tx2json: error: %s needs a non-empty path\n", a);
-            return 2;
-        }
-    } else if (!strcmp(a, "--format")) {
-        static const char *const chap[] = {"chapters", "youtube", "vtt-chapters"};
-        c->opts.output = TX2JSON_OUTPUT_JSON;
-        c->jsonl = 0;
-        for (size_t k = 0; k < sizeof chap / sizeof *chap; k++)
-            if (!strcmp(v, chap[k])) c->opts.output = (tx2json_output)(TX2JSON_OUTPUT_CHAPTERS + k);
-        if (!strcmp(v, "jsonl"))
-            c->jsonl = 1;
-        else if (strcmp(v, "json") && !c->opts.output) {
-            fprintf(stderr, "tx2json: error: --format must be json, jsonl, chapters, youtube or "
-                            "vtt-chapters\n");
-            return 2;
-        }
-    } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-        if (parse_count(a, v, &x)) return 2;
-        c->jobs = x > 256 ? 256 : (long)x;
-    } else if (!strcmp(a, "--max-memory")) {
-        if (parse_size(a, v, &c->max_memory)) return 2;
-    } else if (!strcmp(a, "--glob")) {
-        in->globs[in->nglobs++] = v;
-    } else if (!strcmp(a, "--files-from")) {
-        c->list = v;
-    } else if (!strcmp(a, "--notes")) {
-        c->notes = v;
-    } else {
-        return -1;
-    }
-    return 0;
-}
-
-/* The limits, all positive numbers.  Returns as value_option. */
-static int limit_option(cli *c, const char *a, const char *v)
-{
-    static const char *const names[] = {"--max-input",   "--max-line",      "--max-refs",
-                                        "--max-entries", "--match-limit",   "--depth-limit",
-                                        "--heap-limit",  "--max-limit-hits"};
-    size_t k = 0;
-    while (k < sizeof names / sizeof *names && strcmp(a, names[k]))
-        k++;
-    unsigned long long x;
-    if (k == sizeof names / sizeof *names) return -1;
-    if (parse_count(a, v, &x)) return 2;
-    switch (k) {
-    case 0:
-        c->opts.max_input = (size_t)x;
-        break;
-    case 1:
-        c->opts.max_line = (size_t)x;
-        break;
-    case 2:
-        c->opts.max_refs = (size_t)x;
-        break;
-    case 3:
-        c->opts.max_entries = (size_t)x;
-        break;
-    case 4:
-        c->match_limit = (unsigned long)x;
-        break;
-    case 5:
-        c->depth_limit = (unsigned long)x;
-        break;
-    case 7:
-        c->opts.max_limit_hits = (size_t)x;
-        break;
-    default:
-        c->heap_limit = (unsigned long)x;
-        break;
-    }
-    return 0;
-}
-
-/* Options without a value.  Returns 0, or -1 when a is not one of them. */
-static int flag_option(cli *c, const char *a)
-{
-    if (!strcmp(a, "-0"))
-        c->nul = 1;
-    else if (!strcmp(a, "--fail-fast"))
-        c->fail_fast = 1;
-    else if (!strcmp(a, "--progress"))
-        c->show_progress = 1;
-    else if (!strcmp(a, "--no-progress"))
-        c->show_progress = 0;
-    else if (!strcmp(a, "--compact"))
-        c->opts.compact = 1;
-    else if (!strcmp(a, "--features"))
-        c->opts.features = 1;
-    else if (!strcmp(a, "--segmenter=scored"))
-        c->opts.segmenter = TX2JSON_SEGMENT_SCORED;
-    else if (!strcmp(a, "--segmenter=rules"))
-        c->opts.segmenter = TX2JSON_SEGMENT_RULES;
-    else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
-        c->quiet = 1;
-    else if (!strcmp(a, "--follow"))
-        c->follow = 1;
-    else
-        return -1;
-    return 0;
-}
-
-static int takes_value(const char *a)
-{
-    static const char names[] = " --rules --encoding --lang -o --output --format -j --jobs --glob"
-                                " --files-from --max-input --max-line --max-refs --max-entries"
-                                " --match-limit --depth-limit --heap-limit --max-limit-hits"
-                                " --max-memory --notes ";
-    size_t n = strlen(a);
-    for (const char *p = strstr(names, a); p; p = strstr(p + 1, a))
-        if (p[-1] == ' ' && p[n] == ' ') return 1;
-    return 0;
-}
-
-/* Parses argv into c and in->globs.  Returns -1 to go on, or the exit
- * status (0 after --help or --version, 2 on a usage error). */
-static int parse_args(int argc, char **argv, cli *c, inputs *in)
-{
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int rc = 0;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            usage(stdout);
-            return 0;
-        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
-            printf("tx2json %s\n", tx2json_version());
-            return 0;
-        } else if (!strncmp(a, "-j", 2) && a[2] >= '0' && a[2] <= '9') { /* -j2, as make takes it */
-            rc = value_option(c, in, "-j", a + 2);
-        } else if (flag_option(c, a) == 0) {
-            continue;
-        } else if (a[0] != '-' || !a[1]) {
-            c->args[c->nargs++] = a;
-        } else if (!takes_value(a)) {
-            fprintf(stderr, "tx2json: error: unknown option '%s' (see --help)\n", a);
-            return 2;
-        } else if (i + 1 >= argc) {
-            fprintf(stderr, "tx2json: error: %s needs an argument\n", a);
-            return 2;
-        } else if ((rc = value_option(c, in, a, argv[++i])) < 0) {
-            rc = limit_option(c, a, argv[i]);
-        }
-        if (rc) return 2;
-    }
-    if (c->nargs == 0 && !c->list) {
-        usage(stderr);
-        return 2;
-    }
-    return -1;
+    if (!b->progress_on) return;
+    fputs(ERASE_LINE, stderr);
+    b->progress_on = 0;
 }
 
 /* Decides whether -o names a directory and opens it (creating it): sets
@@ -742,7 +335,7 @@ static int open_output(batch *b, const cli *c, inputs *in, int dirs)
         return 2;
     }
     if (mkdir(o, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "tx2json: %s: error: cannot create directory: %s\n", o, strerror(errno));
+        fprintf(stderr, "%s: error: cannot create directory: %s\n", o, strerror(errno));
         return 3;
     }
     if (out_plan(in) != 0) {
@@ -752,7 +345,7 @@ static int open_output(batch *b, const cli *c, inputs *in, int dirs)
     /* Following a link here is fine: the user named DIR.  Below it
      * nothing is followed (cli_out.c). */
     if ((b->root = open(o, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-        fprintf(stderr, "tx2json: %s: error: cannot open directory: %s\n", o, strerror(errno));
+        fprintf(stderr, "%s: error: cannot open directory: %s\n", o, strerror(errno));
         return 3;
     }
     out_clean_stale(b->root, o, in, c->quiet);
@@ -767,15 +360,17 @@ static int write_output(batch *b, size_t i)
     if (b->out_dir) {
         char msg[2048];
         int rc = out_write(b->root, b->output, b->in->v[i].out, json, msg, sizeof msg);
-        if (rc) fputs(msg, stderr);
+        if (rc) progress_clear(b), fputs(msg, stderr);
         return rc;
     }
     if (b->output && write_atomic(b->output, json) != 0) {
-        fprintf(stderr, "tx2json: %s: error: cannot write: %s\n", b->output, strerror(errno));
+        progress_clear(b);
+        fprintf(stderr, "%s: error: cannot write: %s\n", b->output, strerror(errno));
         return -1;
     }
     if (!b->output && fputs(json, stdout) == EOF) {
-        fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
+        progress_clear(b);
+        fprintf(stderr, "tx2json: error: cannot write the standard output: %s\n", strerror(errno));
         return -1;
     }
     return 0;
@@ -785,7 +380,8 @@ static int write_output(batch *b, size_t i)
 static void emit(batch *b, size_t i)
 {
     job *j = &b->jobs[i];
-    if (j->msgs) fputs(j->msgs, stderr);
+    if (j->msgs) progress_clear(b), fputs(j->msgs, stderr);
+    if (j->codes && warn_count_text(&b->counts, j->codes) != 0) j->rc = TX2JSON_ENOMEM;
     b->bytes += j->bytes;
     /* Out of memory, a library failure or stdout gone: stop.  A file
      * that failed, to convert or to be written, counts as failed and the
@@ -803,7 +399,8 @@ static void emit(batch *b, size_t i)
     }
     free(j->json);
     free(j->msgs);
-    j->json = j->msgs = NULL;
+    free(j->codes);
+    j->json = j->msgs = j->codes = NULL;
     b->done++;
     pthread_mutex_lock(&b->mu);
     b->emitted = i + 1;
@@ -823,8 +420,8 @@ static void run_batch(batch *b, long nw, int show_progress)
     if (nw > 1 && th)
         for (; started < nw; started++)
             if (pthread_create(&th[started], NULL, worker, b) != 0) break;
-    double t0 = now(), last = 0;
-    b->t0 = t0;
+    double last = 0;
+    b->t0 = now();
     for (size_t i = 0; i < b->in->n && !b->stop; i++) {
         job *j = &b->jobs[i];
         if (started == 0) {
@@ -837,14 +434,14 @@ static void run_batch(batch *b, long nw, int show_progress)
         }
         emit(b, i);
         if (show_progress && (now() - last > 0.1 || i + 1 == b->in->n)) {
-            progress(b->done, b->in->n, b->bytes, t0, 0);
+            progress(b, 0);
             last = now();
         }
     }
     for (long t = 0; t < started; t++)
         pthread_join(th[t], NULL);
     free(th);
-    if (show_progress) progress(b->done, b->in->n, b->bytes, t0, 1);
+    if (show_progress) progress(b, 1);
 }
 
 /* Runs the batch with b's context loaded and prints the summary. */
@@ -867,9 +464,11 @@ static void run_loaded(batch *b, const cli *c, int dirs)
     int show = c->show_progress < 0 ? isatty(2) && in->n > 1 : c->show_progress;
     run_batch(b, nw, show && !c->quiet);
     if (fflush(stdout) != 0) {
-        fprintf(stderr, "tx2json: <stdout>: error: write failed: %s\n", strerror(errno));
+        fprintf(stderr, "tx2json: error: cannot write the standard output: %s\n", strerror(errno));
         b->status = 3;
     }
+    if (b->warnings == CLI_WARNINGS_SUMMARY) warn_counts_print(&b->counts, stderr);
+    warn_counts_free(&b->counts);
     if (!c->quiet && (in->n > 1 || dirs || c->list))
         fprintf(stderr, "tx2json: %zu files, %zu entries, %zu links, %zu failed, %.2fs%s\n",
                 b->done, b->entries, b->links, b->failed, now() - b->t0,
@@ -877,6 +476,7 @@ static void run_loaded(batch *b, const cli *c, int dirs)
     for (size_t i = 0; i < in->n; i++) {
         free(b->jobs[i].json);
         free(b->jobs[i].msgs);
+        free(b->jobs[i].codes);
     }
     free(b->jobs);
     pthread_mutex_destroy(&b->mu);
@@ -908,6 +508,13 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     b.in = in;
     b.opts = c->opts;
     b.quiet = c->quiet;
+    /* --warnings: given, else a count per code in a batch on a terminal,
+     * else each one; -q none. */
+    int batch_run = in->n > 1 || dirs || c->list;
+    b.warnings = c->warnings != CLI_WARNINGS_DEFAULT  ? c->warnings
+                 : batch_run && isatty(STDERR_FILENO) ? CLI_WARNINGS_SUMMARY
+                                                      : CLI_WARNINGS_ALL;
+    if (c->quiet) b.warnings = CLI_WARNINGS_NONE;
     b.fail_fast = c->fail_fast;
     b.notes = c->notes;
     b.mem_limit = c->max_memory ? c->max_memory : DEFAULT_MAX_MEMORY;
@@ -939,24 +546,31 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "check") == 0) return check_main(argc - 1, argv + 1);
     cli c = {0};
+    tx2json_options_init(&c.opts);
     inputs in = {0};
     c.show_progress = -1;
-    c.rules = getenv("TX2JSON_RULES");
-    if (!c.rules || !*c.rules) c.rules = TX2JSON_RULES_DIR;
+    c.warnings = CLI_WARNINGS_DEFAULT;
     c.args = calloc((size_t)argc + 1, sizeof *c.args);
     in.globs = calloc((size_t)argc + 1, sizeof *in.globs);
     if (!c.args || !in.globs) {
         fprintf(stderr, "tx2json: error: out of memory\n");
         return 3;
     }
-    int status = parse_args(argc, argv, &c, &in);
+    int status = cli_parse(argc, argv, &c, &in);
     if (status >= 0) {
         free(c.args);
         free(in.globs);
         return status;
     }
     status = 0;
-    if (c.jsonl) c.opts.compact = 1;
+    tx2json_error err;
+    if (tx2json_options_check(NULL, &c.opts, &err) != TX2JSON_OK) { /* before any input */
+        fprintf(stderr, "tx2json: error: --encoding: %s\n", err.message);
+        free(c.args);
+        free(in.globs);
+        return err.code == TX2JSON_ENOMEM ? 3 : 2;
+    }
+    if (c.format == CLI_FORMAT_JSONL) c.opts.compact = 1;
     if (!c.opts.max_input) c.opts.max_input = DEFAULT_MAX_INPUT;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);

@@ -215,37 +215,33 @@ static cJSON *ref_or_null(out *o, int r)
     return chk(o, r >= 0 ? count((size_t)r) : cJSON_CreateNull());
 }
 
-/* Appends item, printed by cJSON, to b and deletes it.  In the indented
- * form every line break gains `depth` tabs, so an item printed on its own
- * reads as it would inside the whole document (cJSON escapes line breaks
- * inside strings, so every raw one is layout).  A NULL item marks OOM. */
-static void emit(out *o, tx_strbuf *b, cJSON *item, int compact, int depth)
+/* The layout of the document: compact (one line) or indented by `indent`
+ * spaces per level. */
+typedef struct layout {
+    int compact;
+    int indent;
+} layout;
+
+/* Appends item, printed by cJSON, to b and deletes it: compact as cJSON
+ * prints it, else re-laid out from level depth (reindent).  A NULL item
+ * marks OOM. */
+static void emit(out *o, tx_strbuf *b, cJSON *item, const layout *l, int depth)
 {
     if (!item || o->oom) {
         cJSON_Delete(item);
         o->oom = 1;
         return;
     }
-    char *s = compact ? cJSON_PrintUnformatted(item) : cJSON_Print(item);
+    char *s = cJSON_PrintUnformatted(item);
     cJSON_Delete(item);
     if (!s) {
         o->oom = 1;
         return;
     }
-    if (compact) {
+    if (l->compact)
         tx_sb_add(b, s, strlen(s));
-    } else {
-        for (char *p = s, *nl; *p; p = nl + 1) {
-            nl = strchr(p, '\n');
-            if (!nl) {
-                tx_sb_add(b, p, strlen(p));
-                break;
-            }
-            tx_sb_add(b, p, (size_t)(nl - p) + 1);
-            for (int d = 0; d < depth; d++)
-                tx_sb_addc(b, '\t');
-        }
-    }
+    else
+        tx_json_layout(b, s, l->indent, depth);
     cJSON_free(s);
 }
 
@@ -338,25 +334,42 @@ static cJSON *diag_json(out *o, const tx_diag *d)
 }
 
 /* Opens the array member `key` of the root object (after the head). */
-static void open_array(tx_strbuf *b, const char *key, int compact)
+static void open_array(tx_strbuf *b, const char *key, const layout *l)
 {
-    tx_sb_add(b, compact ? ",\"" : ",\n\t\"", compact ? 2 : 4);
+    tx_sb_addc(b, ',');
+    if (!l->compact) tx_json_newline(b, l->indent, 1);
+    tx_sb_addc(b, '"');
     tx_sb_add(b, key, strlen(key));
-    tx_sb_add(b, compact ? "\":[" : "\":\t[", compact ? 3 : 4);
+    tx_sb_add(b, l->compact ? "\":[" : "\": [", l->compact ? 3 : 4);
+}
+
+/* Before the i-th element of a root-level array. */
+static void next_element(tx_strbuf *b, const layout *l, size_t i)
+{
+    if (i) tx_sb_addc(b, ',');
+    if (!l->compact) tx_json_newline(b, l->indent, 2);
+}
+
+/* Closes a root-level array of n elements. */
+static void close_array(tx_strbuf *b, const layout *l, size_t n)
+{
+    if (n && !l->compact) tx_json_newline(b, l->indent, 1);
+    tx_sb_addc(b, ']');
 }
 
 /* The document is written as a stream: the head (schema, source, episode)
  * and then each entry, reference and diagnostic is a small cJSON tree,
- * printed and freed before the next is built.  The bytes are those cJSON
- * prints for the whole tree, while memory holds one item's tree at a time
- * instead of every node of a 50 MB input's document at once. */
+ * printed and freed before the next is built.  The bytes are those of the
+ * whole tree printed compact by cJSON, or laid out as `jq .` does, while
+ * memory holds one item's tree at a time instead of every node of a 50 MB
+ * input's document at once. */
 tx2json_status tx_write_json(const tx_conv *c, char **result)
 {
     const tx_doc *doc = c->doc;
     const tx_episode *ep = c->ep;
     const tx_reflist *refs = c->refs;
     const tx_diags *diags = &c->diags;
-    int compact = c->opts->compact;
+    layout l = {c->opts->compact, c->opts->indent ? c->opts->indent : TX2JSON_DEFAULT_INDENT};
     tx2json_error *err = c->err;
     out o = {c, NULL, 0};
     tx_strbuf b = {0};
@@ -385,38 +398,39 @@ tx2json_status tx_write_json(const tx_conv *c, char **result)
             ep->has_outro ? text_span_time(&o, ep->outro_start, ep->outro_end)
                           : cJSON_CreateNull());
     }
-    emit(&o, &b, root, compact, 0);
+    emit(&o, &b, root, &l, 0);
     /* Reopen the head: drop its closing "}" (and the line break before it). */
-    if (!o.oom && b.len >= 2) b.len -= compact ? 1 : 2;
+    if (!o.oom && b.len >= 2) b.len -= l.compact ? 1 : 2;
 
-    open_array(&b, "entries", compact);
+    open_array(&b, "entries", &l);
     for (size_t i = 0; i < ep->nentry && !o.oom; i++) {
-        if (i) tx_sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);
-        emit(&o, &b, entry_json(&o, ep, i), compact, 2);
+        next_element(&b, &l, i);
+        emit(&o, &b, entry_json(&o, ep, i), &l, 2);
         free_chunks(&o);
     }
-    tx_sb_addc(&b, ']');
-    open_array(&b, "references", compact);
+    close_array(&b, &l, ep->nentry);
+    open_array(&b, "references", &l);
     for (size_t i = 0; i < refs->nref && !o.oom; i++) {
-        if (i) tx_sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);
-        emit(&o, &b, reference_json(&o, refs, i), compact, 2);
+        next_element(&b, &l, i);
+        emit(&o, &b, reference_json(&o, refs, i), &l, 2);
     }
-    tx_sb_addc(&b, ']');
+    close_array(&b, &l, refs->nref);
     if (c->opts->features) {
-        open_array(&b, "units", compact);
+        open_array(&b, "units", &l);
         for (size_t i = 0; i < ep->nunit && !o.oom; i++) {
-            if (i) tx_sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);
-            emit(&o, &b, unit_json(&o, &ep->unit[i]), compact, 2);
+            next_element(&b, &l, i);
+            emit(&o, &b, unit_json(&o, &ep->unit[i]), &l, 2);
             free_chunks(&o);
         }
-        tx_sb_addc(&b, ']');
+        close_array(&b, &l, ep->nunit);
     }
-    open_array(&b, "diagnostics", compact);
+    open_array(&b, "diagnostics", &l);
     for (size_t i = 0; i < diags->n && !o.oom; i++) {
-        if (i) tx_sb_add(&b, compact ? "," : ", ", compact ? 1 : 2);
-        emit(&o, &b, diag_json(&o, &diags->d[i]), compact, 2);
+        next_element(&b, &l, i);
+        emit(&o, &b, diag_json(&o, &diags->d[i]), &l, 2);
     }
-    tx_sb_add(&b, compact ? "]}\n" : "]\n}\n", compact ? 3 : 4);
+    close_array(&b, &l, diags->n);
+    tx_sb_add(&b, l.compact ? "}\n" : "\n}\n", l.compact ? 2 : 3);
     free_chunks(&o);
     if (o.oom || b.oom) goto oom;
     *result = b.s;

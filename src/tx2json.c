@@ -20,10 +20,50 @@
 #include <sys/stat.h>
 #include <unicode/ubrk.h>
 #include <unicode/uclean.h>
+#include <unicode/ucnv.h>
 
 const char *tx2json_version(void)
 {
     return TX2JSON_VERSION;
+}
+
+int tx2json_version_number(void)
+{
+    return TX2JSON_VERSION_NUMBER;
+}
+
+void tx2json_options_init(tx2json_options *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->size = sizeof *opts;
+    opts->indent = TX2JSON_DEFAULT_INDENT;
+}
+
+/* The caller's options as this version's struct: the fields up to
+ * in->size (all of them when size is 0), the defaults after.  Fails with
+ * EINVAL when a newer caller set a field this version does not know
+ * (a nonzero byte past sizeof *out) or a value is out of range. */
+static tx2json_status options_of(const tx2json_options *in, tx2json_options *out,
+                                 tx2json_error *err)
+{
+    tx2json_options_init(out);
+    if (!in) return TX2JSON_OK;
+    size_t n = in->size && in->size < sizeof *out ? in->size : sizeof *out;
+    memcpy(out, in, n);
+    out->size = sizeof *out;
+    for (size_t k = sizeof *out; k < in->size; k++)
+        if (((const unsigned char *)in)[k]) {
+            tx_seterr(err, TX2JSON_EINVAL, NULL, 0, 0, (size_t)-1,
+                      "options of a newer tx2json (size %zu, this library knows %zu)", in->size,
+                      sizeof *out);
+            return TX2JSON_EINVAL;
+        }
+    if (out->indent < 0 || out->indent > TX2JSON_MAX_INDENT) {
+        tx_seterr(err, TX2JSON_EINVAL, NULL, 0, 0, (size_t)-1, "indent %d is not 0 to %d",
+                  out->indent, TX2JSON_MAX_INDENT);
+        return TX2JSON_EINVAL;
+    }
+    return TX2JSON_OK;
 }
 
 const char *tx2json_strstatus(tx2json_status c)
@@ -53,20 +93,65 @@ const char *tx2json_strstatus(tx2json_status c)
     return "unknown error";
 }
 
+tx2json_status tx2json_options_check(const tx2json_ctx *ctx, const tx2json_options *opts,
+                                     tx2json_error *err)
+{
+    tx2json_options o;
+    if (err) memset(err, 0, sizeof *err), err->offset = (size_t)-1;
+    tx2json_status rc = options_of(opts, &o, err);
+    if (rc) return rc;
+    if (o.encoding) {
+        UErrorCode st = U_ZERO_ERROR;
+        UConverter *cv = ucnv_open(o.encoding, &st);
+        ucnv_close(cv);
+        if (st == U_MEMORY_ALLOCATION_ERROR) {
+            tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
+            return TX2JSON_ENOMEM;
+        }
+        if (U_FAILURE(st)) {
+            tx_seterr(err, TX2JSON_EINVAL, NULL, 0, 0, (size_t)-1, "unknown encoding '%s'",
+                      o.encoding);
+            return TX2JSON_EINVAL;
+        }
+    }
+    if (ctx && o.lang && strcmp(o.lang, "auto")) {
+        size_t i = 0;
+        while (tx2json_ctx_language(ctx, i) && strcmp(tx2json_ctx_language(ctx, i), o.lang))
+            i++;
+        if (!tx2json_ctx_language(ctx, i)) {
+            tx_seterr(err, TX2JSON_EINVAL, NULL, 0, 0, (size_t)-1,
+                      "the rules name no language '%s'", o.lang);
+            return TX2JSON_EINVAL;
+        }
+    }
+    return TX2JSON_OK;
+}
+
+/* The checkout's rules (an uninstalled build) and the installed ones
+ * (DATADIR/tx2json/rules), both set by the Makefile. */
 #ifndef TX2JSON_RULES_DIR
 #define TX2JSON_RULES_DIR "rules"
 #endif
+#ifndef TX2JSON_DATA_RULES_DIR
+#define TX2JSON_DATA_RULES_DIR "/usr/local/share/tx2json/rules"
+#endif
 
+/* The lookup of the rules when none are named: $TX2JSON_RULES, the
+ * installed directory when it exists, the checkout's. */
 const char *tx2json_default_rules(void)
 {
+    const char *env = getenv("TX2JSON_RULES");
+    struct stat st;
+    if (env && *env) return env;
+    if (stat(TX2JSON_DATA_RULES_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+        return TX2JSON_DATA_RULES_DIR;
     return TX2JSON_RULES_DIR;
 }
 
 tx2json_status tx2json_ctx_new(const char *rules_dir, tx2json_ctx **out, tx2json_error *err)
 {
     *out = NULL;
-    if (!rules_dir) rules_dir = getenv("TX2JSON_RULES");
-    if (!rules_dir || !*rules_dir) rules_dir = TX2JSON_RULES_DIR;
+    if (!rules_dir) rules_dir = tx2json_default_rules();
     tx2json_ctx *c = calloc(1, sizeof *c);
     if (!c || !(c->pinyin = tx_pinyin_new())) {
         free(c);
@@ -423,11 +508,13 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
                                       size_t len, const tx2json_options *opts, char **json_out,
                                       tx2json_error *err)
 {
-    tx2json_options none = {0};
-    if (!opts) opts = &none;
+    tx2json_options own;
     if (!name) name = "-"; /* a buffer without a name, as stdin is named */
     *json_out = NULL;
     if (err) memset(err, 0, sizeof *err), err->offset = (size_t)-1;
+    tx2json_status orc = options_of(opts, &own, err);
+    if (orc) return orc;
+    opts = &own;
     size_t max = opts->max_input ? opts->max_input : TX_DEFAULT_MAX_INPUT;
     if (len > max) {
         tx_seterr(err, TX2JSON_ELIMIT, name, 0, 0, (size_t)-1,
@@ -501,7 +588,10 @@ tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *path, const tx
         tx_seterr(err, TX2JSON_EIO, path, 0, 0, (size_t)-1, "cannot open: %s", strerror(errno));
         return TX2JSON_EIO;
     }
-    size_t max = opts && opts->max_input ? opts->max_input : TX_DEFAULT_MAX_INPUT;
+    tx2json_options own;
+    tx2json_status orc = options_of(opts, &own, err);
+    if (orc) return orc;
+    size_t max = own.max_input ? own.max_input : TX_DEFAULT_MAX_INPUT;
     tx_strbuf b = {0};
     char buf[65536];
     size_t got;

@@ -1,5 +1,6 @@
 /* util.c - small helpers shared by the stages: error filling, growable
- * buffers, UTF-8 stepping and SHA-256 (for source.sha256). */
+ * buffers, UTF-8 stepping, SHA-256 (for source.sha256) and the JSON
+ * layout of `jq .` (output and check). */
 #include "internal.h"
 
 #include <stdarg.h>
@@ -395,4 +396,68 @@ void tx_sha256_hex(const unsigned char *data, size_t len, char out[65])
     if (tl == 128) sha_block(h, tail + 64);
     for (int j = 0; j < 8; j++)
         snprintf(out + 8 * j, 9, "%08x", h[j]);
+}
+
+/* A line break and the indentation of level depth, in runs of at most
+ * INDENT_RUN spaces. */
+#define INDENT_RUN 32
+void tx_json_newline(tx_strbuf *b, int indent, int depth)
+{
+    static const char spaces[INDENT_RUN + 1] = "                                ";
+    tx_sb_addc(b, '\n');
+    for (size_t n = (size_t)(depth * indent); n > 0;) {
+        size_t k = n < INDENT_RUN ? n : INDENT_RUN;
+        tx_sb_add(b, spaces, k);
+        n -= k;
+    }
+}
+
+/* Appends the compact JSON text s to b laid out as `jq .` lays it out:
+ * every member and element on a line of its own, indented one level per
+ * nesting (indent spaces a level), "key": value, empty objects and
+ * arrays as {} and [].  depth is the level s starts at.  Strings are
+ * copied as they are. */
+void tx_json_layout(tx_strbuf *b, const char *s, int indent, int depth)
+{
+    const char *p = s;
+    for (;;) {
+        const char *q = strpbrk(p, "\"{[]},:");
+        if (!q) break;
+        if (*q == '"') { /* copy the string, escapes and all */
+            const char *e = q + 1;
+            while ((e = strpbrk(e, "\"\\")) && *e == '\\' && e[1])
+                e += 2;
+            if (!e || *e != '"') break; /* unterminated: cannot happen with cJSON */
+            tx_sb_add(b, p, (size_t)(e + 1 - p));
+            p = e + 1;
+            continue;
+        }
+        tx_sb_add(b, p, (size_t)(q - p));
+        p = q + 1;
+        switch (*q) {
+        case '{':
+        case '[':
+            if (*p == (*q == '{' ? '}' : ']')) { /* empty: {} or [] */
+                tx_sb_add(b, q, 2);
+                p++;
+            } else {
+                tx_sb_addc(b, *q);
+                tx_json_newline(b, indent, ++depth);
+            }
+            break;
+        case '}':
+        case ']':
+            tx_json_newline(b, indent, --depth);
+            tx_sb_addc(b, *q);
+            break;
+        case ',':
+            tx_sb_addc(b, ',');
+            tx_json_newline(b, indent, depth);
+            break;
+        default: /* ':' */
+            tx_sb_add(b, ": ", 2);
+            break;
+        }
+    }
+    tx_sb_add(b, p, strlen(p));
 }

@@ -4,7 +4,8 @@
 # (one CLI invocation each: expected exit status, stderr fragment, stdout
 # fragment or golden file), then the rule examples through the unit binary.
 # Then every broken rule file in tests/rules against its expected
-# diagnostics, and the SARIF output against the SARIF 2.1.0 schema.
+# diagnostics, the SARIF output against the SARIF 2.1.0 schema, and an
+# install into a temporary prefix (tests/install.sh).
 # Ends with "N passed, N failed"; exits 1 when anything failed.
 #
 # Case format, one key per line ("# ..." lines are comments):
@@ -20,10 +21,19 @@ set -u
 BIN=${TX2JSON_BIN:-./tx2json}
 UNIT=${TX2JSON_UNIT:-./build/unit}
 TOOLS=${TX2JSON_TOOLS:-./build}
+# The checkout's rules, whatever an earlier `make install` put in DATADIR
+# (the default lookup prefers an installed rules directory).
+TX2JSON_RULES=${TX2JSON_RULES:-$(pwd)/rules}
+export TX2JSON_RULES
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tx2json-test.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 pass=0
 fail=0
+nskip=0
+# The problem matcher the README gives for CI (gcc's form: FILE, LINE,
+# COLUMN, SEVERITY, MESSAGE, CODE), read from the README itself.
+MATCHER_RE=$(sed -n 's/^ *"regexp": "\(.*\)",$/\1/p' README.md | sed 's/\\\\/\\/g')
+[ -n "$MATCHER_RE" ] || { echo "FAIL README has no problem-matcher regexp"; exit 1; }
 
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
@@ -37,6 +47,15 @@ bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 #   file:           a file that must exist, non-empty, with stdout empty
 #   json: yes       stdout is one valid JSON document
 #   absent:         a file that must not exist, nor temporaries beside it
+#   stderr-lines:   the number of lines stderr must have
+#   jq:             jq's arguments: stdout must equal jq's output of it
+#                   byte for byte (skipped when jq is not installed)
+#   progress-apart: yes  no warning shares a line with the progress line:
+#                   after the last carriage return of a stderr line that
+#                   holds a warning, no progress text (ETA) remains
+#   matcher: yes    every line of stderr and stdout that looks like a
+#                   diagnostic (": warning: ", ": error: ") matches the
+#                   problem-matcher regex of the README (MATCHER_RE)
 expect() {
     while IFS= read -r l; do
         case "$l" in
@@ -67,6 +86,33 @@ expect() {
             ;;
         json:*)
             "$TOOLS/jsoncheck" <"$TMP/stdout" || failed="$failed; stdout is not valid JSON"
+            ;;
+        stderr-lines:*)
+            n=${l#stderr-lines: }
+            [ "$(wc -l <"$TMP/stderr")" -eq "$n" ] || failed="$failed; stderr has $(wc -l <"$TMP/stderr") lines, not $n"
+            ;;
+        jq:*)
+            if command -v jq >/dev/null 2>&1; then
+                # shellcheck disable=SC2086
+                jq ${l#jq:} <"$TMP/stdout" | cmp -s - "$TMP/stdout" || failed="$failed; stdout is not jq${l#jq:}'s layout"
+            else
+                echo "SKIP jq layout: jq is not installed"
+                nskip=$((nskip + 1))
+            fi
+            ;;
+        progress-apart:*)
+            if tr '\r' '\n' <"$TMP/stderr" | grep -a ': warning: ' | grep -a 'ETA' >"$TMP/glued"; then
+                failed="$failed; a warning shares a line with the progress: $(head -1 "$TMP/glued")"
+            fi
+            grep -aq 'ETA' "$TMP/stderr" || failed="$failed; no progress line"
+            ;;
+        matcher:*)
+            for s in stderr stdout; do
+                if grep -E ': (warning|error): ' "$TMP/$s" | grep -vE "$MATCHER_RE" >"$TMP/nomatch"; then
+                    failed="$failed; $s lines the problem matcher misses: $(head -2 "$TMP/nomatch")"
+                fi
+            done
+            grep -qE "$MATCHER_RE" "$TMP/stderr" "$TMP/stdout" || failed="$failed; no line matches the problem matcher"
             ;;
         absent:*)
             f=$(echo "${l#absent: }" | sed "s|\$TMP|$TMP|g; s|\$IN|${IN:-}|g")
@@ -223,6 +269,21 @@ check_batch fail-fast test $? = 1 -a ! -s "$TMP/ff"
 check_batch fail-fast-summary grep -q "stopped early" "$TMP/ff.err"
 $BIN --progress -j 2 --format jsonl corpora >/dev/null 2>"$TMP/prog"
 check_batch progress grep -q "\[13/13\]" "$TMP/prog"
+# On a terminal (script(1) gives the run one), a batch's warnings default
+# to --warnings=summary: a count per code instead of each line, with the
+# progress line; one file's warnings still show each.
+if command -v script >/dev/null 2>&1; then
+    script -qec "$BIN -j 1 tests/data/no-refs.txt tests/data/no-refs.txt >/dev/null" /dev/null \
+        >"$TMP/tty" 2>&1
+    check_batch warnings-summary-on-terminal grep -q "tx2json: 2 warnings: 2 no-references" "$TMP/tty"
+    check_batch warnings-summary-no-lines sh -c "! grep -q ': warning: ' '$TMP/tty'"
+    check_batch progress-on-terminal grep -q "ETA" "$TMP/tty"
+    script -qec "$BIN tests/data/no-refs.txt >/dev/null" /dev/null >"$TMP/tty1" 2>&1
+    check_batch warnings-each-for-one-file grep -q "no-refs.txt:1:1: warning: no reference list found" "$TMP/tty1"
+else
+    echo "SKIP batch/warnings-summary-on-terminal: no script(1) (apt-get install bsdutils)"
+    nskip=$((nskip + 1))
+fi
 
 # An interrupted batch leaves only whole files and no temporaries.
 if command -v python3 >/dev/null 2>&1; then
@@ -364,7 +425,15 @@ done
 
 # 7. The SARIF report of every broken file and of the shipped rules
 #    validates against the SARIF 2.1.0 schema (Ajv, from the npm registry).
-$BIN check --format sarif tests/rules/*.rules rules >"$TMP/all.sarif"
+#    With paths that need percent-encoding: a space and Han characters,
+#    relative (tests/rules-paths), absolute below the current directory
+#    (a relative URI too) and absolute elsewhere (an absolute file: URI).
+mkdir -p "$TMP/含 空格"
+cp "tests/rules-paths/坏 规则.rules" "$TMP/含 空格/"
+$BIN check --format sarif tests/rules/*.rules rules tests/rules-paths "$(pwd)/tests/rules/no-example.rules" \
+    "$TMP/含 空格" >"$TMP/all.sarif"
+grep -q '"file:///.*/%E5%90%AB%20%E7%A9%BA%E6%A0%BC/%E5%9D%8F%20%E8%A7%84%E5%88%99.rules"' "$TMP/all.sarif" &&
+    ! grep -q "\"uri\":.*\"$(pwd)" "$TMP/all.sarif" && ok || bad "sarif-uris: not percent-encoded or absolute below the current directory"
 if ! command -v node >/dev/null 2>&1; then
     echo "SKIP sarif-schema: node is not installed"
     skip=1
@@ -444,7 +513,16 @@ else
     echo "SKIP containers: python3 is not installed"
 fi
 
-# 10. The scored segmenter: tools/train's decoder, with the weights of the
+# 10. Install (tests/install.sh): make install into a temporary prefix
+#     from a copy of the tree, the copy deleted, then the installed binary,
+#     a pkg-config program against the shared library, its exports, the
+#     man pages and make uninstall.
+sh tests/install.sh "$TMP/install" >"$TMP/install.out" 2>&1
+while IFS= read -r l; do
+    case "$l" in
+    PASS*) ok ;;
+    FAIL*) bad "${l#FAIL }" ;;
+    SKIP*) echo "$l" && # 11. The scored segmenter: tools/train's decoder, with the weights of the
 #     rules, finds the entry starts the binary finds on every episode (the
 #     weights mean to the binary what they meant to the trainer).
 if command -v python3 >/dev/null 2>&1; then
@@ -457,8 +535,15 @@ else
     echo "SKIP train --check: python3 is not installed"
 fi
 
-if [ "${skip:-0}" = 1 ]; then
-    echo "$pass passed, $fail failed, 1 skipped"
+nskip=$((nskip + 1)) ;;
+    *) echo "$l" ;;
+    esac
+done <"$TMP/install.out"
+grep -q '^PASS install/make-install' "$TMP/install.out" || bad "install: did not run"
+
+nskip=$((nskip + ${skip:-0}))
+if [ "$nskip" -gt 0 ]; then
+    echo "$pass passed, $fail failed, $nskip skipped"
 else
     echo "$pass passed, $fail failed"
 fi

@@ -721,8 +721,59 @@ static void test_defaults(void)
     CHECK(ctx &&
               tx2json_convert_buffer(ctx, NULL, (const unsigned char *)text, strlen(text), NULL,
                                      &json, &err) == TX2JSON_OK &&
-              json && strstr(json, "\"path\":\t\"-\""),
+              json && strstr(json, "\"path\": \"-\""),
           "a buffer without a name converts, named -");
+    tx2json_free(json);
+    json = NULL;
+    CHECK(tx2json_version_number() == TX2JSON_VERSION_NUMBER &&
+              TX2JSON_VERSION_NUMBER / 10000 == TX2JSON_VERSION_MAJOR,
+          "tx2json_version_number() is the header's TX2JSON_VERSION_NUMBER");
+    /* The options struct grows at its end: the library reads no field
+     * past opts.size, and refuses a newer caller's field it does not know. */
+    struct {
+        tx2json_options o;
+        int later; /* a field of a newer version */
+    } big;
+    tx2json_options o;
+    tx2json_options_init(&o);
+    CHECK(o.size == sizeof o && o.indent == TX2JSON_DEFAULT_INDENT && !o.compact,
+          "tx2json_options_init: size and default indent");
+    o.indent = 4;
+    CHECK(ctx &&
+              tx2json_convert_buffer(ctx, "t", (const unsigned char *)text, strlen(text), &o, &json,
+                                     &err) == TX2JSON_OK &&
+              json && strncmp(json, "{\n    \"schema_version\": 2,\n", 27) == 0,
+          "indent 4: four spaces per level");
+    tx2json_free(json);
+    json = NULL;
+    o.size = offsetof(tx2json_options, indent);
+    o.indent = TX2JSON_MAX_INDENT + 1; /* past size: not read */
+    CHECK(ctx &&
+              tx2json_convert_buffer(ctx, "t", (const unsigned char *)text, strlen(text), &o, &json,
+                                     &err) == TX2JSON_OK &&
+              json && strncmp(json, "{\n  \"schema_version\"", 20) == 0,
+          "an older caller's smaller options: later fields take their defaults");
+    tx2json_free(json);
+    json = NULL;
+    o.size = sizeof o;
+    CHECK(ctx &&
+              tx2json_convert_buffer(ctx, "t", (const unsigned char *)text, strlen(text), &o, &json,
+                                     &err) == TX2JSON_EINVAL &&
+              !json,
+          "indent over TX2JSON_MAX_INDENT is EINVAL");
+    memset(&big, 0, sizeof big);
+    tx2json_options_init(&big.o);
+    big.o.size = sizeof big;
+    big.later = 1;
+    CHECK(ctx &&
+              tx2json_convert_buffer(ctx, "t", (const unsigned char *)text, strlen(text), &big.o,
+                                     &json, &err) == TX2JSON_EINVAL &&
+              !json,
+          "a newer caller's field this library does not know is EINVAL");
+    big.later = 0;
+    CHECK(ctx && tx2json_convert_buffer(ctx, "t", (const unsigned char *)text, strlen(text), &big.o,
+                                        &json, &err) == TX2JSON_OK,
+          "a newer caller's struct with its new fields zero converts");
     tx2json_free(json);
     tx2json_ctx_free(ctx);
 }
