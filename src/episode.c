@@ -676,14 +676,23 @@ static void find_intro(build *b)
 }
 
 /* Outro: the first sentence after the intro (after the last numbered
- * item, in that layout) that an outro rule matches. */
+ * item, in that layout) that an outro rule matches, within the last
+ * outro-tail share of the text (a "that's the big news of the week" early
+ * on is a summary, not the end). */
 static void find_outro(build *b)
 {
     const tx_seg *seg = b->c.seg;
+    const tx_weights *w = b->c.cv->weights;
     tx_match m;
     size_t from = b->use_items ? b->items[b->nitems - 1].sent + 1 : b->first;
+    size_t tail = 0;
+    if (w && w->has_param[TXP_OUTRO_TAIL] && from < seg->nsent) {
+        size_t a = seg->sent[from].start, z = seg->sent[seg->nsent - 1].end;
+        tail = z - (size_t)((double)(z - a) * w->param[TXP_OUTRO_TAIL]);
+    }
     for (size_t i = from; i < seg->nsent; i++) {
         const tx_sentence *s = &seg->sent[i];
+        if (s->start < tail) continue;
         if (first_match(&b->c, RK_OUTRO, s->start, s->end, &m)) {
             b->ep->has_outro = 1;
             b->ep->outro_start = s->label;

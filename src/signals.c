@@ -26,7 +26,7 @@ const char *const tx_param_names[TXP_N] = {
     "next-name-reach-prose", "next-name-reach-lines", "anchor-min",
     "anchor-max-refs",       "recent-units",          "short-unit",
     "common-rate",           "anchor-occurrences",    "anchor-share",
-    "link-anchor-bonus",     "anchor-window-words"};
+    "link-anchor-bonus",     "anchor-window-words",   "outro-tail"};
 
 #define RULE_PREFIX "rule:"
 #define PARAM_PREFIX "param:"

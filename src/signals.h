@@ -57,6 +57,7 @@ enum {
     TXP_ANCHOR_SHARE,        /* the cost of two anchors in one sentence */
     TXP_LINK_ANCHOR_BONUS,   /* what a reference's anchor in an entry adds to its links there */
     TXP_ANCHOR_WINDOW_WORDS, /* Latin words in a run the anchor search also tries as a name */
+    TXP_OUTRO_TAIL,          /* the share of the text at its end where an outro may start */
     TXP_N
 };
 
