@@ -686,8 +686,8 @@ static void find_outro(build *b)
     tx_match m;
     size_t from = b->use_items ? b->items[b->nitems - 1].sent + 1 : b->first;
     size_t tail = 0;
-    if (w && w->has_param[TXP_OUTRO_TAIL] && from < seg->nsent) {
-        size_t a = seg->sent[from].start, z = seg->sent[seg->nsent - 1].end;
+    if (w && w->has_param[TXP_OUTRO_TAIL] && seg->nsent) {
+        size_t a = seg->sent[0].start, z = seg->sent[seg->nsent - 1].end;
         tail = z - (size_t)((double)(z - a) * w->param[TXP_OUTRO_TAIL]);
     }
     for (size_t i = from; i < seg->nsent; i++) {
