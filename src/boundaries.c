@@ -1,18 +1,22 @@
 /* boundaries.c - stage 6b: entry starts by dynamic programming.
  *
  * A Viterbi pass over the units with three states, the number of
- * references first heard in the current entry so far (0, 1, 2 or more).
- * At each unit the path either continues the current entry or starts a
- * new one, which earns the unit's start score and closes the entry before
- * it with its segment weight.  Ties go to continuing, so a zero-weight
- * model starts one entry only. */
+ * references first heard in the current entry so far (0, 1, 2 or more),
+ * and, when the caller allows an intro, a fourth: before the first entry.
+ * At each unit the path either continues the current entry (or the
+ * intro, at seg-intro-unit a unit) or starts a new one, which earns the
+ * unit's start score and closes the entry before it with its segment
+ * weight.  Ties go to continuing, so a zero-weight model starts one entry
+ * only. */
 #include "boundaries.h"
 
 #include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NSTATE 3
+#define NSTATE 3     /* references first heard in the entry: 0, 1, 2 or more */
+#define INTRO NSTATE /* before the first entry */
+#define NALL (NSTATE + 1)
 
 static int cap_state(int a)
 {
@@ -28,7 +32,7 @@ static double seg_weight(const tx_weights *w, int s, int anchored)
     return 0.0;
 }
 
-tx2json_status tx_choose_starts(const tx_weights *w, const tx_unit *u, size_t n,
+tx2json_status tx_choose_starts(const tx_weights *w, const tx_unit *u, size_t n, int intro,
                                 unsigned char *start)
 {
     if (!n) return TX2JSON_OK;
@@ -36,45 +40,49 @@ tx2json_status tx_choose_starts(const tx_weights *w, const tx_unit *u, size_t n,
     int anchored = 0;
     for (size_t i = 0; i < n; i++)
         if (u[i].anchors) anchored = 1;
+    double wi = w ? w->w[TXF_SEG_INTRO_UNIT] : 0.0;
     /* back[i][s]: the state before unit i and whether unit i started. */
-    signed char(*back)[NSTATE][2] = malloc(n * sizeof *back);
+    signed char(*back)[NALL][2] = malloc(n * sizeof *back);
     if (!back) return TX2JSON_ENOMEM;
-    double cur[NSTATE], nxt[NSTATE];
-    for (int s = 0; s < NSTATE; s++)
-        cur[s] = -DBL_MAX;
+    double cur[NALL], nxt[NALL];
+    for (int s = 0; s < NALL; s++)
+        cur[s] = -DBL_MAX, back[0][s][0] = -1, back[0][s][1] = 0;
     cur[cap_state(u[0].anchors)] = u[0].score;
-    for (int s = 0; s < NSTATE; s++)
-        back[0][s][0] = -1, back[0][s][1] = 1;
+    back[0][cap_state(u[0].anchors)][1] = 1;
+    if (intro) cur[INTRO] = wi;
     for (size_t i = 1; i < n; i++) {
-        for (int s = 0; s < NSTATE; s++)
+        for (int s = 0; s < NALL; s++)
             nxt[s] = -DBL_MAX, back[i][s][0] = -1, back[i][s][1] = 0;
         int a = u[i].anchors;
-        for (int s = 0; s < NSTATE; s++) {
+        for (int s = 0; s < NALL; s++) { /* continue the entry, or the intro */
             if (cur[s] == -DBL_MAX) continue;
-            int t = cap_state(s + a); /* continue */
-            if (cur[s] > nxt[t]) nxt[t] = cur[s], back[i][t][0] = (signed char)s, back[i][t][1] = 0;
+            int t = s == INTRO ? INTRO : cap_state(s + a);
+            double v = cur[s] + (s == INTRO ? wi : 0.0);
+            if (v > nxt[t]) nxt[t] = v, back[i][t][0] = (signed char)s, back[i][t][1] = 0;
         }
-        for (int s = 0; s < NSTATE && !u[i].no_start; s++) {
+        for (int s = 0; s < NALL && !u[i].no_start; s++) { /* start an entry */
             if (cur[s] == -DBL_MAX) continue;
-            int t = cap_state(a); /* start */
-            double v = cur[s] + seg_weight(w, s, anchored) + u[i].score;
+            int t = cap_state(a);
+            double v = cur[s] + (s == INTRO ? 0.0 : seg_weight(w, s, anchored)) + u[i].score;
             if (v > nxt[t]) nxt[t] = v, back[i][t][0] = (signed char)s, back[i][t][1] = 1;
         }
         memcpy(cur, nxt, sizeof cur);
     }
-    int best = 0;
+    int best = -1;
     double bv = -DBL_MAX;
-    for (int s = 0; s < NSTATE; s++) {
+    for (int s = 0; s < NSTATE; s++) { /* the text ends inside an entry */
         if (cur[s] == -DBL_MAX) continue;
         double v = cur[s] + seg_weight(w, s, anchored);
-        if (v > bv) bv = v, best = s;
+        if (best < 0 || v > bv) bv = v, best = s;
     }
-    for (size_t i = n; i-- > 0;) {
+    for (size_t i = n; best >= 0 && i-- > 0;) {
         start[i] = (unsigned char)back[i][best][1];
         best = back[i][best][0];
-        if (best < 0) best = 0;
     }
-    start[0] = 1;
+    size_t first = 0;
+    while (first < n && !start[first])
+        first++;
+    if (first == n) start[0] = 1; /* no entry at all: the body is one */
     free(back);
     return TX2JSON_OK;
 }

@@ -863,9 +863,21 @@ static int scored_entries(build *b)
     size_t n = 0;
     if (tx_features(b->c.cv, &b->mk, b->first, b->last, &u, &n)) return -1;
     unsigned char *st = malloc(n ? n : 1);
-    int rc = -1;
-    if (!st || tx_choose_starts(c->cv->weights, u, n, st)) goto out;
-    for (size_t i = 0; i < n;) {
+    int rc = -1, intro = !ep->has_intro && !ep->has_headlines;
+    ep->unit_intro = intro;
+    if (!st || tx_choose_starts(c->cv->weights, u, n, intro, st)) goto out;
+    size_t f = 0;
+    while (f < n && !st[f])
+        f++;
+    if (intro && f > 0 && f < n) { /* the units before the first entry are the intro */
+        const tx_seg *seg = c->seg;
+        ep->has_intro = 1;
+        ep->intro_start = seg->sent[u[0].sent].label;
+        ep->intro_end = seg->sent[u[f - 1].sent].end;
+        for (size_t k = 0; k < f; k++)
+            intro_meta(c, ep, seg->sent[u[k].sent].start, seg->sent[u[k].sent].end);
+    }
+    for (size_t i = f; i < n;) {
         size_t j = i + 1;
         while (j < n && !st[j])
             j++;
@@ -1011,6 +1023,8 @@ static int build_phases(build *b)
 {
     if (candidate_keys(&b->c) || numbered_items(b)) return -1;
     unnumbered_headlines(b);
+    /* With no intro the rules find, the scored segmenter may still find
+     * one, as what comes before the first entry (scored_entries). */
     find_intro(b);
     find_outro(b);
     if (b->c.cv->opts->segmenter == TX2JSON_SEGMENT_SCORED ? scored_entries(b)

@@ -295,7 +295,7 @@ static cJSON *reference_json(out *o, const tx_reflist *refs, size_t i)
 }
 
 /* A unit of the body with its features (--features, for tools/train). */
-static cJSON *unit_json(out *o, const tx_unit *u)
+static cJSON *unit_json(out *o, const tx_unit *u, int intro)
 {
     cJSON *j = chk(o, cJSON_CreateObject());
     if (!j) return NULL;
@@ -310,6 +310,7 @@ static cJSON *unit_json(out *o, const tx_unit *u)
         push(o, r, cJSON_CreateString(tx_rule_name(u->rules[k])));
     add(o, j, "anchors", count((size_t)u->anchors));
     add(o, j, "no_start", cJSON_CreateBool(u->no_start));
+    if (intro >= 0) add(o, j, "intro", cJSON_CreateBool(intro));
     return j;
 }
 
@@ -419,7 +420,7 @@ tx2json_status tx_write_json(const tx_conv *c, char **result)
         open_array(&b, "units", &l);
         for (size_t i = 0; i < ep->nunit && !o.oom; i++) {
             next_element(&b, &l, i);
-            emit(&o, &b, unit_json(&o, &ep->unit[i]), &l, 2);
+            emit(&o, &b, unit_json(&o, &ep->unit[i], i ? -1 : ep->unit_intro), &l, 2);
             free_chunks(&o);
         }
         close_array(&b, &l, ep->nunit);

@@ -16,12 +16,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const tx_feature_names[TXF_N] = {
-    "bias",       "entry-rule",    "entry-ok",        "announce",     "continuation",  "paragraph",
-    "line",       "turn",          "item-number",     "new-name",     "new-name-next", "no-name",
-    "question",   "prev-question", "outro",           "headlines",    "organization",  "mention",
-    "anchor",     "anchor-next",   "anchor-prev",     "recent-names", "new-name-prev", "short",
-    "transition", "seg-no-anchor", "seg-multi-anchor"};
+const char *const tx_feature_names[TXF_N] = {"bias",
+                                             "entry-rule",
+                                             "entry-ok",
+                                             "announce",
+                                             "continuation",
+                                             "paragraph",
+                                             "line",
+                                             "turn",
+                                             "item-number",
+                                             "new-name",
+                                             "new-name-next",
+                                             "no-name",
+                                             "question",
+                                             "prev-question",
+                                             "outro",
+                                             "headlines",
+                                             "organization",
+                                             "mention",
+                                             "anchor",
+                                             "anchor-next",
+                                             "anchor-prev",
+                                             "recent-names",
+                                             "new-name-prev",
+                                             "short",
+                                             "transition",
+                                             "intro",
+                                             "first",
+                                             "seg-no-anchor",
+                                             "seg-multi-anchor",
+                                             "seg-intro-unit"};
 const char *const tx_param_names[TXP_N] = {
     "next-name-reach-prose", "next-name-reach-lines", "anchor-min",
     "anchor-max-refs",       "recent-units",          "short-unit",
@@ -319,6 +343,8 @@ static void layout_features(fstate *st, size_t ui)
         ends_question(t, c->seg->sent[u->sent - 1].start, c->seg->sent[u->sent - 1].end))
         u->f[TXF_PREV_QUESTION] = 1;
     if (tx_conv_first_match(c, RK_OUTRO, s->start, s->end, &m)) u->f[TXF_OUTRO] = 1;
+    if (tx_conv_first_match(c, RK_INTRO, s->start, s->end, &m)) u->f[TXF_INTRO] = 1;
+    if (u->sent == 0) u->f[TXF_FIRST] = 1;
     if (tx_conv_first_match(c, RK_HEADLINES, s->start, s->end, &m)) u->f[TXF_HEADLINES] = 1;
     if (tx_conv_first_match(c, RK_ORG, s->start, s->end, &m)) u->f[TXF_ORG] = 1;
     if (st->mk->anchors) {

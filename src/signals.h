@@ -39,9 +39,12 @@ enum {
     TXF_NEW_NAME_PREV, /* the unit before it named something new */
     TXF_SHORT,         /* it is short (a transition: "Next one.") */
     TXF_TRANSITION,    /* a transition rule matches (a spoken move to the next item) */
+    TXF_INTRO,         /* an intro rule matches */
+    TXF_FIRST,         /* the first unit of the text */
     TXF_NUNIT,
     TXF_SEG_NO_ANCHOR = TXF_NUNIT, /* an entry where no reference is first heard */
     TXF_SEG_MULTI_ANCHOR,          /* an entry where two or more are */
+    TXF_SEG_INTRO_UNIT,            /* a unit of the intro, before the first entry */
     TXF_N
 };
 /* Parameters of the features (windows), rows `param:NAME`. */

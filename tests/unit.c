@@ -795,12 +795,12 @@ static void test_boundaries(void)
     double sc[6] = {0.5, -1.0, 2.0, -0.5, 1.0, -2.0};
     for (int i = 0; i < 6; i++)
         u[i].score = sc[i];
-    CHECK(tx_choose_starts(&w, u, 6, st) == TX2JSON_OK && st[0] && !st[1] && st[2] && !st[3] &&
+    CHECK(tx_choose_starts(&w, u, 6, 0, st) == TX2JSON_OK && st[0] && !st[1] && st[2] && !st[3] &&
               st[4] && !st[5],
           "without anchors every unit of positive score starts: %d%d%d%d%d%d", st[0], st[1], st[2],
           st[3], st[4], st[5]);
     u[4].no_start = 1;
-    CHECK(tx_choose_starts(&w, u, 6, st) == TX2JSON_OK && !st[4], "a number line never starts");
+    CHECK(tx_choose_starts(&w, u, 6, 0, st) == TX2JSON_OK && !st[4], "a number line never starts");
     u[4].no_start = 0;
     /* Anchors in units 1 and 4; an entry without one costs 3.  Starting
      * at 0, 2 and 4 would score 3.5 but leaves [2,3] without an anchor
@@ -808,7 +808,7 @@ static void test_boundaries(void)
     u[1].anchors = 1;
     u[4].anchors = 1;
     w.w[TXF_SEG_NO_ANCHOR] = -3;
-    CHECK(tx_choose_starts(&w, u, 6, st) == TX2JSON_OK && st[0] && !st[1] && st[2] && !st[3] &&
+    CHECK(tx_choose_starts(&w, u, 6, 0, st) == TX2JSON_OK && st[0] && !st[1] && st[2] && !st[3] &&
               !st[4] && !st[5],
           "an entry that anchors no reference is avoided: %d%d%d%d%d%d", st[0], st[1], st[2], st[3],
           st[4], st[5]);
@@ -816,10 +816,25 @@ static void test_boundaries(void)
      * -1) starts after all, for 0, 1, 2 (1.5) against 0, 2 (-2.5). */
     w.w[TXF_SEG_MULTI_ANCHOR] = -5;
     u[0].anchors = 1;
-    CHECK(tx_choose_starts(&w, u, 6, st) == TX2JSON_OK && st[0] && st[1] && st[2] && !st[3] &&
+    CHECK(tx_choose_starts(&w, u, 6, 0, st) == TX2JSON_OK && st[0] && st[1] && st[2] && !st[3] &&
               !st[4] && !st[5],
           "an entry that anchors two references is split: %d%d%d%d%d%d", st[0], st[1], st[2], st[3],
           st[4], st[5]);
+    /* With an intro allowed, units before the first start are the intro,
+     * each worth seg-intro-unit. */
+    tx_unit v[3] = {0};
+    v[0].score = -2.0;
+    v[1].score = 1.0;
+    v[2].score = -1.0;
+    w = (tx_weights){0};
+    CHECK(tx_choose_starts(&w, v, 3, 1, st) == TX2JSON_OK && !st[0] && st[1] && !st[2],
+          "a unit that scores below zero before the first entry is the intro: %d%d%d", st[0], st[1],
+          st[2]);
+    CHECK(tx_choose_starts(&w, v, 3, 0, st) == TX2JSON_OK && st[0] && st[1] && !st[2],
+          "without an intro the first unit starts: %d%d%d", st[0], st[1], st[2]);
+    w.w[TXF_SEG_INTRO_UNIT] = -3;
+    CHECK(tx_choose_starts(&w, v, 3, 1, st) == TX2JSON_OK && st[0] && st[1],
+          "an intro unit costing more than a start is no intro: %d%d%d", st[0], st[1], st[2]);
 }
 
 int main(int argc, char **argv)
