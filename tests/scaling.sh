@@ -5,7 +5,8 @@
 # work quadruples.  N is chosen so that the N run takes roughly 0.3-1 s.
 # Run by `make pathological`, after tests/pathological.sh.
 #
-# Shapes: warnings, rules, pattern, names, references, entries, cues (an
+# Shapes: warnings, rules, pattern, names, references, entries, scored
+# (the entries through the scored segmenter), cues (an
 # SRT file) and segments (the same as Whisper JSON on one line).
 # Prints one line per shape:
 #   scaling: SHAPE N=.. t(N)=..s t(2N)=..s ratio=.. ok|FAIL|XFAIL|XPASS
@@ -38,12 +39,14 @@
 #   names       one entry mentioning 2N distinct project names
 #   references  a short transcript followed by N reference lines (-q)
 #   entries     N entries, one per paragraph (-q)
+#   scored      the same N entries and 150 references (anchors searched),
+#               with --segmenter=scored
 #   cues        an SRT file of N cues, a new item every tenth (-q)
 set -u
 BIN=${TX2JSON_BIN:-./tx2json}
 LIMIT=${SCALING_LIMIT:-2.3}
 XFAIL=${SCALING_XFAIL:-}
-SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries cues segments}
+SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries scored cues segments}
 CLOCK=${SCALING_CLOCK:-cpu}
 TIMEOUT=${SCALING_TIMEOUT:-60}
 RULES=${TX2JSON_RULES_SRC:-rules}
@@ -58,6 +61,7 @@ n_pattern=24576
 n_names=32000
 n_references=80000
 n_entries=30000
+n_scored=8000
 n_cues=80000
 n_segments=80000
 
@@ -102,6 +106,10 @@ gen() {
         awk -v n="$g_n" 'BEGIN { printf "Welcome to Foo Weekly.\n\n"; for (i = 0; i < n; i++) printf "Next, Org%d released Model%d. It is fast.\n\n", i, i }' >"$d/in.txt"
         echo "-q --max-entries $((g_n + 10)) $d/in.txt"
         ;;
+    scored) # the entries with 150 references, through the scored segmenter (anchors on)
+        awk -v n="$g_n" 'BEGIN { printf "Welcome to Foo Weekly.\n\n"; for (i = 0; i < n; i++) printf "Next, Org%d released Model%d. It is fast.\n\n", i, i; for (i = 0; i < 150; i++) printf "[Model%d] https://a.org/model%d\n", i * 7, i * 7 }' >"$d/in.txt"
+        echo "-q --segmenter=scored --max-entries $((g_n + 10)) $d/in.txt"
+        ;;
     cues)
         awk -v n="$g_n" 'BEGIN { for (i = 0; i < n; i++) { s = i * 2; printf "%d\n%02d:%02d:%02d,000 --> %02d:%02d:%02d,500\n", i + 1, s / 3600, s / 60 % 60, s % 60, s / 3600, s / 60 % 60, s % 60; if (i % 10 == 0) printf "Next, Org%d released Model%d.\n\n", i, i; else printf "it is fast and it is small\n\n" } }' >"$d/in.srt"
         echo "-q --max-entries $((g_n + 10)) $d/in.srt"
@@ -124,6 +132,7 @@ sane() {
     names) got=$(grep -c 'Name[0-9]*Net' "$d/out") want=$2 what="lines naming NameNNNNet" ;;
     references) got=$(grep -c '"url"' "$d/out") want=$2 what="references" ;;
     entries) got=$(grep -c '"index"' "$d/out") want=$2 what="entries" ;;
+    scored) got=$(grep -c '"index"' "$d/out") want=$(($2 / 2)) what="entries" ;;
     cues | segments) got=$(grep -c '"time":.\[' "$d/out") want=$(($2 / 10)) what="entries and mentions with a time" ;;
     esac
     [ "$got" -ge "$want" ] && return 0
@@ -163,7 +172,7 @@ best() {
 }
 
 for shape in $SHAPES; do
-    case " warnings rules pattern names references entries cues segments jobs " in
+    case " warnings rules pattern names references entries scored cues segments jobs " in
     *" $shape "*) [ "$shape" = jobs ] && continue ;; # timed after the loop
     *)
         echo "scaling: unknown shape '$shape'"

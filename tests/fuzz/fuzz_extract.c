@@ -2,7 +2,8 @@
  * normalise, segment, rules, entries, references, linking, JSON) on
  * arbitrary bytes, with the shipped rules loaded once.  The input's size
  * picks the output (size % 4: the document, or one of the three chapter
- * formats, which read the document back). */
+ * formats, which read the document back) and the segmenter (size / 4 % 2:
+ * the rules one, or the scored one with its anchors and features). */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -22,6 +23,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     tx2json_options o = {0};
     o.max_input = 1 << 20;
     o.output = (tx2json_output)(size % 4);
+    o.segmenter = (int)(size / 4 % 2);
+    o.features = o.segmenter;
     if (tx2json_convert_buffer(ctx, "fuzz", data, size, &o, &json, &err) == TX2JSON_OK &&
         !json)
         abort(); /* success must come with a document */
