@@ -23,12 +23,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LINK_MIN 0.5       /* below this an entry-reference pair is not linked */
-#define STRONG 0.85        /* extra links (second reference, repeat mentions) */
-#define MAX_ASSIGN_OPS 2e9 /* rows^2 * cols above this skips the assignment */
-#define PRIMARY_BONUS                                                                              \
-    0.15 /* a mention a rule names as the entry's project */ /* entries or references beyond this  \
-                                                                skip assignment */
+/* A cost limit, not a tuning constant: rows^2 * cols above this skips the
+ * assignment (with a link-cap warning). */
+#define MAX_ASSIGN_OPS 2e9
+
+/* The linker's thresholds and bonuses are parameters of the rules' weights
+ * tables (rules/00-common.rules documents each; tx_weights_load requires
+ * them): */
+#define LINK_MIN (l->c->weights->param[TXP_LINK_MIN])          /* a pair below is not linked */
+#define STRONG (l->c->weights->param[TXP_LINK_STRONG])         /* extra links need this */
+#define PRIMARY_BONUS (l->c->weights->param[TXP_LINK_PRIMARY]) /* a rule named it the project */
+#define FIRST_BONUS (l->c->weights->param[TXP_LINK_FIRST])     /* first time the name is heard */
+#define FLOOR (l->c->weights->param[TXP_LINK_FLOOR])           /* counted above LINK_MIN by */
+#define PRIMARY_EXTRA (l->c->weights->param[TXP_LINK_PRIMARY_EXTRA]) /* a project's second ref */
 
 /* A mention of the linker: its keys, its entry, and whether it is the
  * first time its key is heard. */
@@ -271,8 +278,8 @@ static int assign_entries(linker *l)
         const meninfo *mi = &l->mi[l->pr[i].m];
         /* Counted above the threshold, so two weak links never outweigh
          * one good one in the total. */
-        double v = l->pr[i].s - LINK_MIN + 0.01 + (mi->it->primary ? PRIMARY_BONUS : 0) +
-                   (mi->first ? 0.05 : 0) + anchor_bonus(l, mi->entry, l->pr[i].r);
+        double v = l->pr[i].s - LINK_MIN + FLOOR + (mi->it->primary ? PRIMARY_BONUS : 0) +
+                   (mi->first ? FIRST_BONUS : 0) + anchor_bonus(l, mi->entry, l->pr[i].r);
         size_t cell = (size_t)mi->entry * R + l->pr[i].r;
         if (v > es[cell]) es[cell] = v, best_m[cell] = (long)i;
     }
@@ -300,7 +307,7 @@ static int extra_references(linker *l)
         for (size_t i = l->rstart[r]; i < l->rstart[r + 1]; i++) {
             const pair *pp = &l->pr[l->byr[i]];
             const meninfo *mi = &l->mi[pp->m];
-            double need = mi->it->primary ? LINK_MIN + 0.1 : STRONG;
+            double need = mi->it->primary ? LINK_MIN + PRIMARY_EXTRA : STRONG;
             if (mi->it->reference >= 0 || pp->s < need) continue;
             if (link_pair(l, pp, r)) return -1;
             break;

@@ -46,11 +46,24 @@ const char *const tx_feature_names[TXF_N] = {"bias",
                                              "seg-no-anchor",
                                              "seg-multi-anchor",
                                              "seg-intro-unit"};
-const char *const tx_param_names[TXP_N] = {
-    "next-name-reach-prose", "next-name-reach-lines", "anchor-min",
-    "anchor-max-refs",       "recent-units",          "short-unit",
-    "common-rate",           "anchor-occurrences",    "anchor-share",
-    "link-anchor-bonus",     "anchor-window-words",   "outro-tail"};
+const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
+                                           "next-name-reach-lines",
+                                           "anchor-min",
+                                           "anchor-max-refs",
+                                           "recent-units",
+                                           "short-unit",
+                                           "common-rate",
+                                           "anchor-occurrences",
+                                           "anchor-share",
+                                           "link-anchor-bonus",
+                                           "anchor-window-words",
+                                           "outro-tail",
+                                           "link-min",
+                                           "link-strong",
+                                           "link-primary-bonus",
+                                           "link-first-bonus",
+                                           "link-floor",
+                                           "link-primary-extra"};
 
 #define RULE_PREFIX "rule:"
 #define PARAM_PREFIX "param:"
@@ -153,6 +166,15 @@ tx2json_status tx_weights_load(const tx_ruleset *rs, tx_weights *w, tx2json_erro
             }
         }
     }
+    for (int p = TXP_LINK_MIN; p <= TXP_LINK_PRIMARY_EXTRA; p++)
+        if (!w->has_param[p]) {
+            tx_seterr(err, TX2JSON_ERULES, nt ? t[0].file : "rules", 0, 0, (size_t)-1,
+                      "the rules give no 'param:%s' (a row of a weights table; the shipped "
+                      "rules/00-common.rules has every parameter)",
+                      tx_param_names[p]);
+            tx_weights_free(w);
+            return TX2JSON_ERULES;
+        }
     return TX2JSON_OK;
 oom:
     tx_weights_free(w);

@@ -61,6 +61,12 @@ enum {
     TXP_LINK_ANCHOR_BONUS,   /* what a reference's anchor in an entry adds to its links there */
     TXP_ANCHOR_WINDOW_WORDS, /* Latin words in a run the anchor search also tries as a name */
     TXP_OUTRO_TAIL,          /* the share of the text at its end where an outro may start */
+    TXP_LINK_MIN,            /* the linker: a pair below this similarity is not linked */
+    TXP_LINK_STRONG,         /* ... a second reference or a repeat mention needs this */
+    TXP_LINK_PRIMARY,        /* ... bonus of a mention a rule names as the entry's project */
+    TXP_LINK_FIRST,          /* ... bonus of the first time a name is heard */
+    TXP_LINK_FLOOR,          /* ... a linkable pair counts at least this in the assignment */
+    TXP_LINK_PRIMARY_EXTRA,  /* ... above link-min, what a named project's second ref needs */
     TXP_N
 };
 
@@ -78,7 +84,8 @@ typedef struct tx_weights {
 } tx_weights;
 
 /* Reads the weights tables of rs into *w (rows naming an unknown feature,
- * rule or parameter are errors).  TX2JSON_OK, ERULES (with file and line
+ * rule or parameter are errors, and so is a missing link-* parameter,
+ * which the linker cannot do without).  TX2JSON_OK, ERULES (with file and line
  * in err), or ENOMEM. */
 TXI tx2json_status tx_weights_load(const tx_ruleset *rs, tx_weights *w, tx2json_error *err);
 TXI void tx_weights_free(tx_weights *w);
