@@ -186,8 +186,12 @@ score: $(BIN)
 train: $(BIN)
 	python3 tools/train --bin ./$(BIN) corpora corpora-blind
 
+# Regression guards, a little below the figures of 2026-12-01 (0.692,
+# 0.566, 0.508, 0.494); the issue's targets are far above them.
+SCORE_CV_MIN ?= --min-entry-f1 0.66 --min-link-p 0.53 --min-link-r 0.47 --min-mention 0.46
+
 score-cv: $(BIN)
-	python3 tools/train --bin ./$(BIN) --cv-full corpora corpora-blind
+	python3 tools/train --bin ./$(BIN) $(SCORE_CV_MIN) --cv-full corpora corpora-blind
 
 # Every corpora/ episode cut into SRT and WebVTT cues must give what its
 # .txt gives (exactly for the subtitle-layout ones; the prose ones are
