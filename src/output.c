@@ -10,6 +10,7 @@
 #include "span.h"
 #include "episode.h"
 #include "references.h"
+#include "rules.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -363,6 +364,14 @@ tx2json_status tx_write_json(const tx_conv *c, char **result)
     cJSON *root = chk(&o, cJSON_CreateObject());
     if (!root) goto oom;
     add(&o, root, "schema_version", cJSON_CreateNumber(TX2JSON_SCHEMA_VERSION));
+
+    /* What made the document: a re-run after a rule change differs here. */
+    cJSON *tool = attach(&o, root, "tool", cJSON_CreateObject());
+    if (tool) {
+        add(&o, tool, "name", cJSON_CreateString("tx2json"));
+        add(&o, tool, "version", cJSON_CreateString(TX2JSON_VERSION));
+        add(&o, tool, "rules_sha256", cJSON_CreateString(tx_rules_sha256(c->rules)));
+    }
 
     cJSON *src = attach(&o, root, "source", cJSON_CreateObject());
     if (src) {
