@@ -86,4 +86,13 @@ void out_clean_stale_file(const char *path, int quiet);
 int out_write(int root, const char *dir, const char *relout, const char *data, char *msg,
               size_t msglen);
 
+/* The stable name of a status in failed-input records ("io", "decode",
+ * "limit", ...). */
+const char *status_code(tx2json_status s);
+
+/* The JSONL record of an input that failed: {"source": {"path"},
+ * "error": {"code", "message", "file", "line", "column"}} and a line
+ * break (line and column null when unknown).  Malloc'd; NULL on OOM. */
+char *error_record(const char *path, const tx2json_error *e);
+
 #endif

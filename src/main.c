@@ -241,7 +241,8 @@ typedef struct job {
     int done;
     tx2json_status rc;
     char *json;
-    char *msgs; /* warnings and the error, formatted, in order */
+    char *msgs;   /* warnings and the error, formatted, in order */
+    char *record; /* --format jsonl: the failed input's record line */
     size_t bytes;
     size_t cost; /* memory reserved from the budget until emitted */
     tx2json_stats stats;
@@ -252,6 +253,7 @@ typedef struct batch {
     tx2json_ctx *ctx;
     tx2json_options opts;
     int quiet, fail_fast;
+    int jsonl;          /* --format jsonl: a failed input is a record too */
     const char *notes;  /* --notes FILE, or NULL: NAME.notes.txt beside */
     const char *output; /* -o, or NULL for stdout */
     int out_dir;        /* -o names a directory */
@@ -458,6 +460,8 @@ static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
     free(notes);
     free(notes_name);
     if (j->rc != TX2JSON_OK) error_text(&m, &err);
+    if (j->rc != TX2JSON_OK && b->jsonl && !b->out_dir)
+        j->record = error_record(strcmp(in->path, "-") == 0 ? "<stdin>" : in->path, &err);
     j->msgs = m.s;
 }
 
@@ -792,6 +796,11 @@ static void emit(batch *b, size_t i)
      * batch goes on (exit status 3 for an output not written). */
     int fatal = j->rc == TX2JSON_ENOMEM || j->rc == TX2JSON_EINTERNAL;
     int ok = j->rc == TX2JSON_OK && write_output(b, i) == 0;
+    if (j->rc != TX2JSON_OK && j->record) { /* the failed input's JSONL record */
+        j->json = j->record;
+        j->record = NULL;
+        if (write_output(b, i) != 0) fatal = 1;
+    }
     if (ok) {
         b->entries += j->stats.entries;
         b->links += j->stats.links;
@@ -803,7 +812,8 @@ static void emit(batch *b, size_t i)
     }
     free(j->json);
     free(j->msgs);
-    j->json = j->msgs = NULL;
+    free(j->record);
+    j->json = j->msgs = j->record = NULL;
     b->done++;
     pthread_mutex_lock(&b->mu);
     b->emitted = i + 1;
@@ -877,6 +887,7 @@ static void run_loaded(batch *b, const cli *c, int dirs)
     for (size_t i = 0; i < in->n; i++) {
         free(b->jobs[i].json);
         free(b->jobs[i].msgs);
+        free(b->jobs[i].record);
     }
     free(b->jobs);
     pthread_mutex_destroy(&b->mu);
@@ -909,6 +920,7 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     b.opts = c->opts;
     b.quiet = c->quiet;
     b.fail_fast = c->fail_fast;
+    b.jsonl = c->jsonl;
     b.notes = c->notes;
     b.mem_limit = c->max_memory ? c->max_memory : DEFAULT_MAX_MEMORY;
     b.status = status;

@@ -28,6 +28,17 @@ fail=0
 ok() { pass=$((pass + 1)); }
 # A document's tool.rules_sha256 changes with every rule edit: golden files
 # hold RULES_SHA256 in its place, and outputs are compared through unsha.
+# Every document and JSONL stream the suite produces is kept in $KEEP and
+# validated against schema/tx2json.schema.json at the end (section 11);
+# tools/container-roundtrip and tools/train keep theirs through the
+# environment.
+KEEP="$TMP/schema"
+mkdir -p "$KEEP"
+TX2JSON_KEEP_OUTPUT=$KEEP
+export TX2JSON_KEEP_OUTPUT
+# keep FILE NAME: a copy of FILE as $KEEP/NAME when it holds tx2json
+# documents or failure records (not chapters, SARIF or text).
+keep() { grep -q '"schema_version"\|^{"source":{' "$1" 2>/dev/null && cp "$1" "$KEEP/$2"; }
 unsha() { sed -E 's/("rules_sha256":[[:space:]]*")[0-9a-f]{64}"/\1RULES_SHA256"/' "$@"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
@@ -134,6 +145,7 @@ for case in tests/cli/*.case; do
     set +f
     $BIN "$@" >"$TMP/stdout" 2>"$TMP/stderr" </dev/null
     got=$?
+    keep "$TMP/stdout" "cli-$name"
     failed=""
     [ "$got" = "$want" ] || failed="exit status $got, expected $want"
     expect "$case"
@@ -154,6 +166,7 @@ check_batch() { # NAME CONDITION-COMMAND...
 $BIN -q -j 1 --format jsonl corpora >"$TMP/j1" 2>/dev/null
 $BIN -q -j 2 --format jsonl corpora >"$TMP/j2" 2>/dev/null
 $BIN -q -j 3 --format jsonl corpora >"$TMP/j3" 2>/dev/null
+keep "$TMP/j1" batch-j1.jsonl
 check_batch jobs-identical cmp -s "$TMP/j1" "$TMP/j2"
 check_batch jobs-identical-3 cmp -s "$TMP/j1" "$TMP/j3"
 # -j 64 over both corpora gives the same bytes as -j 1 (workers are capped
@@ -166,6 +179,7 @@ $BIN -q -j 64 --format jsonl corpora corpora-blind >"$TMP/jall64" 2>"$TMP/jall64
 rc64=$?
 check_batch "jobs-identical-64 (exit $rc64)" test $rc64 = 0 -a -s "$TMP/jall1"
 check_batch jobs-identical-64-bytes cmp -s "$TMP/jall1" "$TMP/jall64"
+keep "$TMP/jall1" batch-all.jsonl
 # Regression: -j 64 on 64 Chinese files took 15-25 times as long as -j 1
 # (every worker built ICU's Han-Latin transliterator at once).  The time is
 # checked by make pathological (tests/scaling.sh, "jobs"); here the output.
@@ -223,8 +237,13 @@ check_batch no-temporaries test "$(find "$TMP/root" -name '*.tmp.*' | wc -l)" = 
 $BIN -q - <corpora/000_3c858c9825c89cc2.txt >"$TMP/stdin.json"
 unsha "$TMP/stdin.json" >"$TMP/stdin.unsha"
 check_batch stdin cmp -s "$TMP/stdin.unsha" tests/golden/000_3c858c9825c89cc2.json.stdin
+keep "$TMP/stdin.json" batch-stdin.json
+for f in $(find "$TMP/root" -name '*.json'); do keep "$f" "batch-out-$(echo "$f" | tr / _)"; done
 $BIN --fail-fast -j 2 --format jsonl tests/data/empty.txt corpora >"$TMP/ff" 2>"$TMP/ff.err"
-check_batch fail-fast test $? = 1 -a ! -s "$TMP/ff"
+# The failed input is a record line of the stream, and nothing follows it.
+check_batch fail-fast test $? = 1 -a "$(wc -l <"$TMP/ff")" = 1
+check_batch fail-fast-record grep -q '^{"source":{"path":"tests/data/empty.txt"},"error":{"code":"empty"' "$TMP/ff"
+keep "$TMP/ff" batch-fail-fast.jsonl
 check_batch fail-fast-summary grep -q "stopped early" "$TMP/ff.err"
 $BIN --progress -j 2 --format jsonl corpora >/dev/null 2>"$TMP/prog"
 check_batch progress grep -q "\[13/13\]" "$TMP/prog"
@@ -240,6 +259,7 @@ if command -v python3 >/dev/null 2>&1; then
     whole=1
     for f in $(find "$TMP/int-out" -name '*.json' 2>/dev/null); do
         "$TOOLS/jsoncheck" <"$f" || whole=0
+        keep "$f" "interrupted-$(basename "$f")"
     done
     check_batch interrupted-whole test $whole = 1
     check_batch interrupted-no-temporaries test "$(find "$TMP/int-out" -name '*.tmp.*' 2>/dev/null | wc -l)" = 0
@@ -275,6 +295,7 @@ for case in tests/bad/*.case; do
         timeout 120 $BIN "$@" >"$TMP/stdout" 2>"$TMP/stderr" <"$sin"
     fi
     got=$?
+    keep "$TMP/stdout" "bad-$name"
     failed=""
     [ "$got" = "$want" ] || failed="exit status $got, expected $want"
     expect "$case"
@@ -295,6 +316,7 @@ if command -v python3 >/dev/null 2>&1; then
         name=$(basename "$f" .notes.txt)
         $BIN -q --compact --notes "$f" tests/notes/transcript.txt >"$TMP/notes.json" 2>"$TMP/stderr"
         got=$?
+        keep "$TMP/notes.json" "notes-$name.json"
         python3 -c 'import json, sys
 for r in json.load(open(sys.argv[1], encoding="utf-8"))["references"]:
     sys.stdout.write("%s\t%s\n" % (r["label"], r["url"]))' "$TMP/notes.json" >"$TMP/notes.got" 2>/dev/null
@@ -413,6 +435,7 @@ done
 $BIN -q -j 1 --format jsonl "$TMP/j64" >"$TMP/j64.1" 2>/dev/null
 $BIN -q -j 64 --format jsonl "$TMP/j64" >"$TMP/j64.64" 2>/dev/null
 got=$?
+keep "$TMP/j64.1" regress-j64.jsonl
 if [ "$got" = 0 ] && [ -s "$TMP/j64.1" ] && cmp -s "$TMP/j64.1" "$TMP/j64.64"; then
     ok
 else
@@ -460,6 +483,20 @@ if command -v python3 >/dev/null 2>&1; then
     fi
 else
     echo "SKIP train --check: python3 is not installed"
+fi
+
+# 11. The published contract: every document and failure record kept
+#     above (CLI and bad-input cases, batches, -o DIR files, show notes,
+#     the container round trips, tools/train's --features runs) validates
+#     against schema/tx2json.schema.json (Ajv, from tools/sarif), with
+#     spans in order and indices pointing into their document.
+if [ "${skip:-0}" = 1 ] || [ ! -d tools/sarif/node_modules ]; then
+    echo "SKIP output-schema: no Ajv (see sarif-schema)"
+elif node tools/schema/validate.js "$KEEP"/* >"$TMP/schema.log" 2>&1; then
+    echo "output-schema: $(tail -n 1 "$TMP/schema.log") in $(ls "$KEEP" | wc -l) files"
+    ok
+else
+    bad "output-schema: $(grep -v '^  / must' "$TMP/schema.log" | head -8)"
 fi
 
 if [ "${skip:-0}" = 1 ]; then
