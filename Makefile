@@ -3,8 +3,8 @@
 # apt-get on first build (skipped when pkg-config already finds them).
 
 CC      ?= cc
-PKGS    := icu-uc icu-i18n libpcre2-8 libcjson
-APT_PKGS := pkg-config libicu-dev libpcre2-dev libcjson-dev
+PKGS    := icu-uc icu-i18n libpcre2-8 libcjson sqlite3
+APT_PKGS := pkg-config libicu-dev libpcre2-dev libcjson-dev libsqlite3-dev
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra
 ifeq ($(WERROR),1)
@@ -25,10 +25,10 @@ LIB_SRC := util.c span.c diag.c numeral.c read.c container.c normalize.c segment
            similar.c link.c output.c check.c tx2json.c
 LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
 # The command-line tool only (not in the library).
-CLI_SRC := main.c cli_in.c cli_out.c
+CLI_SRC := main.c cli_in.c cli_out.c tables.c
 CLI_OBJ := $(addprefix $(BUILD)/,$(CLI_SRC:.c=.o))
 
-.PHONY: all deps test check unit cli golden rules-test score score-cv train containers asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \
+.PHONY: all deps test check unit cli golden rules-test dbtest score score-cv train containers asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \
         format-check clean
 
 all: $(BIN)
@@ -108,6 +108,19 @@ SCALING_XFAIL ?=
 pathological: $(BIN) $(BUILD)/jsoncheck
 	@TX2JSON_BIN=./$(BIN) TX2JSON_TOOLS=./$(BUILD) sh tests/pathological.sh; p=$$?; \
 	  TX2JSON_BIN=./$(BIN) SCALING_XFAIL="$(SCALING_XFAIL)" sh tests/scaling.sh && exit $$p
+
+# The table outputs in real databases (tools/dbtest, docs/databases.md):
+# CSV and SQLite as in make test, plus a throwaway PostgreSQL cluster
+# (initdb + pg_ctl in a temporary directory, a Unix socket only) loaded
+# twice from the CSV files.  Debian's postgresql is installed when missing.
+dbtest: $(BIN)
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "tx2json: installing postgresql for dbtest"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null || exit 1; \
+	fi
+	python3 tools/dbtest --bin ./$(BIN) corpora
 
 score: $(BIN)
 	python3 tools/score --bin ./$(BIN) $(SCORE_MIN) corpora

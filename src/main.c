@@ -8,6 +8,7 @@
  * (out of memory, output not writable). */
 #include "tx2json.h"
 #include "cli.h"
+#include "tables.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -113,7 +114,13 @@ static void usage(FILE *f)
             "                        Temporaries (NAME.tmp.PID.N) left by a killed run\n"
             "                        are removed by the next run into the same place\n"
             "      --format json|jsonl  indented documents (default), or compact ones,\n"
-            "                        a document per line, in input order\n"
+            "                        a document per line, in input order (a failed\n"
+            "                        input is a line {\"source\", \"error\"} too)\n"
+            "      --format csv|sqlite  tables instead of documents: -o DIR gets\n"
+            "                        episodes.csv, entries.csv, mentions.csv,\n"
+            "                        organizations.csv and references.csv; -o FILE.db an\n"
+            "                        SQLite database (a re-run replaces each episode's\n"
+            "                        rows, keyed by the input's SHA-256)\n"
             "      --format chapters|youtube|vtt-chapters  chapters instead of the\n"
             "                        document: Podcasting 2.0 JSON chapters, YouTube\n"
             "                        description lines, a WebVTT chapters track (the\n"
@@ -256,6 +263,7 @@ typedef struct batch {
     int jsonl;          /* --format jsonl: a failed input is a record too */
     const char *notes;  /* --notes FILE, or NULL: NAME.notes.txt beside */
     const char *output; /* -o, or NULL for stdout */
+    tables *tables;     /* --format csv or sqlite: the rows go there */
     int out_dir;        /* -o names a directory */
     int root;           /* then: its descriptor */
     job *jobs;
@@ -554,6 +562,7 @@ typedef struct cli {
     tx2json_options opts;
     const char *rules, *output, *list, *notes;
     int quiet, jsonl, nul, fail_fast, show_progress, follow;
+    tables_kind tables; /* --format csv or sqlite */
     long jobs;
     unsigned long match_limit, depth_limit, heap_limit;
     size_t max_memory;
@@ -582,13 +591,16 @@ static int value_option(cli *c, inputs *in, const char *a, const char *v)
         static const char *const chap[] = {"chapters", "youtube", "vtt-chapters"};
         c->opts.output = TX2JSON_OUTPUT_JSON;
         c->jsonl = 0;
+        c->tables = !strcmp(v, "csv")      ? TABLES_CSV
+                    : !strcmp(v, "sqlite") ? TABLES_SQLITE
+                                           : TABLES_NONE;
         for (size_t k = 0; k < sizeof chap / sizeof *chap; k++)
             if (!strcmp(v, chap[k])) c->opts.output = (tx2json_output)(TX2JSON_OUTPUT_CHAPTERS + k);
         if (!strcmp(v, "jsonl"))
             c->jsonl = 1;
-        else if (strcmp(v, "json") && !c->opts.output) {
-            fprintf(stderr, "tx2json: error: --format must be json, jsonl, chapters, youtube or "
-                            "vtt-chapters\n");
+        else if (strcmp(v, "json") && !c->opts.output && !c->tables) {
+            fprintf(stderr, "tx2json: error: --format must be json, jsonl, csv, sqlite, chapters, "
+                            "youtube or vtt-chapters\n");
             return 2;
         }
     } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
@@ -768,6 +780,10 @@ static int open_output(batch *b, const cli *c, inputs *in, int dirs)
 static int write_output(batch *b, size_t i)
 {
     const char *json = b->jobs[i].json;
+    if (b->tables) {
+        const char *p = b->in->v[i].path;
+        return tables_add(b->tables, strcmp(p, "-") == 0 ? "<stdin>" : p, json);
+    }
     if (b->out_dir) {
         char msg[2048];
         int rc = out_write(b->root, b->output, b->in->v[i].out, json, msg, sizeof msg);
@@ -926,7 +942,8 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     b.status = status;
     b.root = -1;
     tx2json_error err;
-    int oo = open_output(&b, c, in, dirs);
+    int oo = c->tables ? 0 : open_output(&b, c, in, dirs);
+    if (c->tables) b.output = c->output;
     if (oo) {
         b.status = oo;
     } else if (in->n == 0) {
@@ -939,8 +956,11 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     } else if (tx2json_ctx_set_limits(b.ctx, c->match_limit, c->depth_limit, c->heap_limit)) {
         fprintf(stderr, "tx2json: error: out of memory\n");
         b.status = 3;
+    } else if (c->tables && !(b.tables = tables_open(c->tables, c->output, c->quiet))) {
+        b.status = 3;
     } else {
         run_loaded(&b, c, dirs);
+        if (b.tables && tables_close(b.tables) != 0) b.status = 3;
     }
     tx2json_ctx_free(b.ctx);
     if (b.root >= 0) close(b.root);
@@ -968,7 +988,14 @@ int main(int argc, char **argv)
         return status;
     }
     status = 0;
-    if (c.jsonl) c.opts.compact = 1;
+    if (c.jsonl || c.tables) c.opts.compact = 1;
+    if (c.tables && !c.output) {
+        fprintf(stderr, "tx2json: error: --format csv and sqlite need -o (a directory for csv, "
+                        "a database file for sqlite)\n");
+        free(c.args);
+        free(in.globs);
+        return 2;
+    }
     if (!c.opts.max_input) c.opts.max_input = DEFAULT_MAX_INPUT;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
