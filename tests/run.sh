@@ -29,7 +29,7 @@ ok() { pass=$((pass + 1)); }
 # A document's tool.rules_sha256 changes with every rule edit: golden files
 # hold RULES_SHA256 in its place, and outputs are compared through unsha.
 # Every document and JSONL stream the suite produces is kept in $KEEP and
-# validated against schema/tx2json.schema.json at the end (section 11);
+# validated against schema/tx2json.schema.json at the end (section 12);
 # tools/container-roundtrip and tools/train keep theirs through the
 # environment.
 KEEP="$TMP/schema"
@@ -485,7 +485,27 @@ else
     echo "SKIP train --check: python3 is not installed"
 fi
 
-# 11. The published contract: every document and failure record kept
+# 11. Tables: --format csv and sqlite over corpora/ (tools/dbtest without
+#     PostgreSQL, which make dbtest adds): RFC 4180 files with a row per
+#     item of the JSON, a second CSV run writing the same bytes, the
+#     SQLite database answering docs/databases.md's four queries (and its
+#     views) as the JSON does, foreign keys holding, and a second run into
+#     the same database keeping its row counts.  One check per line.
+if command -v python3 >/dev/null 2>&1; then
+    python3 tools/dbtest --bin "$BIN" --no-postgres corpora >"$TMP/db.out" 2>&1
+    rc=$?
+    while IFS= read -r l; do
+        case "$l" in
+        ok*) ok ;;
+        *) bad "tables: $l" ;;
+        esac
+    done <"$TMP/db.out"
+    [ $rc = 0 ] || grep -q FAIL "$TMP/db.out" || bad "tables: tools/dbtest exit $rc"
+else
+    echo "SKIP tables: python3 is not installed"
+fi
+
+# 12. The published contract: every document and failure record kept
 #     above (CLI and bad-input cases, batches, -o DIR files, show notes,
 #     the container round trips, tools/train's --features runs) validates
 #     against schema/tx2json.schema.json (Ajv, from tools/sarif), with
