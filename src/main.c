@@ -127,6 +127,9 @@ static void usage(FILE *f)
             "                        input needs times: an input without is a usage\n"
             "                        error, exit status 2)\n"
             "      --compact         one-line JSON\n"
+            "      --offsets codepoints|utf16|bytes  the unit of spans: code points of\n"
+            "                        the decoded text (default; Python), UTF-16 units\n"
+            "                        (JavaScript, Java) or UTF-8 bytes (C, Go, Rust)\n"
             "      --segmenter=rules|scored\n"
             "                        how entry starts are chosen: by the first matching\n"
             "                        entry-start rule (default), or all at once by learned\n"
@@ -603,6 +606,16 @@ static int value_option(cli *c, inputs *in, const char *a, const char *v)
                             "youtube or vtt-chapters\n");
             return 2;
         }
+    } else if (!strcmp(a, "--offsets")) {
+        static const char *const units[] = {"codepoints", "utf16", "bytes"};
+        size_t k = 0;
+        while (k < sizeof units / sizeof *units && strcmp(v, units[k]))
+            k++;
+        if (k == sizeof units / sizeof *units) {
+            fprintf(stderr, "tx2json: error: --offsets must be codepoints, utf16 or bytes\n");
+            return 2;
+        }
+        c->opts.offsets = (tx2json_offsets)k;
     } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
         if (parse_count(a, v, &x)) return 2;
         c->jobs = x > 256 ? 256 : (long)x;
@@ -694,7 +707,7 @@ static int takes_value(const char *a)
     static const char names[] = " --rules --encoding --lang -o --output --format -j --jobs --glob"
                                 " --files-from --max-input --max-line --max-refs --max-entries"
                                 " --match-limit --depth-limit --heap-limit --max-limit-hits"
-                                " --max-memory --notes ";
+                                " --max-memory --notes --offsets ";
     size_t n = strlen(a);
     for (const char *p = strstr(names, a); p; p = strstr(p + 1, a))
         if (p[-1] == ' ' && p[n] == ' ') return 1;

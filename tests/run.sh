@@ -505,6 +505,25 @@ else
     echo "SKIP tables: python3 is not installed"
 fi
 
+# 11b. --offsets: utf16 and bytes spans cut the decoded text where code
+#      points do (tools/offsets-check; with it a copy of the seed episode
+#      with characters beyond the BMP, as UTF-8 and as UTF-16 with CRLF).
+if command -v python3 >/dev/null 2>&1; then
+    python3 tools/offsets-check --bin "$BIN" corpora/000_3c858c9825c89cc2.txt \
+        corpora/201_en_weekly-tensor-ep12.txt tests/episodes/subtitle-zh.srt \
+        tests/episodes/subtitle-en.vtt tests/asr/asr-zh.json >"$TMP/off.out" 2>&1
+    rc=$?
+    while IFS= read -r l; do
+        case "$l" in
+        ok*) ok ;;
+        *) bad "offsets: $l" ;;
+        esac
+    done <"$TMP/off.out"
+    [ $rc = 0 ] || grep -q FAIL "$TMP/off.out" || bad "offsets: tools/offsets-check exit $rc"
+else
+    echo "SKIP offsets: python3 is not installed"
+fi
+
 # 12. The published contract: every document and failure record kept
 #     above (CLI and bad-input cases, batches, -o DIR files, show notes,
 #     the container round trips, tools/train's --features runs) validates
