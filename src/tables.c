@@ -42,7 +42,7 @@ static const table_def defs[T_N] = {
                   "intro_text",       "intro_start",    "intro_end",   "intro_time_start",
                   "intro_time_end",   "outro_text",     "outro_start", "outro_end",
                   "outro_time_start", "outro_time_end", "tool_name",   "tool_version",
-                  "rules_sha256",     "schema_version", NULL}},
+                  "rules_sha256",     "schema_version", "offsets",     NULL}},
     {"entries",
      {"episode_id", "entry_index", "span_start", "span_end", "time_start", "time_end", "text",
       "rule", "primary_reference", NULL}},
@@ -68,7 +68,8 @@ static const char sqlite_ddl[] =
     "  intro_text TEXT, intro_start INTEGER, intro_end INTEGER, intro_time_start REAL,\n"
     "  intro_time_end REAL, outro_text TEXT, outro_start INTEGER, outro_end INTEGER,\n"
     "  outro_time_start REAL, outro_time_end REAL, tool_name TEXT NOT NULL,\n"
-    "  tool_version TEXT NOT NULL, rules_sha256 TEXT NOT NULL, schema_version INTEGER NOT NULL);\n"
+    "  tool_version TEXT NOT NULL, rules_sha256 TEXT NOT NULL, schema_version INTEGER NOT NULL,\n"
+    "  offsets TEXT NOT NULL);\n"
     "CREATE TABLE IF NOT EXISTS entries (\n"
     "  episode_id TEXT NOT NULL REFERENCES episodes ON DELETE CASCADE,\n"
     "  entry_index INTEGER NOT NULL, span_start INTEGER NOT NULL, span_end INTEGER NOT NULL,\n"
@@ -345,6 +346,8 @@ static int add_rows(tables *t, const cJSON *doc, const char *id)
     v[19] = vtext(get(tool, "version"));
     v[20] = vtext(get(tool, "rules_sha256"));
     v[21] = vint(get(doc, "schema_version"));
+    v[22] = vtext(get(src, "offsets")); /* the unit of the spans: absent is code points */
+    if (v[22].t == V_NULL) v[22] = (val){V_TEXT, 0, "codepoints"};
     rc |= row(t, T_EPISODES, v);
 
     size_t nmen = 0, norg = 0;
