@@ -367,6 +367,13 @@ for n in 1 3; do
     fi
 done
 
+#    And --offsets utf16 (its offset table) over an SRT file.
+if OOM_OFFSETS=1 "$TOOLS/oom" rules tests/episodes/subtitle-zh.srt 1 >"$TMP/oom.out" 2>&1; then
+    ok
+else
+    bad "oom offsets utf16: $(tail -5 "$TMP/oom.out")"
+fi
+
 # 6. Broken rule files: `tx2json check FILE` must print exactly FILE.expected
 #    and exit 1 when it holds an error, 0 when only warnings; with --werror
 #    any diagnostic exits 1.
