@@ -2,7 +2,8 @@
  * normalise, segment, rules, entries, references, linking, JSON) on
  * arbitrary bytes, with the shipped rules loaded once.  The input's size
  * picks the output (size % 4: the document, or one of the three chapter
- * formats, which read the document back). */
+ * formats, which read the document back) and the unit of the spans
+ * (size / 4 % 3: code points, UTF-16 or bytes). */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -13,6 +14,9 @@
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
+/* How many outputs and offset units there are to pick from. */
+enum { NOUTPUTS = TX2JSON_OUTPUT_VTT_CHAPTERS + 1, NOFFSETS = TX2JSON_OFFSETS_BYTES + 1 };
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     static tx2json_ctx *ctx;
@@ -21,7 +25,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     char *json = NULL;
     tx2json_options o = {0};
     o.max_input = 1 << 20;
-    o.output = (tx2json_output)(size % 4);
+    o.output = (tx2json_output)(size % NOUTPUTS);
+    o.offsets = (tx2json_offsets)(size / NOUTPUTS % NOFFSETS);
     if (tx2json_convert_buffer(ctx, "fuzz", data, size, &o, &json, &err) == TX2JSON_OK &&
         !json)
         abort(); /* success must come with a document */
