@@ -533,9 +533,11 @@ fi
 
 # 12. The published contract: every document and failure record kept
 #     above (CLI and bad-input cases, batches, -o DIR files, show notes,
-#     the container round trips, tools/train's --features runs) validates
-#     against schema/tx2json.schema.json (Ajv, from tools/sarif), with
-#     spans in order and indices pointing into their document.
+#     the container round trips, tools/train's --features runs, the
+#     --offsets runs) validates against schema/tx2json.schema.json (Ajv,
+#     from tools/sarif), with spans in order and indices pointing into
+#     their document.  Not kept: the four 30 MB documents of the
+#     max-memory check (the corpora's English episodes, repeated).
 if [ "${skip:-0}" = 1 ] || [ ! -d tools/sarif/node_modules ]; then
     echo "SKIP output-schema: no Ajv (see sarif-schema)"
 elif node tools/schema/validate.js "$KEEP"/* >"$TMP/schema.log" 2>&1; then
