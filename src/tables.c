@@ -10,6 +10,7 @@
  * SQLite inserts and docs/databases.md's PostgreSQL DDL, which must list
  * them in the same order.  Not part of the library. */
 #include "tables.h"
+#include "cli.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -26,7 +27,7 @@ enum { T_EPISODES, T_ENTRIES, T_MENTIONS, T_ORGANIZATIONS, T_REFERENCES, T_N };
 
 /* The most columns a table has. */
 #define MAX_COLS 24
-/* Room for "/NAME.csv.tmp.PID" beyond the directory and the table name. */
+/* Room for "/NAME.csv.tmp.PID.0" beyond the directory and the table name. */
 #define CSV_NAME_EXTRA 64
 /* An INSERT statement: its text and a "?," per column. */
 #define INSERT_SQL_MAX 256
@@ -440,7 +441,10 @@ static int csv_open(tables *t)
             return -1;
         }
         snprintf(t->final[k], n, "%s/%s.csv", t->path, defs[k].name);
-        snprintf(t->tmp[k], n, "%s/%s.csv.tmp.%ld", t->path, defs[k].name, (long)getpid());
+        /* NAME.csv.tmp.PID.0, as cli_out.c names temporaries: one left by
+         * a killed run is removed here, with a note. */
+        out_clean_stale_file(t->final[k], t->quiet);
+        snprintf(t->tmp[k], n, "%s/%s.csv.tmp.%ld.0", t->path, defs[k].name, (long)getpid());
         if (!(t->f[k] = fopen(t->tmp[k], "wb"))) {
             fprintf(stderr, "tx2json: %s: error: cannot write: %s\n", t->tmp[k], strerror(errno));
             return -1;
