@@ -5,8 +5,8 @@
 # pkg-config already finds them).
 
 CC      ?= cc
-PKGS    := icu-uc icu-i18n libpcre2-8 libcjson
-APT_PKGS := pkg-config libicu-dev libpcre2-dev libcjson-dev
+PKGS    := icu-uc icu-i18n libpcre2-8 libcjson sqlite3
+APT_PKGS := pkg-config libicu-dev libpcre2-dev libcjson-dev libsqlite3-dev
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra
 ifeq ($(WERROR),1)
@@ -62,10 +62,10 @@ LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
 # The same, position-independent, for the shared library.
 PIC_OBJ := $(addprefix $(BUILD)/pic/,$(LIB_SRC:.c=.o))
 # The command-line tool only (not in the library).
-CLI_SRC := main.c cli_opts.c cli_msg.c cli_in.c cli_out.c
+CLI_SRC := main.c cli_opts.c cli_msg.c cli_in.c cli_out.c tables.c
 CLI_OBJ := $(addprefix $(BUILD)/,$(CLI_SRC:.c=.o))
 
-.PHONY: all deps install uninstall install-test man-lint test check unit cli golden rules-test score score-cv train containers asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \
+.PHONY: all deps install uninstall install-test man-lint test check unit cli golden rules-test dbtest score score-cv train containers asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \
         format-check clean
 
 all: $(BIN) $(BUILD)/libtx2json.so $(BUILD)/tx2json.pc
@@ -175,6 +175,19 @@ SCALING_XFAIL ?=
 pathological: $(BIN) $(BUILD)/jsoncheck
 	@TX2JSON_BIN=./$(BIN) TX2JSON_TOOLS=./$(BUILD) sh tests/pathological.sh; p=$$?; \
 	  TX2JSON_BIN=./$(BIN) SCALING_XFAIL="$(SCALING_XFAIL)" sh tests/scaling.sh && exit $$p
+
+# The table outputs in real databases (tools/dbtest, docs/databases.md):
+# CSV and SQLite as in make test, plus a throwaway PostgreSQL cluster
+# (initdb + pg_ctl in a temporary directory, a Unix socket only) loaded
+# twice from the CSV files.  Debian's postgresql is installed when missing.
+dbtest: $(BIN)
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "tx2json: installing postgresql for dbtest"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null || exit 1; \
+	fi
+	python3 tools/dbtest --bin ./$(BIN) corpora
 
 score: $(BIN)
 	python3 tools/score --bin ./$(BIN) $(SCORE_MIN) corpora

@@ -63,6 +63,17 @@ typedef enum tx2json_output {
     TX2JSON_OUTPUT_VTT_CHAPTERS
 } tx2json_output;
 
+/* The unit of every span of the document: code points of the decoded
+ * text (the default, as Python indexes strings), UTF-16 code units (as
+ * JavaScript, Java and C# index strings) or bytes of its UTF-8 (as C,
+ * Go and Rust do).  The decoded text is the input with its BOM dropped and
+ * its line endings folded to LF, in every unit. */
+typedef enum tx2json_offsets {
+    TX2JSON_OFFSETS_CODEPOINTS = 0,
+    TX2JSON_OFFSETS_UTF16,
+    TX2JSON_OFFSETS_BYTES
+} tx2json_offsets;
+
 /* Where and why something failed.  Fields that do not apply are 0 / "". */
 typedef struct tx2json_error {
     tx2json_status code;
@@ -134,6 +145,9 @@ typedef struct tx2json_options {
      * sentence or subtitle line) with its start and the features that
      * score it as an entry start; tools/train reads them. */
     int features;
+    /* The unit of spans (and of units' starts); not the default, it is
+     * named in source.offsets ("utf16" or "bytes"). */
+    tx2json_offsets offsets;
 } tx2json_options;
 
 #define TX2JSON_DEFAULT_INDENT 2

@@ -30,11 +30,13 @@ typedef struct inputs {
 
 /* --format: the kinds of output document. */
 typedef enum cli_format {
-    CLI_FORMAT_JSON,        /* indented documents (or --compact) */
-    CLI_FORMAT_JSONL,       /* compact documents, one per line */
-    CLI_FORMAT_CHAPTERS,    /* Podcasting 2.0 JSON chapters */
-    CLI_FORMAT_YOUTUBE,     /* YouTube description lines */
-    CLI_FORMAT_VTT_CHAPTERS /* a WebVTT chapters track */
+    CLI_FORMAT_JSON,         /* indented documents (or --compact) */
+    CLI_FORMAT_JSONL,        /* compact documents, one per line */
+    CLI_FORMAT_CHAPTERS,     /* Podcasting 2.0 JSON chapters */
+    CLI_FORMAT_YOUTUBE,      /* YouTube description lines */
+    CLI_FORMAT_VTT_CHAPTERS, /* a WebVTT chapters track */
+    CLI_FORMAT_CSV,          /* tables: -o DIR gets one CSV file per table */
+    CLI_FORMAT_SQLITE        /* tables: -o FILE.db, an SQLite database */
 } cli_format;
 
 /* --warnings: how conversion warnings are shown. */
@@ -51,6 +53,7 @@ typedef struct cli {
     const char *rules, *output, *list, *notes;
     int quiet, nul, fail_fast, show_progress, follow;
     cli_format format;
+    int tables; /* tables_kind: --format csv or sqlite */
     cli_warnings warnings;
     long jobs;
     unsigned long match_limit, depth_limit, heap_limit;
@@ -172,5 +175,14 @@ void out_clean_stale_file(const char *path, int quiet);
  * error.  Returns 0, or -1 with the error line in msg. */
 int out_write(int root, const char *dir, const char *relout, const char *data, char *msg,
               size_t msglen);
+
+/* The stable name of a status in failed-input records ("io", "decode",
+ * "limit", ...). */
+const char *status_code(tx2json_status s);
+
+/* The JSONL record of an input that failed: {"source": {"path"},
+ * "error": {"code", "message", "file", "line", "column"}} and a line
+ * break (line and column null when unknown).  Malloc'd; NULL on OOM. */
+char *error_record(const char *path, const tx2json_error *e);
 
 #endif

@@ -46,34 +46,6 @@ void msg_add(msgbuf *m, const char *fmt, ...)
     m->len += len;
 }
 
-/* The code of an error, by its status (the bracketed code of its line). */
-static const char *status_code(tx2json_status rc)
-{
-    switch (rc) {
-    case TX2JSON_OK:
-        break;
-    case TX2JSON_ENOMEM:
-        return "out-of-memory";
-    case TX2JSON_EIO:
-        return "io";
-    case TX2JSON_EDECODE:
-        return "decode";
-    case TX2JSON_EEMPTY:
-        return "empty";
-    case TX2JSON_ERULES:
-        return "rules";
-    case TX2JSON_ELIMIT:
-        return "limit";
-    case TX2JSON_EINVAL:
-        return "invalid";
-    case TX2JSON_EINTERNAL:
-        return "internal";
-    case TX2JSON_EOUTPUT:
-        return "output";
-    }
-    return "error";
-}
-
 /* One diagnostic line into m. */
 static void diag_line(msgbuf *m, const char *file, size_t line, size_t col, const char *sev,
                       const char *msg, const char *code)

@@ -8,6 +8,7 @@
  * To add an option: an OPT_ id (or a short letter in SHORT_OPTS), a row
  * of LONG_OPTS, a case in apply(), and its line in usage(). */
 #include "cli.h"
+#include "tables.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -96,7 +97,8 @@ void cli_usage(FILE *f)
             "                        Temporaries (NAME.tmp.PID.N) left by a killed run\n"
             "                        are removed by the next run into the same place\n"
             "      --format json|jsonl  indented documents (default), or compact ones,\n"
-            "                        a document per line, in input order\n"
+            "                        a document per line, in input order (a failed\n"
+            "                        input is a line {\"source\", \"error\"} too)\n"
             "      --indent N        spaces per level of indented JSON, 0 to %d\n"
             "                        (default %d, the layout of jq .; 0 is --compact)\n"
             "      --format chapters|youtube|vtt-chapters  chapters instead of the\n"
@@ -104,6 +106,14 @@ void cli_usage(FILE *f)
             "                        description lines, a WebVTT chapters track (the\n"
             "                        input needs times: an input without is a usage\n"
             "                        error, exit status 2)\n"
+            "      --format csv|sqlite  tables instead of documents: -o DIR gets\n"
+            "                        episodes.csv, entries.csv, mentions.csv,\n"
+            "                        organizations.csv and references.csv; -o FILE.db an\n"
+            "                        SQLite database (a re-run replaces each episode's\n"
+            "                        rows, keyed by the input's SHA-256)\n"
+            "      --offsets codepoints|utf16|bytes  the unit of spans: code points of\n"
+            "                        the decoded text (default; Python), UTF-16 units\n"
+            "                        (JavaScript, Java) or UTF-8 bytes (C, Go, Rust)\n"
             "      --compact         one-line JSON\n"
             "      --segmenter=rules|scored\n"
             "                        how entry starts are chosen: by the first matching\n"
@@ -218,8 +228,10 @@ static int choice(const char *opt, const char *v, const char *const *names)
 }
 
 /* The values of --format, in the order of cli_format. */
-static const char *const FORMAT_NAMES[] = {"json",    "jsonl",        "chapters",
-                                           "youtube", "vtt-chapters", NULL};
+static const char *const FORMAT_NAMES[] = {"json",         "jsonl", "chapters", "youtube",
+                                           "vtt-chapters", "csv",   "sqlite",   NULL};
+/* The values of --offsets, in the order of tx2json_offsets. */
+static const char *const OFFSET_NAMES[] = {"codepoints", "utf16", "bytes", NULL};
 /* The values of --segmenter, in the order of TX2JSON_SEGMENT_*. */
 static const char *const SEGMENTER_NAMES[] = {"rules", "scored", NULL};
 
@@ -252,7 +264,8 @@ enum {
     OPT_HEAP_LIMIT,
     OPT_MAX_LIMIT_HITS,
     OPT_SEGMENTER,
-    OPT_FEATURES
+    OPT_FEATURES,
+    OPT_OFFSETS
 };
 
 /* Short options; the leading ':' makes a missing value ':' (not '?'). */
@@ -289,6 +302,7 @@ static const struct option LONG_OPTS[] = {
     {"max-limit-hits", required_argument, NULL, OPT_MAX_LIMIT_HITS},
     {"segmenter", required_argument, NULL, OPT_SEGMENTER},
     {"features", no_argument, NULL, OPT_FEATURES},
+    {"offsets", required_argument, NULL, OPT_OFFSETS},
     {NULL, 0, NULL, 0}};
 
 /* Applies option id with value v (NULL for flags); opt is its name as
@@ -337,9 +351,16 @@ static int apply(cli *c, inputs *in, int id, const char *opt, const char *v)
     case OPT_FORMAT:
         if ((k = choice(opt, v, FORMAT_NAMES)) < 0) return 2;
         c->format = (cli_format)k;
-        c->opts.output = k >= CLI_FORMAT_CHAPTERS
+        c->opts.output = k >= CLI_FORMAT_CHAPTERS && k <= CLI_FORMAT_VTT_CHAPTERS
                              ? (tx2json_output)(TX2JSON_OUTPUT_CHAPTERS + (k - CLI_FORMAT_CHAPTERS))
                              : TX2JSON_OUTPUT_JSON;
+        c->tables = k == CLI_FORMAT_CSV      ? TABLES_CSV
+                    : k == CLI_FORMAT_SQLITE ? TABLES_SQLITE
+                                             : TABLES_NONE;
+        break;
+    case OPT_OFFSETS:
+        if ((k = choice(opt, v, OFFSET_NAMES)) < 0) return 2;
+        c->opts.offsets = (tx2json_offsets)k;
         break;
     case OPT_SEGMENTER:
         if ((k = choice(opt, v, SEGMENTER_NAMES)) < 0) return 2;

@@ -1,5 +1,5 @@
 /* cli_out.c - the command line's output files: paths under -o DIR and
- * atomic writes (temporary + rename).
+ * atomic writes (temporary + rename); the JSONL record of a failed input.
  *
  * -o DIR is opened once (following it if it is a link: the user named
  * it); every component below it is opened or created relative to the
@@ -9,6 +9,7 @@
  * never a way out of DIR. */
 #include "cli.h"
 
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -308,4 +309,61 @@ void out_clean_stale_file(const char *path, int quiet)
     if (dfd >= 0) close(dfd);
     free(dir);
     free(prefix);
+}
+
+/* The error codes of failed-input records, indexed by tx2json_status
+ * (documented in the README and schema/tx2json.schema.json). */
+static const char *const status_codes[] = {[TX2JSON_OK] = "ok",
+                                           [TX2JSON_ENOMEM] = "out-of-memory",
+                                           [TX2JSON_EIO] = "io",
+                                           [TX2JSON_EDECODE] = "decode",
+                                           [TX2JSON_EEMPTY] = "empty",
+                                           [TX2JSON_ERULES] = "rules",
+                                           [TX2JSON_ELIMIT] = "limit",
+                                           [TX2JSON_EINVAL] = "invalid",
+                                           [TX2JSON_EINTERNAL] = "internal",
+                                           [TX2JSON_EOUTPUT] = "output"};
+
+const char *status_code(tx2json_status s)
+{
+    size_t n = sizeof status_codes / sizeof *status_codes;
+    return (size_t)s < n && status_codes[s] ? status_codes[s] : "internal";
+}
+
+/* A line number or column: null when unknown (0). */
+static cJSON *position(size_t v)
+{
+    return v ? cJSON_CreateNumber((double)v) : cJSON_CreateNull();
+}
+
+char *error_record(const char *path, const tx2json_error *e)
+{
+    cJSON *r = cJSON_CreateObject(), *src = cJSON_CreateObject(), *er = cJSON_CreateObject();
+    char *s = NULL;
+    if (!r || !src || !er || !cJSON_AddItemToObject(r, "source", src)) {
+        cJSON_Delete(src);
+        src = NULL;
+    }
+    if (!src || !cJSON_AddItemToObject(r, "error", er)) {
+        cJSON_Delete(er);
+        er = NULL;
+    }
+    if (er && cJSON_AddStringToObject(src, "path", path) &&
+        cJSON_AddStringToObject(er, "code", status_code(e->code)) &&
+        cJSON_AddStringToObject(er, "message", e->message) &&
+        cJSON_AddStringToObject(er, "file", e->file[0] ? e->file : path) &&
+        cJSON_AddItemToObject(er, "line", position(e->line)) &&
+        cJSON_AddItemToObject(er, "column", position(e->column)))
+        s = cJSON_PrintUnformatted(r);
+    cJSON_Delete(r);
+    if (!s) return NULL;
+    size_t n = strlen(s);
+    char *line = malloc(n + 2); /* the record and its line break */
+    if (line) {
+        memcpy(line, s, n);
+        line[n] = '\n';
+        line[n + 1] = 0;
+    }
+    cJSON_free(s);
+    return line;
 }

@@ -94,6 +94,8 @@ TXI size_t tx_u8_put(uint32_t c, char u[4]);
  * surrogates and values past U+10FFFF are invalid), or len when valid;
  * counts valid multi-byte sequences and invalid bytes. */
 TXI size_t tx_utf8_check(const unsigned char *s, size_t len, size_t *nmulti, size_t *nbad);
-TXI void tx_sha256_hex(const unsigned char *data, size_t len, char out[65]);
+/* A SHA-256 in hex: 64 digits and the NUL. */
+#define TX_SHA256_HEX 65
+TXI void tx_sha256_hex(const unsigned char *data, size_t len, char out[TX_SHA256_HEX]);
 
 #endif

@@ -9,6 +9,7 @@
  * (out of memory, output not writable). */
 #include "tx2json.h"
 #include "cli.h"
+#include "tables.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -71,8 +72,9 @@ typedef struct job {
     int done;
     tx2json_status rc;
     char *json;
-    char *msgs;  /* warnings and the error, formatted, in order */
-    char *codes; /* --warnings=summary: the warnings' codes, one per line */
+    char *msgs;   /* warnings and the error, formatted, in order */
+    char *record; /* --format jsonl: the failed input's record line */
+    char *codes;  /* --warnings=summary: the warnings' codes, one per line */
     size_t bytes;
     size_t cost; /* memory reserved from the budget until emitted */
     tx2json_stats stats;
@@ -101,6 +103,8 @@ typedef struct batch {
     size_t failed, entries, links, bytes, done;
     int status;
     double t0;
+    int jsonl;      /* --format jsonl: a failed input is a record too */
+    tables *tables; /* --format csv or sqlite: the rows go there */
 } batch;
 
 /* Admits job i to convert with cost bytes of the memory budget.  Jobs are
@@ -249,6 +253,8 @@ static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
     free(notes);
     free(notes_name);
     if (j->rc != TX2JSON_OK) msg_error(&m, &err);
+    if (j->rc != TX2JSON_OK && b->jsonl && !b->out_dir)
+        j->record = error_record(strcmp(in->path, "-") == 0 ? "<stdin>" : in->path, &err);
     j->msgs = m.s;
     j->codes = codes.s;
 }
@@ -357,6 +363,10 @@ static int open_output(batch *b, const cli *c, inputs *in, int dirs)
 static int write_output(batch *b, size_t i)
 {
     const char *json = b->jobs[i].json;
+    if (b->tables) {
+        const char *p = b->in->v[i].path;
+        return tables_add(b->tables, strcmp(p, "-") == 0 ? "<stdin>" : p, json);
+    }
     if (b->out_dir) {
         char msg[2048];
         int rc = out_write(b->root, b->output, b->in->v[i].out, json, msg, sizeof msg);
@@ -397,10 +407,16 @@ static void emit(batch *b, size_t i)
         if (s > b->status) b->status = s;
         if (j->rc == TX2JSON_OK && !b->output) fatal = 1;
     }
+    if (j->rc != TX2JSON_OK && j->record) { /* the failed input's JSONL record */
+        j->json = j->record;
+        j->record = NULL;
+        if (write_output(b, i) != 0) fatal = 1;
+    }
     free(j->json);
     free(j->msgs);
     free(j->codes);
-    j->json = j->msgs = j->codes = NULL;
+    free(j->record);
+    j->json = j->msgs = j->codes = j->record = NULL;
     b->done++;
     pthread_mutex_lock(&b->mu);
     b->emitted = i + 1;
@@ -477,6 +493,7 @@ static void run_loaded(batch *b, const cli *c, int dirs)
         free(b->jobs[i].json);
         free(b->jobs[i].msgs);
         free(b->jobs[i].codes);
+        free(b->jobs[i].record);
     }
     free(b->jobs);
     pthread_mutex_destroy(&b->mu);
@@ -520,8 +537,10 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     b.mem_limit = c->max_memory ? c->max_memory : DEFAULT_MAX_MEMORY;
     b.status = status;
     b.root = -1;
+    b.jsonl = c->format == CLI_FORMAT_JSONL;
     tx2json_error err;
-    int oo = open_output(&b, c, in, dirs);
+    int oo = c->tables ? 0 : open_output(&b, c, in, dirs);
+    if (c->tables) b.output = c->output;
     if (oo) {
         b.status = oo;
     } else if (in->n == 0) {
@@ -534,8 +553,11 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     } else if (tx2json_ctx_set_limits(b.ctx, c->match_limit, c->depth_limit, c->heap_limit)) {
         fprintf(stderr, "tx2json: error: out of memory\n");
         b.status = 3;
+    } else if (c->tables && !(b.tables = tables_open(c->tables, c->output, c->quiet))) {
+        b.status = 3;
     } else {
         run_loaded(&b, c, dirs);
+        if (b.tables && tables_close(b.tables) != 0) b.status = 3;
     }
     tx2json_ctx_free(b.ctx);
     if (b.root >= 0) close(b.root);
@@ -570,7 +592,14 @@ int main(int argc, char **argv)
         free(in.globs);
         return err.code == TX2JSON_ENOMEM ? 3 : 2;
     }
-    if (c.format == CLI_FORMAT_JSONL) c.opts.compact = 1;
+    if (c.format == CLI_FORMAT_JSONL || c.tables) c.opts.compact = 1;
+    if (c.tables && !c.output) {
+        fprintf(stderr, "tx2json: error: --format csv and sqlite need -o (a directory for csv, "
+                        "a database file for sqlite)\n");
+        free(c.args);
+        free(in.globs);
+        return 2;
+    }
     if (!c.opts.max_input) c.opts.max_input = DEFAULT_MAX_INPUT;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);

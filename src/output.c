@@ -10,6 +10,7 @@
 #include "span.h"
 #include "episode.h"
 #include "references.h"
+#include "rules.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -31,6 +32,8 @@ typedef struct out {
     const tx_conv *c;
     chunk *chunks;
     int oom;
+    /* --offsets utf16: the UTF-16 offset of each code point (ncp + 1). */
+    size_t *u16;
 } out;
 
 /* A NUL-terminated copy of s[0,len) that lives until free_chunks; NULL
@@ -138,6 +141,34 @@ static cJSON *thousandths(double x)
     return cJSON_CreateRaw(buf);
 }
 
+/* Code point cp of the decoded text as an offset in the document's unit
+ * (tx2json_options.offsets). */
+static size_t offset(const out *o, size_t cp)
+{
+    switch (o->c->opts->offsets) {
+    case TX2JSON_OFFSETS_BYTES:
+        return o->c->doc->cp_off[cp];
+    case TX2JSON_OFFSETS_UTF16:
+        return o->u16[cp];
+    default:
+        return cp;
+    }
+}
+
+/* The UTF-16 offsets of every code point: one unit each, two for a code
+ * point beyond the BMP (four bytes of UTF-8).  0 or -1 on OOM. */
+#define UTF8_SUPPLEMENTARY_BYTES 4
+static int utf16_offsets(out *o)
+{
+    const tx_doc *d = o->c->doc;
+    if (!(o->u16 = malloc((d->ncp + 1) * sizeof *o->u16))) return -1;
+    o->u16[0] = 0;
+    for (size_t i = 0; i < d->ncp; i++)
+        o->u16[i + 1] =
+            o->u16[i] + (d->cp_off[i + 1] - d->cp_off[i] == UTF8_SUPPLEMENTARY_BYTES ? 2 : 1);
+    return 0;
+}
+
 static cJSON *str_or_null(out *o, const char *s)
 {
     return chk(o, s ? cJSON_CreateString(s) : cJSON_CreateNull());
@@ -150,8 +181,8 @@ static cJSON *span(out *o, size_t s, size_t e)
     if (!a) return NULL;
     size_t cs, ce;
     tx_span_cp(o->c, s, e, &cs, &ce);
-    push(o, a, count(cs));
-    push(o, a, count(ce));
+    push(o, a, count(offset(o, cs)));
+    push(o, a, count(offset(o, ce)));
     return a;
 }
 
@@ -301,7 +332,7 @@ static cJSON *unit_json(out *o, const tx_unit *u, int intro)
     if (!j) return NULL;
     size_t cs, ce;
     tx_span_cp(o->c, u->start, u->start, &cs, &ce);
-    add(o, j, "start", count(cs));
+    add(o, j, "start", count(offset(o, cs)));
     cJSON *f = attach(o, j, "features", cJSON_CreateObject());
     for (int k = 0; f && k < TXF_NUNIT; k++)
         if (u->f[k] != 0) add(o, f, tx_feature_names[k], cJSON_CreateNumber(u->f[k]));
@@ -326,7 +357,9 @@ static cJSON *diag_json(out *o, const tx_diag *d)
         sp = cJSON_CreateNull();
     } else if (d->at == TX_AT_TEXT) { /* code points already: framing */
         sp = chk(o, cJSON_CreateArray());
-        if (sp) push(o, sp, count((size_t)d->start)), push(o, sp, count((size_t)d->end));
+        if (sp)
+            push(o, sp, count(offset(o, (size_t)d->start))),
+                push(o, sp, count(offset(o, (size_t)d->end)));
     } else {
         sp = span(o, (size_t)d->start, (size_t)d->end);
     }
@@ -372,11 +405,20 @@ tx2json_status tx_write_json(const tx_conv *c, char **result)
     const tx_diags *diags = &c->diags;
     layout l = {c->opts->compact, c->opts->indent ? c->opts->indent : TX2JSON_DEFAULT_INDENT};
     tx2json_error *err = c->err;
-    out o = {c, NULL, 0};
+    out o = {c, NULL, 0, NULL};
     tx_strbuf b = {0};
+    if (c->opts->offsets == TX2JSON_OFFSETS_UTF16 && utf16_offsets(&o)) goto oom;
     cJSON *root = chk(&o, cJSON_CreateObject());
     if (!root) goto oom;
     add(&o, root, "schema_version", cJSON_CreateNumber(TX2JSON_SCHEMA_VERSION));
+
+    /* What made the document: a re-run after a rule change differs here. */
+    cJSON *tool = attach(&o, root, "tool", cJSON_CreateObject());
+    if (tool) {
+        add(&o, tool, "name", cJSON_CreateString("tx2json"));
+        add(&o, tool, "version", cJSON_CreateString(TX2JSON_VERSION));
+        add(&o, tool, "rules_sha256", cJSON_CreateString(tx_rules_sha256(c->rules)));
+    }
 
     cJSON *src = attach(&o, root, "source", cJSON_CreateObject());
     if (src) {
@@ -385,6 +427,9 @@ tx2json_status tx_write_json(const tx_conv *c, char **result)
         add(&o, src, "sha256", cJSON_CreateString(doc->sha256));
         add(&o, src, "encoding", cJSON_CreateString(doc->encoding));
         add(&o, src, "language", cJSON_CreateString(c->lang));
+        if (c->opts->offsets == TX2JSON_OFFSETS_UTF16 || c->opts->offsets == TX2JSON_OFFSETS_BYTES)
+            add(&o, src, "offsets",
+                cJSON_CreateString(c->opts->offsets == TX2JSON_OFFSETS_UTF16 ? "utf16" : "bytes"));
     }
 
     cJSON *e = attach(&o, root, "episode", cJSON_CreateObject());
@@ -433,11 +478,14 @@ tx2json_status tx_write_json(const tx_conv *c, char **result)
     close_array(&b, &l, diags->n);
     tx_sb_add(&b, l.compact ? "}\n" : "\n}\n", l.compact ? 2 : 3);
     free_chunks(&o);
+    free(o.u16);
+    o.u16 = NULL;
     if (o.oom || b.oom) goto oom;
     *result = b.s;
     return TX2JSON_OK;
 oom:
     free_chunks(&o);
+    free(o.u16);
     tx_sb_free(&b);
     tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");
     return TX2JSON_ENOMEM;

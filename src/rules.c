@@ -111,6 +111,10 @@ struct tx_ruleset {
      * file order; built once after loading, shared read-only with clones. */
     size_t *byk[RK_NKINDS][TX_MAXLANGS + 1];
     size_t nbyk[RK_NKINDS][TX_MAXLANGS + 1];
+    /* The bytes of every rule file read, in load order (while loading),
+     * and their SHA-256 in hex (the documents' tool.rules_sha256). */
+    tx_strbuf bytes;
+    char sha256[TX_SHA256_HEX];
 };
 
 static void rule_free(tx_rule *r)
@@ -169,6 +173,7 @@ void tx_rules_free(tx_ruleset *rs)
     free(rs->tab);
     tx_nmap_free(&rs->rule_by_name);
     tx_nmap_free(&rs->def_by_name);
+    tx_sb_free(&rs->bytes);
     for (int k = 0; k < RK_NKINDS; k++)
         for (int l = 0; l < TX_MAXLANGS + 1; l++)
             free(rs->byk[k][l]);
@@ -958,6 +963,12 @@ static int load_file(tx_ruleset *rs, const char *path, const char *from, size_t 
         tx_sb_free(&b);
         return -1;
     }
+    tx_sb_add(&rs->bytes, b.s, b.len);
+    if (rs->bytes.oom) {
+        tx_sb_free(&b);
+        tx_seterr(err, TX2JSON_ENOMEM, path, 0, 0, (size_t)-1, "out of memory");
+        return -1;
+    }
     rs->stack[rs->nstack++] = real;
     int rc = parse_text(rs, path, b.s, err);
     rs->nstack--;
@@ -1007,6 +1018,20 @@ static int load_path(tx_ruleset *rs, const char *path, tx2json_error *err)
     return rc;
 }
 
+/* rs->sha256 := the SHA-256 of the rule files' bytes in load order; the
+ * bytes themselves are no longer needed. */
+static void hash_bytes(tx_ruleset *rs)
+{
+    tx_sha256_hex((const unsigned char *)(rs->bytes.s ? rs->bytes.s : ""), rs->bytes.len,
+                  rs->sha256);
+    tx_sb_free(&rs->bytes);
+}
+
+const char *tx_rules_sha256(const tx_ruleset *rs)
+{
+    return rs->sha256;
+}
+
 tx2json_status tx_rules_load_text(const char *name, const char *text, size_t len, int check,
                                   tx_ruleset **out, tx2json_error *err)
 {
@@ -1021,7 +1046,13 @@ tx2json_status tx_rules_load_text(const char *name, const char *text, size_t len
     }
     rs->collect = check;
     int rc = reject_nul(rs, name, text, len, err);
+    if (!rc) tx_sb_add(&rs->bytes, text, len);
     if (!rc) rc = parse_text(rs, name, copy, err);
+    if (!rc && rs->bytes.oom) {
+        tx_seterr(err, TX2JSON_ENOMEM, name, 0, 0, (size_t)-1, "out of memory");
+        rc = -1;
+    }
+    if (!rc) hash_bytes(rs);
     free(copy);
     if (!rc && match_state_init(rs)) {
         tx_seterr(err, TX2JSON_ENOMEM, name, 0, 0, (size_t)-1, "out of memory");
@@ -1103,6 +1134,7 @@ tx2json_status tx_rules_load(const char *path, tx_ruleset **out, tx2json_error *
         tx_seterr(err, TX2JSON_ENOMEM, path, 0, 0, (size_t)-1, "out of memory");
         return TX2JSON_ENOMEM;
     }
+    hash_bytes(rs);
     *out = rs;
     return TX2JSON_OK;
 }

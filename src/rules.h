@@ -112,6 +112,10 @@ TXI size_t tx_rules_diags(const tx_ruleset *rs, const tx_rdiag **out);
 TXI tx2json_status tx_rules_load_text(const char *name, const char *text, size_t len, int check,
                                       tx_ruleset **out, tx2json_error *err);
 TXI void tx_rules_free(tx_ruleset *rs);
+/* The SHA-256 (hex) of the bytes of every rule file loaded, in load order
+ * (a directory's files in name order, an included file after the file
+ * that includes it); "" for a rule set loaded for checking. */
+TXI const char *tx_rules_sha256(const tx_ruleset *rs);
 /* A view of rs with its own match data and limit counters, for another
  * thread; free it (tx_rules_free) before rs.  NULL on OOM. */
 TXI tx_ruleset *tx_rules_clone(const tx_ruleset *rs);

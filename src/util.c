@@ -377,7 +377,7 @@ static void sha_block(uint32_t h[8], const unsigned char *p)
     h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
-void tx_sha256_hex(const unsigned char *data, size_t len, char out[65])
+void tx_sha256_hex(const unsigned char *data, size_t len, char out[TX_SHA256_HEX])
 {
     uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};

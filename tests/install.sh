@@ -52,7 +52,9 @@ rm -rf "$SRC"
 # The installed binary, with the build tree gone and no TX2JSON_RULES.
 (cd "$ROOT" && env -u TX2JSON_RULES "$PREFIX/bin/tx2json" corpora/000_3c858c9825c89cc2.txt) \
     >"$T/seed.json" 2>"$T/seed.err"
-if cmp -s "$T/seed.json" "$ROOT/tests/golden/000_3c858c9825c89cc2.json"; then
+# The golden file holds RULES_SHA256 for the rules' hash (tests/run.sh's unsha).
+sed -E 's/("rules_sha256":[[:space:]]*")[0-9a-f]{64}"/\1RULES_SHA256"/' "$T/seed.json" >"$T/seed.unsha"
+if cmp -s "$T/seed.unsha" "$ROOT/tests/golden/000_3c858c9825c89cc2.json"; then
     pass binary-converts-seed
 else
     fail binary-converts-seed "$(head -3 "$T/seed.err")"

@@ -10,7 +10,8 @@
  * are caught when this runs under ASan/LeakSanitizer (make asan).
  * Usage: oom RULES FILE [STRIDE [NOTES]] (NOTES: show notes passed with the
  * file, as --notes does; OOM_OUTPUT=N in the environment sets
- * tx2json_options.output, for the chapter formats).  Prints "oom: N
+ * tx2json_options.output, for the chapter formats; OOM_OFFSETS=N sets
+ * tx2json_options.offsets, for the UTF-16 offset table).  Prints "oom: N
  * points, N ok". */
 #include "tx2json.h"
 
@@ -93,6 +94,10 @@ int main(int argc, char **argv)
     }
     if (getenv("OOM_OUTPUT")) {
         o.output = (tx2json_output)atoi(getenv("OOM_OUTPUT"));
+        opts = &o;
+    }
+    if (getenv("OOM_OFFSETS")) {
+        o.offsets = (tx2json_offsets)atoi(getenv("OOM_OFFSETS"));
         opts = &o;
     }
     if (stride < 1) stride = 1;

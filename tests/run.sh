@@ -36,6 +36,20 @@ MATCHER_RE=$(sed -n 's/^ *"regexp": "\(.*\)",$/\1/p' README.md | sed 's/\\\\/\\/
 [ -n "$MATCHER_RE" ] || { echo "FAIL README has no problem-matcher regexp"; exit 1; }
 
 ok() { pass=$((pass + 1)); }
+# A document's tool.rules_sha256 changes with every rule edit: golden files
+# hold RULES_SHA256 in its place, and outputs are compared through unsha.
+# Every document and JSONL stream the suite produces is kept in $KEEP and
+# validated against schema/tx2json.schema.json at the end (section 12);
+# tools/container-roundtrip and tools/train keep theirs through the
+# environment.
+KEEP="$TMP/schema"
+mkdir -p "$KEEP"
+TX2JSON_KEEP_OUTPUT=$KEEP
+export TX2JSON_KEEP_OUTPUT
+# keep FILE NAME: a copy of FILE as $KEEP/NAME when it holds tx2json
+# documents or failure records (not chapters, SARIF or text).
+keep() { grep -q '"schema_version"\|^{"source":{' "$1" 2>/dev/null && cp "$1" "$KEEP/$2"; }
+unsha() { sed -E 's/("rules_sha256":[[:space:]]*")[0-9a-f]{64}"/\1RULES_SHA256"/' "$@"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
 # expect CASEFILE: checks the case's expectation lines against
@@ -77,7 +91,8 @@ expect() {
             ;;
         golden:*)
             g=${l#golden: }
-            cmp -s "$g" "$TMP/stdout" || failed="$failed; stdout differs from $g: $(diff "$g" "$TMP/stdout" | head -5)"
+            unsha "$TMP/stdout" >"$TMP/stdout.unsha"
+            cmp -s "$g" "$TMP/stdout.unsha" || failed="$failed; stdout differs from $g: $(diff "$g" "$TMP/stdout.unsha" | head -5)"
             ;;
         file:*)
             f=$(echo "${l#file: }" | sed "s|\$TMP|$TMP|g; s|\$IN|${IN:-}|g")
@@ -176,6 +191,7 @@ for case in tests/cli/*.case; do
     set +f
     $BIN "$@" >"$TMP/stdout" 2>"$TMP/stderr" </dev/null
     got=$?
+    keep "$TMP/stdout" "cli-$name"
     failed=""
     [ "$got" = "$want" ] || failed="exit status $got, expected $want"
     expect "$case"
@@ -196,6 +212,7 @@ check_batch() { # NAME CONDITION-COMMAND...
 $BIN -q -j 1 --format jsonl corpora >"$TMP/j1" 2>/dev/null
 $BIN -q -j 2 --format jsonl corpora >"$TMP/j2" 2>/dev/null
 $BIN -q -j 3 --format jsonl corpora >"$TMP/j3" 2>/dev/null
+keep "$TMP/j1" batch-j1.jsonl
 check_batch jobs-identical cmp -s "$TMP/j1" "$TMP/j2"
 check_batch jobs-identical-3 cmp -s "$TMP/j1" "$TMP/j3"
 # -j 64 over both corpora gives the same bytes as -j 1 (workers are capped
@@ -208,6 +225,7 @@ $BIN -q -j 64 --format jsonl corpora corpora-blind >"$TMP/jall64" 2>"$TMP/jall64
 rc64=$?
 check_batch "jobs-identical-64 (exit $rc64)" test $rc64 = 0 -a -s "$TMP/jall1"
 check_batch jobs-identical-64-bytes cmp -s "$TMP/jall1" "$TMP/jall64"
+keep "$TMP/jall1" batch-all.jsonl
 # Regression: -j 64 on 64 Chinese files took 15-25 times as long as -j 1
 # (every worker built ICU's Han-Latin transliterator at once).  The time is
 # checked by make pathological (tests/scaling.sh, "jobs"); here the output.
@@ -263,9 +281,15 @@ check_batch files-from-0 test "$(find "$TMP/root/out2" -name '*.json' | wc -l)" 
 check_batch nothing-outside test "$(find "$TMP/root" -name '*.json' | grep -v -c "/out")" = 0
 check_batch no-temporaries test "$(find "$TMP/root" -name '*.tmp.*' | wc -l)" = 0
 $BIN -q - <corpora/000_3c858c9825c89cc2.txt >"$TMP/stdin.json"
-check_batch stdin cmp -s "$TMP/stdin.json" tests/golden/000_3c858c9825c89cc2.json.stdin
+unsha "$TMP/stdin.json" >"$TMP/stdin.unsha"
+check_batch stdin cmp -s "$TMP/stdin.unsha" tests/golden/000_3c858c9825c89cc2.json.stdin
+keep "$TMP/stdin.json" batch-stdin.json
+for f in $(find "$TMP/root" -name '*.json'); do keep "$f" "batch-out-$(echo "$f" | tr / _)"; done
 $BIN --fail-fast -j 2 --format jsonl tests/data/empty.txt corpora >"$TMP/ff" 2>"$TMP/ff.err"
-check_batch fail-fast test $? = 1 -a ! -s "$TMP/ff"
+# The failed input is a record line of the stream, and nothing follows it.
+check_batch fail-fast test $? = 1 -a "$(wc -l <"$TMP/ff")" = 1
+check_batch fail-fast-record grep -q '^{"source":{"path":"tests/data/empty.txt"},"error":{"code":"empty"' "$TMP/ff"
+keep "$TMP/ff" batch-fail-fast.jsonl
 check_batch fail-fast-summary grep -q "stopped early" "$TMP/ff.err"
 $BIN --progress -j 2 --format jsonl corpora >/dev/null 2>"$TMP/prog"
 check_batch progress grep -q "\[13/13\]" "$TMP/prog"
@@ -296,6 +320,7 @@ if command -v python3 >/dev/null 2>&1; then
     whole=1
     for f in $(find "$TMP/int-out" -name '*.json' 2>/dev/null); do
         "$TOOLS/jsoncheck" <"$f" || whole=0
+        keep "$f" "interrupted-$(basename "$f")"
     done
     check_batch interrupted-whole test $whole = 1
     check_batch interrupted-no-temporaries test "$(find "$TMP/int-out" -name '*.tmp.*' 2>/dev/null | wc -l)" = 0
@@ -331,6 +356,7 @@ for case in tests/bad/*.case; do
         timeout 120 $BIN "$@" >"$TMP/stdout" 2>"$TMP/stderr" <"$sin"
     fi
     got=$?
+    keep "$TMP/stdout" "bad-$name"
     failed=""
     [ "$got" = "$want" ] || failed="exit status $got, expected $want"
     expect "$case"
@@ -351,6 +377,7 @@ if command -v python3 >/dev/null 2>&1; then
         name=$(basename "$f" .notes.txt)
         $BIN -q --compact --notes "$f" tests/notes/transcript.txt >"$TMP/notes.json" 2>"$TMP/stderr"
         got=$?
+        keep "$TMP/notes.json" "notes-$name.json"
         python3 -c 'import json, sys
 for r in json.load(open(sys.argv[1], encoding="utf-8"))["references"]:
     sys.stdout.write("%s\t%s\n" % (r["label"], r["url"]))' "$TMP/notes.json" >"$TMP/notes.got" 2>/dev/null
@@ -400,6 +427,13 @@ for n in 1 3; do
         bad "oom chapters $n: $(tail -5 "$TMP/oom.out")"
     fi
 done
+
+#    And --offsets utf16 (its offset table) over an SRT file.
+if OOM_OFFSETS=1 "$TOOLS/oom" rules tests/episodes/subtitle-zh.srt 1 >"$TMP/oom.out" 2>&1; then
+    ok
+else
+    bad "oom offsets utf16: $(tail -5 "$TMP/oom.out")"
+fi
 
 # 6. Broken rule files: `tx2json check FILE` must print exactly FILE.expected
 #    and exit 1 when it holds an error, 0 when only warnings; with --werror
@@ -477,6 +511,7 @@ done
 $BIN -q -j 1 --format jsonl "$TMP/j64" >"$TMP/j64.1" 2>/dev/null
 $BIN -q -j 64 --format jsonl "$TMP/j64" >"$TMP/j64.64" 2>/dev/null
 got=$?
+keep "$TMP/j64.1" regress-j64.jsonl
 if [ "$got" = 0 ] && [ -s "$TMP/j64.1" ] && cmp -s "$TMP/j64.1" "$TMP/j64.64"; then
     ok
 else
@@ -540,6 +575,61 @@ nskip=$((nskip + 1)) ;;
     esac
 done <"$TMP/install.out"
 grep -q '^PASS install/make-install' "$TMP/install.out" || bad "install: did not run"
+
+# 11. Tables: --format csv and sqlite over corpora/ (tools/dbtest without
+#     PostgreSQL, which make dbtest adds): RFC 4180 files with a row per
+#     item of the JSON, a second CSV run writing the same bytes, the
+#     SQLite database answering docs/databases.md's four queries (and its
+#     views) as the JSON does, foreign keys holding, and a second run into
+#     the same database keeping its row counts.  One check per line.
+if command -v python3 >/dev/null 2>&1; then
+    python3 tools/dbtest --bin "$BIN" --no-postgres corpora >"$TMP/db.out" 2>&1
+    rc=$?
+    while IFS= read -r l; do
+        case "$l" in
+        ok*) ok ;;
+        *) bad "tables: $l" ;;
+        esac
+    done <"$TMP/db.out"
+    [ $rc = 0 ] || grep -q FAIL "$TMP/db.out" || bad "tables: tools/dbtest exit $rc"
+else
+    echo "SKIP tables: python3 is not installed"
+fi
+
+# 11b. --offsets: utf16 and bytes spans cut the decoded text where code
+#      points do (tools/offsets-check; with it a copy of the seed episode
+#      with characters beyond the BMP, as UTF-8 and as UTF-16 with CRLF).
+if command -v python3 >/dev/null 2>&1; then
+    python3 tools/offsets-check --bin "$BIN" corpora/000_3c858c9825c89cc2.txt \
+        corpora/201_en_weekly-tensor-ep12.txt tests/episodes/subtitle-zh.srt \
+        tests/episodes/subtitle-en.vtt tests/asr/asr-zh.json >"$TMP/off.out" 2>&1
+    rc=$?
+    while IFS= read -r l; do
+        case "$l" in
+        ok*) ok ;;
+        *) bad "offsets: $l" ;;
+        esac
+    done <"$TMP/off.out"
+    [ $rc = 0 ] || grep -q FAIL "$TMP/off.out" || bad "offsets: tools/offsets-check exit $rc"
+else
+    echo "SKIP offsets: python3 is not installed"
+fi
+
+# 12. The published contract: every document and failure record kept
+#     above (CLI and bad-input cases, batches, -o DIR files, show notes,
+#     the container round trips, tools/train's --features runs, the
+#     --offsets runs) validates against schema/tx2json.schema.json (Ajv,
+#     from tools/sarif), with spans in order and indices pointing into
+#     their document.  Not kept: the four 30 MB documents of the
+#     max-memory check (the corpora's English episodes, repeated).
+if [ "${skip:-0}" = 1 ] || [ ! -d tools/sarif/node_modules ]; then
+    echo "SKIP output-schema: no Ajv (see sarif-schema)"
+elif node tools/schema/validate.js "$KEEP"/* >"$TMP/schema.log" 2>&1; then
+    echo "output-schema: $(tail -n 1 "$TMP/schema.log") in $(ls "$KEEP" | wc -l) files"
+    ok
+else
+    bad "output-schema: $(grep -v '^  / must' "$TMP/schema.log" | head -8)"
+fi
 
 nskip=$((nskip + ${skip:-0}))
 if [ "$nskip" -gt 0 ]; then

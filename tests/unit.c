@@ -370,6 +370,39 @@ static void write_file(const char *path, const char *text)
     }
 }
 
+/* tool.rules_sha256: the SHA-256 of the rule files' bytes in load order
+ * (a directory's files in name order). */
+static void test_rules_sha256(void)
+{
+    static const char a[] = "rule a\nkind: mention\npattern: foo\n";
+    static const char b[] = "# second file\nrule b\nkind: mention\npattern: bar\n";
+    char dir[] = "/tmp/tx2json-unit-sha-XXXXXX", pa[sizeof dir + 16], pb[sizeof dir + 16];
+    char want[TX_SHA256_HEX], both[sizeof a + sizeof b];
+    tx2json_error err;
+    tx_ruleset *rs = NULL;
+    if (!mkdtemp(dir)) return;
+    snprintf(pa, sizeof pa, "%s/b.rules", dir); /* a's text in the file read second */
+    snprintf(pb, sizeof pb, "%s/a.rules", dir);
+    write_file(pa, a);
+    write_file(pb, b);
+    snprintf(both, sizeof both, "%s%s", b, a);
+    tx_sha256_hex((const unsigned char *)both, strlen(both), want);
+    CHECK(tx_rules_load(dir, &rs, &err) == TX2JSON_OK && rs &&
+              strcmp(tx_rules_sha256(rs), want) == 0,
+          "rules_sha256 of a directory is that of its files in name order: %s, want %s",
+          rs ? tx_rules_sha256(rs) : "(no rules)", want);
+    tx_rules_free(rs);
+    rs = NULL;
+    tx_sha256_hex((const unsigned char *)a, strlen(a), want);
+    CHECK(tx_rules_load(pa, &rs, &err) == TX2JSON_OK && rs &&
+              strcmp(tx_rules_sha256(rs), want) == 0,
+          "rules_sha256 of one file is that of its bytes");
+    tx_rules_free(rs);
+    unlink(pa);
+    unlink(pb);
+    rmdir(dir);
+}
+
 static void test_rules(void)
 {
     tx2json_error err;
@@ -845,6 +878,7 @@ int main(int argc, char **argv)
     test_container();
     test_segment();
     test_rules();
+    test_rules_sha256();
     test_references();
     test_similar();
     test_pipeline();
