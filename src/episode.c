@@ -350,22 +350,6 @@ static tx_entry *push_entry(tx_episode *ep, size_t *cap, size_t start, const cha
     return en;
 }
 
-/* Is norm offset at the first character after a blank line (spaces
- * allowed in it)? */
-static int para_start(const char *t, size_t at)
-{
-    size_t i = at, nl = 0;
-    while (i > 0 && nl < 2) {
-        char ch = t[i - 1];
-        if (ch == '\n')
-            nl++;
-        else if (ch != ' ' && ch != '\t')
-            break;
-        i--;
-    }
-    return nl >= 2;
-}
-
 /* Does sentence s start an entry, given the names heard so far in the
  * current entry (none when fresh)?  next is the index in c->seg->sent of the
  * sentence after s (s may be a window over several sentences, or a copy, so
@@ -404,7 +388,7 @@ static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s
             continue;
         /* A paragraph's first sentence: a blank line before it (prose). */
         if ((tx_rule_requires(r) & REQ_PARASTART) &&
-            (c->lines_layout || (s->label > 0 && !para_start(c->n->s, s->label))))
+            (c->lines_layout || (s->label > 0 && !tx_conv_para_start(c->cv, s->label))))
             continue;
         if ((tx_rule_requires(r) & REQ_NEWNAME) &&
             !has_new_name(c, fresh, s->start, s->end, *os, *oe))
