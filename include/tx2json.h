@@ -27,7 +27,7 @@ extern "C" {
 /* The version this header belongs to.  tx2json_version_number() gives the
  * library's at run time, to compare with TX2JSON_VERSION_NUMBER (a program
  * built against this header needs a library of the same major version and
- * at least this minor one). */
+ * at least this minor version). */
 #define TX2JSON_VERSION_MAJOR 0
 #define TX2JSON_VERSION_MINOR 2
 #define TX2JSON_VERSION_PATCH 0

@@ -12,7 +12,7 @@
  * the sum of the start scores of its units plus, per entry, the weight of
  * its segment features (an entry in which no reference is first heard, or
  * two or more are); segment features count only when some unit of the
- * body holds an anchor.  tools/train decodes the same way, in time linear in n.
+ * body holds an anchor.  tools/train decodes the same way; the cost grows linearly.
  * TX2JSON_OK or ENOMEM. */
 TXI tx2json_status tx_choose_starts(const tx_weights *w, const tx_unit *u, size_t n, int intro,
                                     unsigned char *start);

@@ -198,7 +198,7 @@ static void pct_encode(tx_strbuf *b, const char *s)
 }
 
 /* The artifactLocation of file: a relative URI against %SRCROOT% (the
- * directory check ran in, cwd) for a relative path or one below cwd,
+ * directory check was run from, cwd) for a relative path or one below cwd,
  * else an absolute file: URI.  NULL on OOM. */
 static cJSON *artifact_location(const char *file, const char *cwd)
 {

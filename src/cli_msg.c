@@ -16,7 +16,7 @@
 #define WHOLE_FILE_LINE 1
 #define WHOLE_FILE_COLUMN 1
 
-/* The longest message line kept (a longer one is cut). */
+/* The longest message line retained (a longer one is cut). */
 #define MSG_MAX 2048
 
 /* The first size of a message buffer and of the code counts. */
