@@ -63,7 +63,8 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "link-primary-bonus",
                                            "link-first-bonus",
                                            "link-floor",
-                                           "link-primary-extra"};
+                                           "link-primary-extra",
+                                           "review-weak"};
 
 #define RULE_PREFIX "rule:"
 #define PARAM_PREFIX "param:"

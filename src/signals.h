@@ -67,6 +67,7 @@ enum {
     TXP_LINK_FIRST,          /* ... bonus of the first time a name is heard */
     TXP_LINK_FLOOR,          /* ... a linkable pair counts at least this in the assignment */
     TXP_LINK_PRIMARY_EXTRA,  /* ... above link-min, what a named project's second ref needs */
+    TXP_REVIEW_WEAK,         /* the review page (html.c): a link scoring below is weak */
     TXP_N
 };
 
