@@ -239,6 +239,7 @@ typedef struct item {
     const cJSON *j;   /* the document's object */
     size_t line, col; /* diagnostics: 1-based, code points */
     int spanless;     /* no span (a diagnostic about the show notes): no marker */
+    int anchor;       /* the mark is open as an <a> (links do not nest) */
 } item;
 
 typedef struct list {
@@ -254,6 +255,9 @@ typedef struct page {
     size_t nu16;
     double weak; /* param:review-weak */
     const cJSON *refs;
+    const cJSON **refv; /* the references by index (cJSON arrays are lists) */
+    size_t nref;
+    size_t anchors; /* marks open as <a>: an inner link is a <span> */
     tx_strbuf b;
     list blk, mk, dg;
     size_t pi;       /* subtitle files: the first piece not yet behind the text shown */
@@ -365,6 +369,10 @@ static void collect(page *p, const cJSON *doc)
     cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "diagnostics"))
         push(p, &p->dg, e, IT_DIAG, 1);
     p->refs = cJSON_GetObjectItemCaseSensitive(doc, "references");
+    p->nref = (size_t)cJSON_GetArraySize(p->refs);
+    if (!(p->refv = malloc((p->nref + 1) * sizeof *p->refv))) p->oom = 1;
+    size_t r = 0;
+    cJSON_ArrayForEach(e, p->refs) if (p->refv) p->refv[r++] = e;
     if (p->oom || tx_sort(p->blk.v, p->blk.n, sizeof(item), item_before, NULL) ||
         tx_sort(p->mk.v, p->mk.n, sizeof(item), item_before, NULL) ||
         tx_sort(p->dg.v, p->dg.n, sizeof(item), item_before, NULL)) {
@@ -381,6 +389,12 @@ static void collect(page *p, const cJSON *doc)
 
 /* ---- the transcript --------------------------------------------------- */
 
+/* Reference r of the document, or NULL. */
+static const cJSON *ref_at(const page *p, long r)
+{
+    return r >= 0 && (size_t)r < p->nref ? p->refv[r] : NULL;
+}
+
 /* A mention's description: "linked to reference N (Label), score S,
  * method M, rule R", or "not linked, ...". */
 static void mention_desc(page *p, const cJSON *m)
@@ -390,7 +404,7 @@ static void mention_desc(page *p, const cJSON *m)
     char num[64];
     if (r >= 0) {
         addf(&p->b, "linked to reference %zu", (size_t)r + 1);
-        const char *label = str(cJSON_GetArrayItem(p->refs, (int)r), "label");
+        const char *label = str(ref_at(p, r), "label");
         if (label) add(&p->b, " ("), esc(&p->b, label), add(&p->b, ")");
     } else {
         add(&p->b, "not linked");
@@ -411,7 +425,7 @@ static const char *mention_class(const page *p, const cJSON *m)
     return cJSON_IsNumber(sc) && sc->valuedouble < p->weak ? "linked weak" : "linked";
 }
 
-static void open_mark(page *p, const item *it)
+static void open_mark(page *p, item *it)
 {
     tx_strbuf *b = &p->b;
     if (it->kind == IT_ORG) {
@@ -421,8 +435,10 @@ static void open_mark(page *p, const item *it)
         return;
     }
     long r = idx(it->j, "reference");
-    add(b, r >= 0 ? "<a href=\"#r" : "<span tabindex=\"0\"");
-    if (r >= 0) addf(b, "%zu\"", (size_t)r);
+    it->anchor = r >= 0 && !p->anchors;
+    p->anchors += (size_t)it->anchor;
+    add(b, it->anchor ? "<a href=\"#r" : "<span tabindex=\"0\"");
+    if (it->anchor) addf(b, "%zu\"", (size_t)r);
     add(b, " class=\"mention ");
     add(b, mention_class(p, it->j));
     addf(b, "\" id=\"m%zu\" title=\"", it->id);
@@ -442,15 +458,19 @@ static void close_mark(page *p, const item *it)
         mention_desc(p, it->j);
     }
     add(b, ")</span>");
-    add(b, it->kind == IT_MENTION && idx(it->j, "reference") >= 0 ? "</a>" : "</span>");
+    add(b, it->anchor ? "</a>" : "</span>");
+    p->anchors -= (size_t)it->anchor;
 }
 
 /* A diagnostic's marker in the text (none for one without a span). */
 static void diag_marker(page *p, const item *d)
 {
     if (d->spanless) return;
-    addf(&p->b, "<a class=\"diag\" id=\"d%zu\" href=\"#dl", d->id);
-    addf(&p->b, "%zu\" title=\"", d->id);
+    if (p->anchors) /* inside a link: a span (links do not nest) */
+        addf(&p->b, "<span class=\"diag\" id=\"d%zu\" title=\"", d->id);
+    else
+        addf(&p->b, "<a class=\"diag\" id=\"d%zu\" href=\"#dl", d->id),
+            addf(&p->b, "%zu\" title=\"", d->id);
     esc(&p->b, str(d->j, "severity"));
     add(&p->b, ": ");
     esc(&p->b, str(d->j, "message"));
@@ -460,7 +480,7 @@ static void diag_marker(page *p, const item *d)
     esc(&p->b, str(d->j, "severity"));
     add(&p->b, ": ");
     esc(&p->b, str(d->j, "message"));
-    add(&p->b, "</span></a>");
+    add(&p->b, p->anchors ? "</span></span>" : "</span></a>");
 }
 
 /* Emits the text [a, b) of the transcript (in text order): in a subtitle
@@ -550,7 +570,7 @@ static void block_head(page *p, const item *it)
         if (k < 0) continue;
         addf(b, " \xe2\x86\x92 <a href=\"#r%zu\">", (size_t)k);
         addf(b, "[%zu] ", (size_t)k + 1);
-        esc(b, str(cJSON_GetArrayItem(p->refs, (int)k), "label"));
+        esc(b, str(ref_at(p, k), "label"));
         add(b, "</a>");
     }
     add(b, "</span>");
@@ -582,7 +602,7 @@ static void transcript(page *p)
     while (p->dg.next < p->dg.n)
         diag_marker(p, &p->dg.v[p->dg.next++]);
     while (p->mk.next < p->mk.n) {
-        const item *it = &p->mk.v[p->mk.next++];
+        item *it = &p->mk.v[p->mk.next++];
         open_mark(p, it);
         close_mark(p, it);
     }
@@ -752,6 +772,7 @@ static void free_page(page *p)
     free(p->mk.v);
     free(p->dg.v);
     free(p->st);
+    free(p->refv);
 }
 
 tx2json_status tx_write_html(const tx_conv *c, const char *json, char **out)
@@ -835,7 +856,7 @@ tx2json_status tx2json_html_index(const tx2json_index_row *rows, size_t n, char 
     tx_strbuf b = {0};
     *html_out = NULL;
     head(&b, NULL, "tx2json review", SORT_SCRIPT);
-    addf(&b, "<header><h1>tx2json review</h1>\n<p>%zu episodes. ", n);
+    addf(&b, "<header><h1>tx2json review</h1>\n<p>Episodes: %zu. ", n);
     add(&b, "Links are references an entry owns; unlinked references are those no entry "
             "introduces.</p></header>\n<main>\n<table id=\"episodes\"><thead><tr>"
             "<th scope=\"col\">Episode</th><th scope=\"col\">Entries</th>"
