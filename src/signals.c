@@ -78,7 +78,8 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "match-url-sound",
                                            "anchor-url-host",
                                            "anchor-back-margin",
-                                           "anchor-maker"};
+                                           "anchor-maker",
+                                           "review-weak"};
 
 #define RULE_PREFIX "rule:"
 #define PARAM_PREFIX "param:"

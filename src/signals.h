@@ -82,6 +82,7 @@ enum {
     TXP_ANCHOR_URL_HOST,     /* the anchor search: what a URL host word counts */
     TXP_ANCHOR_BACK_MARGIN,  /* an anchor moves back to a weaker first hearing only this close */
     TXP_ANCHOR_MAKER,        /* the most a maker's name counts there, unless it is a label */
+    TXP_REVIEW_WEAK,         /* the review page (html.c): a link scoring below is weak */
     TXP_N
 };
 

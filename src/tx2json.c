@@ -2,6 +2,7 @@
  * input and owns the process-wide context (rules, pinyin cache). */
 #include "conv.h"
 #include "chapters.h"
+#include "html.h"
 #include "container.h"
 #include "episode.h"
 #include "signals.h"
@@ -443,7 +444,8 @@ static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t l
     if ((rc = tx_write_json(c, json_out)) || !opts->output) return rc;
     char *doc = *json_out;
     *json_out = NULL;
-    rc = tx_write_chapters(c, doc, json_out);
+    rc = opts->output == TX2JSON_OUTPUT_HTML ? tx_write_html(c, doc, json_out)
+                                             : tx_write_chapters(c, doc, json_out);
     free(doc);
     return rc;
 }

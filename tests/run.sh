@@ -418,8 +418,9 @@ if "$TOOLS/oom" rules tests/asr/asr-zh.json 1 tests/asr/asr-zh.notes.txt >"$TMP/
 else
     bad "oom json+notes: $(tail -5 "$TMP/oom.out")"
 fi
-#    And the chapter outputs (Podcasting 2.0 JSON, WebVTT) of that file.
-for n in 1 3; do
+#    And the chapter outputs (Podcasting 2.0 JSON, WebVTT) and the review
+#    page (4, TX2JSON_OUTPUT_HTML) of that file.
+for n in 1 3 4; do
     if OOM_OUTPUT=$n "$TOOLS/oom" rules tests/asr/asr-en.json 1 tests/asr/asr-en.notes.txt \
         >"$TMP/oom.out" 2>&1; then
         ok

@@ -7,7 +7,8 @@
 #
 # Shapes: warnings, rules, pattern, names, references, entries, scored
 # (the entries through the scored segmenter), cues (an
-# SRT file) and segments (the same as Whisper JSON on one line).
+# SRT file), segments (the same as Whisper JSON on one line) and html (the
+# entries as a review page).
 # Prints one line per shape:
 #   scaling: SHAPE N=.. t(N)=..s t(2N)=..s ratio=.. ok|FAIL|XFAIL|XPASS
 # and exits 1 when any shape failed; then "jobs": CPU time of -j 64 against
@@ -42,11 +43,13 @@
 #   scored      the same N entries and 150 references (anchors searched),
 #               with --segmenter=scored
 #   cues        an SRT file of N cues, a new item every tenth (-q)
+#   html        the entries as a review page (--format html): N entry
+#               sections, their mentions and organisations marked
 set -u
 BIN=${TX2JSON_BIN:-./tx2json}
 LIMIT=${SCALING_LIMIT:-2.3}
 XFAIL=${SCALING_XFAIL:-}
-SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries scored cues segments}
+SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries scored cues segments html}
 CLOCK=${SCALING_CLOCK:-cpu}
 TIMEOUT=${SCALING_TIMEOUT:-60}
 RULES=${TX2JSON_RULES_SRC:-rules}
@@ -64,6 +67,7 @@ n_entries=30000
 n_scored=8000
 n_cues=80000
 n_segments=80000
+n_html=20000
 
 if [ "$CLOCK" = cpu ] && ! /usr/bin/time -f '%U %S' -o "$TMP/probe" true 2>/dev/null; then
     echo "scaling: GNU time (/usr/bin/time) not found; timing wall-clock instead"
@@ -106,6 +110,10 @@ gen() {
         awk -v n="$g_n" 'BEGIN { printf "Welcome to Foo Weekly.\n\n"; for (i = 0; i < n; i++) printf "Next, Org%d released Model%d. It is fast.\n\n", i, i }' >"$d/in.txt"
         echo "-q --max-entries $((g_n + 10)) $d/in.txt"
         ;;
+    html) # the entries as a review page
+        awk -v n="$g_n" 'BEGIN { printf "Welcome to Foo Weekly.\n\n"; for (i = 0; i < n; i++) printf "Next, Org%d released Model%d. It is fast.\n\n", i, i }' >"$d/in.txt"
+        echo "-q --format html --max-entries $((g_n + 10)) $d/in.txt"
+        ;;
     scored) # the entries with 150 references, through the scored segmenter (anchors on)
         awk -v n="$g_n" 'BEGIN { printf "Welcome to Foo Weekly.\n\n"; for (i = 0; i < n; i++) printf "Next, Org%d released Model%d. It is fast.\n\n", i, i; for (i = 0; i < 150; i++) printf "[Model%d] https://a.org/model%d\n", i * 7, i * 7 }' >"$d/in.txt"
         echo "-q --segmenter=scored --max-entries $((g_n + 10)) $d/in.txt"
@@ -133,6 +141,7 @@ sane() {
     references) got=$(grep -c '"url"' "$d/out") want=$2 what="references" ;;
     entries) got=$(grep -c '"index"' "$d/out") want=$2 what="entries" ;;
     scored) got=$(grep -c '"index"' "$d/out") want=$(($2 / 2)) what="entries" ;;
+    html) got=$(grep -o '<section class="entry"' "$d/out" | wc -l) want=$2 what="entry sections" ;;
     cues | segments) got=$(grep -c '"time":.\[' "$d/out") want=$(($2 / 10)) what="entries and mentions with a time" ;;
     esac
     [ "$got" -ge "$want" ] && return 0
@@ -172,7 +181,7 @@ best() {
 }
 
 for shape in $SHAPES; do
-    case " warnings rules pattern names references entries scored cues segments jobs " in
+    case " warnings rules pattern names references entries scored cues segments html jobs " in
     *" $shape "*) [ "$shape" = jobs ] && continue ;; # timed after the loop
     *)
         echo "scaling: unknown shape '$shape'"
