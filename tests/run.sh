@@ -392,6 +392,17 @@ else
     echo "SKIP notes: python3 is not installed"
 fi
 
+# 4c. Turn headers in plain text ("说话人1 00:12", "Speaker 1 (00:01:02):",
+#     "[00:01:02] Name:"): each tests/asr/turns-*.txt against the headers
+#     listed by hand in its .expected; every item's time must come from the
+#     nearest header before it (tests/asr/turns-check says how).
+if command -v python3 >/dev/null 2>&1; then
+    for f in tests/asr/turns-*.txt; do
+        if python3 tests/asr/turns-check "$BIN" "$f" "${f%.txt}.expected" >"$TMP/turns.out" 2>&1
+        then ok; else bad "turns/$(basename "$f"): $(head -3 "$TMP/turns.out" | tr '\n' ' ')"; fi
+    done
+fi
+
 # 5. Allocation failures: every allocation of a seed conversion, failed in
 #    turn, must give success or a clean error (leaks: under make asan).
 if "$TOOLS/oom" rules corpora/000_3c858c9825c89cc2.txt 1 >"$TMP/oom.out" 2>&1; then
