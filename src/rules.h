@@ -23,6 +23,7 @@ typedef enum rule_kind {
     RK_URLLABEL,   /* url-label: the label a bare URL gives itself (repository, paper id) */
     RK_CHAPTER,    /* chapter-hint: a timestamp line of show notes, never a reference */
     RK_TRANSITION, /* a spoken move to the next item: a feature of the scored segmenter */
+    RK_TIMEHINT,   /* time-hint: a turn header's time in a plain-text transcript */
     RK_NKINDS
 } rule_kind;
 

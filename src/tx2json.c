@@ -420,6 +420,7 @@ static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t l
     if ((rc = pick_language(c))) return rc;
     size_t budget = opts->max_limit_hits ? opts->max_limit_hits : TX2JSON_DEFAULT_LIMIT_HITS;
     tx_rules_reset_hits(c->rules, budget);
+    if ((rc = tx_container_hints(c))) return rc;
     c->refs->max_refs = opts->max_refs ? opts->max_refs : 20000;
     if ((rc = tx_find_references(c)) || (rc = notes_references(c))) return rc;
     if (c->refs->over_limit) {

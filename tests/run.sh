@@ -265,7 +265,8 @@ else
     echo "SKIP batch/max-memory-caps-workers: no /usr/bin/time"
 fi
 unset MALLOC_TRIM_THRESHOLD_
-check_batch jsonl-lines test "$(wc -l <"$TMP/j1")" = "$(ls corpora/*.txt | wc -l)"
+NCORPORA=$(find corpora \( -name '*.txt' ! -name '*.notes.txt' \) -o -name '*.srt' -o -name '*.vtt' | wc -l)
+check_batch jsonl-lines test "$(wc -l <"$TMP/j1")" = "$NCORPORA"
 head -n 1 "$TMP/j1" >"$TMP/first.json"
 check_batch jsonl-valid "$TOOLS/jsoncheck" <"$TMP/first.json"
 # Output paths never leave -o DIR, whatever the names hold.
@@ -292,7 +293,7 @@ check_batch fail-fast-record grep -q '^{"source":{"path":"tests/data/empty.txt"}
 keep "$TMP/ff" batch-fail-fast.jsonl
 check_batch fail-fast-summary grep -q "stopped early" "$TMP/ff.err"
 $BIN --progress -j 2 --format jsonl corpora >/dev/null 2>"$TMP/prog"
-check_batch progress grep -q "\[13/13\]" "$TMP/prog"
+check_batch progress grep -q "\[$NCORPORA/$NCORPORA\]" "$TMP/prog"
 # On a terminal (script(1) gives the run one), a batch's warnings default
 # to --warnings=summary: a count per code instead of each line, with the
 # progress line; one file's warnings still show each.
@@ -389,6 +390,17 @@ for r in json.load(open(sys.argv[1], encoding="utf-8"))["references"]:
     done
 else
     echo "SKIP notes: python3 is not installed"
+fi
+
+# 4c. Turn headers in plain text ("说话人1 00:12", "Speaker 1 (00:01:02):",
+#     "[00:01:02] Name:"): each tests/asr/turns-*.txt against the headers
+#     listed by hand in its .expected; every item's time must come from the
+#     nearest header before it (tests/asr/turns-check says how).
+if command -v python3 >/dev/null 2>&1; then
+    for f in tests/asr/turns-*.txt; do
+        if python3 tests/asr/turns-check "$BIN" "$f" "${f%.txt}.expected" >"$TMP/turns.out" 2>&1
+        then ok; else bad "turns/$(basename "$f"): $(head -3 "$TMP/turns.out" | tr '\n' ' ')"; fi
+    done
 fi
 
 # 5. Allocation failures: every allocation of a seed conversion, failed in

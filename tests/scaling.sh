@@ -45,11 +45,13 @@
 #   cues        an SRT file of N cues, a new item every tenth (-q)
 #   html        the entries as a review page (--format html): N entry
 #               sections, their mentions and organisations marked
+#   turns       plain text of N turns, each opening with a turn header
+#               ("Speaker 1 (00:00:02): "), a new item every tenth (-q)
 set -u
 BIN=${TX2JSON_BIN:-./tx2json}
 LIMIT=${SCALING_LIMIT:-2.3}
 XFAIL=${SCALING_XFAIL:-}
-SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries scored cues segments html}
+SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries scored cues segments html turns}
 CLOCK=${SCALING_CLOCK:-cpu}
 TIMEOUT=${SCALING_TIMEOUT:-60}
 RULES=${TX2JSON_RULES_SRC:-rules}
@@ -68,6 +70,7 @@ n_scored=8000
 n_cues=80000
 n_segments=80000
 n_html=20000
+n_turns=40000
 
 if [ "$CLOCK" = cpu ] && ! /usr/bin/time -f '%U %S' -o "$TMP/probe" true 2>/dev/null; then
     echo "scaling: GNU time (/usr/bin/time) not found; timing wall-clock instead"
@@ -122,6 +125,10 @@ gen() {
         awk -v n="$g_n" 'BEGIN { for (i = 0; i < n; i++) { s = i * 2; printf "%d\n%02d:%02d:%02d,000 --> %02d:%02d:%02d,500\n", i + 1, s / 3600, s / 60 % 60, s % 60, s / 3600, s / 60 % 60, s % 60; if (i % 10 == 0) printf "Next, Org%d released Model%d.\n\n", i, i; else printf "it is fast and it is small\n\n" } }' >"$d/in.srt"
         echo "-q --max-entries $((g_n + 10)) $d/in.srt"
         ;;
+    turns) # a time hint per line, found by the time-hint rules
+        awk -v n="$g_n" 'BEGIN { for (i = 0; i < n; i++) { s = i * 2; printf "Speaker %d (%02d:%02d:%02d): ", i % 2 + 1, s / 3600, s / 60 % 60, s % 60; if (i % 10 == 0) printf "Next, Org%d released Model%d.\n", i, i; else printf "it is fast and it is small.\n" } }' >"$d/in.txt"
+        echo "-q --max-entries $((g_n + 10)) $d/in.txt"
+        ;;
     segments) # the cues as Whisper verbose_json, on one line, some words as \u escapes
         awk -v n="$g_n" 'BEGIN { printf "{\"text\": \"\", \"segments\": ["; for (i = 0; i < n; i++) { s = i * 2; printf "%s{\"id\": %d, \"start\": %d.0, \"end\": %d.5, \"text\": \" ", (i ? ", " : ""), i, s, s; if (i % 10 == 0) printf "Next, Org%d released Model%d.", i, i; else printf "it is \\u0066ast and it is small"; printf "\", \"tokens\": [50364, 50365]}" } printf "]}\n" }' >"$d/in.json"
         echo "-q --max-entries $((g_n + 10)) $d/in.json"
@@ -142,7 +149,7 @@ sane() {
     entries) got=$(grep -c '"index"' "$d/out") want=$2 what="entries" ;;
     scored) got=$(grep -c '"index"' "$d/out") want=$(($2 / 2)) what="entries" ;;
     html) got=$(grep -o '<section class="entry"' "$d/out" | wc -l) want=$2 what="entry sections" ;;
-    cues | segments) got=$(grep -c '"time":.\[' "$d/out") want=$(($2 / 10)) what="entries and mentions with a time" ;;
+    cues | segments | turns) got=$(grep -c '"time":.\[' "$d/out") want=$(($2 / 10)) what="entries and mentions with a time" ;;
     esac
     [ "$got" -ge "$want" ] && return 0
     why="$got $what at N=$2, expected at least $want"
@@ -181,7 +188,7 @@ best() {
 }
 
 for shape in $SHAPES; do
-    case " warnings rules pattern names references entries scored cues segments html jobs " in
+    case " warnings rules pattern names references entries scored cues segments html turns jobs " in
     *" $shape "*) [ "$shape" = jobs ] && continue ;; # timed after the loop
     *)
         echo "scaling: unknown shape '$shape'"
