@@ -8,6 +8,7 @@
  * "GPT-4 Vision"), so a multi-word Latin name inside Han text stays whole. */
 #include "segment.h"
 #include "normalize.h"
+#include "signals.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -265,6 +266,107 @@ static tx2json_status split_sentences(segger *g, UBreakIterator *sb)
     return TX2JSON_OK;
 }
 
+/* Past a time-hint match ("(00:02:10) ", "说话人1 00:12") at norm byte a
+ * of a sentence ending at b, and the spaces after it; a when none. */
+static size_t past_stamp(const tx_conv *c, size_t a, size_t b)
+{
+    const tx_rule *r;
+    tx_match m;
+    for (size_t i = 0; (r = tx_rules_get(c->rules, RK_TIMEHINT, c->lang, i)); i++) {
+        if (tx_rule_match(c->rules, r, c->norm->s + a, b - a, 0, &m) != 1 || m.start != 0 || !m.end)
+            continue;
+        size_t e = a + m.end;
+        while (e < b && (c->norm->s[e] == ' ' || c->norm->s[e] == '\t'))
+            e++;
+        return e;
+    }
+    return a;
+}
+
+/* Is the code point that ends at t[i) (before a space) or starts at t[i]
+ * a CJK character? */
+static int cjk_before(const char *t, size_t from, size_t i)
+{
+    size_t k = i;
+    while (k > from && ((unsigned char)t[k - 1] & 0xC0) == 0x80)
+        k--;
+    if (k == from || k == i) return 0;
+    k--;
+    return is_cjk(tx_u8_next(t, &k));
+}
+
+static int cjk_at(const char *t, size_t i, size_t end)
+{
+    return i < end && is_cjk(tx_u8_next(t, &i));
+}
+
+/* A space next to a CJK character: where a recogniser that writes no
+ * punctuation marks a pause. */
+static int is_pause(const char *t, size_t from, size_t i, size_t end)
+{
+    return t[i] == ' ' && (cjk_before(t, from, i) || cjk_at(t, i + 1, end));
+}
+
+/* Does the text [from, to) mark its pauses with spaces rather than with
+ * CJK punctuation (more pauses than full stops, commas and the like)? */
+static int pauses_are_spaces(const char *t, size_t from, size_t to)
+{
+    static const char *const punct[] = {"\xe3\x80\x82", "\xef\xbc\x8c", "\xef\xbc\x81",
+                                        "\xef\xbc\x9f", "\xef\xbc\x9b", "\xe3\x80\x81"};
+    size_t pauses = 0, marks = 0;
+    for (size_t i = from; i < to; i++) {
+        if (is_pause(t, from, i, to)) pauses++;
+        for (size_t k = 0; k < sizeof punct / sizeof *punct; k++)
+            if (i + 3 <= to && !memcmp(t + i, punct[k], 3)) marks++;
+    }
+    return pauses > marks;
+}
+
+/* The scored segmenter's units are the sentences, and an entry can only
+ * start where a unit does.  So, for it alone: a time stamp or turn header
+ * that opens a line (a time-hint rule) is left out of the sentence, so the
+ * item starts at its words; and in prose whose pauses are spaces, a pause
+ * ends a sentence (an unpunctuated recogniser's clause) once the clause
+ * has the pause-clause-min parameter's code points ("好了 以上就是" stays
+ * whole: a lone particle belongs to what follows). */
+static tx2json_status scored_units(tx_conv *c, segger *g)
+{
+    tx_seg *out = g->out;
+    const char *t = g->t;
+    const tx_weights *w = c->weights;
+    int split = !c->lines_layout && w && w->has_param[TXP_PAUSE_CLAUSE_MIN] &&
+                pauses_are_spaces(t, g->from, g->to);
+    double least = split ? w->param[TXP_PAUSE_CLAUSE_MIN] : 0.0;
+    tx_sentence *v = NULL;
+    size_t nv = 0, cap = 0;
+    for (size_t i = 0; i < out->nsent; i++) {
+        tx_sentence st = out->sent[i];
+        if (st.label == st.start && (st.start == g->from || t[st.start - 1] == '\n'))
+            st.start = past_stamp(c, st.start, st.end);
+        st.label = st.label == out->sent[i].start ? st.start : st.label;
+        while (st.start < st.end) {
+            size_t e = st.start, cps = 0;
+            while (e < st.end && !(split && (double)cps >= least && is_pause(t, g->from, e, g->to)))
+                cps += ((unsigned char)t[e++] & 0xC0) != 0x80;
+            tx_sentence *p = tx_grow(v, &cap, nv + 1, sizeof *p);
+            if (!p) {
+                free(v);
+                return TX2JSON_ENOMEM;
+            }
+            v = p;
+            v[nv++] = (tx_sentence){st.start, e, st.label};
+            while (e < st.end && t[e] == ' ')
+                e++;
+            st.start = st.label = e;
+        }
+    }
+    free(out->sent);
+    out->sent = v;
+    out->nsent = nv;
+    g->scap = cap;
+    return TX2JSON_OK;
+}
+
 /* The type of word t[s,e) with ICU rule status: a word with a Latin letter
  * in it is a Latin word ("Foo0", "4o"), a word of digits a number; Han and
  * the rest are neither. */
@@ -387,6 +489,7 @@ tx2json_status tx_segment(tx_conv *c, size_t from, size_t to)
     UBreakIterator *sb = c->sbrk, *wb = c->wbrk;
     g.ut = utext_openUTF8(NULL, g.t + from, (int64_t)(to - from), &g.st);
     tx2json_status rc = U_FAILURE(g.st) ? TX2JSON_EINTERNAL : split_sentences(&g, sb);
+    if (!rc && c->opts->segmenter == TX2JSON_SEGMENT_SCORED) rc = scored_units(c, &g);
     if (!rc) rc = word_tokens(&g, wb);
     if (!rc) rc = group_candidates(&g);
     if (rc == TX2JSON_EINTERNAL)

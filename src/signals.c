@@ -79,7 +79,8 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "anchor-url-host",
                                            "anchor-back-margin",
                                            "anchor-maker",
-                                           "review-weak"};
+                                           "review-weak",
+                                           "pause-clause-min"};
 
 #define RULE_PREFIX "rule:"
 #define PARAM_PREFIX "param:"

@@ -83,6 +83,7 @@ enum {
     TXP_ANCHOR_BACK_MARGIN,  /* an anchor moves back to a weaker first hearing only this close */
     TXP_ANCHOR_MAKER,        /* the most a maker's name counts there, unless it is a label */
     TXP_REVIEW_WEAK,         /* the review page (html.c): a link scoring below is weak */
+    TXP_PAUSE_CLAUSE_MIN,    /* scored units: code points a clause needs before a pause ends it */
     TXP_N
 };
 
