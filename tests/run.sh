@@ -625,6 +625,16 @@ else
     echo "SKIP offsets: python3 is not installed"
 fi
 
+# 11c. The scorer's own self-test (tools/test_score.sh: hand-computed
+#      fixtures, unlinked-mention precision among them): one check.
+if command -v python3 >/dev/null 2>&1; then
+    if sh tools/test_score.sh >"$TMP/score.out" 2>&1; then ok; else
+        bad "score: tools/test_score.sh: $(grep FAIL "$TMP/score.out" | head -3)"
+    fi
+else
+    echo "SKIP score: python3 is not installed"
+fi
+
 # 12. The published contract: every document and failure record kept
 #     above (CLI and bad-input cases, batches, -o DIR files, show notes,
 #     the container round trips, tools/train's --features runs, the
