@@ -26,7 +26,7 @@
 enum { T_EPISODES, T_ENTRIES, T_MENTIONS, T_ORGANIZATIONS, T_REFERENCES, T_N };
 
 /* The most columns a table has. */
-#define MAX_COLS 26
+#define MAX_COLS 27
 /* Room for "/NAME.csv.tmp.PID.0" beyond the directory and the table name. */
 #define CSV_NAME_EXTRA 64
 /* An INSERT statement: its text and a "?," per column. */
@@ -38,33 +38,13 @@ typedef struct table_def {
 } table_def;
 
 static const table_def defs[T_N] = {
-    {"episodes",
-     {"episode_id",
-      "path",
-      "bytes",
-      "encoding",
-      "language",
-      "title",
-      "date",
-      "number",
-      "intro_text",
-      "intro_start",
-      "intro_end",
-      "intro_time_start",
-      "intro_time_end",
-      "outro_text",
-      "outro_start",
-      "outro_end",
-      "outro_time_start",
-      "outro_time_end",
-      "tool_name",
-      "tool_version",
-      "rules_sha256",
-      "schema_version",
-      "offsets",
-      "date_precision",
-      "number_value",
-      NULL}},
+    {"episodes", {"episode_id",       "path",           "bytes",       "encoding",
+                  "language",         "title",          "date",        "number",
+                  "intro_text",       "intro_start",    "intro_end",   "intro_time_start",
+                  "intro_time_end",   "outro_text",     "outro_start", "outro_end",
+                  "outro_time_start", "outro_time_end", "tool_name",   "tool_version",
+                  "rules_sha256",     "schema_version", "offsets",     "date_precision",
+                  "number_value",     "record_id",      NULL}},
     {"entries",
      {"episode_id", "entry_index", "span_start", "span_end", "time_start", "time_end", "text",
       "rule", "primary_reference", NULL}},
@@ -91,7 +71,7 @@ static const char sqlite_ddl[] =
     "  intro_time_end REAL, outro_text TEXT, outro_start INTEGER, outro_end INTEGER,\n"
     "  outro_time_start REAL, outro_time_end REAL, tool_name TEXT NOT NULL,\n"
     "  tool_version TEXT NOT NULL, rules_sha256 TEXT NOT NULL, schema_version INTEGER NOT NULL,\n"
-    "  offsets TEXT NOT NULL, date_precision TEXT, number_value INTEGER);\n"
+    "  offsets TEXT NOT NULL, date_precision TEXT, number_value INTEGER, record_id TEXT);\n"
     "CREATE TABLE IF NOT EXISTS entries (\n"
     "  episode_id TEXT NOT NULL REFERENCES episodes ON DELETE CASCADE,\n"
     "  entry_index INTEGER NOT NULL, span_start INTEGER NOT NULL, span_end INTEGER NOT NULL,\n"
@@ -375,6 +355,15 @@ static int add_rows(tables *t, const cJSON *doc, const char *id)
     if (v[22].t == V_NULL) v[22] = (val){V_TEXT, 0, "codepoints"};
     v[23] = vtext(get(ep, "date_precision"));
     v[24] = vint(get(ep, "number_value"));
+    /* --input jsonl: the record's id, a string or a number as JSON writes
+     * it (text in both tables, so SQLite does not make 2 into "2.0") */
+    char idnum[NUM_BUF];
+    v[25] = vreal(get(doc, "id"));
+    if (v[25].t != V_NULL) {
+        number_text(&v[25], idnum);
+        v[25] = (val){V_TEXT, 0, idnum};
+    }
+    if (cJSON_IsString(get(doc, "id"))) v[25] = vtext(get(doc, "id"));
     rc |= row(t, T_EPISODES, v);
 
     size_t nmen = 0, norg = 0;
