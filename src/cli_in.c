@@ -361,6 +361,21 @@ static char *member_string(const cJSON *o, const char *key, size_t *len, int *ba
     return p;
 }
 
+/* The byte offset of the first \u0000 escape of the JSON text s[0..n)
+ * (its backslash not itself escaped), or n: cJSON would cut the string
+ * there, so such a record is refused rather than read in part. */
+static size_t nul_escape(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 6 <= n; i++) {
+        if (s[i] != '\\') continue;
+        if (s[i + 1] == 'u' && s[i + 2] == '0' && s[i + 3] == '0' && s[i + 4] == '0' &&
+            s[i + 5] == '0')
+            return i;
+        i++; /* an escape: the next character is not one */
+    }
+    return n;
+}
+
 /* Fills r from the parsed record o (file and line name it).  Returns the
  * record's "path", malloc'd, or NULL. */
 static char *record_fill(record *r, const cJSON *o, const char *file, size_t line, int *oom)
@@ -399,12 +414,16 @@ static void record_add(inputs *in, const char *file, size_t line, const char *s,
     } else if (r) {
         const char *end = NULL;
         cJSON *o = cJSON_ParseWithLengthOpts(s, (size_t)total + 1, &end, 1);
+        size_t nul = o ? nul_escape(s, (size_t)total) : (size_t)total;
         if (!cJSON_IsObject(o))
             record_fail(r, TX2JSON_EDECODE, file, line,
                         column_of(s, o || !end ? 0 : (size_t)(end - s)),
                         o ? "not a JSON object" : "malformed JSON");
         else
             path = record_fill(r, o, file, line, &oom);
+        if (cJSON_IsObject(o) && !r->rc && nul < (size_t)total)
+            record_fail(r, TX2JSON_EDECODE, file, line, column_of(s, nul),
+                        "a string holds \\u0000, a NUL character (binary data?)");
         cJSON_Delete(o);
     }
     if (!path) snprintf(name, sizeof name, "%s:%zu", file, line);
