@@ -56,7 +56,7 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS) -fvisibility=hidden -Iinclud
 PATH_CFLAGS = -DTX2JSON_DATA_RULES_DIR='"$(DATA_RULES_DIR)"' -DTX2JSON_DOCS_URL='"$(DOCS_URL)"'
 LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
 
-LIB_SRC := util.c span.c diag.c numeral.c read.c container.c normalize.c segment.c rules.c references.c signals.c boundaries.c episode.c conv.c match.c anchor.c chapters.c \
+LIB_SRC := util.c span.c diag.c numeral.c read.c container.c normalize.c segment.c rules.c references.c signals.c boundaries.c episode.c conv.c match.c anchor.c chapters.c html.c \
            similar.c link.c output.c check.c tx2json.c
 LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
 # The same, position-independent, for the shared library.
@@ -65,7 +65,7 @@ PIC_OBJ := $(addprefix $(BUILD)/pic/,$(LIB_SRC:.c=.o))
 CLI_SRC := main.c cli_opts.c cli_msg.c cli_in.c cli_out.c tables.c
 CLI_OBJ := $(addprefix $(BUILD)/,$(CLI_SRC:.c=.o))
 
-.PHONY: all deps install uninstall install-test man-lint test check unit cli golden rules-test dbtest dasktest score score-cv train containers asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \
+.PHONY: all deps install uninstall install-test man-lint test check unit cli golden rules-test dbtest dasktest review-test score score-subtitles score-cv train containers asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \
         format-check clean
 
 all: $(BIN) $(BUILD)/libtx2json.so $(BUILD)/tx2json.pc
@@ -160,9 +160,11 @@ $(BUILD)/symclash: tests/symclash.c $(BUILD)/libtx2json.a
 
 TEST_TOOLS := $(BUILD)/jsoncheck $(BUILD)/libfailio.so $(BUILD)/oom $(BUILD)/symclash $(BUILD)/decode_prop
 
+# make test runs the review pages too (about 10 s) when chromium is there.
 test check: $(BIN) $(BUILD)/libtx2json.so $(BUILD)/tx2json.pc $(BUILD)/unit $(REPLAYS) $(TEST_TOOLS)
-	@TX2JSON_BIN=./$(BIN) TX2JSON_UNIT=./$(BUILD)/unit TX2JSON_REPLAY=./$(BUILD)/replay_ \
-	  TX2JSON_TOOLS=./$(BUILD) sh tests/run.sh
+	@r=0; REVIEW_OPTIONAL=1 REVIEW_OUT=$(BUILD)/review TX2JSON_BIN=./$(BIN) sh tests/review/run.sh || r=1; \
+	  TX2JSON_BIN=./$(BIN) TX2JSON_UNIT=./$(BUILD)/unit TX2JSON_REPLAY=./$(BUILD)/replay_ \
+	  TX2JSON_TOOLS=./$(BUILD) sh tests/run.sh && exit $$r
 
 # The corpus score must not fall below these totals (issue 3's targets).
 SCORE_MIN ?= --min-entry-f1 0.95 --min-link-p 0.97 --min-link-r 0.95 --min-mention 0.90
@@ -207,9 +209,25 @@ dasktest: $(BIN)
 	  { echo "SKIP dasktest: apt-get could not install python3-distributed"; exit 0; }; \
 	fi; \
 	$(DASK_PYTHON) tools/dasktest --bin ./$(BIN) corpora corpora-blind
+# The review pages (--format html) in headless Chromium (tests/review/run.sh):
+# per case, as many entry, mention and organisation elements as the JSON
+# has items, the transcript as given, nothing run or loaded from it; the
+# batch index and its sorting.  Installs chromium, fonts-noto-cjk and
+# playwright-core when missing; screenshots go to build/review/*.png.
+review-test: $(BIN)
+	@TX2JSON_BIN=./$(BIN) sh tests/review/run.sh
 
 score: $(BIN)
 	python3 tools/score --bin ./$(BIN) $(SCORE_MIN) corpora
+
+# The real subtitle files of corpora/subtitles/ (SRT and WebVTT as Whisper
+# wrote them, gold with times) are kept out of make score's thresholds: they
+# are measured, not tuned for, with both segmenters.
+score-subtitles: $(BIN)
+	python3 tools/score --bin ./$(BIN) corpora/subtitles
+	@mkdir -p $(BUILD) && printf '#!/bin/sh\nexec "%s" --segmenter=scored "$$@"\n' \
+	  "$(CURDIR)/$(BIN)" >$(BUILD)/tx2json-scored && chmod +x $(BUILD)/tx2json-scored
+	python3 tools/score --bin $(BUILD)/tx2json-scored corpora/subtitles
 
 # The scored segmenter (--segmenter=scored): make train fits the weights of
 # rules/90-weights.rules to every gold episode; make score-cv reports
@@ -218,8 +236,8 @@ score: $(BIN)
 train: $(BIN)
 	python3 tools/train --bin ./$(BIN) corpora corpora-blind
 
-# Regression guards, a little below the figures of 2026-12-01 (0.692,
-# 0.566, 0.508, 0.494); the issue's targets are far above them.
+# Regression guards, a little below the cross-validated figures over 50
+# episodes (0.686, 0.582, 0.481, 0.471); the issue's targets are far above them.
 SCORE_CV_MIN ?= --min-entry-f1 0.66 --min-link-p 0.53 --min-link-r 0.47 --min-mention 0.46
 
 score-cv: $(BIN)

@@ -60,7 +60,12 @@ typedef enum tx2json_output {
     TX2JSON_OUTPUT_JSON = 0,
     TX2JSON_OUTPUT_CHAPTERS,
     TX2JSON_OUTPUT_YOUTUBE,
-    TX2JSON_OUTPUT_VTT_CHAPTERS
+    TX2JSON_OUTPUT_VTT_CHAPTERS,
+    /* A review page: one self-contained HTML document (no script, nothing
+     * remote) with the transcript, its entries, mentions, organisations,
+     * references and diagnostics marked; weak links are those scoring
+     * below the rules' param:review-weak. */
+    TX2JSON_OUTPUT_HTML
 } tx2json_output;
 
 /* The unit of every span of the document: code points of the decoded
@@ -260,6 +265,23 @@ typedef enum tx2json_check_format {
 TX2JSON_API tx2json_status tx2json_check(const char *const *paths, size_t npaths,
                                          tx2json_check_format fmt, char **report, size_t *nerrors,
                                          size_t *nwarnings, tx2json_error *err);
+
+/* One converted (or failed) episode of a batch's review index. */
+typedef struct tx2json_index_row {
+    const char *source; /* the input's path, as shown */
+    const char *page;   /* its page, relative to the index; NULL: it failed */
+    size_t entries, links, unlinked, warnings;
+} tx2json_index_row;
+
+/* Writes the review index of a batch (the `index.html` beside the pages
+ * of --format html): a table of rows[0..n) with each episode's counts
+ * and a link to its page, sortable by each column (a small inline script
+ * whose hash the page's Content-Security-Policy names; the table reads
+ * the same without it).  Stores the page in *html_out (caller frees with
+ * tx2json_free) and returns TX2JSON_OK, or TX2JSON_ENOMEM (err filled,
+ * *html_out NULL). */
+TX2JSON_API tx2json_status tx2json_html_index(const tx2json_index_row *rows, size_t n,
+                                              char **html_out, tx2json_error *err);
 
 /* Frees memory returned by the library; NULL is allowed. */
 TX2JSON_API void tx2json_free(void *p);

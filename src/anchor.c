@@ -14,6 +14,7 @@
 #include "normalize.h"
 #include "segment.h"
 
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,6 +78,15 @@ static int latin_char(char ch)
     return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
 }
 
+/* Where the sentence's text begins: past spaces, quotes and brackets. */
+static size_t first_letter(const char *t, const tx_sentence *s)
+{
+    size_t i = s->start;
+    while (i < s->end && !latin_char(t[i]) && (unsigned char)t[i] < 0x80)
+        i++;
+    return i;
+}
+
 /* Runs of one to `span` Latin words of sentence s, whatever their case
  * ("llama for", "cloud four"), that start with a letter some reference's
  * key starts with (firsts): names the segmenter, which wants capitals,
@@ -95,9 +105,12 @@ static int word_windows(const tx_conv *c, const tx_sentence *s, const unsigned c
             i++;
         if (i > a) ws[nw] = a, we[nw++] = i;
     }
+    /* A sentence that opens with a capital is cased: its lower-case words
+     * are ordinary words, its names already candidates. */
+    int cased = nw > 0 && ws[0] == first_letter(t, s) && t[ws[0]] >= 'A' && t[ws[0]] <= 'Z';
     for (size_t w = 0; w < nw; w++) {
         unsigned char f = (unsigned char)(t[ws[w]] | 0x20);
-        if (!firsts[f]) continue;
+        if (!firsts[f] || (cased && t[ws[w]] >= 'a' && t[ws[w]] <= 'z')) continue;
         for (size_t k = w; k < nw && k < w + span; k++) {
             /* only words joined by spaces or hyphens: "foo bar", "foo-bar" */
             if (k > w && (ws[k] - we[k - 1] != 1 || (t[we[k - 1]] != ' ' && t[we[k - 1]] != '-')))
@@ -108,10 +121,22 @@ static int word_windows(const tx_conv *c, const tx_sentence *s, const unsigned c
     return 0;
 }
 
+/* Is key a maker's name: a word of some reference's URL host ("openai" of
+ * openai.com)?  A maker is named in many items, so its name says little
+ * about which reference an item is. */
+static int is_maker(const tx_refinfo *ri, size_t R, const char *key)
+{
+    for (size_t r = 0; r < R; r++)
+        for (size_t t = 0; t < ri[r].nhost; t++)
+            if (!strcmp(key, ri[r].tok[t])) return 1;
+    return 0;
+}
+
 /* The best score of each reference in sentence s, into best[R].  -1 on
  * OOM. */
-static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, size_t R, const tx_sentence *s,
-                           const unsigned char *firsts, size_t words, double *best, tx_anchor *span)
+static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, size_t R, const double *k,
+                           const tx_sentence *s, const unsigned char *firsts, size_t words,
+                           double *best, tx_anchor *span)
 {
     tx_item *it = NULL;
     size_t n = 0;
@@ -127,9 +152,11 @@ static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, size_t R, con
             rc = -1;
             break;
         }
+        double cap = is_maker(ri, R, it[i].key) ? k[TXP_ANCHOR_MAKER] : DBL_MAX;
         for (size_t r = 0; r < R; r++) {
             const char *meth;
-            double v = tx_similarity(&mi, &ri[r], &meth);
+            double v = tx_similarity(&mi, &ri[r], k, &meth);
+            if (v < 1.0 && v > cap) v = cap;
             if (v > best[r]) best[r] = v, span[r].start = it[i].start, span[r].end = it[i].end;
         }
         tx_meninfo_free(&mi);
@@ -159,9 +186,11 @@ static int occ_before(const void *a, const void *b, const void *ctx)
  * the talk); two anchors in one sentence cost `share` (a preview or a
  * title names many projects at once, the items name one each).  Then each
  * chosen anchor moves back to the reference's first occurrence after the
- * anchor before it: where the item first names it.  at[r] gets the
+ * anchor before it: where the item first names it, if it names it there
+ * almost as well (within `margin`).  at[r] gets the
  * sentence or SIZE_MAX.  O(n^2) in the occurrences.  -1 on OOM. */
-static int chain_anchors(const occ *o, size_t n, double share, size_t *at, tx_anchor *out, size_t R)
+static int chain_anchors(const occ *o, size_t n, double share, double margin, size_t *at,
+                         tx_anchor *out, size_t R)
 {
     double *best = malloc((n ? n : 1) * sizeof *best);
     size_t *prev = malloc((n ? n : 1) * sizeof *prev);
@@ -193,7 +222,9 @@ static int chain_anchors(const occ *o, size_t n, double share, size_t *at, tx_an
     for (size_t k = len; k-- > 0;) {
         const occ *c = &o[chain[k]], *f = c;
         for (size_t p = 0; p < n; p++) /* the reference's first occurrence past the floor */
-            if (o[p].r == c->r && (!have || o[p].sent > floor) && o[p].sent < f->sent) f = &o[p];
+            if (o[p].r == c->r && (!have || o[p].sent > floor) && o[p].sent < f->sent &&
+                o[p].score >= c->score - margin)
+                f = &o[p];
         size_t s = f->sent;
         at[c->r] = s;
         out[c->r] = (tx_anchor){s, f->start, f->end, f->score};
@@ -217,6 +248,12 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anc
     size_t per =
         w->has_param[TXP_ANCHOR_OCCURRENCES] ? (size_t)w->param[TXP_ANCHOR_OCCURRENCES] : 1;
     double share = w->has_param[TXP_ANCHOR_SHARE] ? w->param[TXP_ANCHOR_SHARE] : 0.0;
+    double margin =
+        w->has_param[TXP_ANCHOR_BACK_MARGIN] ? w->param[TXP_ANCHOR_BACK_MARGIN] : DBL_MAX;
+    double k[TXP_N]; /* the linker's match weights, but a host word (the maker) counts less */
+    memcpy(k, w->param, sizeof k);
+    if (w->has_param[TXP_ANCHOR_URL_HOST]) k[TXP_MATCH_URL_HOST] = w->param[TXP_ANCHOR_URL_HOST];
+    if (!w->has_param[TXP_ANCHOR_MAKER]) k[TXP_ANCHOR_MAKER] = DBL_MAX;
     tx_refinfo *ri = calloc(R, sizeof *ri);
     double *best = malloc(R * sizeof *best);
     tx_anchor *span = calloc(R, sizeof *span);
@@ -237,7 +274,7 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anc
     size_t words =
         w->has_param[TXP_ANCHOR_WINDOW_WORDS] ? (size_t)w->param[TXP_ANCHOR_WINDOW_WORDS] : 0;
     for (size_t i = first; i < last; i++) {
-        if (sentence_scores(c, ri, R, &c->seg->sent[i], firsts, words, best, span)) goto out;
+        if (sentence_scores(c, ri, R, k, &c->seg->sent[i], firsts, words, best, span)) goto out;
         for (size_t r = 0; r < R; r++) {
             if (best[r] < need || count[r] >= per) continue;
             occ *p = tx_grow(o, &cap, n + 1, sizeof *p);
@@ -247,7 +284,8 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anc
             count[r]++;
         }
     }
-    if (tx_sort(o, n, sizeof *o, occ_before, NULL) || chain_anchors(o, n, share, at, ref, R))
+    if (tx_sort(o, n, sizeof *o, occ_before, NULL) ||
+        chain_anchors(o, n, share, margin, at, ref, R))
         goto out;
     for (size_t r = 0; r < R; r++)
         if (at[r] != SIZE_MAX) anchors[at[r]]++;

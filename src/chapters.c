@@ -335,8 +335,9 @@ tx2json_status tx_write_chapters(const tx_conv *c, const char *json, char **out)
     if (cs.oom) goto oom;
     if (!cs.n) {
         tx_seterr(c->err, TX2JSON_EOUTPUT, c->name, 0, 0, (size_t)-1,
-                  "%s need times, and this input has none (plain text has no times; SRT, "
-                  "WebVTT and speech-recognition JSON have)",
+                  "%s need times, and this input has none (plain text has them only from "
+                  "turn headers such as \"Speaker 1 (00:01:02):\"; SRT, WebVTT and "
+                  "speech-recognition JSON have them)",
                   names[fmt]);
         rc = TX2JSON_EOUTPUT;
         goto done;

@@ -47,7 +47,8 @@ typedef enum cli_format {
     CLI_FORMAT_YOUTUBE,      /* YouTube description lines */
     CLI_FORMAT_VTT_CHAPTERS, /* a WebVTT chapters track */
     CLI_FORMAT_CSV,          /* tables: -o DIR gets one CSV file per table */
-    CLI_FORMAT_SQLITE        /* tables: -o FILE.db, an SQLite database */
+    CLI_FORMAT_SQLITE,       /* tables: -o FILE.db, an SQLite database */
+    CLI_FORMAT_HTML          /* review pages: NAME.html, and index.html under -o DIR */
 } cli_format;
 
 /* --warnings: how conversion warnings are shown. */
@@ -180,14 +181,15 @@ void on_signal(int sig);
 int write_atomic(const char *path, const char *data);
 
 /* The output path of an input's rel below -o DIR: "", "." and ".."
- * components dropped, the extension replaced by .json.  Malloc'd. */
-char *out_relpath(const char *rel);
+ * components dropped, the extension replaced by ext (".json", or ".html"
+ * for review pages).  Malloc'd. */
+char *out_relpath(const char *rel, const char *ext);
 
 /* Sets every input's out, and marks each input whose out is that of an
  * earlier input (in input order) as a clash: the first one keeps the
  * output, every later input fails.  Runs before anything is written.
  * Returns 0, or -1 when memory runs out. */
-int out_plan(inputs *in);
+int out_plan(inputs *in, const char *ext);
 
 /* Removes our temporaries (NAME.json.tmp.PID.N) whose process is dead
  * from the existing directories below root that the planned outputs go

@@ -115,6 +115,8 @@ void cli_usage(FILE *f)
             "                        organizations.csv and references.csv; -o FILE.db an\n"
             "                        SQLite database (a re-run replaces each episode's\n"
             "                        rows, keyed by the input's SHA-256)\n"
+            "      --format html     a review page per input (NAME.html; a batch needs\n"
+            "                        -o DIR, which also gets index.html)\n"
             "      --offsets codepoints|utf16|bytes  the unit of spans: code points of\n"
             "                        the decoded text (default; Python), UTF-16 units\n"
             "                        (JavaScript, Java) or UTF-8 bytes (C, Go, Rust)\n"
@@ -232,8 +234,8 @@ static int choice(const char *opt, const char *v, const char *const *names)
 }
 
 /* The values of --format, in the order of cli_format. */
-static const char *const FORMAT_NAMES[] = {"json",         "jsonl", "chapters", "youtube",
-                                           "vtt-chapters", "csv",   "sqlite",   NULL};
+static const char *const FORMAT_NAMES[] = {"json", "jsonl",  "chapters", "youtube", "vtt-chapters",
+                                           "csv",  "sqlite", "html",     NULL};
 /* The values of --offsets, in the order of tx2json_offsets. */
 static const char *const OFFSET_NAMES[] = {"codepoints", "utf16", "bytes", NULL};
 /* The values of --segmenter, in the order of TX2JSON_SEGMENT_*. */
@@ -362,7 +364,8 @@ static int apply(cli *c, inputs *in, int id, const char *opt, const char *v)
         c->format = (cli_format)k;
         c->opts.output = k >= CLI_FORMAT_CHAPTERS && k <= CLI_FORMAT_VTT_CHAPTERS
                              ? (tx2json_output)(TX2JSON_OUTPUT_CHAPTERS + (k - CLI_FORMAT_CHAPTERS))
-                             : TX2JSON_OUTPUT_JSON;
+                         : k == CLI_FORMAT_HTML ? TX2JSON_OUTPUT_HTML
+                                                : TX2JSON_OUTPUT_JSON;
         c->tables = k == CLI_FORMAT_CSV      ? TABLES_CSV
                     : k == CLI_FORMAT_SQLITE ? TABLES_SQLITE
                                              : TABLES_NONE;

@@ -94,11 +94,12 @@ int write_atomic(const char *path, const char *data)
 }
 
 /* REL with "", "." and ".." components dropped and the last one's
- * extension replaced by .json ("input.json" when nothing is left), so it
- * always names a file below -o DIR.  Returns a malloc'd path or NULL. */
-char *out_relpath(const char *rel)
+ * extension replaced by ext (".json", ".html"; "input.json" when nothing
+ * is left), so it always names a file below -o DIR.  Returns a malloc'd
+ * path or NULL. */
+char *out_relpath(const char *rel, const char *ext)
 {
-    char *out = malloc(strlen(rel) + 16);
+    char *out = malloc(strlen(rel) + strlen(ext) + 8);
     if (!out) return NULL;
     size_t len = 0;
     for (const char *p = rel; *p;) {
@@ -118,7 +119,7 @@ char *out_relpath(const char *rel)
     char *base = strrchr(out, '/'), *dot = strrchr(out, '.');
     base = base ? base + 1 : out;
     if (dot && dot > base) *dot = 0;
-    strcat(out, ".json");
+    strcat(out, ext);
     return out;
 }
 
@@ -131,13 +132,13 @@ static int cmp_out(const void *a, const void *b)
     return c ? c : (i > j) - (i < j);
 }
 
-int out_plan(inputs *in)
+int out_plan(inputs *in, const char *ext)
 {
     size_t *ord = malloc((in->n ? in->n : 1) * sizeof *ord);
     if (!ord) return -1;
     for (size_t i = 0; i < in->n; i++) {
         ord[i] = i;
-        if (!in->v[i].out && !(in->v[i].out = out_relpath(in->v[i].rel))) {
+        if (!in->v[i].out && !(in->v[i].out = out_relpath(in->v[i].rel, ext))) {
             free(ord);
             return -1;
         }
@@ -219,7 +220,7 @@ int out_write(int root, const char *dir, const char *relout, const char *data, c
 
 /* Is name one of our temporaries, BASE.tmp.PID.N (N decimal, or hex as
  * older versions wrote it), with BASE equal to base or, when base is
- * NULL, ending in .json?  Stores PID. */
+ * NULL, ending in .json or .html (pages of --format html)?  Stores PID. */
 static int our_temporary(const char *name, const char *base, long *pid)
 {
     const char *t = strstr(name, ".tmp.");
@@ -227,7 +228,8 @@ static int our_temporary(const char *name, const char *base, long *pid)
         t = strstr(t + 1, ".tmp.");
     if (!t) return 0;
     size_t bl = (size_t)(t - name);
-    if (base ? strlen(base) != bl || strncmp(name, base, bl) : bl < 6 || strncmp(t - 5, ".json", 5))
+    if (base ? strlen(base) != bl || strncmp(name, base, bl)
+             : bl < 6 || (strncmp(t - 5, ".json", 5) && strncmp(t - 5, ".html", 5)))
         return 0;
     char *end;
     const char *p = t + 5;

@@ -12,6 +12,7 @@
  * where a reference list is expected.  Nothing is ever dropped without a
  * warning but framing. */
 #include "container.h"
+#include "normalize.h"
 #include "read.h"
 
 #include <float.h>
@@ -959,10 +960,86 @@ tx2json_status tx_container_parse(tx_conv *c)
     return TX2JSON_EEMPTY;
 }
 
+/* The number a group of m writes in s (digits only), or -1 when the group
+ * is unset; *digits is its digit count. */
+static long long group_value(const tx_match *m, const char *s, const char *name, size_t *digits)
+{
+    size_t a, b, i;
+    long long v = 0;
+    *digits = 0;
+    if (!tx_match_group(m, name, 1, &a, &b) || b - a > MAX_HOUR_DIGITS) return -1;
+    i = a;
+    if (!read_digits(s, b, &i, MAX_HOUR_DIGITS, &v) || i != b) return -1;
+    *digits = b - a;
+    return v;
+}
+
+/* The time a time-hint match writes, in milliseconds, or -1. */
+static long long hint_ms(const tx_match *m, const char *s)
+{
+    size_t nd, fd;
+    long long h = group_value(m, s, "hours", &nd), mi = group_value(m, s, "minutes", &nd);
+    long long sec = group_value(m, s, "seconds", &nd), f = group_value(m, s, "fraction", &fd);
+    if (mi < 0 || sec < 0 || sec >= SECONDS_PER_MINUTE || (h >= 0 && mi >= MINUTES_PER_HOUR) ||
+        fd > MAX_FRACTION_DIGITS)
+        return -1;
+    while (f >= 0 && fd++ < MAX_FRACTION_DIGITS)
+        f *= 10;
+    return ((h > 0 ? h : 0) * MINUTES_PER_HOUR + mi) * SECONDS_PER_MINUTE * MS_PER_SECOND +
+           sec * MS_PER_SECOND + (f > 0 ? f : 0);
+}
+
+static int add_hint(tx_container *k, size_t cp, long long ms)
+{
+    if (k->nhint == k->hintcap) {
+        size_t cap = k->hintcap ? 2 * k->hintcap : 16;
+        tx_hint *v = realloc(k->hint, cap * sizeof *v);
+        if (!v) return -1;
+        k->hint = v;
+        k->hintcap = cap;
+    }
+    k->hint[k->nhint++] = (tx_hint){cp, ms};
+    return 0;
+}
+
+/* The hint of the line norm bytes [a, b), if a time-hint rule matches at
+ * its start: 0, or -1 on OOM. */
+static int line_hint(tx_conv *c, size_t a, size_t b)
+{
+    const tx_rule *r;
+    tx_match m;
+    const char *s = c->norm->s + a;
+    for (size_t i = 0; (r = tx_rules_get(c->rules, RK_TIMEHINT, c->lang, i)); i++) {
+        if (tx_rule_match(c->rules, r, s, b - a, 0, &m) != 1 || m.start != 0) continue;
+        long long ms = hint_ms(&m, s);
+        if (ms >= 0) return add_hint(c->cont, c->norm->map[a], ms);
+    }
+    return 0;
+}
+
+tx2json_status tx_container_hints(tx_conv *c)
+{
+    if (tx_container_framed(c) || !tx_rules_get(c->rules, RK_TIMEHINT, c->lang, 0))
+        return TX2JSON_OK;
+    const char *s = c->norm->s;
+    size_t n = c->norm->len;
+    for (size_t a = 0; a < n;) {
+        const char *nl = memchr(s + a, '\n', n - a);
+        size_t b = nl ? (size_t)(nl - s) : n;
+        if (b > a && line_hint(c, a, b)) {
+            tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
+            return TX2JSON_ENOMEM;
+        }
+        a = b + 1;
+    }
+    return TX2JSON_OK;
+}
+
 void tx_container_free(tx_container *k)
 {
     free(k->piece);
     free(k->cue);
+    free(k->hint);
     memset(k, 0, sizeof *k);
 }
 
@@ -982,10 +1059,28 @@ static size_t piece_after(const tx_container *k, size_t b)
     return tx_lower_bound(k->piece, k->npiece, b + 1, piece_end_at);
 }
 
+static size_t hint_cp_at(const void *v, size_t i)
+{
+    return ((const tx_hint *)v)[i].cp;
+}
+
+/* tx_container_time for plain text: the hints of the turns [cs, ce)
+ * starts and ends in. */
+static int hint_time(const tx_container *k, size_t cs, size_t ce, long long *t0, long long *t1)
+{
+    size_t i = tx_lower_bound(k->hint, k->nhint, cs + 1, hint_cp_at);
+    if (i == 0) return 0;
+    size_t j = tx_lower_bound(k->hint, k->nhint, ce, hint_cp_at);
+    *t0 = k->hint[i - 1].ms;
+    *t1 = k->hint[(j > i ? j : i) - 1].ms;
+    return 1;
+}
+
 int tx_container_time(const tx_conv *c, size_t cs, size_t ce, long long *t0, long long *t1)
 {
     const tx_container *k = c->cont;
-    if (!tx_container_framed(c)) return 0;
+    if (!k) return 0;
+    if (!tx_container_framed(c)) return hint_time(k, cs, ce, t0, t1);
     size_t bs = c->doc->cp_off[cs], be = c->doc->cp_off[ce];
     int found = 0;
     for (size_t i = piece_after(k, bs); i < k->npiece && k->piece[i].s < be; i++) {

@@ -39,12 +39,22 @@ typedef struct tx_cue {
     size_t line, cp;
 } tx_cue;
 
+/* A time hint of a plain-text transcript: a turn header ("说话人1 00:12",
+ * "Speaker 1 (00:01:02):", "[00:01:02] Name:") found by a time-hint rule
+ * at the start of a line; cp is the line's first code point. */
+typedef struct tx_hint {
+    size_t cp;
+    long long ms;
+} tx_hint;
+
 typedef struct tx_container {
     tx_container_kind kind;
     tx_piece *piece; /* in text order, disjoint */
     size_t npiece, piececap;
     tx_cue *cue;
     size_t ncue, cuecap;
+    tx_hint *hint; /* plain text only, in text order */
+    size_t nhint, hintcap;
 } tx_container;
 
 /* Finds the container of c->doc and fills c->cont; plain text gives kind
@@ -54,6 +64,13 @@ typedef struct tx_container {
  * c->err. */
 TXI tx2json_status tx_container_parse(tx_conv *c);
 TXI void tx_container_free(tx_container *k);
+
+/* Plain text only (after normalisation and the language are known): the
+ * time hints, from the time-hint rules matched at the start of each line
+ * of the matching form (groups hours, minutes, seconds, fraction).  A line
+ * whose groups write no valid time (seconds over 59) is no hint.
+ * TX2JSON_OK, or ENOMEM in c->err. */
+TXI tx2json_status tx_container_hints(tx_conv *c);
 
 /* 1 when c's text has framing (an SRT, WebVTT or JSON container). */
 TXI int tx_container_framed(const tx_conv *c);
@@ -67,8 +84,11 @@ TXI int tx_container_is_json(const char *text, size_t len);
 
 /* The times of the cues whose kept text lies in the code points [cs, ce)
  * of the decoded text: the first such cue's start and the last one's end,
- * in milliseconds.  Returns 0 (and leaves the times alone) when no timed
- * cue is there. */
+ * in milliseconds.  In plain text with time hints: the time of the
+ * nearest hint at or before cs (the turn the span starts in) and that of
+ * the last hint before ce (the turn it ends in: when that turn started,
+ * as a turn header gives no end).  Returns 0 (and leaves the times alone)
+ * when no timed cue, or no hint at or before cs, is there. */
 TXI int tx_container_time(const tx_conv *c, size_t cs, size_t ce, long long *t0, long long *t1);
 
 /* Appends to b the kept text inside the code points [cs, ce): the pieces

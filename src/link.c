@@ -183,7 +183,7 @@ static int score_pairs(linker *l)
         l->bm[m] = (best){0.0, -1, "none"};
         for (size_t r = 0; r < l->R; r++) {
             const char *mt;
-            double v = tx_similarity(&l->mi[m].m, &l->ri[r], &mt);
+            double v = tx_similarity(&l->mi[m].m, &l->ri[r], l->c->weights->param, &mt);
             if (v > l->bm[m].s) l->bm[m] = (best){v, (int)r, mt};
             if (v < LINK_MIN) continue;
             pair *p = tx_grow(l->pr, &l->prcap, l->npr + 1, sizeof *p);

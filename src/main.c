@@ -44,6 +44,9 @@
 /* --max-memory when not given: 2 GiB, some 100 MB of input at once. */
 #define DEFAULT_MAX_MEMORY ((size_t)2 << 30)
 
+/* --format html -o DIR: the page listing the batch's pages. */
+#define INDEX_PAGE "index.html"
+
 static int check_main(int argc, char **argv)
 {
     tx2json_check_format fmt = TX2JSON_CHECK_TEXT;
@@ -78,6 +81,8 @@ typedef struct job {
     size_t bytes;
     size_t cost; /* memory reserved from the budget until emitted */
     tx2json_stats stats;
+    size_t warnings; /* --format html: counted for the index */
+    int written;     /* converted and written (the index links its page) */
 } job;
 
 typedef struct batch {
@@ -104,6 +109,7 @@ typedef struct batch {
     int status;
     double t0;
     int jsonl;      /* --format jsonl: a failed input is a record too */
+    int html;       /* --format html: pages, and index.html under -o DIR */
     tables *tables; /* --format csv or sqlite: the rows go there */
 } batch;
 
@@ -251,6 +257,22 @@ static void tag_id(job *j, const char *id)
     if (!t) j->rc = TX2JSON_ENOMEM;
 }
 
+/* --format html: counts a job's warnings for the index, then hands each
+ * to the callback --warnings chose (if any). */
+typedef struct warn_tap {
+    job *j;
+    void (*next)(void *, const char *, size_t, size_t, const char *, const char *);
+    void *user;
+} warn_tap;
+
+static void tap_warning(void *user, const char *file, size_t line, size_t col, const char *code,
+                        const char *msg)
+{
+    warn_tap *t = user;
+    t->j->warnings++;
+    if (t->next) t->next(t->user, file, line, col, code, msg);
+}
+
 /* Converts input i (admitted to the memory budget first, as every job). */
 static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
 {
@@ -264,6 +286,8 @@ static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
                    : b->warnings == CLI_WARNINGS_SUMMARY ? msg_warning_code
                                                          : msg_warning;
     o.stats = &j->stats;
+    warn_tap tap = {j, o.on_warning, o.user};
+    if (b->html) o.on_warning = tap_warning, o.user = &tap;
     if (in->clash || !ctx) {
         admit(b, i, 0);
         memset(&err, 0, sizeof err);
@@ -373,7 +397,8 @@ static void progress_clear(batch *b)
 
 /* Decides whether -o names a directory and opens it (creating it): sets
  * b->out_dir and b->root.  Returns 0, or 3 after an error (2: a text
- * chapters format, which has no place in NAME.json files). */
+ * chapters format, which has no place in NAME.json files, or review pages
+ * of a batch without a directory for them and their index). */
 static int open_output(batch *b, const cli *c, inputs *in, int dirs)
 {
     const char *o = c->output;
@@ -381,6 +406,11 @@ static int open_output(batch *b, const cli *c, inputs *in, int dirs)
     b->output = o;
     b->out_dir = o && (in->n > 1 || dirs || c->list || o[strlen(o) - 1] == '/' ||
                        (stat(o, &st) == 0 && S_ISDIR(st.st_mode)));
+    if (!b->out_dir && b->html && (in->n > 1 || dirs || c->list)) {
+        fprintf(stderr, "tx2json: error: --format html in a batch needs -o DIR (a page per "
+                        "input and index.html)\n");
+        return 2;
+    }
     if (!b->out_dir) {
         if (o) out_clean_stale_file(o, c->quiet);
         return 0;
@@ -394,10 +424,16 @@ static int open_output(batch *b, const cli *c, inputs *in, int dirs)
         fprintf(stderr, "%s: error: cannot create directory: %s\n", o, strerror(errno));
         return 3;
     }
-    if (out_plan(in) != 0) {
+    if (out_plan(in, b->html ? ".html" : ".json") != 0) {
         fprintf(stderr, "tx2json: error: out of memory\n");
         return 3;
     }
+    for (size_t i = 0; b->html && i < in->n; i++)
+        if (!strcmp(in->v[i].out, INDEX_PAGE)) {
+            fprintf(stderr, "%s: error: its page would be %s/%s, the batch's index\n",
+                    in->v[i].path, o, INDEX_PAGE);
+            return 2;
+        }
     /* Following a link here is fine: the user named DIR.  Below it
      * nothing is followed (cli_out.c). */
     if ((b->root = open(o, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
@@ -449,6 +485,7 @@ static void emit(batch *b, size_t i)
     int fatal = j->rc == TX2JSON_ENOMEM || j->rc == TX2JSON_EINTERNAL;
     int ok = j->rc == TX2JSON_OK && write_output(b, i) == 0;
     if (ok) {
+        j->written = 1;
         b->entries += j->stats.entries;
         b->links += j->stats.links;
     } else {
@@ -510,6 +547,37 @@ static void run_batch(batch *b, long nw, int show_progress)
     if (show_progress) progress(b, 1);
 }
 
+/* --format html -o DIR: DIR/index.html, a row per input in input order
+ * (a failed one without a link).  Returns 0, or -1 after an error. */
+static int write_index(batch *b)
+{
+    tx2json_index_row *rows = calloc(b->in->n + 1, sizeof *rows);
+    char *html = NULL, msg[2048];
+    tx2json_error err;
+    if (!rows) {
+        fprintf(stderr, "tx2json: error: out of memory\n");
+        return -1;
+    }
+    for (size_t i = 0; i < b->done; i++) {
+        const job *j = &b->jobs[i];
+        const input *in = &b->in->v[i];
+        rows[i] = (tx2json_index_row){.source = strcmp(in->path, "-") ? in->path : "<stdin>",
+                                      .page = j->written ? in->out : NULL,
+                                      .entries = j->stats.entries,
+                                      .links = j->stats.links,
+                                      .unlinked = j->stats.references - j->stats.links,
+                                      .warnings = j->warnings};
+    }
+    int rc = -1;
+    if (tx2json_html_index(rows, b->done, &html, &err) != TX2JSON_OK)
+        print_error(&err);
+    else if ((rc = out_write(b->root, b->output, INDEX_PAGE, html, msg, sizeof msg)) != 0)
+        fputs(msg, stderr);
+    tx2json_free(html);
+    free(rows);
+    return rc;
+}
+
 /* Runs the batch with b's context loaded and prints the summary. */
 static void run_loaded(batch *b, const cli *c, int dirs)
 {
@@ -529,6 +597,7 @@ static void run_loaded(batch *b, const cli *c, int dirs)
     pthread_cond_init(&b->cv_mem, NULL);
     int show = c->show_progress < 0 ? isatty(2) && in->n > 1 : c->show_progress;
     run_batch(b, nw, show && !c->quiet);
+    if (b->html && b->out_dir && write_index(b) != 0) b->status = 3;
     if (fflush(stdout) != 0) {
         fprintf(stderr, "tx2json: error: cannot write the standard output: %s\n", strerror(errno));
         b->status = 3;
@@ -588,6 +657,7 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     b.status = status;
     b.root = -1;
     b.jsonl = c->format == CLI_FORMAT_JSONL;
+    b.html = c->format == CLI_FORMAT_HTML;
     tx2json_error err;
     int oo = c->tables ? 0 : open_output(&b, c, in, dirs);
     if (c->tables) b.output = c->output;

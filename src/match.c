@@ -4,6 +4,7 @@
  * parts, and the word tokens of the URL. */
 #include "match.h"
 #include "normalize.h"
+#include "signals.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -163,7 +164,7 @@ static double sim_above(const char *a, const char *b, double need)
 }
 
 /* Similarity of mention m to reference r, and the signal that decided. */
-double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const char **method)
+double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, const char **method)
 {
     const char *mk = m->it->key;
     double best = 0.0;
@@ -184,42 +185,51 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const char **meth
     if (!m->han && !r->han) {
         TRY(sim_above(mk, r->key, best), "edit");
         for (size_t q = 0; q < r->nsuffix; q++)
-            TRY(0.85 * sim_above(mk, r->suffix[q], best / 0.85), "partial");
+            TRY(k[TXP_MATCH_PARTIAL] * sim_above(mk, r->suffix[q], best / k[TXP_MATCH_PARTIAL]),
+                "partial");
         /* The label says more than was spoken ("X and computer use"), or
          * the mention runs on past a label word ("ministroll 8b"). */
-        if (strlen(mk) >= 5) TRY(0.8 * prefix_sim(r->key, mk), "partial");
+        if (strlen(mk) >= 5) TRY(k[TXP_MATCH_PREFIX] * prefix_sim(r->key, mk), "partial");
         for (size_t q = 0; q < r->nword; q++)
-            TRY(0.8 * prefix_sim(mk, r->word[q]), "partial");
-        TRY(0.8 * word_overlap(m, r), "words");
+            TRY(k[TXP_MATCH_PREFIX] * prefix_sim(mk, r->word[q]), "partial");
+        TRY(k[TXP_MATCH_WORDS] * word_overlap(m, r), "words");
         if (strlen(mk) >= 3 && strlen(r->key) >= 3)
-            TRY(0.9 * phon_sim(m->phon, r->phon, mk, r->key), "phonetic");
+            TRY(k[TXP_MATCH_PHONETIC] * phon_sim(m->phon, r->phon, mk, r->key), "phonetic");
     } else if (m->han && r->han) {
         if (m->pinyin && r->pinyin && *m->pinyin)
-            TRY(strcmp(m->pinyin, r->pinyin) == 0 ? 0.95 : 0.9 * tx_edit_sim(m->pinyin, r->pinyin),
+            TRY(strcmp(m->pinyin, r->pinyin) == 0
+                    ? k[TXP_MATCH_PINYIN_SAME]
+                    : k[TXP_MATCH_PINYIN] * tx_edit_sim(m->pinyin, r->pinyin),
                 "pinyin");
         TRY(sim_above(mk, r->key, best), "edit");
     } else if (r->han && r->pinyin && *r->pinyin) {
-        TRY(0.9 * sim_above(mk, r->pinyin, best / 0.9), "pinyin");
-        TRY(0.85 * phon_sim(m->phon, r->pyphon, mk, r->pinyin), "pinyin");
+        TRY(k[TXP_MATCH_PINYIN] * sim_above(mk, r->pinyin, best / k[TXP_MATCH_PINYIN]), "pinyin");
+        TRY(k[TXP_MATCH_PINYIN_SOUND] * phon_sim(m->phon, r->pyphon, mk, r->pinyin), "pinyin");
     } else if (m->han && m->pinyin && *m->pinyin) {
-        TRY(0.9 * sim_above(m->pinyin, r->key, best / 0.9), "pinyin");
-        TRY(0.85 * phon_sim(m->pyphon, r->phon, m->pinyin, r->key), "pinyin");
+        TRY(k[TXP_MATCH_PINYIN] * sim_above(m->pinyin, r->key, best / k[TXP_MATCH_PINYIN]),
+            "pinyin");
+        TRY(k[TXP_MATCH_PINYIN_SOUND] * phon_sim(m->pyphon, r->phon, m->pinyin, r->key), "pinyin");
         /* Brand names often keep only the tail: 某某千问 -> qianwen -> a short brand. */
         for (size_t q = 0; q < m->npysuffix; q++) {
-            TRY(0.8 * sim_above(m->pysuffix[q], r->key, best / 0.8), "pinyin");
-            TRY(0.8 * phon_sim(m->pysuffixphon[q], r->phon, m->pysuffix[q], r->key), "pinyin");
+            TRY(k[TXP_MATCH_PINYIN_TAIL] *
+                    sim_above(m->pysuffix[q], r->key, best / k[TXP_MATCH_PINYIN_TAIL]),
+                "pinyin");
+            TRY(k[TXP_MATCH_PINYIN_TAIL] *
+                    phon_sim(m->pysuffixphon[q], r->phon, m->pysuffix[q], r->key),
+                "pinyin");
         }
     }
     const char *ak = m->han ? (m->pinyin ? m->pinyin : "") : mk;
     const char *ap = m->han ? m->pyphon : m->phon;
     /* Host words usually name the maker, path words the project. */
     for (size_t t = 0; t < r->ntok && *ak; t++) {
-        double w = t < r->nhost ? 0.8 : 0.9;
-        if (strcmp(ak, r->tok[t]) == 0) TRY(w + 0.05, "url");
+        double w = t < r->nhost ? k[TXP_MATCH_URL_HOST] : k[TXP_MATCH_URL_PATH];
+        if (w <= 0.0) continue;
+        if (strcmp(ak, r->tok[t]) == 0) TRY(w + k[TXP_MATCH_URL_SAME], "url");
         TRY(w * sim_above(ak, r->tok[t], best / w), "url");
         /* Sounds-alike on a URL word is the weakest evidence there is. */
         if (strlen(r->tok[t]) >= 4)
-            TRY((w - 0.15) * phon_sim(ap, r->tokphon[t], ak, r->tok[t]), "url");
+            TRY((w - k[TXP_MATCH_URL_SOUND]) * phon_sim(ap, r->tokphon[t], ak, r->tok[t]), "url");
     }
 #undef TRY
     return best;

@@ -49,7 +49,10 @@ TXI void tx_refinfo_free(tx_refinfo *ri);
 TXI int tx_meninfo_init(const tx_conv *c, tx_meninfo *mi, tx_item *it, int want_pinyin);
 TXI void tx_meninfo_free(tx_meninfo *mi);
 /* The similarity of name m to reference r, 0 to 1, and the signal that
- * decided it in *method (static storage). */
-TXI double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const char **method);
+ * decided it in *method (static storage).  k holds the weights' parameters
+ * (tx_weights.param, indexed by TXP_*): the match-* weights of each
+ * signal; a URL word weight of 0 or less skips those words. */
+TXI double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k,
+                         const char **method);
 
 #endif

@@ -24,6 +24,7 @@ typedef enum rule_kind {
     RK_CHAPTER,    /* chapter-hint: a timestamp line of show notes, never a reference */
     RK_TRANSITION, /* a spoken move to the next item: a feature of the scored segmenter */
     RK_ORGSTOP,    /* org-stop: a whole organisation text that names none ("the company") */
+    RK_TIMEHINT,   /* time-hint: a turn header's time in a plain-text transcript */
     RK_NKINDS
 } rule_kind;
 

@@ -63,7 +63,23 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "link-primary-bonus",
                                            "link-first-bonus",
                                            "link-floor",
-                                           "link-primary-extra"};
+                                           "link-primary-extra",
+                                           "match-partial",
+                                           "match-prefix",
+                                           "match-words",
+                                           "match-phonetic",
+                                           "match-pinyin-same",
+                                           "match-pinyin",
+                                           "match-pinyin-sound",
+                                           "match-pinyin-tail",
+                                           "match-url-host",
+                                           "match-url-path",
+                                           "match-url-same",
+                                           "match-url-sound",
+                                           "anchor-url-host",
+                                           "anchor-back-margin",
+                                           "anchor-maker",
+                                           "review-weak"};
 
 #define RULE_PREFIX "rule:"
 #define PARAM_PREFIX "param:"
@@ -166,7 +182,7 @@ tx2json_status tx_weights_load(const tx_ruleset *rs, tx_weights *w, tx2json_erro
             }
         }
     }
-    for (int p = TXP_LINK_MIN; p <= TXP_LINK_PRIMARY_EXTRA; p++)
+    for (int p = TXP_LINK_MIN; p <= TXP_MATCH_URL_SOUND; p++)
         if (!w->has_param[p]) {
             tx_seterr(err, TX2JSON_ERULES, nt ? t[0].file : "rules", 0, 0, (size_t)-1,
                       "the rules give no 'param:%s' (a row of a weights table; the shipped "

@@ -67,6 +67,22 @@ enum {
     TXP_LINK_FIRST,          /* ... bonus of the first time a name is heard */
     TXP_LINK_FLOOR,          /* ... a linkable pair counts at least this in the assignment */
     TXP_LINK_PRIMARY_EXTRA,  /* ... above link-min, what a named project's second ref needs */
+    TXP_MATCH_PARTIAL,       /* similarity: the name is a label's trailing words */
+    TXP_MATCH_PREFIX,        /* ... the label starts with the name, or the name with a word */
+    TXP_MATCH_WORDS,         /* ... share of the name's words in the label */
+    TXP_MATCH_PHONETIC,      /* ... the phonetic keys */
+    TXP_MATCH_PINYIN_SAME,   /* ... Han against Han with the same pinyin */
+    TXP_MATCH_PINYIN,        /* ... pinyin against a Latin key or other pinyin */
+    TXP_MATCH_PINYIN_SOUND,  /* ... phonetic key of the pinyin */
+    TXP_MATCH_PINYIN_TAIL,   /* ... pinyin of the name's last Han characters */
+    TXP_MATCH_URL_HOST,      /* ... a word of the URL's host (the maker) */
+    TXP_MATCH_URL_PATH,      /* ... a word of the URL's path (the project) */
+    TXP_MATCH_URL_SAME,      /* ... added when the URL word is the name exactly */
+    TXP_MATCH_URL_SOUND,     /* ... taken off when the URL word only sounds alike */
+    TXP_ANCHOR_URL_HOST,     /* the anchor search: what a URL host word counts */
+    TXP_ANCHOR_BACK_MARGIN,  /* an anchor moves back to a weaker first hearing only this close */
+    TXP_ANCHOR_MAKER,        /* the most a maker's name counts there, unless it is a label */
+    TXP_REVIEW_WEAK,         /* the review page (html.c): a link scoring below is weak */
     TXP_N
 };
 

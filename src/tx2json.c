@@ -2,6 +2,7 @@
  * input and owns the process-wide context (rules, pinyin cache). */
 #include "conv.h"
 #include "chapters.h"
+#include "html.h"
 #include "container.h"
 #include "episode.h"
 #include "signals.h"
@@ -419,6 +420,7 @@ static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t l
     if ((rc = pick_language(c))) return rc;
     size_t budget = opts->max_limit_hits ? opts->max_limit_hits : TX2JSON_DEFAULT_LIMIT_HITS;
     tx_rules_reset_hits(c->rules, budget);
+    if ((rc = tx_container_hints(c))) return rc;
     c->refs->max_refs = opts->max_refs ? opts->max_refs : 20000;
     if ((rc = tx_find_references(c)) || (rc = notes_references(c))) return rc;
     if (c->refs->over_limit) {
@@ -443,7 +445,8 @@ static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t l
     if ((rc = tx_write_json(c, json_out)) || !opts->output) return rc;
     char *doc = *json_out;
     *json_out = NULL;
-    rc = tx_write_chapters(c, doc, json_out);
+    rc = opts->output == TX2JSON_OUTPUT_HTML ? tx_write_html(c, doc, json_out)
+                                             : tx_write_chapters(c, doc, json_out);
     free(doc);
     return rc;
 }

@@ -275,7 +275,8 @@ else
     echo "SKIP batch/max-memory-caps-workers: no /usr/bin/time"
 fi
 unset MALLOC_TRIM_THRESHOLD_
-check_batch jsonl-lines test "$(wc -l <"$TMP/j1")" = "$(ls corpora/*.txt | wc -l)"
+NCORPORA=$(find corpora \( -name '*.txt' ! -name '*.notes.txt' \) -o -name '*.srt' -o -name '*.vtt' | wc -l)
+check_batch jsonl-lines test "$(wc -l <"$TMP/j1")" = "$NCORPORA"
 head -n 1 "$TMP/j1" >"$TMP/first.json"
 check_batch jsonl-valid "$TOOLS/jsoncheck" <"$TMP/first.json"
 # Output paths never leave -o DIR, whatever the names hold.
@@ -302,7 +303,7 @@ check_batch fail-fast-record grep -q '^{"source":{"path":"tests/data/empty.txt"}
 keep "$TMP/ff" batch-fail-fast.jsonl
 check_batch fail-fast-summary grep -q "stopped early" "$TMP/ff.err"
 $BIN --progress -j 2 --format jsonl corpora >/dev/null 2>"$TMP/prog"
-check_batch progress grep -q "\[13/13\]" "$TMP/prog"
+check_batch progress grep -q "\[$NCORPORA/$NCORPORA\]" "$TMP/prog"
 # On a terminal (script(1) gives the run one), a batch's warnings default
 # to --warnings=summary: a count per code instead of each line, with the
 # progress line; one file's warnings still show each.
@@ -401,6 +402,17 @@ else
     echo "SKIP notes: python3 is not installed"
 fi
 
+# 4c. Turn headers in plain text ("说话人1 00:12", "Speaker 1 (00:01:02):",
+#     "[00:01:02] Name:"): each tests/asr/turns-*.txt against the headers
+#     listed by hand in its .expected; every item's time must come from the
+#     nearest header before it (tests/asr/turns-check says how).
+if command -v python3 >/dev/null 2>&1; then
+    for f in tests/asr/turns-*.txt; do
+        if python3 tests/asr/turns-check "$BIN" "$f" "${f%.txt}.expected" >"$TMP/turns.out" 2>&1
+        then ok; else bad "turns/$(basename "$f"): $(head -3 "$TMP/turns.out" | tr '\n' ' ')"; fi
+    done
+fi
+
 # 5. Allocation failures: every allocation of a seed conversion, failed in
 #    turn, must give success or a clean error (leaks: under make asan).
 if "$TOOLS/oom" rules corpora/000_3c858c9825c89cc2.txt 1 >"$TMP/oom.out" 2>&1; then
@@ -428,8 +440,9 @@ if "$TOOLS/oom" rules tests/asr/asr-zh.json 1 tests/asr/asr-zh.notes.txt >"$TMP/
 else
     bad "oom json+notes: $(tail -5 "$TMP/oom.out")"
 fi
-#    And the chapter outputs (Podcasting 2.0 JSON, WebVTT) of that file.
-for n in 1 3; do
+#    And the chapter outputs (Podcasting 2.0 JSON, WebVTT) and the review
+#    page (4, TX2JSON_OUTPUT_HTML) of that file.
+for n in 1 3 4; do
     if OOM_OUTPUT=$n "$TOOLS/oom" rules tests/asr/asr-en.json 1 tests/asr/asr-en.notes.txt \
         >"$TMP/oom.out" 2>&1; then
         ok

@@ -7,8 +7,9 @@
 #
 # Shapes: warnings, rules, pattern, names, references, entries, scored
 # (the entries through the scored segmenter), cues (an
-# SRT file), segments (the same as Whisper JSON on one line) and records
-# (--input jsonl).
+# SRT file), segments (the same as Whisper JSON on one line), html (the
+# entries as a review page), turns (turn headers) and records (--input
+# jsonl).
 # Prints one line per shape:
 #   scaling: SHAPE N=.. t(N)=..s t(2N)=..s ratio=.. ok|FAIL|XFAIL|XPASS
 # and exits 1 when any shape failed; then "jobs": CPU time of -j 64 against
@@ -43,12 +44,16 @@
 #   scored      the same N entries and 150 references (anchors searched),
 #               with --segmenter=scored
 #   cues        an SRT file of N cues, a new item every tenth (-q)
+#   html        the entries as a review page (--format html): N entry
+#               sections, their mentions and organisations marked
+#   turns       plain text of N turns, each opening with a turn header
+#               ("Speaker 1 (00:00:02): "), a new item every tenth (-q)
 #   records     a records file of N short episodes (--input jsonl -j 1 -q)
 set -u
 BIN=${TX2JSON_BIN:-./tx2json}
 LIMIT=${SCALING_LIMIT:-2.3}
 XFAIL=${SCALING_XFAIL:-}
-SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries scored cues segments records}
+SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries scored cues segments html turns records}
 CLOCK=${SCALING_CLOCK:-cpu}
 TIMEOUT=${SCALING_TIMEOUT:-60}
 RULES=${TX2JSON_RULES_SRC:-rules}
@@ -66,6 +71,8 @@ n_entries=30000
 n_scored=8000
 n_cues=80000
 n_segments=80000
+n_html=20000
+n_turns=40000
 n_records=12000
 
 if [ "$CLOCK" = cpu ] && ! /usr/bin/time -f '%U %S' -o "$TMP/probe" true 2>/dev/null; then
@@ -109,6 +116,10 @@ gen() {
         awk -v n="$g_n" 'BEGIN { printf "Welcome to Foo Weekly.\n\n"; for (i = 0; i < n; i++) printf "Next, Org%d released Model%d. It is fast.\n\n", i, i }' >"$d/in.txt"
         echo "-q --max-entries $((g_n + 10)) $d/in.txt"
         ;;
+    html) # the entries as a review page
+        awk -v n="$g_n" 'BEGIN { printf "Welcome to Foo Weekly.\n\n"; for (i = 0; i < n; i++) printf "Next, Org%d released Model%d. It is fast.\n\n", i, i }' >"$d/in.txt"
+        echo "-q --format html --max-entries $((g_n + 10)) $d/in.txt"
+        ;;
     scored) # the entries with 150 references, through the scored segmenter (anchors on)
         awk -v n="$g_n" 'BEGIN { printf "Welcome to Foo Weekly.\n\n"; for (i = 0; i < n; i++) printf "Next, Org%d released Model%d. It is fast.\n\n", i, i; for (i = 0; i < 150; i++) printf "[Model%d] https://a.org/model%d\n", i * 7, i * 7 }' >"$d/in.txt"
         echo "-q --segmenter=scored --max-entries $((g_n + 10)) $d/in.txt"
@@ -116,6 +127,10 @@ gen() {
     cues)
         awk -v n="$g_n" 'BEGIN { for (i = 0; i < n; i++) { s = i * 2; printf "%d\n%02d:%02d:%02d,000 --> %02d:%02d:%02d,500\n", i + 1, s / 3600, s / 60 % 60, s % 60, s / 3600, s / 60 % 60, s % 60; if (i % 10 == 0) printf "Next, Org%d released Model%d.\n\n", i, i; else printf "it is fast and it is small\n\n" } }' >"$d/in.srt"
         echo "-q --max-entries $((g_n + 10)) $d/in.srt"
+        ;;
+    turns) # a time hint per line, found by the time-hint rules
+        awk -v n="$g_n" 'BEGIN { for (i = 0; i < n; i++) { s = i * 2; printf "Speaker %d (%02d:%02d:%02d): ", i % 2 + 1, s / 3600, s / 60 % 60, s % 60; if (i % 10 == 0) printf "Next, Org%d released Model%d.\n", i, i; else printf "it is fast and it is small.\n" } }' >"$d/in.txt"
+        echo "-q --max-entries $((g_n + 10)) $d/in.txt"
         ;;
     segments) # the cues as Whisper verbose_json, on one line, some words as \u escapes
         awk -v n="$g_n" 'BEGIN { printf "{\"text\": \"\", \"segments\": ["; for (i = 0; i < n; i++) { s = i * 2; printf "%s{\"id\": %d, \"start\": %d.0, \"end\": %d.5, \"text\": \" ", (i ? ", " : ""), i, s, s; if (i % 10 == 0) printf "Next, Org%d released Model%d.", i, i; else printf "it is \\u0066ast and it is small"; printf "\", \"tokens\": [50364, 50365]}" } printf "]}\n" }' >"$d/in.json"
@@ -140,7 +155,8 @@ sane() {
     references) got=$(grep -c '"url"' "$d/out") want=$2 what="references" ;;
     entries) got=$(grep -c '"index"' "$d/out") want=$2 what="entries" ;;
     scored) got=$(grep -c '"index"' "$d/out") want=$(($2 / 2)) what="entries" ;;
-    cues | segments) got=$(grep -c '"time":.\[' "$d/out") want=$(($2 / 10)) what="entries and mentions with a time" ;;
+    html) got=$(grep -o '<section class="entry"' "$d/out" | wc -l) want=$2 what="entry sections" ;;
+    cues | segments | turns) got=$(grep -c '"time":.\[' "$d/out") want=$(($2 / 10)) what="entries and mentions with a time" ;;
     records) got=$(grep -c '^{"id":"r[0-9]*","schema_version"' "$d/out") want=$2 what="documents with their id" ;;
     esac
     [ "$got" -ge "$want" ] && return 0
@@ -180,7 +196,7 @@ best() {
 }
 
 for shape in $SHAPES; do
-    case " warnings rules pattern names references entries scored cues segments records jobs " in
+    case " warnings rules pattern names references entries scored cues segments html turns records jobs " in
     *" $shape "*) [ "$shape" = jobs ] && continue ;; # timed after the loop
     *)
         echo "scaling: unknown shape '$shape'"

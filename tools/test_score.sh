@@ -193,6 +193,30 @@ if [ -s "$TMP/self_corpora.err" ]; then
     bad "self_corpora: gold lint warnings"; sed 's/^/    /' "$TMP/self_corpora.err"
 else ok; fi
 
+# --- times/f_srt_times (an SRT file; gold entries carry "start" seconds):
+#     gold starts 3.5, 6, 8.25, 10; predicted entries at the first three
+#     offsets with times 3.5 (right), 6.1 (0.1 s late: wrong), 8.2504 (within
+#     the 0.0005 s tolerance: right); "And one more." has no predicted entry
+#     (wrong) -> time=2/4.  Entries tp=3 fp=0 fn=1 -> P=1 R=.750 F1=.857.
+#     Files without any gold "start" print no time field (all the checks above).
+run times $FAKE "$FIX/times"
+expect_rc times 0
+expect_line times f_srt_times "entry P=1.000 R=0.750 F1=0.857" "intro=ok outro=ok" "time=2/4"
+expect_last times "TOTAL entry_f1=0.857 link_p=1.000 link_r=1.000 mention=1.000 org_f1=1.000 intro=1/1 outro=1/1 files=1 time=2/4"
+run times_gold $FAKE "$FIX/times/f_srt_times.gold.json"
+expect_last times_gold "TOTAL entry_f1=0.857 link_p=1.000 link_r=1.000 mention=1.000 org_f1=1.000 intro=1/1 outro=1/1 files=1 time=2/4"
+run times_self --self-check "$FIX/times"
+expect_last times_self "TOTAL entry_f1=1.000 link_p=1.000 link_r=1.000 mention=1.000 org_f1=1.000 intro=1/1 outro=1/1 files=1 time=4/4"
+# The real subtitle files of corpora/subtitles/ (gold with times, show notes
+# in NAME.notes.txt) against themselves: perfect, and no lint warning.
+run self_subtitles --self-check "$ROOT/corpora/subtitles"
+expect_rc self_subtitles 0
+n=$(grep -c -v '^TOTAL ' "$TMP/self_subtitles.out")
+expect_grep self_subtitles out "intro=$n/$n outro=$n/$n files=$n time="
+if [ -s "$TMP/self_subtitles.err" ]; then
+    bad "self_subtitles: gold lint warnings"; sed 's/^/    /' "$TMP/self_subtitles.err"
+else ok; fi
+
 # --- gold errors exit 2 and name the gold file and the string.
 run gold_missing $FAKE "$FIX/bad/x_missing.txt"
 expect_rc gold_missing 2
@@ -201,6 +225,9 @@ expect_grep gold_missing err "'Nonexistent entry'"
 run gold_schema --self-check "$FIX/bad/y_schema.txt"
 expect_rc gold_schema 2
 expect_grep gold_schema err "y_schema.gold.json"
+run gold_start --self-check "$FIX/bad/z_start.txt"
+expect_rc gold_start 2
+expect_grep gold_start err "entries[0].start must be a number of seconds >= 0"
 
 # --- usage errors exit 2.
 run use_none
