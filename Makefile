@@ -65,7 +65,7 @@ PIC_OBJ := $(addprefix $(BUILD)/pic/,$(LIB_SRC:.c=.o))
 CLI_SRC := main.c cli_opts.c cli_msg.c cli_in.c cli_out.c tables.c
 CLI_OBJ := $(addprefix $(BUILD)/,$(CLI_SRC:.c=.o))
 
-.PHONY: all deps install uninstall install-test man-lint test check unit cli golden rules-test dbtest review-test score score-subtitles score-cv train containers asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \
+.PHONY: all deps install uninstall install-test man-lint test check unit cli golden rules-test dbtest dasktest review-test score score-subtitles score-cv train containers asan ubsan leakcheck format bench bench-check fuzz fuzz-replay pathological \
         format-check clean
 
 all: $(BIN) $(BUILD)/libtx2json.so $(BUILD)/tx2json.pc
@@ -191,6 +191,24 @@ dbtest: $(BIN)
 	fi
 	python3 tools/dbtest --bin ./$(BIN) corpora
 
+# tx2json --input jsonl under a real Dask cluster (tools/dasktest): a
+# scheduler and two worker processes on 127.0.0.1 pipe partitions of the
+# records of corpora/ and corpora-blind/ through tx2json, compared byte for
+# byte with one process.  Debian's python3-distributed (for DASK_PYTHON,
+# Debian's python3) is installed when missing; without apt-get, or when
+# the install fails, the target says SKIP and succeeds.
+DASK_PYTHON ?= /usr/bin/python3
+dasktest: $(BIN)
+	@if ! $(DASK_PYTHON) -c 'import distributed' 2>/dev/null; then \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  if ! command -v apt-get >/dev/null; then \
+	    echo "SKIP dasktest: python3-distributed is missing and apt-get is not available"; exit 0; fi; \
+	  echo "tx2json: installing python3-distributed for dasktest"; \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$SUDO apt-get install -y -qq python3-distributed >/dev/null; } || \
+	  { echo "SKIP dasktest: apt-get could not install python3-distributed"; exit 0; }; \
+	fi; \
+	$(DASK_PYTHON) tools/dasktest --bin ./$(BIN) corpora corpora-blind
 # The review pages (--format html) in headless Chromium (tests/review/run.sh):
 # per case, as many entry, mention and organisation elements as the JSON
 # has items, the transcript as given, nothing run or loaded from it; the

@@ -337,6 +337,13 @@ static int table_example_fails(const tx_ruleset *rs, const tx_numerals *nt, cons
         free(w);
         return bad;
     }
+    if (t->kind == TK_ORG_ALIASES) { /* an organisation as said => its canonical name */
+        const char *c = tx_org_canonical(rs, e->key, strlen(e->key));
+        if (c && !strcmp(c, e->value)) return 0;
+        snprintf(why, wn, "'%s' has the canonical name '%s', expected '%s'", e->key,
+                 c ? c : "(none)", e->value);
+        return 1;
+    }
     if (t->kind == TK_MEASURE_WORDS) {
         if (numeral_and_measure(nt, e->key)) return 0;
         snprintf(why, wn, "'%s' is not a numeral followed by a measure word of table '%s'", e->key,

@@ -10,13 +10,24 @@
 #include <stdio.h>
 
 typedef struct input {
-    char *path;   /* as opened ("-" for stdin) */
-    char *rel;    /* output name relative to -o DIR */
-    char *out;    /* with -o DIR: the output path below DIR (out_plan) */
-    int clash;    /* out is an earlier input's: not converted */
-    size_t twin;  /* then: that earlier input */
-    int nofollow; /* found by a walk: not read through a symbolic link */
+    char *path;         /* as opened ("-" for stdin) */
+    char *rel;          /* output name relative to -o DIR */
+    char *out;          /* with -o DIR: the output path below DIR (out_plan) */
+    int clash;          /* out is an earlier input's: not converted */
+    size_t twin;        /* then: that earlier input */
+    int nofollow;       /* found by a walk: not read through a symbolic link */
+    struct record *rec; /* --input jsonl: the record (path is its name), else NULL */
 } input;
+
+/* --input jsonl: one record {"id", "text"[, "notes", "path"]} of a
+ * records file, read whole before the batch (record_read). */
+typedef struct record {
+    char *id;           /* the id as compact JSON ("\"a\"" or 7), NULL if unread */
+    char *text, *notes; /* the text and notes (UTF-8; notes NULL if none) */
+    size_t text_len, notes_len;
+    tx2json_status rc; /* not TX2JSON_OK: the line is no record, err says why */
+    tx2json_error err; /* then: names the records file, the line and column */
+} record;
 
 typedef struct inputs {
     input *v;
@@ -54,7 +65,8 @@ typedef struct cli {
     const char *rules, *output, *list, *notes;
     int quiet, nul, fail_fast, show_progress, follow;
     cli_format format;
-    int tables; /* tables_kind: --format csv or sqlite */
+    int tables;  /* tables_kind: --format csv or sqlite */
+    int records; /* --input jsonl: the arguments are records files */
     cli_warnings warnings;
     long jobs;
     unsigned long match_limit, depth_limit, heap_limit;
@@ -121,6 +133,20 @@ void warn_counts_free(warn_counts *w);
 void add_arg(inputs *in, const char *arg, int *dirs);
 int read_list(inputs *in, const char *list, int nul, int *dirs);
 void free_inputs(inputs *in);
+
+/* --input jsonl: adds a record input for every non-blank line of the
+ * records file path ("-": standard input).  A line of more than max
+ * bytes (--max-input) is not kept: its input fails with the limit error,
+ * as does a line that is no record (malformed JSON, no string "text", an
+ * "id" that is not a string or a number), naming path, the line and the
+ * column.  An input is named by the record's "path", else PATH:LINE.
+ * Returns 0, or -1 when path cannot be opened or read (message printed);
+ * in->oom is set when memory runs out. */
+int records_read(inputs *in, const char *path, size_t max);
+
+/* A copy of the compact JSON object json with "id": id (JSON text) as its
+ * first member.  Malloc'd; NULL on OOM. */
+char *record_tag(const char *json, const char *id);
 
 /* Opens in->path for reading ("-": standard input, named "<stdin>").
  * Refuses a directory, a FIFO or device (they could block or never end)

@@ -1,5 +1,5 @@
-/* cli_in.c - the command line's input list: arguments, directory walks
- * and --files-from lists. */
+/* cli_in.c - the command line's input list: arguments, directory walks,
+ * --files-from lists and --input jsonl records files. */
 #include "cli.h"
 
 #include <dirent.h>
@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 static char *xstrdup(const char *s)
 {
@@ -47,6 +49,7 @@ static void add_input(inputs *in, const char *path, const char *rel)
     in->v[in->n].out = NULL;
     in->v[in->n].clash = 0;
     in->v[in->n].nofollow = 0;
+    in->v[in->n].rec = NULL;
     in->n++;
 }
 
@@ -275,12 +278,218 @@ int read_list(inputs *in, const char *list, int nul, int *dirs)
     return 0;
 }
 
+/* ---- --input jsonl: records files ----------------------------------- */
+
+static void record_free(record *r)
+{
+    if (!r) return;
+    free(r->id);
+    free(r->text);
+    free(r->notes);
+    free(r);
+}
+
+/* Reads one line of f (its '\n' and a '\r' before it dropped) into *buf,
+ * keeping at most max bytes.  Returns the line's length (over max: the
+ * bytes past max were read and dropped), or -1 at the end of f with
+ * nothing read; *oom set when the buffer cannot grow. */
+static long long line_read(FILE *f, char **buf, size_t *cap, size_t max, int *oom)
+{
+    size_t n = 0;
+    long long total = 0;
+    int c;
+    while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+        total++;
+        if (n >= max || *oom) continue;
+        if (n + 1 >= *cap) {
+            size_t nc = *cap ? *cap * 2 : 4096;
+            char *nb = realloc(*buf, nc);
+            if (!nb) {
+                *oom = 1;
+                continue;
+            }
+            *buf = nb;
+            *cap = nc;
+        }
+        (*buf)[n++] = (char)c;
+    }
+    if (c == EOF && total == 0) return -1;
+    if (n && (*buf)[n - 1] == '\r') n--, total--;
+    if (*buf) (*buf)[n] = 0;
+    return total;
+}
+
+/* The 1-based column, in code points, of byte off of the UTF-8 line s. */
+static size_t column_of(const char *s, size_t off)
+{
+    size_t col = 1;
+    for (size_t i = 0; i < off; i++)
+        col += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return col;
+}
+
+/* Marks r as no record: code, the records file name, line, col, reason. */
+static void record_fail(record *r, tx2json_status code, const char *file, size_t line, size_t col,
+                        const char *why)
+{
+    r->rc = code;
+    r->err.code = code;
+    r->err.line = line;
+    r->err.column = col;
+    r->err.offset = (size_t)-1;
+    snprintf(r->err.file, sizeof r->err.file, "%s", file);
+    snprintf(r->err.message, sizeof r->err.message, "record: %s", why);
+}
+
+/* A malloc'd copy of the string member key of o, or NULL (absent, or
+ * *bad set when it is not a string; *oom on OOM). */
+static char *member_string(const cJSON *o, const char *key, size_t *len, int *bad, int *oom)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v) return NULL;
+    if (!cJSON_IsString(v) || !v->valuestring) {
+        *bad = 1;
+        return NULL;
+    }
+    size_t n = strlen(v->valuestring);
+    char *p = malloc(n + 1);
+    if (!p)
+        *oom = 1;
+    else
+        memcpy(p, v->valuestring, n + 1);
+    *len = n;
+    return p;
+}
+
+/* The byte offset of the first \u0000 escape of the JSON text s[0..n)
+ * (its backslash not itself escaped), or n: cJSON would cut the string
+ * there, so such a record is refused rather than read in part. */
+static size_t nul_escape(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 6 <= n; i++) {
+        if (s[i] != '\\') continue;
+        if (s[i + 1] == 'u' && s[i + 2] == '0' && s[i + 3] == '0' && s[i + 4] == '0' &&
+            s[i + 5] == '0')
+            return i;
+        i++; /* an escape: the next character is not one */
+    }
+    return n;
+}
+
+/* Fills r from the parsed record o (file and line name it).  Returns the
+ * record's "path", malloc'd, or NULL. */
+static char *record_fill(record *r, const cJSON *o, const char *file, size_t line, int *oom)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
+    int bad_text = 0, bad_notes = 0, bad_path = 0;
+    size_t plen;
+    if (id && (cJSON_IsString(id) || cJSON_IsNumber(id)) && !(r->id = cJSON_PrintUnformatted(id)))
+        *oom = 1;
+    r->text = member_string(o, "text", &r->text_len, &bad_text, oom);
+    r->notes = member_string(o, "notes", &r->notes_len, &bad_notes, oom);
+    char *path = member_string(o, "path", &plen, &bad_path, oom);
+    const char *why = !id || !r->id ? "\"id\" must be a string or a number"
+                      : !r->text    ? "\"text\" must be a string"
+                      : bad_notes   ? "\"notes\" must be a string"
+                      : bad_path    ? "\"path\" must be a string"
+                                    : NULL;
+    (void)bad_text;
+    if (why && !*oom) record_fail(r, TX2JSON_EINVAL, file, line, 1, why);
+    return path;
+}
+
+/* Adds the input of the records file's line s (len bytes; total as
+ * line_read returned it), line number line. */
+static void record_add(inputs *in, const char *file, size_t line, const char *s, long long total,
+                       size_t max)
+{
+    record *r = calloc(1, sizeof *r);
+    char *path = NULL, name[PATH_MAX + 32];
+    int oom = !r;
+    if (r && (unsigned long long)total > max) {
+        char why[128];
+        snprintf(why, sizeof why, "line is %lld bytes, over the limit of %zu (--max-input)", total,
+                 max);
+        record_fail(r, TX2JSON_ELIMIT, file, line, 1, why);
+    } else if (r) {
+        const char *end = NULL;
+        cJSON *o = cJSON_ParseWithLengthOpts(s, (size_t)total + 1, &end, 1);
+        size_t nul = o ? nul_escape(s, (size_t)total) : (size_t)total;
+        if (!cJSON_IsObject(o))
+            record_fail(r, TX2JSON_EDECODE, file, line,
+                        column_of(s, o || !end ? 0 : (size_t)(end - s)),
+                        o ? "not a JSON object" : "malformed JSON");
+        else
+            path = record_fill(r, o, file, line, &oom);
+        if (cJSON_IsObject(o) && !r->rc && nul < (size_t)total)
+            record_fail(r, TX2JSON_EDECODE, file, line, column_of(s, nul),
+                        "a string holds \\u0000, a NUL character (binary data?)");
+        cJSON_Delete(o);
+    }
+    if (!path) snprintf(name, sizeof name, "%s:%zu", file, line);
+    add_input(in, path ? path : name, path ? path : name);
+    free(path);
+    if (oom || in->oom) {
+        in->oom = 1;
+        record_free(r);
+        return;
+    }
+    in->v[in->n - 1].rec = r;
+}
+
+int records_read(inputs *in, const char *path, size_t max)
+{
+    int std = strcmp(path, "-") == 0;
+    const char *file = std ? "<stdin>" : path;
+    FILE *f = std ? stdin : fopen(path, "rb");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "%s:1:1: error: cannot open: %s [io]\n", file,
+                f ? "is a directory, not a records file" : strerror(errno));
+        if (f && !std) fclose(f);
+        return -1;
+    }
+    char *buf = NULL;
+    size_t cap = 0, line = 0;
+    long long total;
+    int oom = 0;
+    while (!in->oom && (total = line_read(f, &buf, &cap, max, &oom)) >= 0) {
+        line++;
+        if (oom) break;
+        if ((size_t)total <= max && (!buf || buf[strspn(buf, " \t")] == 0)) continue; /* blank */
+        record_add(in, file, line, buf ? buf : "", total, max);
+    }
+    int rd = ferror(f);
+    free(buf);
+    if (!std) fclose(f);
+    if (oom) in->oom = 1;
+    if (rd) fprintf(stderr, "%s:%zu:1: error: read error [io]\n", file, line + 1);
+    return rd ? -1 : 0;
+}
+
+char *record_tag(const char *json, const char *id)
+{
+    const char *brace = strchr(json, '{');
+    size_t pre = brace ? (size_t)(brace - json) + 1 : 0, il = strlen(id), jl = strlen(json);
+    int empty = brace && brace[1] == '}';
+    char *s = malloc(jl + il + sizeof "\"id\":,");
+    if (!s || !brace) {
+        free(s);
+        return NULL;
+    }
+    memcpy(s, json, pre);
+    int w = sprintf(s + pre, "\"id\":%s%s", id, empty ? "" : ",");
+    memcpy(s + pre + (size_t)w, json + pre, jl - pre + 1);
+    return s;
+}
+
 void free_inputs(inputs *in)
 {
     for (size_t i = 0; i < in->n; i++) {
         free(in->v[i].path);
         free(in->v[i].rel);
         free(in->v[i].out);
+        record_free(in->v[i].rec);
     }
     free(in->v);
     free(in->globs);

@@ -84,6 +84,10 @@ void cli_usage(FILE *f)
             "                        a loop and skipped)\n"
             "      --files-from LIST read input paths from LIST (- for stdin), one per\n"
             "                        line, or NUL-separated with -0\n"
+            "      --input jsonl     the inputs (none: stdin) are records files, one\n"
+            "                        JSON record {\"id\", \"text\"[, \"notes\", \"path\"]}\n"
+            "                        a line; each is converted to a line of the JSONL\n"
+            "                        stream (or a table row), in order, with its \"id\"\n"
             "\n"
             "Output:\n"
             "  -o, --output PATH     with one input file: write the JSON to PATH; with\n"
@@ -237,6 +241,9 @@ static const char *const OFFSET_NAMES[] = {"codepoints", "utf16", "bytes", NULL}
 /* The values of --segmenter, in the order of TX2JSON_SEGMENT_*. */
 static const char *const SEGMENTER_NAMES[] = {"rules", "scored", NULL};
 
+/* The values of --input: files (transcripts) or jsonl (records files). */
+static const char *const INPUT_NAMES[] = {"files", "jsonl", NULL};
+
 /* The values of --warnings, in the order of cli_warnings. */
 static const char *const WARNINGS_NAMES[] = {"all", "summary", "none", NULL};
 
@@ -267,7 +274,8 @@ enum {
     OPT_MAX_LIMIT_HITS,
     OPT_SEGMENTER,
     OPT_FEATURES,
-    OPT_OFFSETS
+    OPT_OFFSETS,
+    OPT_INPUT
 };
 
 /* Short options; the leading ':' makes a missing value ':' (not '?'). */
@@ -305,6 +313,7 @@ static const struct option LONG_OPTS[] = {
     {"segmenter", required_argument, NULL, OPT_SEGMENTER},
     {"features", no_argument, NULL, OPT_FEATURES},
     {"offsets", required_argument, NULL, OPT_OFFSETS},
+    {"input", required_argument, NULL, OPT_INPUT},
     {NULL, 0, NULL, 0}};
 
 /* Applies option id with value v (NULL for flags); opt is its name as
@@ -364,6 +373,10 @@ static int apply(cli *c, inputs *in, int id, const char *opt, const char *v)
     case OPT_OFFSETS:
         if ((k = choice(opt, v, OFFSET_NAMES)) < 0) return 2;
         c->opts.offsets = (tx2json_offsets)k;
+        break;
+    case OPT_INPUT:
+        if ((k = choice(opt, v, INPUT_NAMES)) < 0) return 2;
+        c->records = k;
         break;
     case OPT_SEGMENTER:
         if ((k = choice(opt, v, SEGMENTER_NAMES)) < 0) return 2;
@@ -479,7 +492,7 @@ int cli_parse(int argc, char **argv, cli *c, inputs *in)
     }
     for (int i = optind; i < argc; i++)
         c->args[c->nargs++] = argv[i];
-    if (c->nargs == 0 && !c->list) {
+    if (c->nargs == 0 && !c->list && !c->records) { /* records: stdin */
         cli_usage(stderr);
         return 2;
     }

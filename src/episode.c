@@ -908,6 +908,25 @@ static void entry_ends(build *b)
     }
 }
 
+/* Does an org-stop rule match the whole of norm[s,e)?  Such words ("the
+ * company", 该公司) point at an organisation without naming it. */
+static int is_org_stop(const ctx *c, size_t s, size_t e)
+{
+    return tx_rules_any_full(c->rs, RK_ORGSTOP, c->lang, c->n->s + s, e - s);
+}
+
+/* Drops the organisations an org-stop rule matches. */
+static void drop_stop_orgs(build *b)
+{
+    for (size_t k = 0; k < b->ep->nentry; k++) {
+        tx_entry *en = &b->ep->entry[k];
+        size_t w = 0;
+        for (size_t o = 0; o < en->norg; o++)
+            if (!is_org_stop(&b->c, en->org[o].start, en->org[o].end)) en->org[w++] = en->org[o];
+        en->norg = w;
+    }
+}
+
 /* Names heard as organisations anywhere in the episode are not project
  * mentions elsewhere either ("Meta also said…").  -1 on OOM. */
 static int org_keys(build *b)
@@ -967,7 +986,9 @@ static int entry_mentions(build *b, tx_entry *en)
     for (size_t i = cand_lower(seg, en->start); i < seg->ncand && seg->cand[i].start < en->end;
          i++) {
         const tx_cand *cd = &seg->cand[i];
-        if (cd->end > en->end || is_stop(c, cd->start, cd->end)) continue;
+        if (cd->end > en->end || is_stop(c, cd->start, cd->end) ||
+            is_org_stop(c, cd->start, cd->end)) /* nor a mention ("The Startup") */
+            continue;
         int org = 0;
         for (size_t o = 0; o < en->norg; o++)
             if (overlaps(en->org[o].start, en->org[o].end, cd->start, cd->end)) org = 1;
@@ -1017,6 +1038,7 @@ static int build_phases(build *b)
         return -1;
     if (fallback_entry(b)) return -1;
     entry_ends(b);
+    drop_stop_orgs(b);
     if (org_keys(b)) return -1;
     for (size_t k = 0; k < b->ep->nentry; k++)
         if (entry_mentions(b, &b->ep->entry[k])) return -1;

@@ -214,6 +214,49 @@ static tx2json_status load_notes(const batch *b, const input *in, unsigned char 
     return rc;
 }
 
+/* --input jsonl: the text and notes of record input i (o->notes points
+ * into the record), admitted to the memory budget.  A line that is no
+ * record fails with its error.  Returns the status; *notes_name is
+ * malloc'd (NULL without notes). */
+static tx2json_status record_input(batch *b, size_t i, const unsigned char **text, size_t *len,
+                                   tx2json_options *o, char **notes_name, tx2json_error *err)
+{
+    const input *in = &b->in->v[i];
+    const record *r = in->rec;
+    if (r->rc) {
+        admit(b, i, 0);
+        *err = r->err;
+        return r->rc;
+    }
+    if (admit(b, i, estimate(r->text_len + r->notes_len)) != 0) return TX2JSON_EINTERNAL;
+    *text = (const unsigned char *)r->text;
+    *len = r->text_len;
+    if (!r->notes) return TX2JSON_OK;
+    size_t nl = strlen(in->path) + sizeof " (notes)";
+    if (!(*notes_name = malloc(nl))) {
+        snprintf(err->file, sizeof err->file, "%s", in->path);
+        snprintf(err->message, sizeof err->message, "out of memory");
+        err->line = err->column = 0;
+        return TX2JSON_ENOMEM;
+    }
+    snprintf(*notes_name, nl, "%s (notes)", in->path);
+    o->notes = (const unsigned char *)r->notes;
+    o->notes_len = r->notes_len;
+    return TX2JSON_OK;
+}
+
+/* --input jsonl: puts the record's id into job j's document or failure
+ * record (out of memory: the job fails). */
+static void tag_id(job *j, const char *id)
+{
+    char **s = j->json ? &j->json : &j->record;
+    if (!*s) return;
+    char *t = record_tag(*s, id);
+    free(*s);
+    *s = t;
+    if (!t) j->rc = TX2JSON_ENOMEM;
+}
+
 /* --format html: counts a job's warnings for the index, then hands each
  * to the callback --warnings chose (if any). */
 typedef struct warn_tap {
@@ -261,17 +304,23 @@ static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
         j->msgs = m.s;
         return;
     }
-    unsigned char *data, *notes = NULL;
-    size_t len;
+    unsigned char *data = NULL, *notes = NULL;
+    const unsigned char *text = NULL;
+    size_t len = 0;
     char *notes_name = NULL;
-    j->rc = load_input(b, i, &data, &len, &err);
-    if (j->rc == TX2JSON_OK) j->rc = load_notes(b, in, &notes, &o.notes_len, &notes_name, &err);
+    if (in->rec) {
+        j->rc = record_input(b, i, &text, &len, &o, &notes_name, &err);
+    } else {
+        j->rc = load_input(b, i, &data, &len, &err);
+        if (j->rc == TX2JSON_OK) j->rc = load_notes(b, in, &notes, &o.notes_len, &notes_name, &err);
+        text = data;
+        o.notes = notes;
+    }
     if (j->rc == TX2JSON_OK) {
         j->bytes = len;
         const char *name = strcmp(in->path, "-") == 0 ? "<stdin>" : in->path;
-        o.notes = notes;
         o.notes_name = notes_name;
-        j->rc = tx2json_convert_buffer(ctx, name, data, len, &o, &j->json, &err);
+        j->rc = tx2json_convert_buffer(ctx, name, text, len, &o, &j->json, &err);
     }
     free(data);
     free(notes);
@@ -279,6 +328,7 @@ static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
     if (j->rc != TX2JSON_OK) msg_error(&m, &err);
     if (j->rc != TX2JSON_OK && b->jsonl && !b->out_dir)
         j->record = error_record(strcmp(in->path, "-") == 0 ? "<stdin>" : in->path, &err);
+    if (in->rec && in->rec->id) tag_id(j, in->rec->id);
     j->msgs = m.s;
     j->codes = codes.s;
 }
@@ -634,6 +684,20 @@ static int convert_all(const cli *c, inputs *in, int dirs, int status)
     return b.status;
 }
 
+/* --input jsonl goes with a JSONL stream on standard output or the
+ * tables: returns 1 after a usage error, else 0. */
+static int records_usage(const cli *c)
+{
+    const char *why = c->format != CLI_FORMAT_JSONL && !c->tables
+                          ? "writes a JSONL stream or tables (--format jsonl, csv or sqlite)"
+                      : c->output && !c->tables ? "writes the JSONL stream to standard output"
+                      : c->notes                ? "takes the notes from each record (no --notes)"
+                      : c->list ? "takes records files as arguments (no --files-from)"
+                                : NULL;
+    if (why) fprintf(stderr, "tx2json: error: --input jsonl %s\n", why);
+    return why != NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "check") == 0) return check_main(argc - 1, argv + 1);
@@ -662,10 +726,16 @@ int main(int argc, char **argv)
         free(in.globs);
         return err.code == TX2JSON_ENOMEM ? 3 : 2;
     }
+    if (c.records && c.format == CLI_FORMAT_JSON) c.format = CLI_FORMAT_JSONL;
     if (c.format == CLI_FORMAT_JSONL || c.tables) c.opts.compact = 1;
     if (c.tables && !c.output) {
         fprintf(stderr, "tx2json: error: --format csv and sqlite need -o (a directory for csv, "
                         "a database file for sqlite)\n");
+        free(c.args);
+        free(in.globs);
+        return 2;
+    }
+    if (c.records && records_usage(&c)) {
         free(c.args);
         free(in.globs);
         return 2;
@@ -678,7 +748,13 @@ int main(int argc, char **argv)
     int dirs = 0;
     in.follow = c.follow;
     in.quiet = c.quiet;
-    for (size_t i = 0; i < c.nargs; i++)
+    if (c.records) {
+        for (size_t i = 0; i < c.nargs; i++)
+            if (records_read(&in, c.args[i], c.opts.max_input)) status = 1;
+        if (!c.nargs && records_read(&in, "-", c.opts.max_input)) status = 1;
+        dirs = 1; /* a batch: the summary line, as for a directory */
+    }
+    for (size_t i = 0; i < c.nargs && !c.records; i++)
         add_arg(&in, c.args[i], &dirs);
     if (c.list && read_list(&in, c.list, c.nul, &dirs)) status = 1;
     free(c.args);

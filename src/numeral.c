@@ -1,6 +1,7 @@
 /* numeral.c - spoken numbers from the rule set's tables (see numeral.h). */
 #include "numeral.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,85 @@ size_t tx_num_measure(const tx_numerals *nt, const char *s, size_t avail)
     for (size_t k = 0; k < nt->nmeasure; k++)
         if (nt->mlen[k] <= avail && memcmp(s, nt->measure[k], nt->mlen[k]) == 0) return nt->mlen[k];
     return 0;
+}
+
+/* Longest value a spoken episode number may have (LONG_MAX / 10): more
+ * digits stop the reading. */
+#define SPOKEN_MAX (LONG_MAX / 10)
+/* Longest number word looked up ("seventeen" and the like). */
+#define WORD_MAX 16
+
+static int is_alpha(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* ASCII digits at s[0..n): their value (-1 past SPOKEN_MAX). */
+static long digits_value(const char *s, size_t n)
+{
+    long v = 0;
+    for (size_t i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (v > SPOKEN_MAX) return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* Number words from s[0..n) on, a space or hyphen between them: their
+ * value, or -1 when the first word is none. */
+static long words_value(const tx_numerals *nt, const char *s, size_t n)
+{
+    long cur = 0;
+    int any = 0;
+    for (size_t i = 0; i < n;) {
+        size_t e = i;
+        char low[WORD_MAX];
+        while (e < n && is_alpha(s[e]))
+            e++;
+        if (e == i || e - i >= sizeof low) break;
+        for (size_t k = i; k < e; k++)
+            low[k - i] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + ('a' - 'A') : s[k]);
+        long v;
+        int role = tx_num_word(nt, low, e - i, &v);
+        if (role == TX_WORD_VALUE && cur <= SPOKEN_MAX)
+            cur += v;
+        else if (role == TX_WORD_MULT && cur <= SPOKEN_MAX / (v > 0 ? v : 1))
+            cur = (any ? cur : 1) * v;
+        else
+            break;
+        any = 1;
+        i = e;
+        while (i < n && (s[i] == ' ' || s[i] == '-'))
+            i++;
+    }
+    return any ? cur : -1;
+}
+
+long tx_num_spoken(const tx_numerals *nt, const char *s, size_t n)
+{
+    for (size_t i = 0, l; i < n; i += l) {
+        size_t j = i;
+        long v = -1;
+        if (s[i] >= '0' && s[i] <= '9') {
+            while (j < n && s[j] >= '0' && s[j] <= '9')
+                j++;
+            v = digits_value(s + i, j - i);
+        } else if (is_alpha(s[i]) && (i == 0 || !is_alpha(s[i - 1]))) {
+            v = words_value(nt, s + i, n - i);
+            while (j < n && is_alpha(s[j]))
+                j++;
+        } else {
+            int d;
+            while (j < n && (d = tx_num_char(nt, s + j, n - j, &l)) >= 0)
+                j += l;
+            if (j > i) v = tx_num_value(nt, s + i, j - i);
+        }
+        if (v > 0) return v;
+        l = j > i ? j - i : 1;
+        while (j == i && i + l < n && ((unsigned char)s[i + l] & 0xC0) == 0x80)
+            l++;
+    }
+    return -1;
 }
 
 int tx_num_word(const tx_numerals *nt, const char *w, size_t n, long *v)

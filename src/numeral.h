@@ -36,6 +36,13 @@ TXI size_t tx_num_digits(const tx_numerals *nt, const char *s, size_t n, char *o
 /* The length of a measure word at s[0..avail), or 0. */
 TXI size_t tx_num_measure(const tx_numerals *nt, const char *s, size_t avail);
 
+/* The value of the first number said in s[0..n): ASCII digits, a run of
+ * numeral characters (第二十一期 -> 21) or of number words, with spaces or
+ * hyphens between them ("thirty four", "forty-one" -> 34, 41; a
+ * multiplier multiplies what came before it).  -1 when s says none, or
+ * only 0. */
+TXI long tx_num_spoken(const tx_numerals *nt, const char *s, size_t n);
+
 /* Number words.  The role of the lower-case word w[0..n): */
 enum { TX_WORD_NONE, TX_WORD_VALUE, TX_WORD_MULT, TX_WORD_POINT, TX_WORD_DIM };
 /* ... with its value (TX_WORD_VALUE, TX_WORD_MULT) or the character that

@@ -11,6 +11,8 @@
 #include "episode.h"
 #include "references.h"
 #include "rules.h"
+#include "normalize.h"
+#include "numeral.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -233,6 +235,35 @@ static cJSON *text_span(out *o, size_t s, size_t e)
     return j;
 }
 
+/* How much of an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD) is known:
+ * "year", "month" or "day"; null without a date. */
+static cJSON *date_precision(out *o, const char *date)
+{
+    static const char *const prec[] = {"year", "month", "day"};
+    size_t dashes = 0;
+    for (const char *p = date; p && *p; p++)
+        dashes += *p == '-';
+    (void)o;
+    return date && dashes < sizeof prec / sizeof *prec ? cJSON_CreateString(prec[dashes])
+                                                       : cJSON_CreateNull();
+}
+
+/* The episode number said in the episode's number text (tx_num_spoken),
+ * or null. */
+static cJSON *number_value(out *o, const char *number)
+{
+    long v = number ? tx_num_spoken(o->c->num, number, strlen(number)) : -1;
+    return v > 0 ? count((size_t)v) : cJSON_CreateNull();
+}
+
+/* An organisation's canonical name: its org-aliases row (rules/), else
+ * its text. */
+static cJSON *canonical(out *o, size_t s, size_t e)
+{
+    const char *c = tx_org_canonical(o->c->rules, o->c->norm->s + s, e - s);
+    return c ? cJSON_CreateString(c) : text(o, s, e);
+}
+
 /* text_span with the time: intro, outro, mentions. */
 static cJSON *text_span_time(out *o, size_t s, size_t e)
 {
@@ -290,6 +321,7 @@ static cJSON *entry_json(out *o, const tx_episode *ep, size_t i)
     for (size_t k = 0; orgs && k < en->norg; k++) {
         cJSON *x = text_span(o, en->org[k].start, en->org[k].end);
         if (x) add(o, x, "rule", cJSON_CreateString(en->org[k].rule));
+        if (x) add(o, x, "canonical", canonical(o, en->org[k].start, en->org[k].end));
         push(o, orgs, x);
     }
     cJSON *mens = attach(o, j, "mentions", cJSON_CreateArray());
@@ -436,7 +468,9 @@ tx2json_status tx_write_json(const tx_conv *c, char **result)
     if (e) {
         add(&o, e, "title", str_or_null(&o, ep->title));
         add(&o, e, "date", str_or_null(&o, ep->date));
+        add(&o, e, "date_precision", date_precision(&o, ep->date));
         add(&o, e, "number", str_or_null(&o, ep->number));
+        add(&o, e, "number_value", number_value(&o, ep->number));
         add(&o, e, "intro",
             ep->has_intro ? text_span_time(&o, ep->intro_start, ep->intro_end)
                           : cJSON_CreateNull());

@@ -26,14 +26,15 @@
 #define TX_HEAP_LIMIT_KIB 20000
 #define TX_JIT_STACK_START (32 * 1024)
 
-const char *const tx_table_kind_names[TK_NKINDS] = {"numerals", "measure-words", "number-words",
-                                                    "script",   "chapter-title", "weights"};
+const char *const tx_table_kind_names[TK_NKINDS] = {"numerals",   "measure-words", "number-words",
+                                                    "script",     "chapter-title", "weights",
+                                                    "org-aliases"};
 
 const char *const tx_kind_names[RK_NKINDS] = {
     "intro",        "outro",        "reflist-header", "reference",       "entry-start",
     "continuation", "organization", "mention",        "stop-name",       "url-noise",
     "item-number",  "headlines",    "speaker",        "reference-label", "url-label",
-    "chapter-hint", "transition",   "time-hint"};
+    "chapter-hint", "transition",   "org-stop",       "time-hint"};
 
 typedef struct example {
     int positive;
@@ -332,7 +333,7 @@ static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
     uint32_t opts = PCRE2_DUPNAMES | (r->caseless ? PCRE2_CASELESS : 0) |
                     (r->bytes ? 0 : PCRE2_UTF | PCRE2_UCP);
     /* Stop-names and URL noise are tested against a whole string. */
-    if (r->kind == RK_STOPNAME || r->kind == RK_URLNOISE)
+    if (r->kind == RK_STOPNAME || r->kind == RK_URLNOISE || r->kind == RK_ORGSTOP)
         opts |= PCRE2_ANCHORED | PCRE2_ENDANCHORED;
     r->code =
         pcre2_compile((PCRE2_SPTR)r->pattern, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, rs->cctx);
@@ -558,7 +559,8 @@ static int add_row(tx_table_row **v, size_t *n, size_t *cap, const char *k, size
 static int row_value_ok(int kind, const char *k, const char *v)
 {
     if (kind == TK_MEASURE_WORDS) return !*v;
-    if (kind == TK_WEIGHTS) { /* a real number; the key is checked by signals.c */
+    if (kind == TK_ORG_ALIASES) return *v != 0; /* any canonical name */
+    if (kind == TK_WEIGHTS) {                   /* a real number; the key is checked by signals.c */
         char *end;
         (void)strtod(v, &end);
         return *v && !*end;
@@ -602,7 +604,7 @@ static int table_key_line(parser *p, const char *s, size_t col)
         if (t->kind < 0)
             REPORT(1, "unknown-kind", p->path, p->lineno, vcol, t->name,
                    "unknown table kind '%s' (numerals, measure-words, number-words, script, "
-                   "chapter-title, weights)",
+                   "chapter-title, weights, org-aliases)",
                    v);
     } else if (KEY("lang")) {
         if (lang_value(p, v, vcol, t->name) == 1) strcpy(t->lang, v);
@@ -1355,6 +1357,39 @@ const tx_table *tx_rules_tables(const tx_ruleset *rs, size_t *n)
 {
     *n = rs->ntab;
     return rs->tab;
+}
+
+/* The next byte of an org-aliases key at s[*i..n), folded (ASCII lower
+ * case; white space and hyphens skipped), or -1 at the end. */
+static int fold_next(const char *s, size_t n, size_t *i)
+{
+    while (*i < n && strchr(" \t\n\r-", s[*i]))
+        (*i)++;
+    if (*i >= n) return -1;
+    unsigned char c = (unsigned char)s[(*i)++];
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* Do s[0..n) and the string k fold to the same key? */
+static int fold_equal(const char *s, size_t n, const char *k)
+{
+    size_t i = 0, j = 0, kn = strlen(k);
+    for (;;) {
+        int a = fold_next(s, n, &i), b = fold_next(k, kn, &j);
+        if (a != b) return 0;
+        if (a < 0) return 1;
+    }
+}
+
+const char *tx_org_canonical(const tx_ruleset *rs, const char *s, size_t n)
+{
+    const char *found = NULL;
+    for (size_t t = 0; t < rs->ntab; t++) {
+        if (rs->tab[t].kind != TK_ORG_ALIASES) continue;
+        for (size_t r = 0; r < rs->tab[t].nrow; r++)
+            if (fold_equal(s, n, rs->tab[t].row[r].key)) found = rs->tab[t].row[r].value;
+    }
+    return found;
 }
 
 int tx_rules_report(tx_ruleset *rs, int error, const char *id, const char *file, size_t line,

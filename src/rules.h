@@ -23,6 +23,7 @@ typedef enum rule_kind {
     RK_URLLABEL,   /* url-label: the label a bare URL gives itself (repository, paper id) */
     RK_CHAPTER,    /* chapter-hint: a timestamp line of show notes, never a reference */
     RK_TRANSITION, /* a spoken move to the next item: a feature of the scored segmenter */
+    RK_ORGSTOP,    /* org-stop: a whole organisation text that names none ("the company") */
     RK_TIMEHINT,   /* time-hint: a turn header's time in a plain-text transcript */
     RK_NKINDS
 } rule_kind;
@@ -83,6 +84,7 @@ enum {
     TK_SCRIPT,
     TK_CHAPTER_TITLE,
     TK_WEIGHTS,
+    TK_ORG_ALIASES, /* org-aliases: an organisation's name as said = its canonical name */
     TK_NKINDS
 };
 TXI extern const char *const tx_table_kind_names[TK_NKINDS];
@@ -92,6 +94,12 @@ TXI const char *tx_rules_language(const tx_ruleset *rs, size_t i);
 #define TX_MAXLANGS 8 /* languages one rule set may name */
 /* The rule set's tables, in file order: *n of them. */
 TXI const tx_table *tx_rules_tables(const tx_ruleset *rs, size_t *n);
+/* The canonical name of the organisation text s[0..n) by the rule set's
+ * org-aliases tables: the value of the last row whose key equals s when
+ * both are folded (ASCII letters lower-cased, white space and hyphens
+ * dropped: "Open AI", "open-ai" and "OpenAI" are one key).  Returns a
+ * pointer into rs (nul-terminated), or NULL when no row names s. */
+TXI const char *tx_org_canonical(const tx_ruleset *rs, const char *s, size_t n);
 /* Adds a diagnostic to a rule set loaded for checking (check.c's table
  * examples).  0, or -1 on OOM. */
 TXI int tx_rules_report(tx_ruleset *rs, int error, const char *id, const char *file, size_t line,

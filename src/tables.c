@@ -26,7 +26,7 @@
 enum { T_EPISODES, T_ENTRIES, T_MENTIONS, T_ORGANIZATIONS, T_REFERENCES, T_N };
 
 /* The most columns a table has. */
-#define MAX_COLS 24
+#define MAX_COLS 27
 /* Room for "/NAME.csv.tmp.PID.0" beyond the directory and the table name. */
 #define CSV_NAME_EXTRA 64
 /* An INSERT statement: its text and a "?," per column. */
@@ -43,7 +43,8 @@ static const table_def defs[T_N] = {
                   "intro_text",       "intro_start",    "intro_end",   "intro_time_start",
                   "intro_time_end",   "outro_text",     "outro_start", "outro_end",
                   "outro_time_start", "outro_time_end", "tool_name",   "tool_version",
-                  "rules_sha256",     "schema_version", "offsets",     NULL}},
+                  "rules_sha256",     "schema_version", "offsets",     "date_precision",
+                  "number_value",     "record_id",      NULL}},
     {"entries",
      {"episode_id", "entry_index", "span_start", "span_end", "time_start", "time_end", "text",
       "rule", "primary_reference", NULL}},
@@ -52,7 +53,7 @@ static const table_def defs[T_N] = {
       "time_end", "reference_index", "score", "method", "rule", NULL}},
     {"organizations",
      {"episode_id", "organization_index", "entry_index", "text", "span_start", "span_end", "rule",
-      NULL}},
+      "canonical", NULL}},
     {"references",
      {"episode_id", "reference_index", "label", "url", "span_start", "span_end", "entry_index",
       "entry_rank", "rule", NULL}},
@@ -70,7 +71,7 @@ static const char sqlite_ddl[] =
     "  intro_time_end REAL, outro_text TEXT, outro_start INTEGER, outro_end INTEGER,\n"
     "  outro_time_start REAL, outro_time_end REAL, tool_name TEXT NOT NULL,\n"
     "  tool_version TEXT NOT NULL, rules_sha256 TEXT NOT NULL, schema_version INTEGER NOT NULL,\n"
-    "  offsets TEXT NOT NULL);\n"
+    "  offsets TEXT NOT NULL, date_precision TEXT, number_value INTEGER, record_id TEXT);\n"
     "CREATE TABLE IF NOT EXISTS entries (\n"
     "  episode_id TEXT NOT NULL REFERENCES episodes ON DELETE CASCADE,\n"
     "  entry_index INTEGER NOT NULL, span_start INTEGER NOT NULL, span_end INTEGER NOT NULL,\n"
@@ -96,6 +97,7 @@ static const char sqlite_ddl[] =
     "  episode_id TEXT NOT NULL REFERENCES episodes ON DELETE CASCADE,\n"
     "  organization_index INTEGER NOT NULL, entry_index INTEGER NOT NULL, text TEXT NOT NULL,\n"
     "  span_start INTEGER NOT NULL, span_end INTEGER NOT NULL, rule TEXT NOT NULL,\n"
+    "  canonical TEXT NOT NULL,\n"
     "  PRIMARY KEY (episode_id, organization_index),\n"
     "  FOREIGN KEY (episode_id, entry_index) REFERENCES entries ON DELETE CASCADE);\n"
     "CREATE INDEX IF NOT EXISTS mentions_entry ON mentions (episode_id, entry_index);\n"
@@ -104,6 +106,7 @@ static const char sqlite_ddl[] =
     "NULL;\n"
     "CREATE INDEX IF NOT EXISTS organizations_entry ON organizations (episode_id, entry_index);\n"
     "CREATE INDEX IF NOT EXISTS organizations_text ON organizations (text);\n"
+    "CREATE INDEX IF NOT EXISTS organizations_canonical ON organizations (canonical);\n"
     "CREATE INDEX IF NOT EXISTS references_entry ON \"references\" (episode_id, entry_index);\n"
     "CREATE INDEX IF NOT EXISTS references_url ON \"references\" (url);\n"
     "CREATE INDEX IF NOT EXISTS episodes_rules ON episodes (rules_sha256);\n"
@@ -123,8 +126,9 @@ static const char sqlite_ddl[] =
     "  FROM mentions m JOIN episodes e ON e.episode_id = m.episode_id\n"
     "  WHERE m.reference_index IS NULL;\n"
     "CREATE VIEW IF NOT EXISTS organizations_ranked AS\n"
-    "  SELECT text AS organization, COUNT(*) AS mentions, COUNT(DISTINCT episode_id) AS episodes\n"
-    "  FROM organizations GROUP BY text;\n";
+    "  SELECT canonical AS organization, COUNT(*) AS mentions,\n"
+    "         COUNT(DISTINCT episode_id) AS episodes\n"
+    "  FROM organizations GROUP BY canonical;\n";
 
 /* ---- values and rows ------------------------------------------------- */
 
@@ -349,6 +353,17 @@ static int add_rows(tables *t, const cJSON *doc, const char *id)
     v[21] = vint(get(doc, "schema_version"));
     v[22] = vtext(get(src, "offsets")); /* the unit of the spans: absent is code points */
     if (v[22].t == V_NULL) v[22] = (val){V_TEXT, 0, "codepoints"};
+    v[23] = vtext(get(ep, "date_precision"));
+    v[24] = vint(get(ep, "number_value"));
+    /* --input jsonl: the record's id, a string or a number as JSON writes
+     * it (text in both tables, so SQLite does not make 2 into "2.0") */
+    char idnum[NUM_BUF];
+    v[25] = vreal(get(doc, "id"));
+    if (v[25].t != V_NULL) {
+        number_text(&v[25], idnum);
+        v[25] = (val){V_TEXT, 0, idnum};
+    }
+    if (cJSON_IsString(get(doc, "id"))) v[25] = vtext(get(doc, "id"));
     rc |= row(t, T_EPISODES, v);
 
     size_t nmen = 0, norg = 0;
@@ -417,6 +432,7 @@ static int add_rows(tables *t, const cJSON *doc, const char *id)
             v[3] = vtext(get(o, "text"));
             pair(get(o, "span"), v + 4, vint);
             v[6] = vtext(get(o, "rule"));
+            v[7] = vtext(get(o, "canonical"));
             rc |= row(t, T_ORGANIZATIONS, v);
         }
     }

@@ -48,7 +48,7 @@ TX2JSON_KEEP_OUTPUT=$KEEP
 export TX2JSON_KEEP_OUTPUT
 # keep FILE NAME: a copy of FILE as $KEEP/NAME when it holds tx2json
 # documents or failure records (not chapters, SARIF or text).
-keep() { grep -q '"schema_version"\|^{"source":{' "$1" 2>/dev/null && cp "$1" "$KEEP/$2"; }
+keep() { grep -q '"schema_version"\|^{\("id":.*\)\?"source":{' "$1" 2>/dev/null && cp "$1" "$KEEP/$2"; }
 unsha() { sed -E 's/("rules_sha256":[[:space:]]*")[0-9a-f]{64}"/\1RULES_SHA256"/' "$@"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 
@@ -226,6 +226,16 @@ rc64=$?
 check_batch "jobs-identical-64 (exit $rc64)" test $rc64 = 0 -a -s "$TMP/jall1"
 check_batch jobs-identical-64-bytes cmp -s "$TMP/jall1" "$TMP/jall64"
 keep "$TMP/jall1" batch-all.jsonl
+# --input jsonl: the records of both corpora (tools/records) give each
+# file's own document with its id first, with one worker or two.
+if command -v python3 >/dev/null 2>&1; then
+    python3 tools/records corpora corpora-blind >"$TMP/rec.jsonl"
+    $BIN -q -j 1 --input jsonl "$TMP/rec.jsonl" >"$TMP/rec1" 2>/dev/null
+    $BIN -q -j 2 --input jsonl "$TMP/rec.jsonl" >"$TMP/rec2" 2>/dev/null
+    keep "$TMP/rec1" batch-records.jsonl
+    check_batch records-jobs-bytes cmp -s "$TMP/rec1" "$TMP/rec2"
+    check_batch records-equal-files sh -c "test -s '$TMP/jall1' && sed 's/^{\"id\":\"[^\"]*\",/{/' '$TMP/rec1' | cmp -s - '$TMP/jall1'"
+fi
 # Regression: -j 64 on 64 Chinese files took 15-25 times as long as -j 1
 # (every worker built ICU's Han-Latin transliterator at once).  The time is
 # checked by make pathological (tests/scaling.sh, "jobs"); here the output.
@@ -626,6 +636,16 @@ if command -v python3 >/dev/null 2>&1; then
     [ $rc = 0 ] || grep -q FAIL "$TMP/off.out" || bad "offsets: tools/offsets-check exit $rc"
 else
     echo "SKIP offsets: python3 is not installed"
+fi
+
+# 11c. The scorer's own self-test (tools/test_score.sh: hand-computed
+#      fixtures, unlinked-mention precision among them): one check.
+if command -v python3 >/dev/null 2>&1; then
+    if sh tools/test_score.sh >"$TMP/score.out" 2>&1; then ok; else
+        bad "score: tools/test_score.sh: $(grep FAIL "$TMP/score.out" | head -3)"
+    fi
+else
+    echo "SKIP score: python3 is not installed"
 fi
 
 # 12. The published contract: every document and failure record kept

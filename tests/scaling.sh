@@ -7,8 +7,9 @@
 #
 # Shapes: warnings, rules, pattern, names, references, entries, scored
 # (the entries through the scored segmenter), cues (an
-# SRT file), segments (the same as Whisper JSON on one line) and html (the
-# entries as a review page).
+# SRT file), segments (the same as Whisper JSON on one line), html (the
+# entries as a review page), turns (turn headers) and records (--input
+# jsonl).
 # Prints one line per shape:
 #   scaling: SHAPE N=.. t(N)=..s t(2N)=..s ratio=.. ok|FAIL|XFAIL|XPASS
 # and exits 1 when any shape failed; then "jobs": CPU time of -j 64 against
@@ -47,11 +48,12 @@
 #               sections, their mentions and organisations marked
 #   turns       plain text of N turns, each opening with a turn header
 #               ("Speaker 1 (00:00:02): "), a new item every tenth (-q)
+#   records     a records file of N short episodes (--input jsonl -j 1 -q)
 set -u
 BIN=${TX2JSON_BIN:-./tx2json}
 LIMIT=${SCALING_LIMIT:-2.3}
 XFAIL=${SCALING_XFAIL:-}
-SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries scored cues segments html turns}
+SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries scored cues segments html turns records}
 CLOCK=${SCALING_CLOCK:-cpu}
 TIMEOUT=${SCALING_TIMEOUT:-60}
 RULES=${TX2JSON_RULES_SRC:-rules}
@@ -71,6 +73,7 @@ n_cues=80000
 n_segments=80000
 n_html=20000
 n_turns=40000
+n_records=12000
 
 if [ "$CLOCK" = cpu ] && ! /usr/bin/time -f '%U %S' -o "$TMP/probe" true 2>/dev/null; then
     echo "scaling: GNU time (/usr/bin/time) not found; timing wall-clock instead"
@@ -133,6 +136,10 @@ gen() {
         awk -v n="$g_n" 'BEGIN { printf "{\"text\": \"\", \"segments\": ["; for (i = 0; i < n; i++) { s = i * 2; printf "%s{\"id\": %d, \"start\": %d.0, \"end\": %d.5, \"text\": \" ", (i ? ", " : ""), i, s, s; if (i % 10 == 0) printf "Next, Org%d released Model%d.", i, i; else printf "it is \\u0066ast and it is small"; printf "\", \"tokens\": [50364, 50365]}" } printf "]}\n" }' >"$d/in.json"
         echo "-q --max-entries $((g_n + 10)) $d/in.json"
         ;;
+    records) # N short episodes, a JSON record a line
+        awk -v n="$g_n" 'BEGIN { for (i = 0; i < n; i++) printf "{\"id\": \"r%d\", \"text\": \"Welcome to Foo Weekly.\\n\\nNext, Org%d released Model%d. It is fast.\\n\\n[Model%d] https://a.org/%d\\n\"}\n", i, i, i, i, i }' >"$d/in.jsonl"
+        echo "-q -j 1 --input jsonl $d/in.jsonl"
+        ;;
     esac
 }
 
@@ -150,6 +157,7 @@ sane() {
     scored) got=$(grep -c '"index"' "$d/out") want=$(($2 / 2)) what="entries" ;;
     html) got=$(grep -o '<section class="entry"' "$d/out" | wc -l) want=$2 what="entry sections" ;;
     cues | segments | turns) got=$(grep -c '"time":.\[' "$d/out") want=$(($2 / 10)) what="entries and mentions with a time" ;;
+    records) got=$(grep -c '^{"id":"r[0-9]*","schema_version"' "$d/out") want=$2 what="documents with their id" ;;
     esac
     [ "$got" -ge "$want" ] && return 0
     why="$got $what at N=$2, expected at least $want"
@@ -188,7 +196,7 @@ best() {
 }
 
 for shape in $SHAPES; do
-    case " warnings rules pattern names references entries scored cues segments html turns jobs " in
+    case " warnings rules pattern names references entries scored cues segments html turns records jobs " in
     *" $shape "*) [ "$shape" = jobs ] && continue ;; # timed after the loop
     *)
         echo "scaling: unknown shape '$shape'"

@@ -152,6 +152,35 @@ expect_rc units 0
 expect_grep units err "differs from the file text"
 expect_last units "TOTAL entry_f1=0.000 link_p=1.000 link_r=1.000 mention=0.000 org_f1=0.000 intro=0/1 outro=0/1 files=1"
 
+# --- names/g_names: unlinked-mention precision.  Gold entries: e0 (names
+#     WidgetNet, Gizmo Kit), e1 (names FooBench), e2 (no "names": not
+#     counted).  Predicted unlinked mentions: at 0, not a gold start:
+#     Hello (not counted); at e0: "Gizmo\nKit" (= Gizmo Kit once
+#     whitespace is normalised: right), Acme (wrong), WidgetNet is linked
+#     (not counted); at e1: FooBench (right), Beta, "the model" (wrong); at
+#     e2: Something (not counted) -> 2/5 = .400.  Entries P=3/4 R=1 ->
+#     F1=.857; orgs tp=1 (Acme) fn=2 (Beta, Gamma) -> F1=.500.
+run names $FAKE "$FIX/names"
+expect_rc names 0
+expect_line names g_names "entry P=0.750 R=1.000 F1=0.857" "org F1=0.500" "unlinked P=0.400 (2/5)"
+NAMES_TOTAL="TOTAL entry_f1=0.857 link_p=1.000 link_r=1.000 mention=1.000 org_f1=0.500 intro=1/1 outro=1/1 files=1 unlinked_p=0.400 (2/5)"
+expect_last names "$NAMES_TOTAL"
+run names_thr $FAKE --min-unlinked-p 0.5 "$FIX/names"
+expect_rc names_thr 1
+expect_grep names_thr err "FAIL unlinked_p=0.400"
+# files without names: no unlinked figure on their lines, none in TOTAL
+if grep -q unlinked "$TMP/pair.out"; then bad "pair: unlinked reported without gold names"; else ok; fi
+# self-check: the names other than a linked mention are unlinked mentions
+# of the fake prediction, so 2/2 (Gizmo Kit at e0, FooBench at e1)
+run names_self --self-check "$FIX/names"
+expect_rc names_self 0
+expect_last names_self "TOTAL entry_f1=1.000 link_p=1.000 link_r=1.000 mention=1.000 org_f1=1.000 intro=1/1 outro=1/1 files=1 unlinked_p=1.000 (2/2)"
+if [ -s "$TMP/names_self.err" ]; then bad "names_self: gold lint warnings"; sed 's/^/    /' "$TMP/names_self.err"; else ok; fi
+# names must be a list of non-empty strings
+run gold_names --self-check "$FIX/bad/z_names.txt"
+expect_rc gold_names 2
+expect_grep gold_names err "entries[0].names must be a list of non-empty strings"
+
 # --- self-check: gold scored against itself is perfect everywhere.
 run self_fix --self-check "$FIX/pair" "$FIX/misc" "$FIX/units"
 expect_rc self_fix 0
