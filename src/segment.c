@@ -272,7 +272,7 @@ static size_t past_stamp(const tx_conv *c, size_t a, size_t b)
 {
     const tx_rule *r;
     tx_match m;
-    for (size_t i = 0; (r = tx_rules_get(c->rules, RK_TIMEHINT, c->lang, i)); i++) {
+    for (size_t i = 0; c->rules && (r = tx_rules_get(c->rules, RK_TIMEHINT, c->lang, i)); i++) {
         if (tx_rule_match(c->rules, r, c->norm->s + a, b - a, 0, &m) != 1 || m.start != 0 || !m.end)
             continue;
         size_t e = a + m.end;
@@ -322,20 +322,20 @@ static int pauses_are_spaces(const char *t, size_t from, size_t to)
     return pauses > marks;
 }
 
-/* The scored segmenter's units are the sentences, and an entry can only
- * start where a unit does.  So, for it alone: a time stamp or turn header
- * that opens a line (a time-hint rule) is left out of the sentence, so the
- * item starts at its words; and in prose whose pauses are spaces, a pause
- * ends a sentence (an unpunctuated recogniser's clause) once the clause
- * has the pause-clause-min parameter's code points ("好了 以上就是" stays
- * whole: a lone particle belongs to what follows). */
-static tx2json_status scored_units(tx_conv *c, segger *g)
+/* An entry can only start where a sentence does.  So a time stamp or turn
+ * header that opens a line (a time-hint rule) is left out of the sentence:
+ * framing, not speech, the item starts at its words.  And for the scored
+ * segmenter, whose units are the sentences, in prose whose pauses are
+ * spaces a pause ends a sentence (an unpunctuated recogniser's clause)
+ * once the clause has the pause-clause-min parameter's code points ("好了
+ * 以上就是" stays whole: a lone particle belongs to what follows). */
+static tx2json_status unit_sentences(tx_conv *c, segger *g)
 {
     tx_seg *out = g->out;
     const char *t = g->t;
     const tx_weights *w = c->weights;
-    int split = !c->lines_layout && w && w->has_param[TXP_PAUSE_CLAUSE_MIN] &&
-                pauses_are_spaces(t, g->from, g->to);
+    int split = c->opts->segmenter == TX2JSON_SEGMENT_SCORED && !c->lines_layout && w &&
+                w->has_param[TXP_PAUSE_CLAUSE_MIN] && pauses_are_spaces(t, g->from, g->to);
     double least = split ? w->param[TXP_PAUSE_CLAUSE_MIN] : 0.0;
     tx_sentence *v = NULL;
     size_t nv = 0, cap = 0;
@@ -489,7 +489,7 @@ tx2json_status tx_segment(tx_conv *c, size_t from, size_t to)
     UBreakIterator *sb = c->sbrk, *wb = c->wbrk;
     g.ut = utext_openUTF8(NULL, g.t + from, (int64_t)(to - from), &g.st);
     tx2json_status rc = U_FAILURE(g.st) ? TX2JSON_EINTERNAL : split_sentences(&g, sb);
-    if (!rc && c->opts->segmenter == TX2JSON_SEGMENT_SCORED) rc = scored_units(c, &g);
+    if (!rc) rc = unit_sentences(c, &g);
     if (!rc) rc = word_tokens(&g, wb);
     if (!rc) rc = group_candidates(&g);
     if (rc == TX2JSON_EINTERNAL)
