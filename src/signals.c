@@ -43,6 +43,8 @@ const char *const tx_feature_names[TXF_N] = {"bias",
                                              "transition",
                                              "intro",
                                              "first",
+                                             "prev-short",
+                                             "prev-leadin",
                                              "seg-no-anchor",
                                              "seg-multi-anchor",
                                              "seg-intro-unit"};
@@ -474,6 +476,12 @@ tx2json_status tx_features(const tx_conv *c, const tx_marks *mk, size_t first, s
         st.u[i].f[TXF_NEW_NAME_PREV] = i > 0 && st.named[i - 1] == 2;
         layout_features(&st, i);
         rule_features(&st, i);
+    }
+    for (size_t i = 1; !bad && i < nu; i++) {
+        const float *p = st.u[i - 1].f;
+        st.u[i].f[TXF_PREV_SHORT] = p[TXF_SHORT];
+        st.u[i].f[TXF_PREV_LEADIN] =
+            p[TXF_SHORT] != 0 && (p[TXF_TRANSITION] != 0 || p[TXF_ENTRY_OK] != 0);
     }
     if (!bad) {
         drop_common_layout(&st);

@@ -41,6 +41,8 @@ enum {
     TXF_TRANSITION,    /* a transition rule matches (a spoken move to the next item) */
     TXF_INTRO,         /* an intro rule matches */
     TXF_FIRST,         /* the first unit of the text */
+    TXF_PREV_SHORT,    /* the unit before it is short */
+    TXF_PREV_LEADIN,   /* ... and a transition or an entry lead-in matches there */
     TXF_NUNIT,
     TXF_SEG_NO_ANCHOR = TXF_NUNIT, /* an entry where no reference is first heard */
     TXF_SEG_MULTI_ANCHOR,          /* an entry where two or more are */
