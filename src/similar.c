@@ -1,7 +1,10 @@
 /* similar.c - string similarity signals used by the linker: edit distance
- * over code points, an English phonetic key, and pinyin keys for Han text
- * through ICU's Han-Latin transliterator.  The transliterator is expensive
- * to open (over 100 ms), so it is opened on first use and every result is
+ * over code points, an English phonetic key, and pinyin keys for Han text.
+ * Pinyin comes from a table generated at build time from ICU's Han-Latin
+ * rules (tools/pinyin-gen.c, build/pinyin_table.inc), which gives what
+ * the transliterator gives; a key with a character the table does not
+ * hold goes to the transliterator itself, which is expensive to open
+ * (over 100 ms), so it is opened on first such key.  Every result is
  * cached by input string. */
 #include "similar.h"
 
@@ -10,6 +13,8 @@
 #include <string.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
+
+#include "pinyin_table.inc"
 
 /* A key as code points (at most 128; longer keys are cut): ASCII bytes
  * are copied, anything else decoded. */
@@ -249,7 +254,7 @@ void tx_pinyin_free(tx_pinyin *p)
  * builds and the others open the cached rules (0.2 ms each). */
 static pthread_mutex_t open_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static char *transliterate(tx_pinyin *p, const char *s)
+char *tx_pinyin_icu(tx_pinyin *p, const char *s)
 {
     if (!p->tr && !p->failed) {
         UErrorCode st = U_ZERO_ERROR;
@@ -294,6 +299,66 @@ static char *transliterate(tx_pinyin *p, const char *s)
     return out;
 }
 
+/* The reading of code point c in the generated table (an index of
+ * tx_py_syl), or -1 when the table does not hold c. */
+static int table_syl(uint32_t c)
+{
+    size_t lo = 0, hi = sizeof tx_py_range / sizeof *tx_py_range;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct tx_py_range *r = &tx_py_range[mid];
+        if (c < r->lo) {
+            hi = mid;
+        } else if (c > r->hi) {
+            lo = mid + 1;
+        } else {
+            uint16_t v = tx_py_idx[r->at + (c - r->lo)];
+            return v == TX_PY_NONE ? -1 : v;
+        }
+    }
+    return -1;
+}
+
+/* The reading of a before b when a context rule gives one, else -1. */
+static int context_syl(uint32_t a, uint32_t b)
+{
+    for (size_t i = 0; i < sizeof tx_py_ctx / sizeof *tx_py_ctx; i++)
+        if (tx_py_ctx[i].a == a && tx_py_ctx[i].b == b) return tx_py_ctx[i].syl;
+    return -1;
+}
+
+int tx_pinyin_table(const char *s, char **out)
+{
+    tx_strbuf b = {0};
+    size_t i = 0, len = strlen(s);
+    *out = NULL;
+    tx_sb_add(&b, "", 0);
+    while (i < len) {
+        uint32_t c = tx_u8_next(s, &i);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            tx_sb_addc(&b, (char)c);
+            continue;
+        }
+        int k = table_syl(c);
+        if (k < 0) {
+            tx_sb_free(&b);
+            return 0;
+        }
+        if (i < len) {
+            size_t j = i;
+            int kc = context_syl(c, tx_u8_next(s, &j));
+            if (kc >= 0) k = kc;
+        }
+        tx_sb_add(&b, tx_py_syl[k], strlen(tx_py_syl[k]));
+    }
+    if (b.oom) {
+        tx_sb_free(&b);
+        return -1;
+    }
+    *out = b.s;
+    return 1;
+}
+
 const char *tx_pinyin_key(tx_pinyin *p, const char *s)
 {
     size_t len = strlen(s), i;
@@ -301,7 +366,9 @@ const char *tx_pinyin_key(tx_pinyin *p, const char *s)
     pentry *t = tx_grow(p->tab, &p->cap, p->n + 1, sizeof *t);
     if (!t) return NULL;
     p->tab = t;
-    char *out = transliterate(p, s);
+    char *out = NULL;
+    int got = tx_pinyin_table(s, &out);
+    if (got == 0) out = tx_pinyin_icu(p, s);
     char *in = tx_strndup(s, len);
     if (!out || !in || tx_nmap_put(&p->index, in, len, p->n)) {
         free(out);
