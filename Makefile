@@ -5,8 +5,8 @@
 # pkg-config already finds them).
 
 CC      ?= cc
-PKGS    := icu-uc icu-i18n libpcre2-8 libcjson sqlite3
-APT_PKGS := pkg-config libicu-dev libpcre2-dev libcjson-dev libsqlite3-dev
+PKGS    := icu-uc icu-i18n libpcre2-8 libcjson sqlite3 nettle
+APT_PKGS := pkg-config libicu-dev libpcre2-dev libcjson-dev libsqlite3-dev nettle-dev
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 WARN    := -Wall -Wextra
 ifeq ($(WERROR),1)

@@ -413,6 +413,33 @@ static void write_file(const char *path, const char *text)
     }
 }
 
+/* SHA-256 against the examples of FIPS 180-2 (appendix B): one block,
+ * two blocks, and a million bytes. */
+static void test_sha256(void)
+{
+    static const struct {
+        const char *in;
+        size_t repeat;
+        const char *want;
+    } v[] = {
+        {"", 1, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {"abc", 1, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+        {"a", 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+    };
+    for (size_t q = 0; q < sizeof v / sizeof v[0]; q++) {
+        size_t n = strlen(v[q].in) * v[q].repeat;
+        unsigned char *b = malloc(n + 1);
+        char got[TX_SHA256_HEX] = "";
+        for (size_t k = 0; b && k < v[q].repeat; k++)
+            memcpy(b + k * strlen(v[q].in), v[q].in, strlen(v[q].in));
+        if (b) tx_sha256_hex(b, n, got);
+        CHECK(strcmp(got, v[q].want) == 0, "SHA-256 of '%s' x %zu: %s", v[q].in, v[q].repeat, got);
+        free(b);
+    }
+}
+
 /* tool.rules_sha256: the SHA-256 of the rule files' bytes in load order
  * (a directory's files in name order). */
 static void test_rules_sha256(void)
@@ -922,6 +949,7 @@ int main(int argc, char **argv)
     test_container();
     test_segment();
     test_rules();
+    test_sha256();
     test_rules_sha256();
     test_references();
     test_similar();
