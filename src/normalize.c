@@ -39,14 +39,6 @@ typedef struct nform {
     size_t chars; /* characters of b so far */
 } nform;
 
-static size_t lead_bytes(const char *s, size_t n)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        k += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return k;
-}
-
 static int push_seg(nform *f, size_t nb, int flat, long long base)
 {
     tx_norm_seg *p = tx_grow(f->seg, &f->segcap, f->nseg + 1, sizeof *p);
@@ -61,7 +53,9 @@ static int push_seg(nform *f, size_t nb, int flat, long long base)
 static int map_to(nform *f, size_t from, size_t cp)
 {
     if (f->b.oom) return -1;
-    size_t n = lead_bytes(f->b.s + from, f->b.len - from);
+    size_t n = 0; /* a chunk is a few bytes: counted here, not by the word */
+    for (size_t i = from; i < f->b.len; i++)
+        n += ((unsigned char)f->b.s[i] & 0xC0) != 0x80;
     const tx_norm_seg *last = f->nseg ? &f->seg[f->nseg - 1] : NULL;
     int r = 0;
     if (n > 1)
@@ -232,7 +226,7 @@ tx2json_status tx_normalize(tx_conv *c)
     for (size_t k = 0, n = 0; k <= f.b.len / TX_NORM_STRIDE; k++) {
         out->lead[k] = (uint32_t)n;
         size_t at = k * TX_NORM_STRIDE, m = f.b.len - at;
-        n += lead_bytes(f.b.s + at, m < TX_NORM_STRIDE ? m : TX_NORM_STRIDE);
+        n += tx_u8_count(f.b.s + at, m < TX_NORM_STRIDE ? m : TX_NORM_STRIDE);
     }
     out->s = f.b.s;
     out->len = f.b.len;
@@ -270,7 +264,7 @@ size_t tx_norm_cp(const tx_norm *n, size_t b)
     const tx_norm_seg *g = &n->seg[i ? i - 1 : 0];
     if (g->flat) return (size_t)g->base;
     size_t k = b / TX_NORM_STRIDE, at = k * TX_NORM_STRIDE;
-    size_t index = n->lead[k] + lead_bytes(n->s + at, b + 1 - at) - 1; /* b's character */
+    size_t index = n->lead[k] + tx_u8_count(n->s + at, b + 1 - at) - 1; /* b's character */
     return (size_t)(g->base + (long long)index);
 }
 

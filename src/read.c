@@ -294,9 +294,7 @@ tx2json_status tx_decode(tx_conv *c, const unsigned char *data, size_t len)
     doc->text = u8;
     doc->len = w;
     /* Code point offsets. */
-    size_t ncp = 0;
-    for (size_t i = 0; i < w; i++)
-        if (((unsigned char)u8[i] & 0xC0) != 0x80) ncp++;
+    size_t ncp = tx_u8_count(u8, w);
     if (w > UINT32_MAX - 1) {
         tx_seterr(err, TX2JSON_ELIMIT, name, 0, 0, (size_t)-1, "input larger than 4 GiB");
         return TX2JSON_ELIMIT;
@@ -326,20 +324,14 @@ size_t tx_byte_to_cp(const tx_doc *doc, size_t byte)
     if (byte >= doc->len) return doc->ncp;
     /* The last sampled code point at or before byte (the first is at 0). */
     size_t k = tx_lower_bound(doc->cp_at, doc->ncp / TX_CP_STRIDE + 1, byte + 1, cp_at_at) - 1;
-    size_t cp = k * TX_CP_STRIDE;
-    for (size_t i = doc->cp_at[k]; i < byte; i++)
-        cp += ((unsigned char)doc->text[i] & 0xC0) != 0x80;
-    return cp;
+    return k * TX_CP_STRIDE + tx_u8_count(doc->text + doc->cp_at[k], byte - doc->cp_at[k]);
 }
 
 size_t tx_cp_to_byte(const tx_doc *doc, size_t cp)
 {
     if (cp >= doc->ncp) return doc->len;
-    size_t i = doc->cp_at[cp / TX_CP_STRIDE];
-    for (size_t k = cp % TX_CP_STRIDE; k > 0; k--)
-        while (((unsigned char)doc->text[++i] & 0xC0) == 0x80)
-            ;
-    return i;
+    size_t at = doc->cp_at[cp / TX_CP_STRIDE];
+    return at + tx_u8_skip(doc->text + at, doc->len - at, cp % TX_CP_STRIDE);
 }
 
 void tx_doc_free(tx_doc *doc)

@@ -95,6 +95,34 @@ size_t tx_u8_put(uint32_t c, char u[4])
     return 4;
 }
 
+/* The continuation bytes (10xxxxxx) of the eight bytes at s. */
+static size_t continuations8(const char *s)
+{
+    uint64_t x;
+    memcpy(&x, s, sizeof x);
+    return (size_t)__builtin_popcountll(x & ~(x << 1) & 0x8080808080808080ULL);
+}
+
+size_t tx_u8_count(const char *s, size_t n)
+{
+    size_t k = 0, i = 0;
+    for (; i + 8 <= n; i += 8)
+        k += 8 - continuations8(s + i);
+    for (; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+size_t tx_u8_skip(const char *s, size_t n, size_t k)
+{
+    size_t i = 0, seen = 0; /* code points starting before i */
+    for (size_t c; i + 8 <= n && seen + (c = 8 - continuations8(s + i)) <= k; i += 8)
+        seen += c;
+    for (; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && seen++ == k) return i;
+    return n;
+}
+
 void tx_sb_addcp(tx_strbuf *b, uint32_t c)
 {
     char u[4];

@@ -413,6 +413,35 @@ static void write_file(const char *path, const char *text)
     }
 }
 
+/* Code point counts and skips, eight bytes at a time: against a byte by
+ * byte walk, on strings whose multi-byte characters straddle the words. */
+static void test_u8_count(void)
+{
+    static const char *const texts[] = {
+        "",
+        "abc",
+        "abcdefg\xe4\xb8\xad"
+        "xyz",
+        "\xf0\xa0\x80\x80\xe4\xb8\xad\xe6\x96\x87\xc3\xa9"
+        "abcdefghij\xe4\xb8\xad\xf0\xa0\x80\x80z",
+    };
+    for (size_t q = 0; q < sizeof texts / sizeof texts[0]; q++) {
+        const char *t = texts[q];
+        size_t n = strlen(t), ok = 1;
+        for (size_t len = 0; len <= n; len++) {
+            size_t want = 0;
+            for (size_t i = 0; i < len; i++)
+                want += ((unsigned char)t[i] & 0xC0) != 0x80;
+            if (tx_u8_count(t, len) != want) ok = 0;
+        }
+        for (size_t k = 0, i = 0; i <= n; i++) { /* the start of every code point, then n */
+            if (i < n && ((unsigned char)t[i] & 0xC0) == 0x80) continue;
+            if (tx_u8_skip(t, n, k++) != i) ok = 0;
+        }
+        CHECK(ok, "tx_u8_count and tx_u8_skip agree with a byte walk on text %zu", q);
+    }
+}
+
 /* SHA-256 against the examples of FIPS 180-2 (appendix B): one block,
  * two blocks, and a million bytes. */
 static void test_sha256(void)
@@ -961,6 +990,7 @@ int main(int argc, char **argv)
     test_container();
     test_segment();
     test_rules();
+    test_u8_count();
     test_sha256();
     test_rules_sha256();
     test_references();
