@@ -28,6 +28,10 @@ static int identity_cp(const UNormalizer2 *nf, uint32_t c)
     return n < 0;
 }
 
+/* Bytes kept defined after the matching form's end: the widest block
+ * PCRE2's JIT reads at once (a 512-bit vector). */
+enum { JIT_SLACK = 64 };
+
 /* The matching form being built: bytes, and where they come from
  * (tx_norm_seg). */
 typedef struct nform {
@@ -208,9 +212,10 @@ tx2json_status tx_normalize(tx_conv *c)
                   u_errorName(st));
         return TX2JSON_EINTERNAL;
     }
-    /* Reserve the input size up front: NFKC rarely lengthens text. */
-    f.b.s = malloc(doc->len + 1);
-    f.b.cap = f.b.s ? doc->len + 1 : 0;
+    /* Reserve the input size and the slack up front: NFKC rarely
+     * lengthens text. */
+    f.b.s = malloc(doc->len + 1 + JIT_SLACK);
+    f.b.cap = f.b.s ? doc->len + 1 + JIT_SLACK : 0;
     tx_sb_add(&f.b, "", 0);
     if (f.b.oom) goto oom;
     if (c->cont && c->cont->kind != TX_PLAIN) {
@@ -219,7 +224,14 @@ tx2json_status tx_normalize(tx_conv *c)
         goto oom;
     }
     if (f.b.oom) goto oom;
-    /* PCRE2's JIT scans ahead in aligned blocks; keep the slack defined. */
+    /* PCRE2's JIT scans ahead in aligned blocks: a block past the end of
+     * the text must lie in the buffer and be defined. */
+    if (f.b.cap < f.b.len + 1 + JIT_SLACK) {
+        char *p = realloc(f.b.s, f.b.len + 1 + JIT_SLACK);
+        if (!p) goto oom;
+        f.b.s = p;
+        f.b.cap = f.b.len + 1 + JIT_SLACK;
+    }
     memset(f.b.s + f.b.len, 0, f.b.cap - f.b.len);
     out->lead = malloc((f.b.len / TX_NORM_STRIDE + 1) * sizeof *out->lead);
     if (!out->lead) goto oom;
