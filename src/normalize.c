@@ -40,7 +40,8 @@ typedef struct nform {
     tx_strbuf b;
     tx_norm_seg *seg;
     size_t nseg, segcap;
-    size_t chars; /* characters of b so far */
+    size_t chars;      /* characters of b so far */
+    long long next_cp; /* the code point the last stretch gives the next character, -1 none */
 } nform;
 
 static int push_seg(nform *f, size_t nb, int flat, long long base)
@@ -52,6 +53,17 @@ static int push_seg(nform *f, size_t nb, int flat, long long base)
     return 0;
 }
 
+/* Records that the one character of b from `from` on comes from code
+ * point cp.  -1 on OOM. */
+static int map_one(nform *f, size_t from, size_t cp)
+{
+    int r = 0;
+    if ((long long)cp != f->next_cp) r = push_seg(f, from, 0, (long long)cp - (long long)f->chars);
+    f->chars++;
+    f->next_cp = (long long)cp + 1;
+    return r;
+}
+
 /* Records that the bytes of b from `from` on come from code point cp.
  * -1 on OOM. */
 static int map_to(nform *f, size_t from, size_t cp)
@@ -60,14 +72,10 @@ static int map_to(nform *f, size_t from, size_t cp)
     size_t n = 0; /* a chunk is a few bytes: counted here, not by the word */
     for (size_t i = from; i < f->b.len; i++)
         n += ((unsigned char)f->b.s[i] & 0xC0) != 0x80;
-    const tx_norm_seg *last = f->nseg ? &f->seg[f->nseg - 1] : NULL;
-    int r = 0;
-    if (n > 1)
-        r = push_seg(f, from, 1, (long long)cp);
-    else if (n == 1 && (!last || last->flat || last->base + (long long)f->chars != (long long)cp))
-        r = push_seg(f, from, 0, (long long)cp - (long long)f->chars);
+    if (n == 1) return map_one(f, from, cp);
     f->chars += n;
-    return r;
+    f->next_cp = -1;
+    return n > 1 ? push_seg(f, from, 1, (long long)cp) : 0;
 }
 
 /* Fast path: an ASCII character not followed by a combining mark is its
@@ -83,7 +91,7 @@ static int ascii_char(nform *f, size_t *i, size_t end, size_t *cp)
         f->b.s[f->b.len++] = t[*i];
         f->b.s[f->b.len] = 0;
     }
-    if (map_to(f, f->b.len - 1, *cp)) return -1;
+    if (f->b.oom || map_one(f, f->b.len - 1, *cp)) return -1;
     (*i)++;
     (*cp)++;
     return 1;
@@ -107,7 +115,7 @@ static int cjk_char(nform *f, size_t *i, size_t end, size_t *cp)
         if (d < 0x4E00 || d > 0x9FFF) return 0;
     }
     tx_sb_add(&f->b, t + *i, 3);
-    if (map_to(f, f->b.len - 3, *cp)) return -1;
+    if (f->b.oom || map_one(f, f->b.len - 3, *cp)) return -1;
     *i = j;
     (*cp)++;
     return 1;
@@ -206,7 +214,7 @@ tx2json_status tx_normalize(tx_conv *c)
     tx_norm *out = c->norm;
     tx2json_error *err = c->err;
     UErrorCode st = U_ZERO_ERROR;
-    nform f = {.nf = unorm2_getNFKCInstance(&st), .t = doc->text};
+    nform f = {.nf = unorm2_getNFKCInstance(&st), .t = doc->text, .next_cp = -1};
     if (U_FAILURE(st)) {
         tx_seterr(err, TX2JSON_EINTERNAL, doc->name, 0, 0, (size_t)-1, "ICU NFKC: %s",
                   u_errorName(st));
