@@ -1012,7 +1012,7 @@ static int line_hint(tx_conv *c, size_t a, size_t b)
     for (size_t i = 0; (r = tx_rules_get(c->rules, RK_TIMEHINT, c->lang, i)); i++) {
         if (tx_rule_match(c->rules, r, s, b - a, 0, &m) != 1 || m.start != 0) continue;
         long long ms = hint_ms(&m, s);
-        if (ms >= 0) return add_hint(c->cont, c->norm->map[a], ms);
+        if (ms >= 0) return add_hint(c->cont, tx_norm_cp(c->norm, a), ms);
     }
     return 0;
 }
@@ -1081,7 +1081,7 @@ int tx_container_time(const tx_conv *c, size_t cs, size_t ce, long long *t0, lon
     const tx_container *k = c->cont;
     if (!k) return 0;
     if (!tx_container_framed(c)) return hint_time(k, cs, ce, t0, t1);
-    size_t bs = c->doc->cp_off[cs], be = c->doc->cp_off[ce];
+    size_t bs = tx_cp_to_byte(c->doc, cs), be = tx_cp_to_byte(c->doc, ce);
     int found = 0;
     for (size_t i = piece_after(k, bs); i < k->npiece && k->piece[i].s < be; i++) {
         long q = k->piece[i].cue;
@@ -1096,7 +1096,7 @@ int tx_container_time(const tx_conv *c, size_t cs, size_t ce, long long *t0, lon
 int tx_container_text(const tx_conv *c, size_t cs, size_t ce, tx_strbuf *b)
 {
     const tx_container *k = c->cont;
-    size_t bs = c->doc->cp_off[cs], be = c->doc->cp_off[ce], n = 0;
+    size_t bs = tx_cp_to_byte(c->doc, cs), be = tx_cp_to_byte(c->doc, ce), n = 0;
     tx_sb_add(b, "", 0);
     for (size_t i = piece_after(k, bs); i < k->npiece && k->piece[i].s < be; i++) {
         const tx_piece *q = &k->piece[i];
@@ -1115,7 +1115,8 @@ size_t tx_container_span_end(const tx_conv *c, size_t last, size_t next)
 {
     const tx_container *k = c->cont;
     if (!tx_container_framed(c)) return next;
-    size_t bl = c->doc->cp_off[last], i = piece_after(k, bl);
-    if (i == k->npiece || k->piece[i].s > bl || c->doc->cp_off[next] <= k->piece[i].e) return next;
+    size_t bl = tx_cp_to_byte(c->doc, last), i = piece_after(k, bl);
+    if (i == k->npiece || k->piece[i].s > bl || tx_cp_to_byte(c->doc, next) <= k->piece[i].e)
+        return next;
     return tx_byte_to_cp(c->doc, k->piece[i].e);
 }

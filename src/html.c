@@ -278,7 +278,7 @@ static size_t to_byte(const page *p, double v)
     case TX2JSON_OFFSETS_UTF16:
         return p->u16[u < p->nu16 ? u : p->nu16];
     default:
-        return p->c->doc->cp_off[u < p->c->doc->ncp ? u : p->c->doc->ncp];
+        return tx_cp_to_byte(p->c->doc, u < p->c->doc->ncp ? u : p->c->doc->ncp);
     }
 }
 

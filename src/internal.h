@@ -90,6 +90,12 @@ TXI void tx_nmap_free(tx_nmap *m);
 TXI uint32_t tx_u8_next(const char *s, size_t *i);
 /* Writes code point c as UTF-8 to u; the byte count (1-4). */
 TXI size_t tx_u8_put(uint32_t c, char u[4]);
+/* The code points that start in s[0..n) (bytes that are not UTF-8
+ * continuation bytes), eight bytes at a time. */
+TXI size_t tx_u8_count(const char *s, size_t n);
+/* The offset in s[0..n) of the start of code point k (from 0, s[0]
+ * starting one), or n when fewer start there. */
+TXI size_t tx_u8_skip(const char *s, size_t n, size_t k);
 /* Offset of the first invalid UTF-8 byte of s[0..len) (overlongs,
  * surrogates and values past U+10FFFF are invalid), or len when valid;
  * counts valid multi-byte sequences and invalid bytes. */

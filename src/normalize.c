@@ -28,28 +28,54 @@ static int identity_cp(const UNormalizer2 *nf, uint32_t c)
     return n < 0;
 }
 
-/* The matching form being built: bytes and, per byte, the code point of
- * the decoded text its chunk starts at. */
+/* Bytes kept defined after the matching form's end: the widest block
+ * PCRE2's JIT reads at once (a 512-bit vector). */
+enum { JIT_SLACK = 64 };
+
+/* The matching form being built: bytes, and where they come from
+ * (tx_norm_seg). */
 typedef struct nform {
     const UNormalizer2 *nf;
     const char *t; /* the decoded text */
     tx_strbuf b;
-    uint32_t *map;
-    size_t mcap;
+    tx_norm_seg *seg;
+    size_t nseg, segcap;
+    size_t chars;      /* characters of b so far */
+    long long next_cp; /* the code point the last stretch gives the next character, -1 none */
 } nform;
 
-/* Maps the bytes of b from `from` on to code point cp.  -1 on OOM. */
+static int push_seg(nform *f, size_t nb, int flat, long long base)
+{
+    tx_norm_seg *p = tx_grow(f->seg, &f->segcap, f->nseg + 1, sizeof *p);
+    if (!p) return -1;
+    f->seg = p;
+    f->seg[f->nseg++] = (tx_norm_seg){nb, flat, base};
+    return 0;
+}
+
+/* Records that the one character of b from `from` on comes from code
+ * point cp.  -1 on OOM. */
+static int map_one(nform *f, size_t from, size_t cp)
+{
+    int r = 0;
+    if ((long long)cp != f->next_cp) r = push_seg(f, from, 0, (long long)cp - (long long)f->chars);
+    f->chars++;
+    f->next_cp = (long long)cp + 1;
+    return r;
+}
+
+/* Records that the bytes of b from `from` on come from code point cp.
+ * -1 on OOM. */
 static int map_to(nform *f, size_t from, size_t cp)
 {
     if (f->b.oom) return -1;
-    if (f->b.len + 1 > f->mcap) {
-        uint32_t *m2 = tx_grow(f->map, &f->mcap, f->b.len + 1, sizeof *f->map);
-        if (!m2) return -1;
-        f->map = m2;
-    }
-    for (size_t k = from; k < f->b.len; k++)
-        f->map[k] = (uint32_t)cp;
-    return 0;
+    size_t n = 0; /* a chunk is a few bytes: counted here, not by the word */
+    for (size_t i = from; i < f->b.len; i++)
+        n += ((unsigned char)f->b.s[i] & 0xC0) != 0x80;
+    if (n == 1) return map_one(f, from, cp);
+    f->chars += n;
+    f->next_cp = -1;
+    return n > 1 ? push_seg(f, from, 1, (long long)cp) : 0;
 }
 
 /* Fast path: an ASCII character not followed by a combining mark is its
@@ -65,7 +91,7 @@ static int ascii_char(nform *f, size_t *i, size_t end, size_t *cp)
         f->b.s[f->b.len++] = t[*i];
         f->b.s[f->b.len] = 0;
     }
-    if (map_to(f, f->b.len - 1, *cp)) return -1;
+    if (f->b.oom || map_one(f, f->b.len - 1, *cp)) return -1;
     (*i)++;
     (*cp)++;
     return 1;
@@ -89,7 +115,7 @@ static int cjk_char(nform *f, size_t *i, size_t end, size_t *cp)
         if (d < 0x4E00 || d > 0x9FFF) return 0;
     }
     tx_sb_add(&f->b, t + *i, 3);
-    if (map_to(f, f->b.len - 3, *cp)) return -1;
+    if (f->b.oom || map_one(f, f->b.len - 3, *cp)) return -1;
     *i = j;
     (*cp)++;
     return 1;
@@ -188,32 +214,49 @@ tx2json_status tx_normalize(tx_conv *c)
     tx_norm *out = c->norm;
     tx2json_error *err = c->err;
     UErrorCode st = U_ZERO_ERROR;
-    nform f = {unorm2_getNFKCInstance(&st), doc->text, {0}, NULL, 0};
+    nform f = {.nf = unorm2_getNFKCInstance(&st), .t = doc->text, .next_cp = -1};
     if (U_FAILURE(st)) {
         tx_seterr(err, TX2JSON_EINTERNAL, doc->name, 0, 0, (size_t)-1, "ICU NFKC: %s",
                   u_errorName(st));
         return TX2JSON_EINTERNAL;
     }
-    /* Reserve roughly the input size up front. */
-    f.map = tx_grow(NULL, &f.mcap, doc->len + 1, sizeof *f.map);
+    /* Reserve the input size and the slack up front: NFKC rarely
+     * lengthens text. */
+    f.b.s = malloc(doc->len + 1 + JIT_SLACK);
+    f.b.cap = f.b.s ? doc->len + 1 + JIT_SLACK : 0;
     tx_sb_add(&f.b, "", 0);
-    if (!f.map || f.b.oom) goto oom;
+    if (f.b.oom) goto oom;
     if (c->cont && c->cont->kind != TX_PLAIN) {
         if (norm_pieces(&f, doc, c->cont)) goto oom;
     } else if (norm_range(&f, 0, doc->len, 0)) {
         goto oom;
     }
-    if (map_to(&f, f.b.len, 0)) goto oom; /* room for map[len] */
-    f.map[f.b.len] = (uint32_t)doc->ncp;
-    /* PCRE2's JIT scans ahead in aligned blocks; keep the slack defined. */
+    if (f.b.oom) goto oom;
+    /* PCRE2's JIT scans ahead in aligned blocks: a block past the end of
+     * the text must lie in the buffer and be defined. */
+    if (f.b.cap < f.b.len + 1 + JIT_SLACK) {
+        char *p = realloc(f.b.s, f.b.len + 1 + JIT_SLACK);
+        if (!p) goto oom;
+        f.b.s = p;
+        f.b.cap = f.b.len + 1 + JIT_SLACK;
+    }
     memset(f.b.s + f.b.len, 0, f.b.cap - f.b.len);
+    out->lead = malloc((f.b.len / TX_NORM_STRIDE + 1) * sizeof *out->lead);
+    if (!out->lead) goto oom;
+    for (size_t k = 0, n = 0; k <= f.b.len / TX_NORM_STRIDE; k++) {
+        out->lead[k] = (uint32_t)n;
+        size_t at = k * TX_NORM_STRIDE, m = f.b.len - at;
+        n += tx_u8_count(f.b.s + at, m < TX_NORM_STRIDE ? m : TX_NORM_STRIDE);
+    }
     out->s = f.b.s;
     out->len = f.b.len;
-    out->map = f.map;
+    out->end_cp = doc->ncp;
+    out->seg = f.seg;
+    out->nseg = f.nseg;
     return TX2JSON_OK;
 oom:
     tx_sb_free(&f.b);
-    free(f.map);
+    free(f.seg);
     tx_seterr(err, TX2JSON_ENOMEM, doc->name, 0, 0, (size_t)-1, "out of memory");
     return TX2JSON_ENOMEM;
 }
@@ -221,9 +264,28 @@ oom:
 void tx_norm_free(tx_norm *n)
 {
     free(n->s);
-    free(n->map);
+    free(n->seg);
+    free(n->lead);
     n->s = NULL;
-    n->map = NULL;
+    n->seg = NULL;
+    n->lead = NULL;
+}
+
+static size_t seg_nb(const void *v, size_t i)
+{
+    return ((const tx_norm_seg *)v)[i].nb;
+}
+
+size_t tx_norm_cp(const tx_norm *n, size_t b)
+{
+    if (b >= n->len || !n->nseg) return n->end_cp;
+    /* The last stretch starting at or before b (the first starts at 0). */
+    size_t i = tx_lower_bound(n->seg, n->nseg, b + 1, seg_nb);
+    const tx_norm_seg *g = &n->seg[i ? i - 1 : 0];
+    if (g->flat) return (size_t)g->base;
+    size_t k = b / TX_NORM_STRIDE, at = k * TX_NORM_STRIDE;
+    size_t index = n->lead[k] + tx_u8_count(n->s + at, b + 1 - at) - 1; /* b's character */
+    return (size_t)(g->base + (long long)index);
 }
 
 /* uscript_getScript with the common cases answered directly: ASCII

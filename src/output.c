@@ -149,7 +149,7 @@ static size_t offset(const out *o, size_t cp)
 {
     switch (o->c->opts->offsets) {
     case TX2JSON_OFFSETS_BYTES:
-        return o->c->doc->cp_off[cp];
+        return tx_cp_to_byte(o->c->doc, cp);
     case TX2JSON_OFFSETS_UTF16:
         return o->u16[cp];
     default:
@@ -165,9 +165,13 @@ static int utf16_offsets(out *o)
     const tx_doc *d = o->c->doc;
     if (!(o->u16 = malloc((d->ncp + 1) * sizeof *o->u16))) return -1;
     o->u16[0] = 0;
-    for (size_t i = 0; i < d->ncp; i++)
-        o->u16[i + 1] =
-            o->u16[i] + (d->cp_off[i + 1] - d->cp_off[i] == UTF8_SUPPLEMENTARY_BYTES ? 2 : 1);
+    for (size_t i = 0, b = 0; i < d->ncp; i++) {
+        size_t next = b + 1;
+        while (next < d->len && ((unsigned char)d->text[next] & 0xC0) == 0x80)
+            next++;
+        o->u16[i + 1] = o->u16[i] + (next - b == UTF8_SUPPLEMENTARY_BYTES ? 2 : 1);
+        b = next;
+    }
     return 0;
 }
 

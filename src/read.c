@@ -294,40 +294,50 @@ tx2json_status tx_decode(tx_conv *c, const unsigned char *data, size_t len)
     doc->text = u8;
     doc->len = w;
     /* Code point offsets. */
-    size_t ncp = 0;
-    for (size_t i = 0; i < w; i++)
-        if (((unsigned char)u8[i] & 0xC0) != 0x80) ncp++;
+    size_t ncp = tx_u8_count(u8, w);
     if (w > UINT32_MAX - 1) {
         tx_seterr(err, TX2JSON_ELIMIT, name, 0, 0, (size_t)-1, "input larger than 4 GiB");
         return TX2JSON_ELIMIT;
     }
-    doc->cp_off = malloc((ncp + 1) * sizeof *doc->cp_off);
-    if (!doc->cp_off) {
+    doc->cp_at = malloc((ncp / TX_CP_STRIDE + 1) * sizeof *doc->cp_at);
+    if (!doc->cp_at) {
         tx_seterr(err, TX2JSON_ENOMEM, name, 0, 0, (size_t)-1, "out of memory");
         return TX2JSON_ENOMEM;
     }
-    size_t k = 0;
-    for (size_t i = 0; i < w; i++)
-        if (((unsigned char)u8[i] & 0xC0) != 0x80) doc->cp_off[k++] = (uint32_t)i;
-    doc->cp_off[k] = (uint32_t)w;
+    for (size_t i = 0, k = 0; i < w; i++) {
+        if (((unsigned char)u8[i] & 0xC0) == 0x80) continue;
+        if (k % TX_CP_STRIDE == 0) doc->cp_at[k / TX_CP_STRIDE] = (uint32_t)i;
+        k++;
+    }
+    if (ncp % TX_CP_STRIDE == 0) doc->cp_at[ncp / TX_CP_STRIDE] = (uint32_t)w;
     doc->ncp = ncp;
     return TX2JSON_OK;
 }
 
-static size_t cp_off_at(const void *v, size_t i)
+static size_t cp_at_at(const void *v, size_t i)
 {
     return ((const uint32_t *)v)[i];
 }
 
 size_t tx_byte_to_cp(const tx_doc *doc, size_t byte)
 {
-    return tx_lower_bound(doc->cp_off, doc->ncp, byte, cp_off_at);
+    if (byte >= doc->len) return doc->ncp;
+    /* The last sampled code point at or before byte (the first is at 0). */
+    size_t k = tx_lower_bound(doc->cp_at, doc->ncp / TX_CP_STRIDE + 1, byte + 1, cp_at_at) - 1;
+    return k * TX_CP_STRIDE + tx_u8_count(doc->text + doc->cp_at[k], byte - doc->cp_at[k]);
+}
+
+size_t tx_cp_to_byte(const tx_doc *doc, size_t cp)
+{
+    if (cp >= doc->ncp) return doc->len;
+    size_t at = doc->cp_at[cp / TX_CP_STRIDE];
+    return at + tx_u8_skip(doc->text + at, doc->len - at, cp % TX_CP_STRIDE);
 }
 
 void tx_doc_free(tx_doc *doc)
 {
     free(doc->text);
-    free(doc->cp_off);
+    free(doc->cp_at);
     doc->text = NULL;
-    doc->cp_off = NULL;
+    doc->cp_at = NULL;
 }

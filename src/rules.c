@@ -2,8 +2,10 @@
  *
  * A rule file is a list of named PCRE2 patterns, each with a kind, an
  * optional language, and examples that double as tests (docs/rules.md has
- * the format).  Every pattern is compiled with UTF and UCP, JIT-compiled
- * when the platform allows, and matched under match, depth and heap
+ * the format).  Every pattern is compiled with UTF and UCP when loaded,
+ * JIT-compiled when the platform allows (on its first match when
+ * converting, as a document meets only its own language's rules, and
+ * not all of those; at once when checking), and matched under match, depth and heap
  * limits, so no rule can hang a run.  Each byte of an expanded pattern
  * remembers the file line and column it came from, so PCRE2's error offset
  * can be reported where the user wrote it. */
@@ -15,6 +17,7 @@
 #include <limits.h>
 #include <errno.h>
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +66,8 @@ struct tx_rule {
     } * runs;
     size_t nruns, runcap;
     pcre2_code *code;
-    int jit; /* JIT-compiled: matched with pcre2_jit_match */
+    int jit;      /* JIT-compiled: matched with pcre2_jit_match */
+    int jit_done; /* the JIT compile was tried (it may have failed); under jit_mu */
     int ngroups;
     const char *gname[TX_MAXGROUPS]; /* index = group number, names point into gnames */
     char *gnames;
@@ -98,6 +102,9 @@ struct tx_ruleset {
      * a rule may have before it is switched off for the document. */
     uint32_t *rule_hits;
     size_t hit_budget, switched_off;
+    /* Per context: the rules it has JIT-compiled or seen compiled
+     * (jit_once), indexed like r. */
+    unsigned char *jit_seen;
     /* Check mode: diagnostics are collected and loading goes on. */
     int collect;
     tx_rdiag *dg;
@@ -157,6 +164,7 @@ void tx_rules_free(tx_ruleset *rs)
     if (rs->md) pcre2_match_data_free(rs->md);
     if (rs->jstack) pcre2_jit_stack_free(rs->jstack);
     free(rs->rule_hits);
+    free(rs->jit_seen);
     if (rs->parent) { /* a clone owns only its match state */
         free(rs);
         return;
@@ -326,6 +334,32 @@ oom:
     return -1;
 }
 
+/* JIT-compiles r's code; without JIT (not built in, or out of memory)
+ * the interpreter runs. */
+static void jit_rule(tx_rule *r)
+{
+    size_t jitsize = 0;
+    r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0 &&
+             pcre2_pattern_info(r->code, PCRE2_INFO_JITSIZE, &jitsize) == 0 && jitsize > 0;
+    r->jit_done = 1;
+}
+
+/* Guards the rules' JIT state: a clone's rules are its parent's, so two
+ * workers may meet a rule's first match at once. */
+static pthread_mutex_t jit_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* JIT-compiles rule ri before its first match, once per process; each
+ * context notes in its own jit_seen that it has been through the lock
+ * for it, so later matches take no lock. */
+static void jit_once(const tx_ruleset *rs, size_t ri)
+{
+    tx_rule *r = &rs->r[ri]; /* shared: written under jit_mu only */
+    pthread_mutex_lock(&jit_mu);
+    if (!r->jit_done) jit_rule(r);
+    pthread_mutex_unlock(&jit_mu);
+    if (rs->jit_seen) rs->jit_seen[ri] = 1;
+}
+
 static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
 {
     int ec;
@@ -356,10 +390,7 @@ static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
         return report(rs, err, 1, "pcre2-compile", r->file, line, col, r->name,
                       "PCRE2 error in rule '%s': %s", r->name, (const char *)msg);
     }
-    /* Without JIT (not built in, or out of memory) the interpreter runs. */
-    size_t jitsize = 0;
-    r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0 &&
-             pcre2_pattern_info(r->code, PCRE2_INFO_JITSIZE, &jitsize) == 0 && jitsize > 0;
+    if (rs->collect) jit_rule(r); /* checking: every rule runs its examples */
     uint32_t cap = 0, nc = 0, es = 0;
     PCRE2_SPTR tab;
     pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &cap);
@@ -1233,7 +1264,9 @@ static int match_state_init(tx_ruleset *rs)
     pcre2_jit_stack_assign(rs->mctx, NULL, rs->jstack);
     free(rs->rule_hits);
     rs->rule_hits = calloc(rs->n ? rs->n : 1, sizeof *rs->rule_hits);
-    return rs->rule_hits ? 0 : -1;
+    free(rs->jit_seen);
+    rs->jit_seen = calloc(rs->n ? rs->n : 1, 1);
+    return rs->rule_hits && rs->jit_seen ? 0 : -1;
 }
 
 tx_ruleset *tx_rules_clone(const tx_ruleset *rs)
@@ -1247,6 +1280,7 @@ tx_ruleset *tx_rules_clone(const tx_ruleset *rs)
     c->ndg = c->dgcap = 0;
     c->jstack = NULL;
     c->rule_hits = NULL;
+    c->jit_seen = NULL;
     c->mctx = pcre2_match_context_copy(rs->mctx);
     c->md = pcre2_match_data_create(TX_MAXGROUPS, rs->gctx);
     if (!c->mctx || !c->md || match_state_init(c)) {
@@ -1319,6 +1353,7 @@ int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size
     int rc;
     size_t ri = (size_t)(r - rs->r);
     if (rs->hit_budget && rs->rule_hits[ri] >= rs->hit_budget) return 0; /* switched off */
+    if (!rs->interp && !(rs->jit_seen && rs->jit_seen[ri])) jit_once(rs, ri);
     if (rs->interp)
         rc = pcre2_match(r->code, (PCRE2_SPTR)subj, len, from,
                          PCRE2_NO_JIT |

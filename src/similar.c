@@ -1,7 +1,10 @@
 /* similar.c - string similarity signals used by the linker: edit distance
- * over code points, an English phonetic key, and pinyin keys for Han text
- * through ICU's Han-Latin transliterator.  The transliterator is expensive
- * to open (over 100 ms), so it is opened on first use and every result is
+ * over code points, an English phonetic key, and pinyin keys for Han text.
+ * Pinyin comes from a table generated at build time from ICU's Han-Latin
+ * rules (tools/pinyin-gen.c, build/pinyin_table.inc), which gives what
+ * the transliterator gives; a key with a character the table does not
+ * hold goes to the transliterator itself, which is expensive to open
+ * (over 100 ms), so it is opened on first such key.  Every result is
  * cached by input string. */
 #include "similar.h"
 
@@ -11,12 +14,18 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 
-/* A key as code points (at most 128; longer keys are cut): ASCII bytes
- * are copied, anything else decoded. */
+#include "pinyin_table.inc"
+
+/* Code points of a key that count (longer keys are cut), and the most
+ * the bit-parallel distance takes in one machine word. */
+enum { MAX_CPS = 128, WORD_BITS = 64 };
+
+/* A key as code points (at most MAX_CPS): ASCII bytes are copied,
+ * anything else decoded. */
 static size_t to_cps(const char *s, uint32_t *out)
 {
     size_t i = 0, n = 0, len = strlen(s);
-    while (i < len && n < 128) {
+    while (i < len && n < MAX_CPS) {
         if ((unsigned char)s[i] < 0x80)
             out[n++] = (unsigned char)s[i++];
         else
@@ -28,7 +37,7 @@ static size_t to_cps(const char *s, uint32_t *out)
 /* Levenshtein distance with one row. */
 static size_t lev(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
 {
-    size_t row[129];
+    size_t row[MAX_CPS + 1];
     for (size_t j = 0; j <= m; j++)
         row[j] = j;
     for (size_t i = 1; i <= n; i++) {
@@ -46,36 +55,68 @@ static size_t lev(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
     return row[m];
 }
 
-/* The same distance, bit-parallel (Myers 1999, in Hyyro's form for the
- * global distance): one machine word holds a column of the table, so a
- * pair costs m steps instead of n * m.  a must hold 1..64 code points. */
-static size_t lev_bits(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+/* A key ready for the bit-parallel distance: its code points and, when
+ * it has 1 to 64, for each code point the positions that hold it (ASCII
+ * through a table that is zero elsewhere, others in a short list). */
+typedef struct pattern {
+    uint32_t cp[MAX_CPS];
+    size_t n;
+    int masked; /* ascii, ocp and other hold cp's positions */
+    uint64_t ascii[128];
+    uint32_t ocp[WORD_BITS];
+    uint64_t other[WORD_BITS];
+    size_t nother;
+} pattern;
+
+/* Zeroes what pat_masks set, so the table is clean for the next key. */
+static void pat_unmask(pattern *p)
 {
-    /* Zero between calls: the bits set here are cleared before return. */
-    static _Thread_local uint64_t ascii[128];
-    uint64_t other[64];
-    uint32_t ocp[64];
-    size_t nother = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (a[i] < 128) {
-            ascii[a[i]] |= 1ULL << i;
+    if (!p->masked) return;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->cp[i] < 128) p->ascii[p->cp[i]] = 0;
+    p->masked = 0;
+    p->nother = 0;
+}
+
+static void pat_masks(pattern *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->cp[i] < 128) {
+            p->ascii[p->cp[i]] |= 1ULL << i;
             continue;
         }
         size_t k = 0;
-        while (k < nother && ocp[k] != a[i])
+        while (k < p->nother && p->ocp[k] != p->cp[i])
             k++;
-        if (k == nother) ocp[nother] = a[i], other[nother++] = 0;
-        other[k] |= 1ULL << i;
+        if (k == p->nother) p->ocp[p->nother] = p->cp[i], p->other[p->nother++] = 0;
+        p->other[k] |= 1ULL << i;
     }
-    uint64_t pv = ~0ULL, mv = 0, last = 1ULL << (n - 1);
-    size_t score = n;
+    p->masked = 1;
+}
+
+/* The key s into p (its masks when it has 1 to 64 code points). */
+static void pat_set(pattern *p, const char *s)
+{
+    pat_unmask(p);
+    p->n = to_cps(s, p->cp);
+    if (p->n >= 1 && p->n <= WORD_BITS) pat_masks(p);
+}
+
+/* The distance of p's key (1 to 64 code points, masked) to b,
+ * bit-parallel (Myers 1999, in Hyyro's form for the global distance):
+ * one machine word holds a column of the table, so a pair costs m steps
+ * instead of n * m. */
+static size_t pat_distance(const pattern *p, const uint32_t *b, size_t m)
+{
+    uint64_t pv = ~0ULL, mv = 0, last = 1ULL << (p->n - 1);
+    size_t score = p->n;
     for (size_t j = 0; j < m; j++) {
         uint64_t eq = 0;
         if (b[j] < 128) {
-            eq = ascii[b[j]];
+            eq = p->ascii[b[j]];
         } else {
-            for (size_t k = 0; k < nother; k++)
-                if (ocp[k] == b[j]) eq = other[k];
+            for (size_t k = 0; k < p->nother; k++)
+                if (p->ocp[k] == b[j]) eq = p->other[k];
         }
         uint64_t xv = eq | mv;
         uint64_t xh = (((eq & pv) + pv) ^ pv) | eq;
@@ -90,42 +131,83 @@ static size_t lev_bits(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
         pv = mh | ~(xv | ph);
         mv = ph & xv;
     }
-    for (size_t i = 0; i < n; i++)
-        if (a[i] < 128) ascii[a[i]] = 0;
     return score;
 }
 
-/* Edit distance of two code point arrays, by whichever routine fits. */
-static size_t distance(const uint32_t *a, size_t n, const uint32_t *b, size_t m)
+/* The first keys of the last comparisons on this thread, kept decoded
+ * and masked: the linker compares one mention's key (and its phonetic
+ * key, its prefixes) with every reference in turn, so most calls find
+ * theirs here.  Replaced in turn; a key too long to keep is decoded each
+ * time. */
+enum { KEPT_KEYS = 4 };
+#define KEPT_KEY_BYTES (MAX_CPS * 4)
+typedef struct kept {
+    char key[KEPT_KEY_BYTES + 1];
+    size_t len; /* 0: nothing kept */
+    pattern p;
+} kept;
+static _Thread_local kept keys[KEPT_KEYS];
+static _Thread_local unsigned next_kept;
+static _Thread_local pattern second; /* the other key, when it is the pattern */
+
+static const kept *find_kept(const char *a, size_t len)
 {
+    for (size_t i = 0; len && i < KEPT_KEYS; i++)
+        if (keys[i].len == len && memcmp(a, keys[i].key, len) == 0) return &keys[i];
+    return NULL;
+}
+
+static const pattern *first_key(const char *a)
+{
+    size_t len = strlen(a);
+    const kept *k = find_kept(a, len);
+    if (k) return &k->p;
+    kept *w = &keys[next_kept++ % KEPT_KEYS];
+    pat_set(&w->p, a);
+    w->len = len <= KEPT_KEY_BYTES ? len : 0;
+    if (w->len) memcpy(w->key, a, len + 1);
+    return &w->p;
+}
+
+/* Edit distance in code points of keys a and b, by whichever routine
+ * fits; *mx is the longer length. */
+static size_t key_distance(const char *a, const char *b, size_t *mx)
+{
+    const pattern *A = first_key(a);
+    const kept *kb = find_kept(b, strlen(b));
+    uint32_t own[MAX_CPS];
+    const uint32_t *B = kb ? kb->p.cp : own;
+    size_t n = A->n, m = kb ? kb->p.n : to_cps(b, own);
+    *mx = n > m ? n : m;
     if (n == 0) return m;
     if (m == 0) return n;
-    if (n <= 64) return lev_bits(a, n, b, m);
-    if (m <= 64) return lev_bits(b, m, a, n);
-    return lev(a, n, b, m);
+    if (n <= WORD_BITS) return pat_distance(A, B, m);
+    if (m > WORD_BITS) return lev(A->cp, n, B, m);
+    pat_unmask(&second);
+    memcpy(second.cp, B, m * sizeof *B);
+    second.n = m;
+    pat_masks(&second);
+    return pat_distance(&second, A->cp, n);
 }
 
 size_t tx_levenshtein(const char *a, const char *b)
 {
-    uint32_t A[128], B[128];
-    size_t n = to_cps(a, A), m = to_cps(b, B);
-    return distance(A, n, B, m);
+    size_t mx;
+    return key_distance(a, b, &mx);
 }
 
 size_t tx_levenshtein_table(const char *a, const char *b)
 {
-    uint32_t A[128], B[128];
+    uint32_t A[MAX_CPS], B[MAX_CPS];
     size_t n = to_cps(a, A), m = to_cps(b, B);
     return lev(A, n, B, m);
 }
 
 double tx_edit_sim(const char *a, const char *b)
 {
-    uint32_t A[128], B[128];
-    size_t n = to_cps(a, A), m = to_cps(b, B);
-    size_t mx = n > m ? n : m;
+    size_t mx, d = key_distance(a, b, &mx);
     if (mx == 0) return 0.0;
-    return 1.0 - (double)distance(A, n, B, m) / (double)mx;
+    return 1.0 - (double)d / (double)mx;
 }
 
 static int vowel(char c)
@@ -249,7 +331,7 @@ void tx_pinyin_free(tx_pinyin *p)
  * builds and the others open the cached rules (0.2 ms each). */
 static pthread_mutex_t open_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static char *transliterate(tx_pinyin *p, const char *s)
+char *tx_pinyin_icu(tx_pinyin *p, const char *s)
 {
     if (!p->tr && !p->failed) {
         UErrorCode st = U_ZERO_ERROR;
@@ -294,6 +376,66 @@ static char *transliterate(tx_pinyin *p, const char *s)
     return out;
 }
 
+/* The reading of code point c in the generated table (an index of
+ * tx_py_syl), or -1 when the table does not hold c. */
+static int table_syl(uint32_t c)
+{
+    size_t lo = 0, hi = sizeof tx_py_range / sizeof *tx_py_range;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct tx_py_range *r = &tx_py_range[mid];
+        if (c < r->lo) {
+            hi = mid;
+        } else if (c > r->hi) {
+            lo = mid + 1;
+        } else {
+            uint16_t v = tx_py_idx[r->at + (c - r->lo)];
+            return v == TX_PY_NONE ? -1 : v;
+        }
+    }
+    return -1;
+}
+
+/* The reading of a before b when a context rule gives one, else -1. */
+static int context_syl(uint32_t a, uint32_t b)
+{
+    for (size_t i = 0; i < sizeof tx_py_ctx / sizeof *tx_py_ctx; i++)
+        if (tx_py_ctx[i].a == a && tx_py_ctx[i].b == b) return tx_py_ctx[i].syl;
+    return -1;
+}
+
+int tx_pinyin_table(const char *s, char **out)
+{
+    tx_strbuf b = {0};
+    size_t i = 0, len = strlen(s);
+    *out = NULL;
+    tx_sb_add(&b, "", 0);
+    while (i < len) {
+        uint32_t c = tx_u8_next(s, &i);
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            tx_sb_addc(&b, (char)c);
+            continue;
+        }
+        int k = table_syl(c);
+        if (k < 0) {
+            tx_sb_free(&b);
+            return 0;
+        }
+        if (i < len) {
+            size_t j = i;
+            int kc = context_syl(c, tx_u8_next(s, &j));
+            if (kc >= 0) k = kc;
+        }
+        tx_sb_add(&b, tx_py_syl[k], strlen(tx_py_syl[k]));
+    }
+    if (b.oom) {
+        tx_sb_free(&b);
+        return -1;
+    }
+    *out = b.s;
+    return 1;
+}
+
 const char *tx_pinyin_key(tx_pinyin *p, const char *s)
 {
     size_t len = strlen(s), i;
@@ -301,7 +443,9 @@ const char *tx_pinyin_key(tx_pinyin *p, const char *s)
     pentry *t = tx_grow(p->tab, &p->cap, p->n + 1, sizeof *t);
     if (!t) return NULL;
     p->tab = t;
-    char *out = transliterate(p, s);
+    char *out = NULL;
+    int got = tx_pinyin_table(s, &out);
+    if (got == 0) out = tx_pinyin_icu(p, s);
     char *in = tx_strndup(s, len);
     if (!out || !in || tx_nmap_put(&p->index, in, len, p->n)) {
         free(out);

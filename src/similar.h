@@ -10,6 +10,14 @@ TXI void tx_pinyin_free(tx_pinyin *p);
 /* Returns the cached pinyin key (letters only) of s, or NULL on failure;
  * the string belongs to the cache. */
 TXI const char *tx_pinyin_key(tx_pinyin *p, const char *s);
+/* The pinyin key of s from the generated table (tools/pinyin-gen.c):
+ * returns 1 and sets *out (the caller frees it) when the table holds
+ * every character of s, 0 (and *out NULL) when it does not, -1 on OOM. */
+TXI int tx_pinyin_table(const char *s, char **out);
+/* The pinyin key of s from ICU's transliterator, opened on first use;
+ * the caller frees the result; NULL on failure.  The reference the
+ * table is tested against (tests/pinyin_check.c). */
+TXI char *tx_pinyin_icu(tx_pinyin *p, const char *s);
 /* Edit distance in code points: bit-parallel when a side has at most 64;
  * _table always fills the whole table (the reference for tests). */
 TXI size_t tx_levenshtein(const char *a, const char *b);

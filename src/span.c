@@ -46,9 +46,10 @@ void tx_lineidx_free(tx_lineidx *li)
 
 void tx_span_cp(const tx_conv *c, size_t s, size_t e, size_t *cs, size_t *ce)
 {
-    *cs = c->norm->map[s];
-    *ce = c->norm->map[e];
-    if (e > s && tx_container_framed(c)) *ce = tx_container_span_end(c, c->norm->map[e - 1], *ce);
+    *cs = tx_norm_cp(c->norm, s);
+    *ce = tx_norm_cp(c->norm, e);
+    if (e > s && tx_container_framed(c))
+        *ce = tx_container_span_end(c, tx_norm_cp(c->norm, e - 1), *ce);
     if (*ce < *cs) *ce = *cs; /* never a negative length */
 }
 
@@ -56,8 +57,8 @@ const char *tx_span_slice(const tx_conv *c, size_t s, size_t e, size_t *len)
 {
     size_t cs, ce;
     tx_span_cp(c, s, e, &cs, &ce);
-    *len = c->doc->cp_off[ce] - c->doc->cp_off[cs];
-    return c->doc->text + c->doc->cp_off[cs];
+    *len = tx_cp_to_byte(c->doc, ce) - tx_cp_to_byte(c->doc, cs);
+    return c->doc->text + tx_cp_to_byte(c->doc, cs);
 }
 
 char *tx_span_copy(const tx_conv *c, size_t s, size_t e)
@@ -78,11 +79,11 @@ char *tx_span_copy(const tx_conv *c, size_t s, size_t e)
 void tx_cp_linecol(const tx_doc *doc, const tx_lineidx *li, size_t cp, size_t *line, size_t *col)
 {
     size_t ls;
-    *line = tx_lineidx_line(li, doc->cp_off[cp], &ls);
+    *line = tx_lineidx_line(li, tx_cp_to_byte(doc, cp), &ls);
     *col = cp - tx_byte_to_cp(doc, ls) + 1;
 }
 
 void tx_span_linecol(const tx_conv *c, const tx_lineidx *li, size_t s, size_t *line, size_t *col)
 {
-    tx_cp_linecol(c->doc, li, c->norm->map[s], line, col);
+    tx_cp_linecol(c->doc, li, tx_norm_cp(c->norm, s), line, col);
 }

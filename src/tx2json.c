@@ -469,7 +469,8 @@ static tx2json_status report_warnings(tx_conv *c)
         if (d->start >= 0 && d->at == TX_AT_TEXT)
             tx_cp_linecol(c->doc, &li, (size_t)d->start, &line, &col);
         else if (d->start >= 0 && d->at == TX_AT_NOTES)
-            tx_cp_linecol(c->notes_doc, &nli, c->notes_norm->map[d->start], &line, &col);
+            tx_cp_linecol(c->notes_doc, &nli, tx_norm_cp(c->notes_norm, (size_t)d->start), &line,
+                          &col);
         else if (d->start >= 0)
             tx_span_linecol(c, &li, (size_t)d->start, &line, &col);
         opts->on_warning(opts->user, file, line, col, d->code, d->message);
@@ -595,7 +596,11 @@ tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *path, const tx
     tx2json_status orc = options_of(opts, &own, err);
     if (orc) return orc;
     size_t max = own.max_input ? own.max_input : TX_DEFAULT_MAX_INPUT;
+    /* The file's size up front (a file that grows meanwhile grows b), so
+     * the input is not held in a buffer of twice its size. */
     tx_strbuf b = {0};
+    size_t want = (size_t)st.st_size < max ? (size_t)st.st_size : max;
+    if ((b.s = malloc(want + 2))) b.cap = want + 2;
     char buf[65536];
     size_t got;
     while ((got = fread(buf, 1, sizeof buf, f)) > 0) {

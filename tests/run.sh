@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh - the test runner.  Runs the unit tests and the decoding property
-# tests (tests/decode_prop.c), then every tests/cli/*.case
+# tests (tests/decode_prop.c), the pinyin table against ICU
+# (tests/pinyin_check.c), then every tests/cli/*.case
 # (one CLI invocation each: expected exit status, stderr fragment, stdout
 # fragment or golden file), then the rule examples through the unit binary.
 # Then every broken rule file in tests/rules against its expected
@@ -166,6 +167,15 @@ for g in surrogate-chunk-boundary invalid-offset-chunk-boundary unpaired-surroga
         grep '^    ' "$TMP/prop.out"
     fi
 done
+
+# 1c. The generated pinyin table (tools/pinyin-gen.c) gives what ICU's
+#     Han-Latin transliterator gives, on every character it holds.
+if "$TOOLS/pinyin_check" >"$TMP/pinyin.out" 2>&1; then
+    ok
+else
+    bad "pinyin-table-differs-from-icu: $(tail -n 1 "$TMP/pinyin.out")"
+    grep '^    ' "$TMP/pinyin.out"
+fi
 
 # 2. Fuzz inputs: the seed corpus and every saved crash, replayed.
 REPLAY=${TX2JSON_REPLAY:-./build/replay_}

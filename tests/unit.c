@@ -138,11 +138,54 @@ static void test_normalize(void)
     tx_norm n = {0};
     CHECK(normalize(&d, &n, &err) == TX2JSON_OK, "normalise");
     CHECK(strcmp(n.s, "AB,中。") == 0, "full-width folded: '%s'", n.s);
-    CHECK(n.map[0] == 0 && n.map[1] == 1 && n.map[2] == 2 && n.map[3] == 3 && n.map[6] == 4 &&
-              n.map[n.len] == 5,
+    CHECK(tx_norm_cp(&n, 0) == 0 && tx_norm_cp(&n, 1) == 1 && tx_norm_cp(&n, 2) == 2 &&
+              tx_norm_cp(&n, 3) == 3 && tx_norm_cp(&n, 6) == 4 && tx_norm_cp(&n, n.len) == 5,
           "map points back to original code points");
     tx_norm_free(&n);
     tx_doc_free(&d);
+
+    /* Where each byte of the matching form comes from, byte by byte: the
+     * code point of the input its chunk starts at (the last entry is the
+     * end, byte len).  Expansions (one code point, several characters),
+     * combining sequences and four-byte characters break the plain
+     * "character k is code point k" stretch; the long ASCII run crosses
+     * TX_NORM_STRIDE and the code point samples of the decoded text. */
+    static const struct {
+        const char *in, *norm;
+        unsigned cp[80];
+    } maps[] = {
+        /* a, U+FB01 (fi), a space, b and U+0301, c, U+FF0C (full-width comma), d */
+        {"a\xef\xac\x81 b\xcc\x81"
+         "c\xef\xbc\x8c"
+         "d",
+         "afi b\xcc\x81"
+         "c,d",
+         {0, 1, 1, 2, 3, 3, 3, 5, 6, 7, 8}},
+        {"\xf0\xa0\x80\x80x\xe3\x8e\x8fy", /* U+20000, x, U+338F (kg), y */
+         "\xf0\xa0\x80\x80xkgy",
+         {0, 0, 0, 0, 1, 2, 2, 3, 4}},
+        {"0123456789012345678901234567890123456789012345678901234567890123456789\xef\xac\x81z",
+         "0123456789012345678901234567890123456789012345678901234567890123456789fiz",
+         {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18,
+          19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37,
+          38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56,
+          57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 70, 71, 72}},
+    };
+    for (size_t q = 0; q < sizeof maps / sizeof maps[0]; q++) {
+        tx_doc dm = {.name = "m"};
+        tx_norm nm = {0};
+        decode(&dm, (const unsigned char *)maps[q].in, strlen(maps[q].in), NULL, &err);
+        int ok = normalize(&dm, &nm, &err) == TX2JSON_OK && strcmp(nm.s, maps[q].norm) == 0;
+        size_t bad = 0;
+        for (size_t b = 0; ok && b <= nm.len; b++)
+            if (tx_norm_cp(&nm, b) != maps[q].cp[b]) ok = 0, bad = b;
+        for (size_t k = 0; ok && k <= dm.ncp; k++) /* code points and bytes agree both ways */
+            if (tx_byte_to_cp(&dm, tx_cp_to_byte(&dm, k)) != k) ok = 0;
+        CHECK(ok, "map of case %zu: '%s', byte %zu -> %zu, expected %u", q, nm.s ? nm.s : "", bad,
+              nm.s ? tx_norm_cp(&nm, bad) : 0, maps[q].cp[bad]);
+        tx_norm_free(&nm);
+        tx_doc_free(&dm);
+    }
 
     /* Name keys: input, expected key, what the case shows. */
     static const char *const keys[][3] = {
@@ -303,7 +346,7 @@ static void test_container(void)
         const char *o = strstr(f.n.s, "OpenAI");
         size_t s = o ? (size_t)(o - f.n.s) : 0, cs, ce;
         tx_span_cp(&f.c, s, s + 4, &cs, &ce); /* "Open" */
-        CHECK(o && ce - cs == 4 && memcmp(f.d.text + f.d.cp_off[cs], "Open", 4) == 0,
+        CHECK(o && ce - cs == 4 && memcmp(f.d.text + tx_cp_to_byte(&f.d, cs), "Open", 4) == 0,
               "a span ends where its text does, not after the tag that follows");
         char *t = tx_span_copy(&f.c, 0, f.n.len);
         CHECK(t && strcmp(t, "First, OpenAI\nsaid &amp;\nBye") == 0,
@@ -367,6 +410,62 @@ static void write_file(const char *path, const char *text)
     if (f) {
         fputs(text, f);
         fclose(f);
+    }
+}
+
+/* Code point counts and skips, eight bytes at a time: against a byte by
+ * byte walk, on strings whose multi-byte characters straddle the words. */
+static void test_u8_count(void)
+{
+    static const char *const texts[] = {
+        "",
+        "abc",
+        "abcdefg\xe4\xb8\xad"
+        "xyz",
+        "\xf0\xa0\x80\x80\xe4\xb8\xad\xe6\x96\x87\xc3\xa9"
+        "abcdefghij\xe4\xb8\xad\xf0\xa0\x80\x80z",
+    };
+    for (size_t q = 0; q < sizeof texts / sizeof texts[0]; q++) {
+        const char *t = texts[q];
+        size_t n = strlen(t), ok = 1;
+        for (size_t len = 0; len <= n; len++) {
+            size_t want = 0;
+            for (size_t i = 0; i < len; i++)
+                want += ((unsigned char)t[i] & 0xC0) != 0x80;
+            if (tx_u8_count(t, len) != want) ok = 0;
+        }
+        for (size_t k = 0, i = 0; i <= n; i++) { /* the start of every code point, then n */
+            if (i < n && ((unsigned char)t[i] & 0xC0) == 0x80) continue;
+            if (tx_u8_skip(t, n, k++) != i) ok = 0;
+        }
+        CHECK(ok, "tx_u8_count and tx_u8_skip agree with a byte walk on text %zu", q);
+    }
+}
+
+/* SHA-256 against the examples of FIPS 180-2 (appendix B): one block,
+ * two blocks, and a million bytes. */
+static void test_sha256(void)
+{
+    static const struct {
+        const char *in;
+        size_t repeat;
+        const char *want;
+    } v[] = {
+        {"", 1, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {"abc", 1, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+        {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 1,
+         "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+        {"a", 1000000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+    };
+    for (size_t q = 0; q < sizeof v / sizeof v[0]; q++) {
+        size_t n = strlen(v[q].in) * v[q].repeat;
+        unsigned char *b = malloc(n + 1);
+        char got[TX_SHA256_HEX] = "";
+        for (size_t k = 0; b && k < v[q].repeat; k++)
+            memcpy(b + k * strlen(v[q].in), v[q].in, strlen(v[q].in));
+        if (b) tx_sha256_hex(b, n, got);
+        CHECK(strcmp(got, v[q].want) == 0, "SHA-256 of '%s' x %zu: %s", v[q].in, v[q].repeat, got);
+        free(b);
     }
 }
 
@@ -495,8 +594,8 @@ static void test_references(void)
                   strcmp(r.ref[2].label, "Qux") == 0 && strcmp(r.ref[3].label, "某项目") == 0,
               "labels in reading order");
         CHECK(strcmp(r.ref[1].url, "https://github.com/o/bar-baz") == 0, "markdown URL");
-        CHECK(n.map[r.region_start] == 5, "list starts at the header line (cp 5), got %u",
-              n.map[r.region_start]);
+        CHECK(tx_norm_cp(&n, r.region_start) == 5, "list starts at the header line (cp 5), got %zu",
+              tx_norm_cp(&n, r.region_start));
         char **tok = NULL;
         size_t nh = 9, nt = tx_url_tokens(rs, r.ref[1].url, &tok, &nh);
         CHECK(nt == 3 && nh == 0 && strcmp(tok[0], "bar") == 0 && strcmp(tok[1], "baz") == 0 &&
@@ -555,8 +654,20 @@ static void test_similar(void)
                 fprintf(stderr, "mismatch: '%s' '%s' %zu %zu\n", x, y, tx_levenshtein(x, y),
                         tx_levenshtein_table(x, y));
             }
+            /* The same first key again (kept decoded from the call before)
+             * against a shorter second one, then the pair swapped. */
+            size_t cut = yl / 2;
+            while (cut > 0 && ((unsigned char)y[cut] & 0xC0) == 0x80)
+                cut--;
+            y[cut] = 0;
+            if (tx_levenshtein(x, y) != tx_levenshtein_table(x, y) ||
+                tx_levenshtein(y, x) != tx_levenshtein_table(y, x)) {
+                bad = 1;
+                fprintf(stderr, "mismatch after a kept key: '%s' '%s'\n", x, y);
+            }
         }
-        CHECK(!bad, "bit-parallel levenshtein matches the table on 3000 random pairs");
+        CHECK(!bad, "bit-parallel levenshtein matches the table on 3000 random pairs, "
+                    "with the first key kept between calls");
     }
     char *a = tx_phonetic_key("glroffer"), *b = tx_phonetic_key("dlrover");
     CHECK(a && b && tx_levenshtein(a, b) == 1, "phonetic keys close: %s %s", a, b);
@@ -648,8 +759,8 @@ static void test_pipeline(void)
             size_t s = (size_t)cJSON_GetArrayItem(sp, 0)->valuedouble;
             size_t t = (size_t)cJSON_GetArrayItem(sp, 1)->valuedouble;
             const char *txt = cJSON_GetObjectItem(e, "text")->valuestring;
-            size_t bl = d.cp_off[t] - d.cp_off[s];
-            if (strlen(txt) != bl || memcmp(txt, d.text + d.cp_off[s], bl) != 0) ok = 0;
+            size_t bl = tx_cp_to_byte(&d, t) - tx_cp_to_byte(&d, s);
+            if (strlen(txt) != bl || memcmp(txt, d.text + tx_cp_to_byte(&d, s), bl) != 0) ok = 0;
             cJSON *m;
             cJSON_ArrayForEach(m, cJSON_GetObjectItem(e, "mentions"))
             {
@@ -657,8 +768,9 @@ static void test_pipeline(void)
                 s = (size_t)cJSON_GetArrayItem(sp, 0)->valuedouble;
                 t = (size_t)cJSON_GetArrayItem(sp, 1)->valuedouble;
                 txt = cJSON_GetObjectItem(m, "text")->valuestring;
-                bl = d.cp_off[t] - d.cp_off[s];
-                if (strlen(txt) != bl || memcmp(txt, d.text + d.cp_off[s], bl) != 0) ok = 0;
+                bl = tx_cp_to_byte(&d, t) - tx_cp_to_byte(&d, s);
+                if (strlen(txt) != bl || memcmp(txt, d.text + tx_cp_to_byte(&d, s), bl) != 0)
+                    ok = 0;
                 count++;
             }
         }
@@ -878,6 +990,8 @@ int main(int argc, char **argv)
     test_container();
     test_segment();
     test_rules();
+    test_u8_count();
+    test_sha256();
     test_rules_sha256();
     test_references();
     test_similar();
