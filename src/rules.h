@@ -25,6 +25,7 @@ typedef enum rule_kind {
     RK_TRANSITION, /* a spoken move to the next item: a feature of the scored segmenter */
     RK_ORGSTOP,    /* org-stop: a whole organisation text that names none ("the company") */
     RK_TIMEHINT,   /* time-hint: a turn header's time in a plain-text transcript */
+    RK_EVENT,      /* event: a sentence that is a non-speech sound ("[Music]"), scored features */
     RK_NKINDS
 } rule_kind;
 

@@ -16,37 +16,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const tx_feature_names[TXF_N] = {"bias",
-                                             "entry-rule",
-                                             "entry-ok",
-                                             "announce",
-                                             "continuation",
-                                             "paragraph",
-                                             "line",
-                                             "turn",
-                                             "item-number",
-                                             "new-name",
-                                             "new-name-next",
-                                             "no-name",
-                                             "question",
-                                             "prev-question",
-                                             "outro",
-                                             "headlines",
-                                             "organization",
-                                             "mention",
-                                             "anchor",
-                                             "anchor-next",
-                                             "anchor-prev",
-                                             "recent-names",
-                                             "new-name-prev",
-                                             "short",
-                                             "transition",
-                                             "intro",
-                                             "first",
-                                             "prev-short",
-                                             "prev-leadin",
-                                             "seg-no-anchor",
-                                             "seg-multi-anchor",
+const char *const tx_feature_names[TXF_N] = {"bias",          "entry-rule",    "entry-ok",
+                                             "announce",      "continuation",  "paragraph",
+                                             "line",          "turn",          "item-number",
+                                             "new-name",      "new-name-next", "no-name",
+                                             "question",      "prev-question", "outro",
+                                             "headlines",     "organization",  "mention",
+                                             "anchor",        "anchor-next",   "anchor-prev",
+                                             "recent-names",  "new-name-prev", "short",
+                                             "transition",    "intro",         "first",
+                                             "prev-short",    "prev-leadin",   "event",
+                                             "prev-event",    "seg-no-anchor", "seg-multi-anchor",
                                              "seg-intro-unit"};
 const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "next-name-reach-lines",
@@ -385,6 +365,7 @@ static void layout_features(fstate *st, size_t ui)
         u->f[TXF_PREV_QUESTION] = 1;
     if (tx_conv_first_match(c, RK_OUTRO, s->start, s->end, &m)) u->f[TXF_OUTRO] = 1;
     if (tx_conv_first_match(c, RK_INTRO, s->start, s->end, &m)) u->f[TXF_INTRO] = 1;
+    if (tx_conv_first_match(c, RK_EVENT, s->start, s->end, &m)) u->f[TXF_EVENT] = 1;
     if (u->sent == 0) u->f[TXF_FIRST] = 1;
     if (tx_conv_first_match(c, RK_HEADLINES, s->start, s->end, &m)) u->f[TXF_HEADLINES] = 1;
     if (tx_conv_first_match(c, RK_ORG, s->start, s->end, &m)) u->f[TXF_ORG] = 1;
@@ -480,6 +461,7 @@ tx2json_status tx_features(const tx_conv *c, const tx_marks *mk, size_t first, s
     for (size_t i = 1; !bad && i < nu; i++) {
         const float *p = st.u[i - 1].f;
         st.u[i].f[TXF_PREV_SHORT] = p[TXF_SHORT];
+        st.u[i].f[TXF_PREV_EVENT] = p[TXF_EVENT];
         st.u[i].f[TXF_PREV_LEADIN] =
             p[TXF_SHORT] != 0 && (p[TXF_TRANSITION] != 0 || p[TXF_ENTRY_OK] != 0);
     }

@@ -43,6 +43,8 @@ enum {
     TXF_FIRST,         /* the first unit of the text */
     TXF_PREV_SHORT,    /* the unit before it is short */
     TXF_PREV_LEADIN,   /* ... and a transition or an entry lead-in matches there */
+    TXF_EVENT,         /* it is a non-speech sound the recogniser wrote ("[Music]") */
+    TXF_PREV_EVENT,    /* the unit before it is */
     TXF_NUNIT,
     TXF_SEG_NO_ANCHOR = TXF_NUNIT, /* an entry where no reference is first heard */
     TXF_SEG_MULTI_ANCHOR,          /* an entry where two or more are */
