@@ -121,8 +121,8 @@ static int word_windows(const tx_conv *c, const tx_sentence *s, const unsigned c
     return 0;
 }
 
-/* Is key a maker's name: a word of some reference's URL host ("openai" of
- * openai.com)?  A maker is named in many items, so its name says little
+/* Is key a maker's name: a word of some reference's URL host ("foolab" of
+ * foolab.ai)?  A maker is named in many items, so its name says little
  * about which reference an item is. */
 static int is_maker(const tx_refinfo *ri, size_t R, const char *key)
 {

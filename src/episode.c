@@ -928,7 +928,7 @@ static void drop_stop_orgs(build *b)
 }
 
 /* Names heard as organisations anywhere in the episode are not project
- * mentions elsewhere either ("Meta also said…").  -1 on OOM. */
+ * mentions elsewhere either ("Foolab also said…").  -1 on OOM. */
 static int org_keys(build *b)
 {
     const tx_episode *ep = b->ep;

@@ -98,7 +98,7 @@ TXI const tx_table *tx_rules_tables(const tx_ruleset *rs, size_t *n);
 /* The canonical name of the organisation text s[0..n) by the rule set's
  * org-aliases tables: the value of the last row whose key equals s when
  * both are folded (ASCII letters lower-cased, white space and hyphens
- * dropped: "Open AI", "open-ai" and "OpenAI" are one key).  Returns a
+ * dropped: "Foo Lab", "foo-lab" and "FooLab" are one key).  Returns a
  * pointer into rs (nul-terminated), or NULL when no row names s. */
 TXI const char *tx_org_canonical(const tx_ruleset *rs, const char *s, size_t n);
 /* Adds a diagnostic to a rule set loaded for checking (check.c's table
