@@ -197,7 +197,9 @@ tx2json_status tx_find_references(tx_conv *c)
         int chapter = a < b && b - a <= TX_MAX_REFLINE &&
                       full_match(rs, RK_CHAPTER, lang, n->s + a, b - a, &r, &m);
         if (chapter && out->nref) break; /* chapters above the list: the list is read */
-        if (a == b || chapter) {
+        int aside = !chapter && a < b && b - a <= TX_MAX_REFLINE &&
+                    full_match(rs, RK_ASIDE, lang, n->s + a, b - a, &r, &m);
+        if (a == b || chapter || aside) {
             if (ls == 0) break; /* blank, or a chapter hint below the list: skipped */
             end = next;
             continue;

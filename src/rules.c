@@ -37,7 +37,8 @@ const char *const tx_kind_names[RK_NKINDS] = {
     "intro",        "outro",        "reflist-header", "reference",       "entry-start",
     "continuation", "organization", "mention",        "stop-name",       "url-noise",
     "item-number",  "headlines",    "speaker",        "reference-label", "url-label",
-    "chapter-hint", "transition",   "org-stop",       "time-hint",       "event"};
+    "chapter-hint", "transition",   "org-stop",       "time-hint",       "event",
+    "notes-aside"};
 
 typedef struct example {
     int positive;

@@ -26,6 +26,7 @@ typedef enum rule_kind {
     RK_ORGSTOP,    /* org-stop: a whole organisation text that names none ("the company") */
     RK_TIMEHINT,   /* time-hint: a turn header's time in a plain-text transcript */
     RK_EVENT,      /* event: a sentence that is a non-speech sound ("[Music]"), scored features */
+    RK_ASIDE,      /* notes-aside: a show-notes line that is neither a reference nor talk */
     RK_NKINDS
 } rule_kind;
 
