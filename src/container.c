@@ -980,8 +980,12 @@ static long long hint_ms(const tx_match *m, const char *s)
     size_t nd, fd;
     long long h = group_value(m, s, "hours", &nd), mi = group_value(m, s, "minutes", &nd);
     long long sec = group_value(m, s, "seconds", &nd), f = group_value(m, s, "fraction", &fd);
-    if (mi < 0 || sec < 0 || sec >= SECONDS_PER_MINUTE || (h >= 0 && mi >= MINUTES_PER_HOUR) ||
-        fd > MAX_FRACTION_DIGITS)
+    if (fd > MAX_FRACTION_DIGITS || sec < 0) return -1;
+    if (mi < 0 && h >= 0) return -1;
+    /* Seconds alone ("[777.08 --> 780.2]", Whisper's lines) count from 0. */
+    if (mi < 0)
+        mi = 0;
+    else if (sec >= SECONDS_PER_MINUTE || (h >= 0 && mi >= MINUTES_PER_HOUR))
         return -1;
     while (f >= 0 && fd++ < MAX_FRACTION_DIGITS)
         f *= 10;
