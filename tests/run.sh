@@ -609,6 +609,19 @@ nskip=$((nskip + 1)) ;;
 done <"$TMP/install.out"
 grep -q '^PASS install/make-install' "$TMP/install.out" || bad "install: did not run"
 
+# A tool's report in FILE, a line per check: "ok..." passes, any other
+# line fails as "NAME: line"; a nonzero exit STATUS with no FAIL line fails
+# too (report_lines NAME FILE STATUS TOOL).
+report_lines() {
+    while IFS= read -r l; do
+        case "$l" in
+        ok*) ok ;;
+        *) bad "$1: $l" ;;
+        esac
+    done <"$2"
+    [ "$3" = 0 ] || grep -q FAIL "$2" || bad "$1: $4 exit $3"
+}
+
 # 11. Tables: --format csv and sqlite over corpora/ (tools/dbtest without
 #     PostgreSQL, which make dbtest adds): RFC 4180 files with a row per
 #     item of the JSON, a second CSV run writing the same bytes, the
@@ -617,14 +630,7 @@ grep -q '^PASS install/make-install' "$TMP/install.out" || bad "install: did not
 #     the same database keeping its row counts.  One check per line.
 if command -v python3 >/dev/null 2>&1; then
     python3 tools/dbtest --bin "$BIN" --no-postgres corpora >"$TMP/db.out" 2>&1
-    rc=$?
-    while IFS= read -r l; do
-        case "$l" in
-        ok*) ok ;;
-        *) bad "tables: $l" ;;
-        esac
-    done <"$TMP/db.out"
-    [ $rc = 0 ] || grep -q FAIL "$TMP/db.out" || bad "tables: tools/dbtest exit $rc"
+    report_lines tables "$TMP/db.out" $? tools/dbtest
 else
     echo "SKIP tables: python3 is not installed"
 fi
@@ -636,14 +642,7 @@ if command -v python3 >/dev/null 2>&1; then
     python3 tools/offsets-check --bin "$BIN" corpora/000_3c858c9825c89cc2.txt \
         corpora/201_en_weekly-tensor-ep12.txt tests/episodes/subtitle-zh.srt \
         tests/episodes/subtitle-en.vtt tests/asr/asr-zh.json >"$TMP/off.out" 2>&1
-    rc=$?
-    while IFS= read -r l; do
-        case "$l" in
-        ok*) ok ;;
-        *) bad "offsets: $l" ;;
-        esac
-    done <"$TMP/off.out"
-    [ $rc = 0 ] || grep -q FAIL "$TMP/off.out" || bad "offsets: tools/offsets-check exit $rc"
+    report_lines offsets "$TMP/off.out" $? tools/offsets-check
 else
     echo "SKIP offsets: python3 is not installed"
 fi
