@@ -1086,6 +1086,9 @@ void tx_episode_free(tx_episode *ep)
         free(ep->entry[k].refs);
     }
     free(ep->entry);
+    for (size_t i = 0; i < ep->ndropped; i++)
+        free(ep->dropped[i].it.key);
+    free(ep->dropped);
     free(ep->unit);
     free(ep->anchor);
     free(ep->title);

@@ -34,6 +34,12 @@ typedef struct tx_entry {
     size_t nrefs;
 } tx_entry;
 
+/* A mention names.c dropped (kept for --features). */
+typedef struct tx_dropped {
+    size_t entry;
+    tx_item it;
+} tx_dropped;
+
 typedef struct tx_episode {
     int lines_layout;
     int has_intro, has_outro, has_headlines;
@@ -44,8 +50,10 @@ typedef struct tx_episode {
     size_t nentry;
     struct tx_unit *unit; /* the body's units with their features (signals.h) */
     size_t nunit;
-    int unit_intro;    /* the units before the first entry were free to be the intro */
-    tx_anchor *anchor; /* per reference, or NULL (the rules segmenter) */
+    int unit_intro;      /* the units before the first entry were free to be the intro */
+    tx_anchor *anchor;   /* per reference, or NULL (the rules segmenter) */
+    tx_dropped *dropped; /* unlinked mentions that are no names (names.c) */
+    size_t ndropped;
 } tx_episode;
 
 /* Builds c->ep from c->seg: intro, outro, headlines, entries with their

@@ -5,6 +5,7 @@
  * Times are seconds of the cues a span covers, null in plain text. */
 #include "output.h"
 #include "signals.h"
+#include "names.h"
 #include "container.h"
 #include "read.h"
 #include "span.h"
@@ -381,6 +382,29 @@ static cJSON *unit_json(out *o, const tx_unit *u, int intro)
     return j;
 }
 
+/* A mention with its name features, kept or dropped by names.c
+ * (--features, for tools/train). */
+static cJSON *name_json(out *o, const tx_name_ctx *x, size_t entry, const tx_item *m, int kept)
+{
+    cJSON *j = text_span(o, m->start, m->end);
+    if (!j) return NULL;
+    add(o, j, "entry", count(entry));
+    add(o, j, "reference", ref_or_null(o, m->reference));
+    add(o, j, "kept", cJSON_CreateBool(kept));
+    add(o, j, "primary", cJSON_CreateBool(m->primary));
+    double f[TXN_N];
+    const tx_rule *cues[TX_NAME_CUES];
+    size_t nc;
+    tx_name_features(x, m, f, cues, &nc);
+    cJSON *fj = attach(o, j, "features", cJSON_CreateObject());
+    for (int k = 0; fj && k < TXN_N; k++)
+        if (f[k] != 0) add(o, fj, tx_name_feature_names[k], cJSON_CreateNumber(f[k]));
+    cJSON *r = attach(o, j, "rules", cJSON_CreateArray());
+    for (size_t k = 0; r && k < nc; k++)
+        push(o, r, cJSON_CreateString(tx_rule_name(cues[k])));
+    return j;
+}
+
 static cJSON *diag_json(out *o, const tx_diag *d)
 {
     cJSON *j = chk(o, cJSON_CreateObject());
@@ -425,6 +449,32 @@ static void close_array(tx_strbuf *b, const layout *l, size_t n)
 {
     if (n && !l->compact) tx_json_newline(b, l->indent, 1);
     tx_sb_addc(b, ']');
+}
+
+/* Writes "names": every mention of ep with its name features, the kept
+ * ones entry by entry, then the dropped ones.  -1 on OOM. */
+static void names_array(out *o, tx_strbuf *b, const layout *l, const tx_episode *ep)
+{
+    tx_name_ctx x;
+    size_t i = 0;
+    if (tx_name_ctx_init(&x, o->c)) {
+        o->oom = 1;
+        return;
+    }
+    open_array(b, "names", l);
+    for (size_t e = 0; e < ep->nentry && !o->oom; e++)
+        for (size_t k = 0; k < ep->entry[e].nmen && !o->oom; k++) {
+            next_element(b, l, i++);
+            emit(o, b, name_json(o, &x, e, &ep->entry[e].men[k], 1), l, 2);
+            free_chunks(o);
+        }
+    for (size_t k = 0; k < ep->ndropped && !o->oom; k++) {
+        next_element(b, l, i++);
+        emit(o, b, name_json(o, &x, ep->dropped[k].entry, &ep->dropped[k].it, 0), l, 2);
+        free_chunks(o);
+    }
+    close_array(b, l, i);
+    tx_name_ctx_free(&x);
 }
 
 /* The document is written as a stream: the head (schema, source, episode)
@@ -507,6 +557,7 @@ tx2json_status tx_write_json(const tx_conv *c, char **result)
             free_chunks(&o);
         }
         close_array(&b, &l, ep->nunit);
+        names_array(&o, &b, &l, ep);
     }
     open_array(&b, "diagnostics", &l);
     for (size_t i = 0; i < diags->n && !o.oom; i++) {

@@ -27,6 +27,8 @@ typedef enum rule_kind {
     RK_TIMEHINT,   /* time-hint: a turn header's time in a plain-text transcript */
     RK_EVENT,      /* event: a sentence that is a non-speech sound ("[Music]"), scored features */
     RK_ASIDE,      /* notes-aside: a show-notes line that is neither a reference nor talk */
+    RK_NAMEBEFORE, /* name-before: the words just before a mention (names.c features) */
+    RK_NAMEAFTER,  /* name-after: the words just after it */
     RK_NKINDS
 } rule_kind;
 

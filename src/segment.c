@@ -223,8 +223,9 @@ static long speaker_labels(const tx_norm *n, size_t from, size_t to, const tx_ru
 typedef struct segger {
     const char *t; /* the matching form */
     const tx_numerals *nt;
-    size_t from, to; /* the span segmented */
-    size_t *lab;     /* speaker labels: [start, end) pairs */
+    const tx_conv *c; /* for the stop-name rules */
+    size_t from, to;  /* the span segmented */
+    size_t *lab;      /* speaker labels: [start, end) pairs */
     long nlab;
     tok *toks; /* Latin words and numbers */
     size_t ntok, tcap;
@@ -438,8 +439,34 @@ static int run_continues(const segger *g, size_t j)
     return is_joiner(t, a, b) || (is_space_only(t, a, b) && (numnext || by));
 }
 
+/* Is token i a capitalised word (an upper-case letter, then lower-case
+ * ones) that opens sentence si ("So", "At")? */
+static int opens_sentence(const segger *g, size_t i, size_t si)
+{
+    const tok *k = &g->toks[i];
+    const char *t = g->t;
+    if (k->e - k->s < 2 || !(t[k->s] >= 'A' && t[k->s] <= 'Z')) return 0;
+    for (size_t x = k->s + 1; x < k->e; x++)
+        if (!(t[x] >= 'a' && t[x] <= 'z')) return 0;
+    size_t from = si < g->out->nsent ? g->out->sent[si].start : g->from;
+    for (size_t x = from; x < k->s; x++)
+        if (isalnum((unsigned char)t[x]) || (unsigned char)t[x] >= 0x80) return 0;
+    return 1;
+}
+
+/* Is token i, the first of run [i, j], a stop-name that opens its
+ * sentence, followed by a space ("So Google Finance", "At WWDC")?  It is
+ * capitalised because the sentence starts there: no part of the name. */
+static int stop_opens_run(const segger *g, size_t i, size_t j, size_t si)
+{
+    const tok *k = g->toks;
+    return i < j && is_space_only(g->t, k[i].e, k[i + 1].s) && opens_sentence(g, i, si) &&
+           tx_conv_is_stop(g->c, k[i].s, k[i].e);
+}
+
 /* Groups tokens into runs, never across a sentence end; a run with a
- * capital or a digit and a letter is a name candidate. */
+ * capital or a digit and a letter is a name candidate, without the
+ * stop-names that open it. */
 static tx2json_status group_candidates(segger *g)
 {
     const char *t = g->t;
@@ -453,10 +480,13 @@ static tx2json_status group_candidates(segger *g)
         while (si < out->nsent && out->sent[si].end <= g->toks[i].s)
             si++;
         size_t send = si < out->nsent ? out->sent[si].end : g->to;
-        size_t j = i, ud = g->toks[i].upper_or_digit;
+        size_t j = i, ud = 0;
         while (j + 1 < g->ntok && g->toks[j + 1].e <= send && run_continues(g, j))
-            ud |= g->toks[++j].upper_or_digit;
-        size_t cs = g->toks[i].s, ce = g->toks[j].e;
+            j++;
+        size_t f = i + (size_t)stop_opens_run(g, i, j, si);
+        for (size_t k = f; k <= j; k++)
+            ud |= g->toks[k].upper_or_digit;
+        size_t cs = g->toks[f].s, ce = g->toks[j].e;
         int letters = 0;
         for (size_t k = cs; k < ce; k++)
             if ((unsigned char)t[k] >= 'A' && !(t[k] >= '0' && t[k] <= '9')) letters++;
@@ -477,6 +507,7 @@ tx2json_status tx_segment(tx_conv *c, size_t from, size_t to)
     segger g = {0};
     g.t = c->norm->s;
     g.nt = c->num;
+    g.c = c;
     g.from = from;
     g.to = to;
     g.out = c->seg;

@@ -62,10 +62,25 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "anchor-back-margin",
                                            "anchor-maker",
                                            "review-weak",
-                                           "pause-clause-min"};
+                                           "pause-clause-min",
+                                           "name-min"};
+const char *const tx_name_feature_names[TXN_N] = {
+    "bias",       "rule",        "anchor",     "one-word",     "many-words", "digit",
+    "inner-cap",  "title-word",  "sent-start", "common-first", "common-all", "org",
+    "possessive", "han",         "lower-word", "short",        "punct",      "similar",
+    "repeat",     "other-entry", "in-han",     "primary",      "surname"};
 
 #define RULE_PREFIX "rule:"
 #define PARAM_PREFIX "param:"
+#define NAME_PREFIX "name:"
+
+/* The mention feature named after "name:" in key, or -1. */
+static int name_feature(const char *key)
+{
+    for (int f = 0; f < TXN_N; f++)
+        if (!strcmp(key + strlen(NAME_PREFIX), tx_name_feature_names[f])) return f;
+    return -1;
+}
 
 /* A rule of the set named name (any kind, any language)? */
 static int rule_exists(const tx_ruleset *rs, const char *name)
@@ -109,6 +124,11 @@ int tx_weights_key_ok(const tx_ruleset *rs, const char *key, char *why, size_t w
         for (int p = 0; p < TXP_N; p++)
             if (!strcmp(key + strlen(PARAM_PREFIX), tx_param_names[p])) return 1;
         snprintf(why, wn, "unknown parameter '%s'", key + strlen(PARAM_PREFIX));
+        return 0;
+    }
+    if (!strncmp(key, NAME_PREFIX, strlen(NAME_PREFIX))) {
+        if (name_feature(key) >= 0) return 1;
+        snprintf(why, wn, "unknown mention feature '%s'", key + strlen(NAME_PREFIX));
         return 0;
     }
     int a, b;
@@ -156,6 +176,9 @@ tx2json_status tx_weights_load(const tx_ruleset *rs, tx_weights *w, tx2json_erro
                 for (int p = 0; p < TXP_N; p++)
                     if (!strcmp(row->key + strlen(PARAM_PREFIX), tx_param_names[p]))
                         w->param[p] = v, w->has_param[p] = 1;
+            } else if (!strncmp(row->key, NAME_PREFIX, strlen(NAME_PREFIX))) {
+                w->name[name_feature(row->key)] = v;
+                w->has_name = 1;
             } else if (strchr(row->key, '&')) {
                 int a, b;
                 if (pair_of(row->key, &a, &b)) w->pair[a][b] = v;
@@ -188,8 +211,7 @@ void tx_weights_free(tx_weights *w)
     memset(w, 0, sizeof *w);
 }
 
-/* The weight of rule r (0 when the tables give it none). */
-static double rule_weight(const tx_weights *w, const tx_rule *r)
+double tx_weights_rule(const tx_weights *w, const tx_rule *r)
 {
     size_t idx;
     const char *nm = tx_rule_name(r);
@@ -410,7 +432,7 @@ static void scores(fstate *st)
                 v += w->pair[f][g] * u->f[f] * u->f[g];
         }
         for (size_t k = 0; w && k < u->nrules; k++)
-            v += rule_weight(w, u->rules[k]);
+            v += tx_weights_rule(w, u->rules[k]);
         u->score = v;
     }
 }

@@ -88,10 +88,42 @@ enum {
     TXP_ANCHOR_MAKER,        /* the most a maker's name counts there, unless it is a label */
     TXP_REVIEW_WEAK,         /* the review page (html.c): a link scoring below is weak */
     TXP_PAUSE_CLAUSE_MIN,    /* scored units: code points a clause needs before a pause ends it */
+    TXP_NAME_MIN,            /* names.c: an unlinked mention scoring below is dropped */
     TXP_N
 };
 
+/* Features of a mention left unlinked, rows `name:FEATURE` (names.c): is
+ * it a project's name at all, or a capitalised word, an organisation, a
+ * phrase a rule cut too long? */
+enum {
+    TXN_BIAS,
+    TXN_RULE,         /* a mention rule (not a bare capitalised run) named it */
+    TXN_ANCHOR,       /* it is where a reference is first heard */
+    TXN_ONE_WORD,     /* one Latin word */
+    TXN_MANY_WORDS,   /* three words or more */
+    TXN_DIGIT,        /* it holds a digit */
+    TXN_INNER_CAP,    /* a capital letter inside a word ("DeepMind", "GPT") */
+    TXN_TITLE_WORD,   /* one word, a capital then lower-case letters ("Apple") */
+    TXN_SENT_START,   /* it opens its sentence */
+    TXN_COMMON_FIRST, /* its first word is heard in lower case elsewhere ("all") */
+    TXN_COMMON_ALL,   /* ... and so is every other word */
+    TXN_ORG,          /* an organisation of the org-aliases table */
+    TXN_POSSESSIVE,   /* it ends in 's */
+    TXN_HAN,          /* it holds Han characters */
+    TXN_LOWER_WORD,   /* it holds a Latin word in lower case */
+    TXN_SHORT,        /* two code points or fewer */
+    TXN_PUNCT,        /* it ends in punctuation */
+    TXN_SIMILAR,      /* its best similarity to a reference (a value, not 0/1) */
+    TXN_REPEAT,       /* its key is heard again in the episode */
+    TXN_OTHER_ENTRY,  /* ... in another entry */
+    TXN_IN_HAN,       /* Han text is next to it (a Latin name in Chinese talk) */
+    TXN_PRIMARY,      /* a rule names it as the entry's project */
+    TXN_SURNAME,      /* one word, the last word of a longer mention heard before ("Altman") */
+    TXN_N
+};
+
 TXI extern const char *const tx_feature_names[TXF_N];
+TXI extern const char *const tx_name_feature_names[TXN_N];
 TXI extern const char *const tx_param_names[TXP_N];
 
 typedef struct tx_weights {
@@ -99,7 +131,9 @@ typedef struct tx_weights {
     double pair[TXF_NUNIT][TXF_NUNIT]; /* rows "A&B": both features fire (A before B) */
     double param[TXP_N];
     int has_param[TXP_N];
-    tx_nmap rule; /* rule name -> index into rw */
+    double name[TXN_N]; /* rows "name:FEATURE" */
+    int has_name;       /* some row gives one: unlinked mentions are filtered */
+    tx_nmap rule;       /* rule name -> index into rw */
     double *rw;
     size_t nrw;
 } tx_weights;
@@ -110,6 +144,9 @@ typedef struct tx_weights {
  * in err), or ENOMEM. */
 TXI tx2json_status tx_weights_load(const tx_ruleset *rs, tx_weights *w, tx2json_error *err);
 TXI void tx_weights_free(tx_weights *w);
+/* The weight of rule r, its `rule:NAME` row (0 when the tables give it
+ * none). */
+TXI double tx_weights_rule(const tx_weights *w, const tx_rule *r);
 /* Is key a row a weights table may hold?  Fills why (size wn) if not. */
 TXI int tx_weights_key_ok(const tx_ruleset *rs, const char *key, char *why, size_t wn);
 
