@@ -62,7 +62,10 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "anchor-back-margin",
                                            "anchor-maker",
                                            "review-weak",
-                                           "pause-clause-min"};
+                                           "pause-clause-min",
+                                           "cue-prose-stops",
+                                           "cue-prose-open",
+                                           "cue-paragraph-gap"};
 
 #define RULE_PREFIX "rule:"
 #define PARAM_PREFIX "param:"
