@@ -259,10 +259,9 @@ SCORE_CV_MIN ?= --min-entry-f1 0.72 --min-link-p 0.59 --min-link-r 0.49 --min-me
 score-cv: $(BIN)
 	python3 tools/train --bin ./$(BIN) $(SCORE_CV_MIN) --cv-full corpora corpora-blind
 
-# Every corpora/ episode cut into SRT and WebVTT cues must give what its
-# .txt gives (exactly for the subtitle-layout ones; the prose ones are
-# reported), with the cues' times (tools/container-roundtrip; make test
-# runs it too).
+# Every corpora/ episode cut into SRT, WebVTT and Whisper JSON cues must
+# give exactly what its .txt gives, prose and subtitle layout alike, with
+# the cues' times (tools/container-roundtrip; make test runs it too).
 containers: $(BIN)
 	python3 tools/container-roundtrip --bin ./$(BIN) corpora
 

@@ -553,8 +553,8 @@ fi
 rm -rf "$TMP/j64"
 
 # 9. Containers: every corpora/ episode cut into SRT, WebVTT and Whisper
-#    JSON (tools/container-roundtrip) gives the entries, mentions and links
-#    of its .txt (exactly for the subtitle-layout episodes), with times of
+#    JSON (tools/container-roundtrip) gives exactly the entries, mentions
+#    and links of its .txt (prose and subtitle layout alike), with times of
 #    the cues and spans that slice the subtitle file, and chapters in the
 #    three formats that keep their rules.  One check per episode and
 #    format, and one for the schema of all the JSON chapters.
