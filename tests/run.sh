@@ -560,6 +560,7 @@ rm -rf "$TMP/j64"
 #    format, and one for the schema of all the JSON chapters.
 if command -v python3 >/dev/null 2>&1; then
     python3 tools/container-roundtrip --bin "$BIN" --chapters "$TMP/chapters" corpora >"$TMP/rt.out" 2>&1
+    rt_rc=$?
     while IFS= read -r l; do
         case "$l" in
         TOTAL*) echo "containers: ${l#TOTAL }" ;;
@@ -568,6 +569,10 @@ if command -v python3 >/dev/null 2>&1; then
         *) ok ;;
         esac
     done <"$TMP/rt.out"
+    # A tool that stopped early (a traceback) printed no TOTAL line.
+    if ! grep -q '^TOTAL' "$TMP/rt.out" || { [ "$rt_rc" != 0 ] && ! grep -q 'FAIL' "$TMP/rt.out"; }; then
+        bad "containers: tools/container-roundtrip exit $rt_rc: $(tail -3 "$TMP/rt.out")"
+    fi
     # The Podcasting 2.0 chapters of every one of them against the schema
     # written from the JSON Chapters Format 1.2 (Ajv, from tools/sarif).
     if [ "${skip:-0}" = 1 ] || [ ! -d tools/sarif/node_modules ]; then
