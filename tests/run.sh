@@ -646,7 +646,8 @@ fi
 if command -v python3 >/dev/null 2>&1; then
     python3 tools/offsets-check --bin "$BIN" corpora/000_3c858c9825c89cc2.txt \
         corpora/201_en_weekly-tensor-ep12.txt tests/episodes/subtitle-zh.srt \
-        tests/episodes/subtitle-en.vtt tests/asr/asr-zh.json >"$TMP/off.out" 2>&1
+        tests/episodes/subtitle-en.vtt tests/episodes/subtitle-prose-en.srt \
+        tests/asr/asr-zh.json >"$TMP/off.out" 2>&1
     report_lines offsets "$TMP/off.out" $? tools/offsets-check
 else
     echo "SKIP offsets: python3 is not installed"
