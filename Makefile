@@ -56,7 +56,7 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS) -fvisibility=hidden -Iinclud
 PATH_CFLAGS = -DTX2JSON_DATA_RULES_DIR='"$(DATA_RULES_DIR)"' -DTX2JSON_DOCS_URL='"$(DOCS_URL)"'
 LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
 
-LIB_SRC := util.c span.c diag.c numeral.c read.c container.c normalize.c segment.c rules.c references.c signals.c boundaries.c episode.c conv.c match.c names.c anchor.c chapters.c html.c \
+LIB_SRC := util.c span.c diag.c numeral.c read.c container.c cuejoin.c normalize.c segment.c rules.c references.c signals.c boundaries.c episode.c conv.c match.c names.c anchor.c chapters.c html.c \
            similar.c link.c output.c check.c tx2json.c
 LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
 # The same, position-independent, for the shared library.
@@ -259,10 +259,9 @@ SCORE_CV_MIN ?= --min-entry-f1 0.72 --min-link-p 0.59 --min-link-r 0.49 --min-me
 score-cv: $(BIN)
 	python3 tools/train --bin ./$(BIN) $(SCORE_CV_MIN) --cv-full corpora corpora-blind
 
-# Every corpora/ episode cut into SRT and WebVTT cues must give what its
-# .txt gives (exactly for the subtitle-layout ones; the prose ones are
-# reported), with the cues' times (tools/container-roundtrip; make test
-# runs it too).
+# Every corpora/ episode cut into SRT, WebVTT and Whisper JSON cues must
+# give exactly what its .txt gives, prose and subtitle layout alike, with
+# the cues' times (tools/container-roundtrip; make test runs it too).
 containers: $(BIN)
 	python3 tools/container-roundtrip --bin ./$(BIN) corpora
 

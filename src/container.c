@@ -147,7 +147,7 @@ static enum timing timing_line(const char *s, size_t n, long long *a, long long 
     return T_NONE;
 }
 
-static int is_cjk(uint32_t c)
+int tx_is_cjk(uint32_t c)
 {
     return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) ||
            (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
@@ -155,8 +155,7 @@ static int is_cjk(uint32_t c)
            (c >= 0x20000 && c <= 0x3FFFF);
 }
 
-/* The code point that ends t[0..e) (e > 0). */
-static uint32_t last_cp(const char *t, size_t e)
+uint32_t tx_last_cp(const char *t, size_t e)
 {
     size_t i = e - 1;
     while (i > 0 && ((unsigned char)t[i] & 0xC0) == 0x80)
@@ -175,15 +174,15 @@ static int add_piece(parser *p, size_t s, size_t e, long cue, int newline, uint3
             sep = '\n';
         else if (newline) {
             size_t i = s;
-            uint32_t before = q->subst ? q->subst : last_cp(p->t, q->e);
+            uint32_t before = q->subst ? q->subst : tx_last_cp(p->t, q->e);
             uint32_t after = subst ? subst : tx_u8_next(p->t, &i);
-            sep = is_cjk(before) && is_cjk(after) ? 0 : ' ';
+            sep = tx_is_cjk(before) && tx_is_cjk(after) ? 0 : ' ';
         }
     }
     tx_piece *v = tx_grow(k->piece, &k->piececap, k->npiece + 1, sizeof *v);
     if (!v) return -1;
     k->piece = v;
-    v[k->npiece++] = (tx_piece){s, e, cue, sep, subst, newline};
+    v[k->npiece++] = (tx_piece){s, e, cue, sep, subst, newline, 0};
     char u8[4];
     if (cue >= 0) p->cue_bytes += (sep != 0) + (subst ? tx_u8_put(subst, u8) : e - s);
     return 0;
@@ -948,6 +947,7 @@ tx2json_status tx_container_parse(tx_conv *c)
         return TX2JSON_ENOMEM;
     }
     order_warnings(c);
+    tx_container_join_prose(c, p.max_line);
     for (size_t i = 0; i < k->npiece; i++)
         if (k->piece[i].subst ||
             !is_blank(doc->text + k->piece[i].s, k->piece[i].e - k->piece[i].s))

@@ -30,6 +30,7 @@ typedef struct tx_piece {
     char sep;       /* byte the matching form puts before the piece, or 0 */
     uint32_t subst; /* nonzero: the piece stands for this code point (&amp; is '&') */
     int newline;    /* the piece starts a line of the input */
+    int para;       /* the separator is a blank line (sep '\n' twice): a paragraph break */
 } tx_piece;
 
 /* A cue: its times (milliseconds, -1 when the timing line was malformed)
@@ -49,6 +50,7 @@ typedef struct tx_hint {
 
 typedef struct tx_container {
     tx_container_kind kind;
+    int prose;       /* the cues are prose cut into pieces, joined as prose (cuejoin.c) */
     tx_piece *piece; /* in text order, disjoint */
     size_t npiece, piececap;
     tx_cue *cue;
@@ -64,6 +66,20 @@ typedef struct tx_container {
  * c->err. */
 TXI tx2json_status tx_container_parse(tx_conv *c);
 TXI void tx_container_free(tx_container *k);
+
+/* Cut prose (cuejoin.c): when the cues of c->cont are prose cut into
+ * pieces (measured against the rules' cue-prose-stops and cue-prose-open
+ * parameters), sets k->prose and gives the first piece of each cue the
+ * separator prose has there: a space, nothing between two CJK characters,
+ * a blank line after a silence of cue-paragraph-gap seconds or more, a
+ * line break where the line would grow past max_line bytes.  The pieces,
+ * and so the offsets and the cue of every byte, do not change. */
+TXI void tx_container_join_prose(tx_conv *c, size_t max_line);
+
+/* 1 when code point u is a CJK character (no space is put between two). */
+TXI int tx_is_cjk(uint32_t u);
+/* The code point that ends t[0, e) (e > 0). */
+TXI uint32_t tx_last_cp(const char *t, size_t e);
 
 /* Plain text only (after normalisation and the language are known): the
  * time hints, from the time-hint rules matched at the start of each line

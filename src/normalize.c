@@ -186,15 +186,15 @@ static int norm_subst(nform *f, uint32_t u, size_t cp)
 }
 
 /* The matching form of a framed text: its pieces, each after its
- * separator byte, which maps to where the piece before it ends (a line
- * break or a cut tag of the input).  -1 on OOM. */
+ * separator byte (twice for a paragraph break), which maps to where the piece before it ends (a
+ * line break or a cut tag of the input).  -1 on OOM. */
 static int norm_pieces(nform *f, const tx_doc *doc, const tx_container *k)
 {
     size_t prev_end = 0;
     for (size_t i = 0; i < k->npiece; i++) {
         const tx_piece *p = &k->piece[i];
         size_t cp = tx_byte_to_cp(doc, p->s);
-        if (p->sep) {
+        for (int n = p->sep ? 1 + (p->para != 0) : 0; n > 0; n--) {
             tx_sb_addc(&f->b, p->sep);
             if (map_to(f, f->b.len - 1, tx_byte_to_cp(doc, prev_end))) return -1;
         }

@@ -63,7 +63,11 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "anchor-maker",
                                            "review-weak",
                                            "pause-clause-min",
-                                           "name-min"};
+                                           "name-min",
+                                           "cue-prose-stops",
+                                           "cue-prose-open",
+                                           "cue-paragraph-gap"};
+
 const char *const tx_name_feature_names[TXN_N] = {
     "bias",       "rule",        "anchor",     "one-word",     "many-words", "digit",
     "inner-cap",  "title-word",  "sent-start", "common-first", "common-all", "org",

@@ -89,6 +89,9 @@ enum {
     TXP_REVIEW_WEAK,         /* the review page (html.c): a link scoring below is weak */
     TXP_PAUSE_CLAUSE_MIN,    /* scored units: code points a clause needs before a pause ends it */
     TXP_NAME_MIN,            /* names.c: an unlinked mention scoring below is dropped */
+    TXP_CUE_PROSE_STOPS,     /* cut prose: sentence ends per cue the cue text needs at least */
+    TXP_CUE_PROSE_OPEN,      /* ... and the share of cues ending mid-sentence it needs above */
+    TXP_CUE_PARAGRAPH_GAP,   /* ... seconds of silence between two cues that end a paragraph */
     TXP_N
 };
 

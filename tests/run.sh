@@ -553,13 +553,14 @@ fi
 rm -rf "$TMP/j64"
 
 # 9. Containers: every corpora/ episode cut into SRT, WebVTT and Whisper
-#    JSON (tools/container-roundtrip) gives the entries, mentions and links
-#    of its .txt (exactly for the subtitle-layout episodes), with times of
+#    JSON (tools/container-roundtrip) gives exactly the entries, mentions
+#    and links of its .txt (prose and subtitle layout alike), with times of
 #    the cues and spans that slice the subtitle file, and chapters in the
 #    three formats that keep their rules.  One check per episode and
 #    format, and one for the schema of all the JSON chapters.
 if command -v python3 >/dev/null 2>&1; then
     python3 tools/container-roundtrip --bin "$BIN" --chapters "$TMP/chapters" corpora >"$TMP/rt.out" 2>&1
+    rt_rc=$?
     while IFS= read -r l; do
         case "$l" in
         TOTAL*) echo "containers: ${l#TOTAL }" ;;
@@ -568,6 +569,10 @@ if command -v python3 >/dev/null 2>&1; then
         *) ok ;;
         esac
     done <"$TMP/rt.out"
+    # A tool that stopped early (a traceback) printed no TOTAL line.
+    if ! grep -q '^TOTAL' "$TMP/rt.out" || { [ "$rt_rc" != 0 ] && ! grep -q 'FAIL' "$TMP/rt.out"; }; then
+        bad "containers: tools/container-roundtrip exit $rt_rc: $(tail -3 "$TMP/rt.out")"
+    fi
     # The Podcasting 2.0 chapters of every one of them against the schema
     # written from the JSON Chapters Format 1.2 (Ajv, from tools/sarif).
     if [ "${skip:-0}" = 1 ] || [ ! -d tools/sarif/node_modules ]; then
@@ -641,7 +646,8 @@ fi
 if command -v python3 >/dev/null 2>&1; then
     python3 tools/offsets-check --bin "$BIN" corpora/000_3c858c9825c89cc2.txt \
         corpora/201_en_weekly-tensor-ep12.txt tests/episodes/subtitle-zh.srt \
-        tests/episodes/subtitle-en.vtt tests/asr/asr-zh.json >"$TMP/off.out" 2>&1
+        tests/episodes/subtitle-en.vtt tests/episodes/subtitle-prose-en.srt \
+        tests/asr/asr-zh.json >"$TMP/off.out" 2>&1
     report_lines offsets "$TMP/off.out" $? tools/offsets-check
 else
     echo "SKIP offsets: python3 is not installed"

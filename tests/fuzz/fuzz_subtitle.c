@@ -13,11 +13,16 @@
  * non-ASCII character too when flag 2 is set), and the reference list
  * goes in show notes; no entry may then hold JSON syntax ("\"start\"").
  *
+ * With flag 32 the text is the file as given, framing and all, so the
+ * malformed subtitles of tests/bad (bad timing lines, text before the
+ * first cue, binary in a .vtt, broken JSON) and hand-cut ones (prose cut
+ * mid-sentence, joined back by cuejoin.c) are seeds as they are.
+ *
  * Input: byte 0 holds flags (1: SRT cues, 2: CRLF, 4: reference list,
- * 8: WebVTT cues, 16: Whisper JSON), byte 1 the line width (8 to 39
- * bytes), the rest the
+ * 8: WebVTT cues, 16: Whisper JSON, 32: as given), byte 1 the line width
+ * (8 to 39 bytes), the rest the
  * text; a 0xFF byte ends the text and starts the labels of the reference
- * list, one per 0xFE-separated piece. */
+ * list, one per 0xFE-separated piece (not with flag 32). */
 #include "internal.h"
 
 #include <cjson/cJSON.h>
@@ -173,6 +178,20 @@ static void check_no_framing(const char *json, int is_json)
     cJSON_Delete(d);
 }
 
+/* Flag 32: the bytes are the file; any status but success without a
+ * document is fine (a malformed file is an error value, never a crash). */
+static int convert_as_given(tx2json_ctx *ctx, const unsigned char *s, size_t n)
+{
+    tx2json_error err;
+    tx2json_options o = {0};
+    char *json = NULL;
+    o.max_input = 1 << 20;
+    if (tx2json_convert_buffer(ctx, "fuzz.srt", s, n, &o, &json, &err) == TX2JSON_OK && !json)
+        abort();
+    tx2json_free(json);
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
@@ -182,6 +201,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     if (size < 2 || size > 16384) return 0;
     if (!ctx && tx2json_ctx_new(TX2JSON_RULES_DIR, &ctx, &err) != TX2JSON_OK) abort();
     int flags = data[0];
+    if (flags & 32) return convert_as_given(ctx, data + 2, size - 2);
     size_t width = 8 + data[1] % 32;
     const unsigned char *text = data + 2, *ff = memchr(text, 0xFF, size - 2);
     size_t tn = ff ? (size_t)(ff - text) : size - 2;
