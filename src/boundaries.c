@@ -4,7 +4,8 @@
  * references first heard in the current entry so far (0, 1, 2 or more),
  * and, when the caller allows an intro, a fourth: before the first entry.
  * At each unit the path either continues the current entry (or the
- * intro, at seg-intro-unit a unit) or starts a new one, which earns the
+ * intro, at seg-intro-unit a unit and seg-intro-anchor a reference first
+ * heard there: an intro that runs over the items is costly) or starts a new one, which earns the
  * unit's start score and closes the entry before it with its segment
  * weight.  Ties go to continuing, so a zero-weight model starts one entry
  * only. */
@@ -40,7 +41,7 @@ tx2json_status tx_choose_starts(const tx_weights *w, const tx_unit *u, size_t n,
     int anchored = 0;
     for (size_t i = 0; i < n; i++)
         if (u[i].anchors) anchored = 1;
-    double wi = w ? w->w[TXF_SEG_INTRO_UNIT] : 0.0;
+    double wi = w ? w->w[TXF_SEG_INTRO_UNIT] : 0.0, wa = w ? w->w[TXF_SEG_INTRO_ANCHOR] : 0.0;
     /* back[i][s]: the state before unit i and whether unit i started. */
     signed char(*back)[NALL][2] = malloc(n * sizeof *back);
     if (!back) return TX2JSON_ENOMEM;
@@ -49,7 +50,7 @@ tx2json_status tx_choose_starts(const tx_weights *w, const tx_unit *u, size_t n,
         cur[s] = -DBL_MAX, back[0][s][0] = -1, back[0][s][1] = 0;
     cur[cap_state(u[0].anchors)] = u[0].score;
     back[0][cap_state(u[0].anchors)][1] = 1;
-    if (intro) cur[INTRO] = wi;
+    if (intro) cur[INTRO] = wi + (double)u[0].anchors * wa;
     for (size_t i = 1; i < n; i++) {
         for (int s = 0; s < NALL; s++)
             nxt[s] = -DBL_MAX, back[i][s][0] = -1, back[i][s][1] = 0;
@@ -57,7 +58,7 @@ tx2json_status tx_choose_starts(const tx_weights *w, const tx_unit *u, size_t n,
         for (int s = 0; s < NALL; s++) { /* continue the entry, or the intro */
             if (cur[s] == -DBL_MAX) continue;
             int t = s == INTRO ? INTRO : cap_state(s + a);
-            double v = cur[s] + (s == INTRO ? wi : 0.0);
+            double v = cur[s] + (s == INTRO ? wi + (double)a * wa : 0.0);
             if (v > nxt[t]) nxt[t] = v, back[i][t][0] = (signed char)s, back[i][t][1] = 0;
         }
         for (int s = 0; s < NALL && !u[i].no_start; s++) { /* start an entry */

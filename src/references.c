@@ -6,7 +6,8 @@
  * lines (timestamps of show notes: "00:00 Intro") are skipped below the
  * list and end it above (so a timestamped transcript above a list is
  * never searched for more), and a
- * `reflist-header` line (相关链接:, Links: ...) closes the list from above.
+ * `reflist-header` line (相关链接:, Links: ...) closes the list from above
+ * (even where a `notes-aside` rule, which is skipped, matches it too).
  * The first other line ends the search.  A URL alone on its line takes
  * its label from the line just above when a `reference-label` rule
  * matches that line and the list goes on above it (a blank line, a
@@ -198,7 +199,8 @@ tx2json_status tx_find_references(tx_conv *c)
                       full_match(rs, RK_CHAPTER, lang, n->s + a, b - a, &r, &m);
         if (chapter && out->nref) break; /* chapters above the list: the list is read */
         int aside = !chapter && a < b && b - a <= TX_MAX_REFLINE &&
-                    full_match(rs, RK_ASIDE, lang, n->s + a, b - a, &r, &m);
+                    full_match(rs, RK_ASIDE, lang, n->s + a, b - a, &r, &m) &&
+                    !full_match(rs, RK_REFHEADER, lang, n->s + a, b - a, &r, &m);
         if (a == b || chapter || aside) {
             if (ls == 0) break; /* blank, or a chapter hint below the list: skipped */
             end = next;

@@ -16,18 +16,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const tx_feature_names[TXF_N] = {"bias",          "entry-rule",    "entry-ok",
-                                             "announce",      "continuation",  "paragraph",
-                                             "line",          "turn",          "item-number",
-                                             "new-name",      "new-name-next", "no-name",
-                                             "question",      "prev-question", "outro",
-                                             "headlines",     "organization",  "mention",
-                                             "anchor",        "anchor-next",   "anchor-prev",
-                                             "recent-names",  "new-name-prev", "short",
-                                             "transition",    "intro",         "first",
-                                             "prev-short",    "prev-leadin",   "event",
-                                             "prev-event",    "seg-no-anchor", "seg-multi-anchor",
-                                             "seg-intro-unit"};
+const char *const tx_feature_names[TXF_N] = {"bias",           "entry-rule",
+                                             "entry-ok",       "announce",
+                                             "continuation",   "paragraph",
+                                             "line",           "turn",
+                                             "item-number",    "new-name",
+                                             "new-name-next",  "no-name",
+                                             "question",       "prev-question",
+                                             "outro",          "headlines",
+                                             "organization",   "mention",
+                                             "anchor",         "anchor-next",
+                                             "anchor-prev",    "recent-names",
+                                             "new-name-prev",  "short",
+                                             "transition",     "intro",
+                                             "first",          "prev-short",
+                                             "prev-leadin",    "event",
+                                             "prev-event",     "next-leadin",
+                                             "seg-no-anchor",  "seg-multi-anchor",
+                                             "seg-intro-unit", "seg-intro-anchor"};
 const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "next-name-reach-lines",
                                            "anchor-min",
@@ -490,6 +496,9 @@ tx2json_status tx_features(const tx_conv *c, const tx_marks *mk, size_t first, s
         st.u[i].f[TXF_PREV_EVENT] = p[TXF_EVENT];
         st.u[i].f[TXF_PREV_LEADIN] =
             p[TXF_SHORT] != 0 && (p[TXF_TRANSITION] != 0 || p[TXF_ENTRY_OK] != 0);
+        const float *q = st.u[i].f;
+        st.u[i - 1].f[TXF_NEXT_LEADIN] =
+            p[TXF_SHORT] != 0 && (q[TXF_TRANSITION] != 0 || q[TXF_ENTRY_OK] != 0);
     }
     if (!bad) {
         drop_common_layout(&st);

@@ -45,10 +45,13 @@ enum {
     TXF_PREV_LEADIN,   /* ... and a transition or an entry lead-in matches there */
     TXF_EVENT,         /* it is a non-speech sound the recogniser wrote ("[Music]") */
     TXF_PREV_EVENT,    /* the unit before it is */
+    TXF_NEXT_LEADIN,   /* it is short and the unit after it opens with a transition or lead-in
+                          ("Okay." before "Next, ...") */
     TXF_NUNIT,
     TXF_SEG_NO_ANCHOR = TXF_NUNIT, /* an entry where no reference is first heard */
     TXF_SEG_MULTI_ANCHOR,          /* an entry where two or more are */
     TXF_SEG_INTRO_UNIT,            /* a unit of the intro, before the first entry */
+    TXF_SEG_INTRO_ANCHOR,          /* a reference first heard in the intro (per reference) */
     TXF_N
 };
 /* Parameters of the features (windows), rows `param:NAME`. */
