@@ -186,13 +186,15 @@ test check: $(BIN) $(BUILD)/libtx2json.so $(BUILD)/tx2json.pc $(BUILD)/unit $(RE
 SCORE_MIN ?= --min-entry-f1 0.95 --min-link-p 0.97 --min-link-r 0.95 --min-mention 0.90
 
 # Generated worst cases under timeouts (tests/pathological.sh), then the
-# growth checks (tests/scaling.sh: t(2N)/t(N) <= 2.3 per input shape).
+# growth checks (tests/scaling.sh: t(2N)/t(N) <= 2.3 per input shape;
+# tests/rss-scaling.sh: peak memory in proportion to the input).
 # SCALING_XFAIL lists shapes known to grow faster, if any: the script fails
 # on an unexpected pass, so the list stays honest.
 SCALING_XFAIL ?=
 pathological: $(BIN) $(BUILD)/jsoncheck
 	@TX2JSON_BIN=./$(BIN) TX2JSON_TOOLS=./$(BUILD) sh tests/pathological.sh; p=$$?; \
-	  TX2JSON_BIN=./$(BIN) SCALING_XFAIL="$(SCALING_XFAIL)" sh tests/scaling.sh && exit $$p
+	  TX2JSON_BIN=./$(BIN) SCALING_XFAIL="$(SCALING_XFAIL)" sh tests/scaling.sh && \
+	  TX2JSON_BIN=./$(BIN) sh tests/rss-scaling.sh && exit $$p
 
 # The table outputs in real databases (tools/dbtest, docs/databases.md):
 # CSV and SQLite as in make test, plus a throwaway PostgreSQL cluster
