@@ -1525,12 +1525,53 @@ static int example_fails(tx_ruleset *rs, const tx_rule *r, const example *e, cha
     return bad;
 }
 
+/* The characters one rule's worst cases have repeated already: the same
+ * character gives the same subject, so it is probed once per rule, not
+ * once per example that holds it.  Past PROBED_MAX, characters are probed
+ * again (never skipped). */
+enum { PROBED_MAX = 256, PROBE_REPEATS = 64 };
+typedef struct probed {
+    const char *s[PROBED_MAX];
+    size_t len[PROBED_MAX];
+    size_t n;
+} probed;
+
+/* 1 when unit[0, ul) was probed already; else notes it and returns 0. */
+static int probed_before(probed *p, const char *unit, size_t ul)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->len[i] == ul && memcmp(p->s[i], unit, ul) == 0) return 1;
+    if (p->n < PROBED_MAX) p->s[p->n] = unit, p->len[p->n++] = ul;
+    return 0;
+}
+
+/* Appends copies of unit[0, ul) to buf from n, while one more fits with
+ * 3 bytes to spare and fewer than PROBE_REPEATS are there (counted from 0); returns
+ * the new length.  The run is doubled in place, not copied a unit at a
+ * time. */
+static size_t repeat_unit(char *buf, size_t cap, size_t n, const char *unit, size_t ul)
+{
+    size_t from = n, end = n;
+    while (end + ul + 3 < cap && end < PROBE_REPEATS * ul)
+        end += ul;
+    if (end == from) return n;
+    memcpy(buf + from, unit, ul);
+    for (size_t have = ul; from + have < end;) {
+        size_t more = end - from - have < have ? end - from - have : have;
+        memcpy(buf + from + have, buf + from, more);
+        have += more;
+    }
+    return end;
+}
+
 /* Strings built to make a backtracking pattern explode: each example
  * character repeated, and each example repeated, then a character that
  * matches nothing useful.  Returns 1 and describes the string when the
  * match limit was hit. */
 static int worst_case_hits_limit(tx_ruleset *rs, const tx_rule *r, char *what, size_t wn)
 {
+    probed seen;
+    seen.n = 0;
     /* A Latin letter, a CJK ideograph (U+4E2D), a space and a digit. */
     static const char *const seeds[] = {"a", "\xe4\xb8\xad", " ", "1", NULL};
     char buf[4096];
@@ -1566,7 +1607,7 @@ static int worst_case_hits_limit(tx_ruleset *rs, const tx_rule *r, char *what, s
         for (size_t k = 0; k <= nc; k++) {
             const char *unit = k < nc ? chars[k] : src;
             size_t ul = k < nc ? clen[k] : (src ? strlen(src) : 0);
-            if (!unit || ul == 0) continue;
+            if (!unit || ul == 0 || probed_before(&seen, unit, ul)) continue;
             /* As is; then, as PCRE2 gives up at once on a subject that
              * lacks the pattern's start or required character, with them
              * around the run. */
@@ -1574,8 +1615,7 @@ static int worst_case_hits_limit(tx_ruleset *rs, const tx_rule *r, char *what, s
                 size_t n = 0;
                 if (v == 1 && !first && !last) break;
                 if (v == 1 && first) buf[n++] = (char)first;
-                while (n + ul + 3 < sizeof buf && n < 64 * ul)
-                    memcpy(buf + n, unit, ul), n += ul;
+                n = repeat_unit(buf, sizeof buf, n, unit, ul);
                 size_t reps = (n - (v == 1 && first)) / ul;
                 buf[n++] = '\x01';
                 if (v == 1 && last) buf[n++] = (char)last;
