@@ -11,6 +11,7 @@
  * can be reported where the user wrote it. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rules.h"
+#include "prefilter.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -69,6 +70,9 @@ struct tx_rule {
     pcre2_code *code;
     int jit;      /* JIT-compiled: matched with pcre2_jit_match */
     int jit_done; /* the JIT compile was tried (it may have failed); under jit_mu */
+    /* Literals every match consumes one of (prefilter.h), when converting;
+     * NULL when the pattern has none it can tell, or when checking. */
+    tx_prefilter *pf;
     int ngroups;
     const char *gname[TX_MAXGROUPS]; /* index = group number, names point into gnames */
     char *gnames;
@@ -134,6 +138,7 @@ static void rule_free(tx_rule *r)
     free(r->runs);
     free(r->gnames);
     if (r->code) pcre2_code_free(r->code);
+    tx_prefilter_free(r->pf);
     for (size_t i = 0; i < r->nex; i++) {
         free(r->ex[i].text);
         free(r->ex[i].expect);
@@ -361,6 +366,18 @@ static void jit_once(const tx_ruleset *rs, size_t ri)
     if (rs->jit_seen) rs->jit_seen[ri] = 1;
 }
 
+/* Gives r the prefilter of an earlier rule with the same literals, so a
+ * subject is scanned once for all of them (tx_pfmemo). */
+static void share_prefilter(tx_ruleset *rs, tx_rule *r)
+{
+    for (size_t i = 0; r->pf && i < rs->n && &rs->r[i] != r; i++) {
+        tx_prefilter *same = tx_prefilter_share(rs->r[i].pf, r->pf);
+        if (!same) continue;
+        tx_prefilter_free(r->pf);
+        r->pf = same;
+    }
+}
+
 static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
 {
     int ec;
@@ -392,6 +409,14 @@ static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
                       "PCRE2 error in rule '%s': %s", r->name, (const char *)msg);
     }
     if (rs->collect) jit_rule(r); /* checking: every rule runs its examples */
+    /* Converting: a subject without the pattern's required literals skips
+     * it.  Checking runs every pattern in full (its examples, its worst
+     * cases). */
+    if (!rs->collect && !r->caseless && tx_prefilter_build(r->pattern, !r->bytes, &r->pf)) {
+        tx_seterr(err, TX2JSON_ENOMEM, r->file, r->line, 0, (size_t)-1, "out of memory");
+        return -1;
+    }
+    share_prefilter(rs, r);
     uint32_t cap = 0, nc = 0, es = 0;
     PCRE2_SPTR tab;
     pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &cap);
@@ -1346,14 +1371,34 @@ static int clean_cut(const char *subj, size_t len, size_t from)
     return need == len - i;
 }
 
+/* Whether r's required literals are in subj[from, len), through memo
+ * when given (one subject's answers, by prefilter). */
+static int may_match(const tx_rule *r, const char *subj, size_t len, size_t from, tx_pfmemo *memo)
+{
+    if (!r->pf) return 1;
+    if (!memo || from) return tx_prefilter_may_match(r->pf, subj + from, len - from);
+    for (size_t i = 0; i < memo->n; i++)
+        if (memo->pf[i] == r->pf) return memo->may[i];
+    int may = tx_prefilter_may_match(r->pf, subj, len);
+    if (memo->n < TX_PFMEMO_MAX) memo->pf[memo->n] = r->pf, memo->may[memo->n++] = may;
+    return may;
+}
+
 int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size_t len, size_t from,
                   tx_match *m)
+{
+    return tx_rule_match_memo(rs, r, subj, len, from, m, NULL);
+}
+
+int tx_rule_match_memo(const tx_ruleset *rs, const tx_rule *r, const char *subj, size_t len,
+                       size_t from, tx_match *m, tx_pfmemo *memo)
 {
     /* pcre2_jit_match skips pcre2_match's checks, which it may when the
      * subject is known to be valid UTF-8 (or the rule works on bytes). */
     int rc;
     size_t ri = (size_t)(r - rs->r);
     if (rs->hit_budget && rs->rule_hits[ri] >= rs->hit_budget) return 0; /* switched off */
+    if (!may_match(r, subj, len, from, memo)) return 0;
     if (!rs->interp && !(rs->jit_seen && rs->jit_seen[ri])) jit_once(rs, ri);
     if (rs->interp)
         rc = pcre2_match(r->code, (PCRE2_SPTR)subj, len, from,

@@ -7,6 +7,7 @@
 #include "link.h"
 #include "conv.h"
 #include "numeral.h"
+#include "prefilter.h"
 #include "normalize.h"
 #include "read.h"
 #include "references.h"
@@ -923,6 +924,53 @@ static void test_defaults(void)
     tx2json_ctx_free(ctx);
 }
 
+/* ---- prefilter.c: the literals a pattern's matches need ---- */
+
+/* The literals tx_prefilter_build finds in p, joined by '|' ("" for none). */
+static void pf_literals(const char *p, int utf, char *out, size_t n)
+{
+    tx_prefilter *pf = NULL;
+    out[0] = 0;
+    if (tx_prefilter_build(p, utf, &pf) || !pf) return;
+    for (size_t k = 0; k < pf->nlit; k++)
+        snprintf(out + strlen(out), n - strlen(out), "%s%s", k ? "|" : "", pf->lit[k]);
+    tx_prefilter_free(pf);
+}
+
+static void test_prefilter(void)
+{
+    static const char *const cases[][2] = {
+        {"(?:推出|发布)(?:了)?(?<name>[A-Z]+)", "推出|发布"},
+        {"^(?<name>[A-Za-z0-9]+)\\s*是", "是"},
+        {"来自(?<org>[^的]{2,16}?)(?:的|团队)", "来自"},
+        {"(?:推出|发布)?abc", "abc"}, /* an optional group gives nothing */
+        {"ab?c", ""},                 /* b is optional: no run of 2 */
+        {"xy*z", ""},
+        {"(?:a|bc)de", "de"}, /* a one-byte literal: no set */
+        {"foo|bar", "foo|bar"},
+        {"foo|ba[rz]", ""}, /* a top-level alternation of more */
+        {"(?i)abc", ""},    /* inline options: not read */
+        {"\\x41bc", ""},    /* an escape it does not know */
+        {"(a)\\1bc", ""},   /* a back reference */
+        {"(?=abc)x", ""},   /* a lookahead consumes nothing */
+        {"(?<=来自)(?<org>(?!x)[^,]{1,12}(?:大学|公司))", "大学|公司"},
+        {"中{2}文字", "文字"}, /* a quantified character leaves the run */
+    };
+    char got[256];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        pf_literals(cases[i][0], 1, got, sizeof got);
+        CHECK(!strcmp(got, cases[i][1]), "prefilter of %s: '%s', expected '%s'", cases[i][0], got,
+              cases[i][1]);
+    }
+    tx_prefilter *pf = NULL;
+    CHECK(tx_prefilter_build("(?:推出|发布)x", 1, &pf) == 0 && pf &&
+              tx_prefilter_may_match(pf, "他们发布了", strlen("他们发布了")) &&
+              !tx_prefilter_may_match(pf, "他们发了布", strlen("他们发了布")) &&
+              !tx_prefilter_may_match(pf, "发", strlen("发")),
+          "prefilter: a subject passes only with a literal in it");
+    tx_prefilter_free(pf);
+}
+
 /* ---- tx2json_convert_stream: the document in pieces ---- */
 
 typedef struct pieces {
@@ -1074,6 +1122,7 @@ int main(int argc, char **argv)
     test_check();
     test_defaults();
     test_stream();
+    test_prefilter();
     test_boundaries();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
