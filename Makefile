@@ -56,7 +56,7 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS) -fvisibility=hidden -Iinclud
 PATH_CFLAGS = -DTX2JSON_DATA_RULES_DIR='"$(DATA_RULES_DIR)"' -DTX2JSON_DOCS_URL='"$(DOCS_URL)"'
 LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
 
-LIB_SRC := util.c span.c diag.c numeral.c read.c container.c cuejoin.c normalize.c segment.c rules.c references.c signals.c boundaries.c episode.c conv.c match.c names.c anchor.c chapters.c html.c \
+LIB_SRC := util.c span.c diag.c numeral.c read.c container.c cuejoin.c normalize.c segment.c prefilter.c rules.c references.c signals.c boundaries.c episode.c conv.c match.c names.c anchor.c chapters.c html.c \
            similar.c link.c output.c check.c tx2json.c
 LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
 # The same, position-independent, for the shared library.
@@ -186,13 +186,15 @@ test check: $(BIN) $(BUILD)/libtx2json.so $(BUILD)/tx2json.pc $(BUILD)/unit $(RE
 SCORE_MIN ?= --min-entry-f1 0.95 --min-link-p 0.97 --min-link-r 0.95 --min-mention 0.90
 
 # Generated worst cases under timeouts (tests/pathological.sh), then the
-# growth checks (tests/scaling.sh: t(2N)/t(N) <= 2.3 per input shape).
+# growth checks (tests/scaling.sh: t(2N)/t(N) <= 2.3 per input shape;
+# tests/rss-scaling.sh: peak memory in proportion to the input).
 # SCALING_XFAIL lists shapes known to grow faster, if any: the script fails
 # on an unexpected pass, so the list stays honest.
 SCALING_XFAIL ?=
 pathological: $(BIN) $(BUILD)/jsoncheck
 	@TX2JSON_BIN=./$(BIN) TX2JSON_TOOLS=./$(BUILD) sh tests/pathological.sh; p=$$?; \
-	  TX2JSON_BIN=./$(BIN) SCALING_XFAIL="$(SCALING_XFAIL)" sh tests/scaling.sh && exit $$p
+	  TX2JSON_BIN=./$(BIN) SCALING_XFAIL="$(SCALING_XFAIL)" sh tests/scaling.sh && \
+	  TX2JSON_BIN=./$(BIN) sh tests/rss-scaling.sh && exit $$p
 
 # The table outputs in real databases (tools/dbtest, docs/databases.md):
 # CSV and SQLite as in make test, plus a throwaway PostgreSQL cluster

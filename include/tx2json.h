@@ -238,6 +238,26 @@ TX2JSON_API tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *
                                                   const tx2json_options *opts, char **json_out,
                                                   tx2json_error *err);
 
+/* Receives the output of tx2json_convert_stream in pieces, in order:
+ * returns 0 to go on, nonzero to stop the conversion (TX2JSON_EIO). */
+typedef int (*tx2json_write_fn)(void *user, const char *bytes, size_t len);
+
+/* Converts as tx2json_convert_buffer, with two differences that keep the
+ * memory a large input needs in proportion to it.  The input: data must
+ * come from malloc; the call takes it over and frees it before it returns
+ * (decoding may turn it into the decoded text instead of copying it).
+ * The output: the JSON document (opts->output 0) goes to write in pieces
+ * as it is made, the same bytes tx2json_convert_buffer returns, and is
+ * never held whole; any other output is made whole and given to write at
+ * once.  Warnings go to opts->on_warning before the first piece is
+ * written.  A failure while writing (out of memory, or write returning
+ * nonzero) leaves the pieces written so far. */
+TX2JSON_API tx2json_status tx2json_convert_stream(tx2json_ctx *ctx, const char *name,
+                                                  unsigned char *data, size_t len,
+                                                  const tx2json_options *opts,
+                                                  tx2json_write_fn write, void *user,
+                                                  tx2json_error *err);
+
 /* Reads the file at path and converts it, as tx2json_convert_buffer.
  * A directory, a missing file or an unreadable one gives TX2JSON_EIO. */
 TX2JSON_API tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *path,

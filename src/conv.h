@@ -58,6 +58,11 @@ typedef struct tx_conv {
     tx_seg *seg;      /* segment */
     tx_episode *ep;   /* episode (mention links filled by link) */
     tx_diags diags;   /* every stage's warnings */
+    /* tx2json_convert_stream: the input buffer the conversion owns (NULL
+     * once decoding took it as the text), and where the document goes. */
+    unsigned char *take;
+    tx2json_write_fn sink;
+    void *sink_user;
 } tx_conv;
 
 /* Lookups every stage after segmentation may use (conv.c). */

@@ -268,8 +268,9 @@ static int apply_mentions(const ctx *c, tx_entry *en, size_t sa, size_t sb)
     const tx_rule *r;
     tx_match m;
     const tx_norm *n = c->n;
+    tx_pfmemo memo = {.n = 0};
     for (size_t ri = 0; (r = tx_rules_get(c->rs, RK_MENTION, c->lang, ri)); ri++) {
-        if (tx_rule_match(c->rs, r, n->s + sa, sb - sa, 0, &m) != 1) continue;
+        if (tx_rule_match_memo(c->rs, r, n->s + sa, sb - sa, 0, &m, &memo) != 1) continue;
         size_t gs, ge;
         if (!tx_match_group(&m, "name", 1, &gs, &ge)) continue;
         size_t a = sa + gs, b = sa + ge;

@@ -83,6 +83,8 @@ typedef struct job {
     tx2json_stats stats;
     size_t warnings; /* --format html: counted for the index */
     int written;     /* converted and written (the index links its page) */
+    int streamed;    /* the output went to stdout as it was made */
+    int write_errno; /* then: why writing it failed, 0 when it did not */
 } job;
 
 typedef struct batch {
@@ -111,6 +113,7 @@ typedef struct batch {
     int jsonl;      /* --format jsonl: a failed input is a record too */
     int html;       /* --format html: pages, and index.html under -o DIR */
     tables *tables; /* --format csv or sqlite: the rows go there */
+    int stream;     /* one worker writing to stdout: outputs go out as made */
 } batch;
 
 /* Admits job i to convert with cost bytes of the memory budget.  Jobs are
@@ -273,6 +276,48 @@ static void tap_warning(void *user, const char *file, size_t line, size_t col, c
     if (t->next) t->next(t->user, file, line, col, code, msg);
 }
 
+static void progress_clear(batch *b);
+
+/* A streamed job's output on its way to stdout: its warnings, already
+ * formatted, go to stderr before the first piece, as emit() would print
+ * them before the document. */
+typedef struct sink {
+    batch *b;
+    job *j;
+    msgbuf *m;
+} sink;
+
+static int sink_write(void *user, const char *bytes, size_t len)
+{
+    sink *k = user;
+    if (k->m->s) {
+        progress_clear(k->b);
+        fputs(k->m->s, stderr);
+        free(k->m->s);
+        memset(k->m, 0, sizeof *k->m);
+    }
+    if (fwrite(bytes, 1, len, stdout) == len) return 0;
+    k->j->write_errno = errno ? errno : EIO;
+    return -1;
+}
+
+/* Converts the loaded input data[0, len) of job j into j->json, or
+ * straight to stdout when the batch streams (data is then freed by the
+ * library, and *data set to NULL). */
+static tx2json_status convert_loaded(batch *b, tx2json_ctx *ctx, job *j, const char *name,
+                                     unsigned char **data, size_t len, const tx2json_options *o,
+                                     msgbuf *m, tx2json_error *err)
+{
+    if (!b->stream) return tx2json_convert_buffer(ctx, name, *data, len, o, &j->json, err);
+    sink k = {b, j, m};
+    unsigned char *d = *data;
+    *data = NULL;
+    j->streamed = 1;
+    tx2json_status rc = tx2json_convert_stream(ctx, name, d, len, o, sink_write, &k, err);
+    if (j->write_errno) rc = TX2JSON_OK; /* emit() reports it as a failed write */
+    return rc;
+}
+
 /* Converts input i (admitted to the memory budget first, as every job). */
 static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
 {
@@ -320,7 +365,10 @@ static void convert_one(batch *b, tx2json_ctx *ctx, size_t i)
         j->bytes = len;
         const char *name = strcmp(in->path, "-") == 0 ? "<stdin>" : in->path;
         o.notes_name = notes_name;
-        j->rc = tx2json_convert_buffer(ctx, name, text, len, &o, &j->json, &err);
+        if (in->rec)
+            j->rc = tx2json_convert_buffer(ctx, name, text, len, &o, &j->json, &err);
+        else
+            j->rc = convert_loaded(b, ctx, j, name, &data, len, &o, &m, &err);
     }
     free(data);
     free(notes);
@@ -472,6 +520,17 @@ static int write_output(batch *b, size_t i)
     return 0;
 }
 
+/* Whether a streamed job's output was written whole: 1, or 0 after
+ * printing the error. */
+static int stream_written(batch *b, const job *j)
+{
+    if (!j->write_errno) return 1;
+    progress_clear(b);
+    fprintf(stderr, "tx2json: error: cannot write the standard output: %s\n",
+            strerror(j->write_errno));
+    return 0;
+}
+
 /* Job i is done: prints its messages, writes its document, counts it. */
 static void emit(batch *b, size_t i)
 {
@@ -483,7 +542,7 @@ static void emit(batch *b, size_t i)
      * that failed, to convert or to be written, counts as failed and the
      * batch goes on (exit status 3 for an output not written). */
     int fatal = j->rc == TX2JSON_ENOMEM || j->rc == TX2JSON_EINTERNAL;
-    int ok = j->rc == TX2JSON_OK && write_output(b, i) == 0;
+    int ok = j->rc == TX2JSON_OK && (j->streamed ? stream_written(b, j) : write_output(b, i) == 0);
     if (ok) {
         j->written = 1;
         b->entries += j->stats.entries;
@@ -586,6 +645,10 @@ static void run_loaded(batch *b, const cli *c, int dirs)
     if (nw < 1) nw = 1;
     if ((size_t)nw > in->n) nw = (long)in->n; /* never more workers than files */
     b->window = (size_t)nw * 8;
+    /* One worker writing a document (or chapters) per input to stdout:
+     * each goes out as it is made, not held whole (records of --input
+     * jsonl are tagged with their id first, so they are held). */
+    b->stream = nw == 1 && !b->output && !b->out_dir && !b->tables && !b->html && !c->records;
     if (!(b->jobs = calloc(in->n, sizeof *b->jobs))) {
         fprintf(stderr, "tx2json: error: out of memory\n");
         b->status = 3;

@@ -116,15 +116,16 @@ static int han_suffixes(tx_pinyin *py, tx_meninfo *m)
     size_t tail = np;
     while (tail > 0 && (unsigned char)k[pos[tail - 1]] < 0x80)
         tail--;
-    for (size_t n = 2; n <= 4 && m->npysuffix < 3; n++) {
+    for (size_t n = 2; n <= 4 && (!m->py || m->py->n < TX_PY_SUFFIXES); n++) {
         if (tail < n + 1) break; /* keep at least one Han character before */
         const char *sub = k + pos[tail - n];
         const char *p = tx_pinyin_key(py, sub);
         if (!p) continue;
+        if (!m->py && !(m->py = calloc(1, sizeof *m->py))) return -1;
         char *ph = tx_phonetic_key(p);
         if (!ph) return -1;
-        m->pysuffix[m->npysuffix] = p;
-        m->pysuffixphon[m->npysuffix++] = ph;
+        m->py->key[m->py->n] = p;
+        m->py->phon[m->py->n++] = ph;
     }
     return 0;
 }
@@ -210,12 +211,11 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, 
             "pinyin");
         TRY(k[TXP_MATCH_PINYIN_SOUND] * phon_sim(m->pyphon, r->phon, m->pinyin, r->key), "pinyin");
         /* Brand names often keep only the tail: 某某千问 -> qianwen -> a short brand. */
-        for (size_t q = 0; q < m->npysuffix; q++) {
+        for (size_t q = 0; m->py && q < m->py->n; q++) {
             TRY(k[TXP_MATCH_PINYIN_TAIL] *
-                    sim_above(m->pysuffix[q], r->key, best / k[TXP_MATCH_PINYIN_TAIL]),
+                    sim_above(m->py->key[q], r->key, best / k[TXP_MATCH_PINYIN_TAIL]),
                 "pinyin");
-            TRY(k[TXP_MATCH_PINYIN_TAIL] *
-                    phon_sim(m->pysuffixphon[q], r->phon, m->pysuffix[q], r->key),
+            TRY(k[TXP_MATCH_PINYIN_TAIL] * phon_sim(m->py->phon[q], r->phon, m->py->key[q], r->key),
                 "pinyin");
         }
     }
@@ -276,12 +276,22 @@ void tx_refinfo_free(tx_refinfo *ri)
     memset(ri, 0, sizeof *ri);
 }
 
+/* The most word keys a mention keeps. */
+enum { MENTION_WORDS = 8 };
+
 int tx_meninfo_init(const tx_conv *c, tx_meninfo *mi, tx_item *it, int want_pinyin)
 {
     mi->it = it;
     if (!(mi->phon = tx_phonetic_key(it->key))) return -1;
-    int nw = word_keys(c->num, c->norm->s + it->start, it->end - it->start, mi->mword, 8);
+    char *w[MENTION_WORDS];
+    int nw = word_keys(c->num, c->norm->s + it->start, it->end - it->start, w, MENTION_WORDS);
     if (nw < 0) return -1;
+    if (nw > 0 && !(mi->mword = malloc((size_t)nw * sizeof *mi->mword))) {
+        while (nw > 0)
+            free(w[--nw]);
+        return -1;
+    }
+    if (nw > 0) memcpy(mi->mword, w, (size_t)nw * sizeof *w);
     mi->nmword = (size_t)nw;
     mi->han = tx_has_han(it->key, strlen(it->key));
     if (mi->han && want_pinyin) {
@@ -296,9 +306,11 @@ void tx_meninfo_free(tx_meninfo *mi)
 {
     free(mi->phon);
     free(mi->pyphon);
-    for (size_t q = 0; q < mi->npysuffix; q++)
-        free(mi->pysuffixphon[q]);
+    for (size_t q = 0; mi->py && q < mi->py->n; q++)
+        free(mi->py->phon[q]);
+    free(mi->py);
     for (size_t q = 0; q < mi->nmword; q++)
         free(mi->mword[q]);
+    free(mi->mword);
     memset(mi, 0, sizeof *mi);
 }

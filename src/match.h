@@ -26,16 +26,24 @@ typedef struct tx_refinfo {
     int han;
 } tx_refinfo;
 
+/* The pinyin of a Han mention's last 2-4 Han characters (+ tail). */
+enum { TX_PY_SUFFIXES = 3 };
+typedef struct tx_pysuffixes {
+    const char *key[TX_PY_SUFFIXES];
+    char *phon[TX_PY_SUFFIXES];
+    size_t n;
+} tx_pysuffixes;
+
+/* Kept for every mention of a document at once (link.c), so the parts
+ * most mentions lack are allocated only when present. */
 typedef struct tx_meninfo {
     tx_item *it;
-    const char *pysuffix[3]; /* pinyin of the last 2-4 Han characters (+ tail) */
-    char *pysuffixphon[3];
-    size_t npysuffix;
+    tx_pysuffixes *py; /* NULL without them */
     char *phon;
     const char *pinyin;
     char *pyphon;
     int han;
-    char *mword[8]; /* keys of the mention's words of 4+ characters */
+    char **mword; /* keys of the mention's words of 4+ characters */
     size_t nmword;
 } tx_meninfo;
 

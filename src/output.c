@@ -35,6 +35,7 @@ typedef struct out {
     const tx_conv *c;
     chunk *chunks;
     int oom;
+    int werr; /* the sink refused a piece */
     /* --offsets utf16: the UTF-16 offset of each code point (ncp + 1). */
     size_t *u16;
 } out;
@@ -451,8 +452,23 @@ static void close_array(tx_strbuf *b, const layout *l, size_t n)
     tx_sb_addc(b, ']');
 }
 
+/* Streaming (c->sink): the document goes out in pieces of at least this
+ * many bytes, so memory holds one piece instead of the whole document. */
+#define STREAM_PIECE (1u << 16)
+
+/* Hands b's bytes to c->sink and empties b, when streaming and b holds a
+ * piece (or anything, when last). */
+static void flush(out *o, tx_strbuf *b, int last)
+{
+    const tx_conv *c = o->c;
+    if (!c->sink || c->opts->output || b->oom || o->oom || o->werr || !b->len) return;
+    if (!last && b->len < STREAM_PIECE) return;
+    if (c->sink(c->sink_user, b->s, b->len)) o->werr = 1;
+    b->len = 0;
+}
+
 /* Writes "names": every mention of ep with its name features, the kept
- * ones entry by entry, then the dropped ones.  -1 on OOM. */
+ * ones entry by entry, then the dropped ones.  Sets o->oom on OOM. */
 static void names_array(out *o, tx_strbuf *b, const layout *l, const tx_episode *ep)
 {
     tx_name_ctx x;
@@ -462,16 +478,18 @@ static void names_array(out *o, tx_strbuf *b, const layout *l, const tx_episode 
         return;
     }
     open_array(b, "names", l);
-    for (size_t e = 0; e < ep->nentry && !o->oom; e++)
-        for (size_t k = 0; k < ep->entry[e].nmen && !o->oom; k++) {
+    for (size_t e = 0; e < ep->nentry && !o->oom && !o->werr; e++)
+        for (size_t k = 0; k < ep->entry[e].nmen && !o->oom && !o->werr; k++) {
             next_element(b, l, i++);
             emit(o, b, name_json(o, &x, e, &ep->entry[e].men[k], 1), l, 2);
             free_chunks(o);
+            flush(o, b, 0);
         }
-    for (size_t k = 0; k < ep->ndropped && !o->oom; k++) {
+    for (size_t k = 0; k < ep->ndropped && !o->oom && !o->werr; k++) {
         next_element(b, l, i++);
         emit(o, b, name_json(o, &x, ep->dropped[k].entry, &ep->dropped[k].it, 0), l, 2);
         free_chunks(o);
+        flush(o, b, 0);
     }
     close_array(b, l, i);
     tx_name_ctx_free(&x);
@@ -491,7 +509,7 @@ tx2json_status tx_write_json(const tx_conv *c, char **result)
     const tx_diags *diags = &c->diags;
     layout l = {c->opts->compact, c->opts->indent ? c->opts->indent : TX2JSON_DEFAULT_INDENT};
     tx2json_error *err = c->err;
-    out o = {c, NULL, 0, NULL};
+    out o = {c, NULL, 0, 0, NULL};
     tx_strbuf b = {0};
     if (c->opts->offsets == TX2JSON_OFFSETS_UTF16 && utf16_offsets(&o)) goto oom;
     cJSON *root = chk(&o, cJSON_CreateObject());
@@ -537,41 +555,52 @@ tx2json_status tx_write_json(const tx_conv *c, char **result)
     if (!o.oom && b.len >= 2) b.len -= l.compact ? 1 : 2;
 
     open_array(&b, "entries", &l);
-    for (size_t i = 0; i < ep->nentry && !o.oom; i++) {
+    for (size_t i = 0; i < ep->nentry && !o.oom && !o.werr; i++) {
         next_element(&b, &l, i);
         emit(&o, &b, entry_json(&o, ep, i), &l, 2);
         free_chunks(&o);
+        flush(&o, &b, 0);
     }
     close_array(&b, &l, ep->nentry);
     open_array(&b, "references", &l);
-    for (size_t i = 0; i < refs->nref && !o.oom; i++) {
+    for (size_t i = 0; i < refs->nref && !o.oom && !o.werr; i++) {
         next_element(&b, &l, i);
         emit(&o, &b, reference_json(&o, refs, i), &l, 2);
+        flush(&o, &b, 0);
     }
     close_array(&b, &l, refs->nref);
     if (c->opts->features) {
         open_array(&b, "units", &l);
-        for (size_t i = 0; i < ep->nunit && !o.oom; i++) {
+        for (size_t i = 0; i < ep->nunit && !o.oom && !o.werr; i++) {
             next_element(&b, &l, i);
             emit(&o, &b, unit_json(&o, &ep->unit[i], i ? -1 : ep->unit_intro), &l, 2);
             free_chunks(&o);
+            flush(&o, &b, 0);
         }
         close_array(&b, &l, ep->nunit);
         names_array(&o, &b, &l, ep);
     }
     open_array(&b, "diagnostics", &l);
-    for (size_t i = 0; i < diags->n && !o.oom; i++) {
+    for (size_t i = 0; i < diags->n && !o.oom && !o.werr; i++) {
         next_element(&b, &l, i);
         emit(&o, &b, diag_json(&o, &diags->d[i]), &l, 2);
+        flush(&o, &b, 0);
     }
     close_array(&b, &l, diags->n);
     tx_sb_add(&b, l.compact ? "}\n" : "\n}\n", l.compact ? 2 : 3);
+    flush(&o, &b, 1);
     free_chunks(&o);
     free(o.u16);
     o.u16 = NULL;
+    if (o.werr) goto werr;
     if (o.oom || b.oom) goto oom;
+    if (c->sink && !c->opts->output) tx_sb_free(&b);
     *result = b.s;
     return TX2JSON_OK;
+werr:
+    tx_sb_free(&b);
+    tx_seterr(err, TX2JSON_EIO, doc->name, 0, 0, (size_t)-1, "cannot write the output");
+    return TX2JSON_EIO;
 oom:
     free_chunks(&o);
     free(o.u16);

@@ -205,6 +205,21 @@ static int utf16_plausible(const unsigned char *d, size_t len, int valid)
     return nul * 4 >= len;
 }
 
+/* The text of data[skip, len), which is valid UTF-8: the buffer the
+ * conversion owns (c->take), taken over as it is, when data is that buffer
+ * and holds no NUL (a NUL is an error that points into the input, which
+ * must then stay as it was); else a copy.  NULL on OOM. */
+static char *utf8_text(tx_conv *c, const unsigned char *data, size_t skip, size_t len)
+{
+    unsigned char *t = c->take;
+    if (t != data || memchr(t + skip, 0, len - skip))
+        return tx_strndup((const char *)data + skip, len - skip);
+    if (skip) memmove(t, t + skip, len - skip);
+    char *u = realloc(t, len - skip + 1);
+    if (u) c->take = NULL;
+    return u;
+}
+
 tx2json_status tx_decode(tx_conv *c, const unsigned char *data, size_t len)
 {
     tx_doc *doc = c->doc;
@@ -229,7 +244,7 @@ tx2json_status tx_decode(tx_conv *c, const unsigned char *data, size_t len)
                       bad + 3);
             return TX2JSON_EDECODE;
         }
-        u8 = tx_strndup((const char *)data + 3, len - 3);
+        u8 = utf8_text(c, data, 3, len);
         u8len = len - 3;
         strcpy(doc->encoding, "UTF-8");
     } else if (len >= 2 &&
@@ -249,7 +264,7 @@ tx2json_status tx_decode(tx_conv *c, const unsigned char *data, size_t len)
     } else {
         size_t nm = nm0, nb = nb0, bad = bad0; /* checked just above */
         if (bad == len) {
-            u8 = tx_strndup((const char *)data, len);
+            u8 = utf8_text(c, data, 0, len);
             u8len = len;
             strcpy(doc->encoding, "UTF-8");
         } else {

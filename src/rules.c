@@ -11,6 +11,7 @@
  * can be reported where the user wrote it. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "rules.h"
+#include "prefilter.h"
 
 #include <dirent.h>
 #include <stdarg.h>
@@ -69,6 +70,9 @@ struct tx_rule {
     pcre2_code *code;
     int jit;      /* JIT-compiled: matched with pcre2_jit_match */
     int jit_done; /* the JIT compile was tried (it may have failed); under jit_mu */
+    /* Literals every match consumes one of (prefilter.h), when converting;
+     * NULL when the pattern has none it can tell, or when checking. */
+    tx_prefilter *pf;
     int ngroups;
     const char *gname[TX_MAXGROUPS]; /* index = group number, names point into gnames */
     char *gnames;
@@ -134,6 +138,7 @@ static void rule_free(tx_rule *r)
     free(r->runs);
     free(r->gnames);
     if (r->code) pcre2_code_free(r->code);
+    tx_prefilter_free(r->pf);
     for (size_t i = 0; i < r->nex; i++) {
         free(r->ex[i].text);
         free(r->ex[i].expect);
@@ -361,6 +366,18 @@ static void jit_once(const tx_ruleset *rs, size_t ri)
     if (rs->jit_seen) rs->jit_seen[ri] = 1;
 }
 
+/* Gives r the prefilter of an earlier rule with the same literals, so a
+ * subject is scanned once for all of them (tx_pfmemo). */
+static void share_prefilter(tx_ruleset *rs, tx_rule *r)
+{
+    for (size_t i = 0; r->pf && i < rs->n && &rs->r[i] != r; i++) {
+        tx_prefilter *same = tx_prefilter_share(rs->r[i].pf, r->pf);
+        if (!same) continue;
+        tx_prefilter_free(r->pf);
+        r->pf = same;
+    }
+}
+
 static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
 {
     int ec;
@@ -392,6 +409,14 @@ static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
                       "PCRE2 error in rule '%s': %s", r->name, (const char *)msg);
     }
     if (rs->collect) jit_rule(r); /* checking: every rule runs its examples */
+    /* Converting: a subject without the pattern's required literals skips
+     * it.  Checking runs every pattern in full (its examples, its worst
+     * cases). */
+    if (!rs->collect && !r->caseless && tx_prefilter_build(r->pattern, !r->bytes, &r->pf)) {
+        tx_seterr(err, TX2JSON_ENOMEM, r->file, r->line, 0, (size_t)-1, "out of memory");
+        return -1;
+    }
+    share_prefilter(rs, r);
     uint32_t cap = 0, nc = 0, es = 0;
     PCRE2_SPTR tab;
     pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &cap);
@@ -1346,14 +1371,34 @@ static int clean_cut(const char *subj, size_t len, size_t from)
     return need == len - i;
 }
 
+/* Whether r's required literals are in subj[from, len), through memo
+ * when given (one subject's answers, by prefilter). */
+static int may_match(const tx_rule *r, const char *subj, size_t len, size_t from, tx_pfmemo *memo)
+{
+    if (!r->pf) return 1;
+    if (!memo || from) return tx_prefilter_may_match(r->pf, subj + from, len - from);
+    for (size_t i = 0; i < memo->n; i++)
+        if (memo->pf[i] == r->pf) return memo->may[i];
+    int may = tx_prefilter_may_match(r->pf, subj, len);
+    if (memo->n < TX_PFMEMO_MAX) memo->pf[memo->n] = r->pf, memo->may[memo->n++] = may;
+    return may;
+}
+
 int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size_t len, size_t from,
                   tx_match *m)
+{
+    return tx_rule_match_memo(rs, r, subj, len, from, m, NULL);
+}
+
+int tx_rule_match_memo(const tx_ruleset *rs, const tx_rule *r, const char *subj, size_t len,
+                       size_t from, tx_match *m, tx_pfmemo *memo)
 {
     /* pcre2_jit_match skips pcre2_match's checks, which it may when the
      * subject is known to be valid UTF-8 (or the rule works on bytes). */
     int rc;
     size_t ri = (size_t)(r - rs->r);
     if (rs->hit_budget && rs->rule_hits[ri] >= rs->hit_budget) return 0; /* switched off */
+    if (!may_match(r, subj, len, from, memo)) return 0;
     if (!rs->interp && !(rs->jit_seen && rs->jit_seen[ri])) jit_once(rs, ri);
     if (rs->interp)
         rc = pcre2_match(r->code, (PCRE2_SPTR)subj, len, from,
@@ -1525,12 +1570,53 @@ static int example_fails(tx_ruleset *rs, const tx_rule *r, const example *e, cha
     return bad;
 }
 
+/* The characters one rule's worst cases have repeated already: the same
+ * character gives the same subject, so it is probed once per rule, not
+ * once per example that holds it.  Past PROBED_MAX, characters are probed
+ * again (never skipped). */
+enum { PROBED_MAX = 256, PROBE_REPEATS = 64 };
+typedef struct probed {
+    const char *s[PROBED_MAX];
+    size_t len[PROBED_MAX];
+    size_t n;
+} probed;
+
+/* 1 when unit[0, ul) was probed already; else notes it and returns 0. */
+static int probed_before(probed *p, const char *unit, size_t ul)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->len[i] == ul && memcmp(p->s[i], unit, ul) == 0) return 1;
+    if (p->n < PROBED_MAX) p->s[p->n] = unit, p->len[p->n++] = ul;
+    return 0;
+}
+
+/* Appends copies of unit[0, ul) to buf from n, while one more fits with
+ * 3 bytes to spare and fewer than PROBE_REPEATS are there (counted from 0); returns
+ * the new length.  The run is doubled in place, not copied a unit at a
+ * time. */
+static size_t repeat_unit(char *buf, size_t cap, size_t n, const char *unit, size_t ul)
+{
+    size_t from = n, end = n;
+    while (end + ul + 3 < cap && end < PROBE_REPEATS * ul)
+        end += ul;
+    if (end == from) return n;
+    memcpy(buf + from, unit, ul);
+    for (size_t have = ul; from + have < end;) {
+        size_t more = end - from - have < have ? end - from - have : have;
+        memcpy(buf + from + have, buf + from, more);
+        have += more;
+    }
+    return end;
+}
+
 /* Strings built to make a backtracking pattern explode: each example
  * character repeated, and each example repeated, then a character that
  * matches nothing useful.  Returns 1 and describes the string when the
  * match limit was hit. */
 static int worst_case_hits_limit(tx_ruleset *rs, const tx_rule *r, char *what, size_t wn)
 {
+    probed seen;
+    seen.n = 0;
     /* A Latin letter, a CJK ideograph (U+4E2D), a space and a digit. */
     static const char *const seeds[] = {"a", "\xe4\xb8\xad", " ", "1", NULL};
     char buf[4096];
@@ -1566,7 +1652,7 @@ static int worst_case_hits_limit(tx_ruleset *rs, const tx_rule *r, char *what, s
         for (size_t k = 0; k <= nc; k++) {
             const char *unit = k < nc ? chars[k] : src;
             size_t ul = k < nc ? clen[k] : (src ? strlen(src) : 0);
-            if (!unit || ul == 0) continue;
+            if (!unit || ul == 0 || probed_before(&seen, unit, ul)) continue;
             /* As is; then, as PCRE2 gives up at once on a subject that
              * lacks the pattern's start or required character, with them
              * around the run. */
@@ -1574,8 +1660,7 @@ static int worst_case_hits_limit(tx_ruleset *rs, const tx_rule *r, char *what, s
                 size_t n = 0;
                 if (v == 1 && !first && !last) break;
                 if (v == 1 && first) buf[n++] = (char)first;
-                while (n + ul + 3 < sizeof buf && n < 64 * ul)
-                    memcpy(buf + n, unit, ul), n += ul;
+                n = repeat_unit(buf, sizeof buf, n, unit, ul);
                 size_t reps = (n - (v == 1 && first)) / ul;
                 buf[n++] = '\x01';
                 if (v == 1 && last) buf[n++] = (char)last;

@@ -141,6 +141,18 @@ TXI int tx_rule_requires(const tx_rule *r);
  * the match failed (no match is then assumed). */
 TXI int tx_rule_match(const tx_ruleset *rs, const tx_rule *r, const char *subj, size_t len,
                       size_t from, tx_match *m);
+/* One subject's prefilter answers (prefilter.h: the literals a rule's
+ * matches need), for a caller that tries several rules on it: start it
+ * zeroed for each subject. */
+enum { TX_PFMEMO_MAX = 16 };
+typedef struct tx_pfmemo {
+    const void *pf[TX_PFMEMO_MAX];
+    int may[TX_PFMEMO_MAX];
+    size_t n;
+} tx_pfmemo;
+/* tx_rule_match through memo (which must belong to subj[0..len)). */
+TXI int tx_rule_match_memo(const tx_ruleset *rs, const tx_rule *r, const char *subj, size_t len,
+                           size_t from, tx_match *m, tx_pfmemo *memo);
 /* The first non-empty group from number `from` on whose name starts with
  * prefix ("org" finds org, org2, ...): its number, with its span in
  * *s, *e; 0 when there is none. */

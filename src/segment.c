@@ -502,6 +502,8 @@ static tx2json_status group_candidates(segger *g)
     return TX2JSON_OK;
 }
 
+static void fit(tx_seg *s);
+
 tx2json_status tx_segment(tx_conv *c, size_t from, size_t to)
 {
     segger g = {0};
@@ -539,7 +541,18 @@ tx2json_status tx_segment(tx_conv *c, size_t from, size_t to)
     utext_close(empty);
     utext_close(g.ut);
     if (rc) tx_seg_free(g.out);
+    if (!rc) fit(g.out);
     return rc;
+}
+
+/* Gives the arrays back the room their doubling left over: they live
+ * until the document is written (a failed shrink keeps the array). */
+static void fit(tx_seg *s)
+{
+    tx_sentence *v = s->nsent ? realloc(s->sent, s->nsent * sizeof *v) : NULL;
+    if (v) s->sent = v;
+    tx_cand *k = s->ncand ? realloc(s->cand, s->ncand * sizeof *k) : NULL;
+    if (k) s->cand = k;
 }
 
 void tx_seg_free(tx_seg *s)

@@ -397,6 +397,7 @@ static tx2json_status notes_references(tx_conv *c)
     n.cont = NULL; /* plain text */
     n.norm = c->notes_norm;
     n.refs = &nr;
+    n.take = NULL; /* the notes are the caller's */
     memset(&n.diags, 0, sizeof n.diags);
     tx2json_status rc;
     if (!(rc = tx_decode(&n, o->notes, o->notes_len)) && !(rc = tx_normalize(&n)) &&
@@ -409,6 +410,8 @@ static tx2json_status notes_references(tx_conv *c)
     tx_reflist_free(&nr);
     return rc;
 }
+
+static tx2json_status report_warnings(tx_conv *c);
 
 /* The stages, in order, from decoded bytes to the JSON document. */
 static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t len, char **json_out)
@@ -443,6 +446,7 @@ static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t l
         tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
         return TX2JSON_ENOMEM;
     }
+    if (c->sink && (rc = report_warnings(c))) return rc;
     if ((rc = tx_write_json(c, json_out)) || !opts->output) return rc;
     char *doc = *json_out;
     *json_out = NULL;
@@ -509,19 +513,43 @@ static void fill_stats(const tx_conv *c, tx2json_stats *st)
         st->links += c->refs->ref[i].entry >= 0;
 }
 
-tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const unsigned char *data,
-                                      size_t len, const tx2json_options *opts, char **json_out,
-                                      tx2json_error *err)
+/* Where tx2json_convert_stream sends the output, and the input buffer it
+ * owns; all NULL for tx2json_convert_buffer. */
+typedef struct stream {
+    unsigned char *take;
+    tx2json_write_fn write;
+    void *user;
+} stream;
+
+/* Hands a whole output (not the streamed document) to the sink and frees
+ * it; TX2JSON_EIO when the sink refuses it. */
+static tx2json_status sink_whole(tx_conv *c, char **json_out)
+{
+    int bad = c->sink(c->sink_user, *json_out, strlen(*json_out));
+    free(*json_out);
+    *json_out = NULL;
+    if (!bad) return TX2JSON_OK;
+    tx_seterr(c->err, TX2JSON_EIO, c->name, 0, 0, (size_t)-1, "cannot write the output");
+    return TX2JSON_EIO;
+}
+
+static tx2json_status convert(tx2json_ctx *ctx, const char *name, const unsigned char *data,
+                              size_t len, const tx2json_options *opts, char **json_out,
+                              tx2json_error *err, stream *sm)
 {
     tx2json_options own;
     if (!name) name = "-"; /* a buffer without a name, as stdin is named */
     *json_out = NULL;
     if (err) memset(err, 0, sizeof *err), err->offset = (size_t)-1;
     tx2json_status orc = options_of(opts, &own, err);
-    if (orc) return orc;
+    if (orc) {
+        free(sm->take);
+        return orc;
+    }
     opts = &own;
     size_t max = opts->max_input ? opts->max_input : TX_DEFAULT_MAX_INPUT;
     if (len > max) {
+        free(sm->take);
         tx_seterr(err, TX2JSON_ELIMIT, name, 0, 0, (size_t)-1,
                   "input is %zu bytes, over the limit of %zu (--max-input)", len, max);
         return TX2JSON_ELIMIT;
@@ -549,14 +577,23 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
                  .notes_norm = &nnorm,
                  .refs = &refs,
                  .seg = &seg,
-                 .ep = &ep};
+                 .ep = &ep,
+                 .take = sm->take,
+                 .sink = sm->write,
+                 .sink_user = sm->user};
     tx2json_status rc = run_stages(&c, data, len, json_out);
-    if (!rc) rc = report_warnings(&c);
+    if (!rc && !c.sink) rc = report_warnings(&c);
+    if (!rc && c.sink && *json_out) rc = sink_whole(&c, json_out);
     if (!rc && opts->stats) fill_stats(&c, opts->stats);
     if (rc) {
         free(*json_out);
         *json_out = NULL;
-        locate_error(err, name, data, len);
+        /* Only decoding errors point at a byte, and decoding gives the
+         * buffer up only when it succeeds. */
+        if (c.take || !sm->take)
+            locate_error(err, name, data, len);
+        else if (!err->file[0])
+            snprintf(err->file, sizeof err->file, "%s", name);
         if (opts->notes) locate_error(err, c.notes_name, opts->notes, opts->notes_len);
     }
     tx_diags_free(&c.diags);
@@ -568,7 +605,31 @@ tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const 
     tx_container_free(&cont);
     tx_doc_free(&doc);
     tx_doc_free(&ndoc);
+    free(c.take);
     return rc;
+}
+
+tx2json_status tx2json_convert_buffer(tx2json_ctx *ctx, const char *name, const unsigned char *data,
+                                      size_t len, const tx2json_options *opts, char **json_out,
+                                      tx2json_error *err)
+{
+    stream none = {NULL, NULL, NULL};
+    return convert(ctx, name, data, len, opts, json_out, err, &none);
+}
+
+tx2json_status tx2json_convert_stream(tx2json_ctx *ctx, const char *name, unsigned char *data,
+                                      size_t len, const tx2json_options *opts,
+                                      tx2json_write_fn write, void *user, tx2json_error *err)
+{
+    static unsigned char empty[1];
+    stream sm = {data, write, user};
+    char *json = NULL;
+    if (!write) {
+        free(data);
+        tx_seterr(err, TX2JSON_EINVAL, name ? name : "-", 0, 0, (size_t)-1, "no write function");
+        return TX2JSON_EINVAL;
+    }
+    return convert(ctx, name, data ? data : empty, len, opts, &json, err, &sm);
 }
 
 tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *path, const tx2json_options *opts,
@@ -616,8 +677,10 @@ tx2json_status tx2json_convert_file(tx2json_ctx *ctx, const char *path, const tx
                   rerr ? "read error" : "out of memory");
         return rerr ? TX2JSON_EIO : TX2JSON_ENOMEM;
     }
-    tx2json_status rc = tx2json_convert_buffer(ctx, path, (const unsigned char *)(b.s ? b.s : ""),
-                                               b.len, opts, json_out, err);
-    tx_sb_free(&b);
-    return rc;
+    if (!b.s)
+        return tx2json_convert_buffer(ctx, path, (const unsigned char *)"", 0, opts, json_out, err);
+    /* The conversion takes the buffer over (decoding may keep it as the
+     * text) and frees it. */
+    stream sm = {(unsigned char *)b.s, NULL, NULL};
+    return convert(ctx, path, sm.take, b.len, opts, json_out, err, &sm);
 }

@@ -7,6 +7,7 @@
 #include "link.h"
 #include "conv.h"
 #include "numeral.h"
+#include "prefilter.h"
 #include "normalize.h"
 #include "read.h"
 #include "references.h"
@@ -923,6 +924,128 @@ static void test_defaults(void)
     tx2json_ctx_free(ctx);
 }
 
+/* ---- prefilter.c: the literals a pattern's matches need ---- */
+
+/* The literals tx_prefilter_build finds in p, joined by '|' ("" for none). */
+static void pf_literals(const char *p, int utf, char *out, size_t n)
+{
+    tx_prefilter *pf = NULL;
+    out[0] = 0;
+    if (tx_prefilter_build(p, utf, &pf) || !pf) return;
+    for (size_t k = 0; k < pf->nlit; k++)
+        snprintf(out + strlen(out), n - strlen(out), "%s%s", k ? "|" : "", pf->lit[k]);
+    tx_prefilter_free(pf);
+}
+
+static void test_prefilter(void)
+{
+    static const char *const cases[][2] = {
+        {"(?:推出|发布)(?:了)?(?<name>[A-Z]+)", "推出|发布"},
+        {"^(?<name>[A-Za-z0-9]+)\\s*是", "是"},
+        {"来自(?<org>[^的]{2,16}?)(?:的|团队)", "来自"},
+        {"(?:推出|发布)?abc", "abc"}, /* an optional group gives nothing */
+        {"ab?c", ""},                 /* b is optional: no run of 2 */
+        {"xy*z", ""},
+        {"(?:a|bc)de", "de"}, /* a one-byte literal: no set */
+        {"foo|bar", "foo|bar"},
+        {"foo|ba[rz]", ""}, /* a top-level alternation of more */
+        {"(?i)abc", ""},    /* inline options: not read */
+        {"\\x41bc", ""},    /* an escape it does not know */
+        {"(a)\\1bc", ""},   /* a back reference */
+        {"(?=abc)x", ""},   /* a lookahead consumes nothing */
+        {"(?<=来自)(?<org>(?!x)[^,]{1,12}(?:大学|公司))", "大学|公司"},
+        {"中{2}文字", "文字"}, /* a quantified character leaves the run */
+    };
+    char got[256];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        pf_literals(cases[i][0], 1, got, sizeof got);
+        CHECK(!strcmp(got, cases[i][1]), "prefilter of %s: '%s', expected '%s'", cases[i][0], got,
+              cases[i][1]);
+    }
+    tx_prefilter *pf = NULL;
+    CHECK(tx_prefilter_build("(?:推出|发布)x", 1, &pf) == 0 && pf &&
+              tx_prefilter_may_match(pf, "他们发布了", strlen("他们发布了")) &&
+              !tx_prefilter_may_match(pf, "他们发了布", strlen("他们发了布")) &&
+              !tx_prefilter_may_match(pf, "发", strlen("发")),
+          "prefilter: a subject passes only with a literal in it");
+    tx_prefilter_free(pf);
+}
+
+/* ---- tx2json_convert_stream: the document in pieces ---- */
+
+typedef struct pieces {
+    char *s;
+    size_t len, n;
+    int refuse_after; /* refuse the piece after this many; -1 never */
+} pieces;
+
+static int take_piece(void *user, const char *bytes, size_t len)
+{
+    pieces *p = user;
+    if (p->refuse_after >= 0 && p->n >= (size_t)p->refuse_after) return 1;
+    char *t = realloc(p->s, p->len + len + 1);
+    if (!t) return 1;
+    memcpy(t + p->len, bytes, len);
+    p->s = t;
+    p->len += len;
+    p->s[p->len] = 0;
+    p->n++;
+    return 0;
+}
+
+/* A malloc'd copy of text, for tx2json_convert_stream to take over. */
+static unsigned char *owned(const char *text)
+{
+    unsigned char *d = malloc(strlen(text) + 1);
+    if (d) memcpy(d, text, strlen(text) + 1);
+    return d;
+}
+
+static void test_stream(void)
+{
+    tx2json_ctx *ctx = NULL;
+    tx2json_error err;
+    if (tx2json_ctx_new(rules_dir, &ctx, &err) != TX2JSON_OK) {
+        CHECK(0, "stream: rules load: %s", err.message);
+        return;
+    }
+    /* A BOM and CRLF: decoding reuses the buffer only for UTF-8 without
+     * them, and must give the same text either way. */
+    static const char *const texts[] = {
+        "Hello and welcome.\n\nFirst up, Acme released WidgetNet.\n\n[WidgetNet] https://a.org/w\n",
+        "\xef\xbb\xbf\xe5\xa4\xa7\xe5\xae\xb6\xe5\xa5\xbd\xe3\x80\x82\r\nAcme released "
+        "WidgetNet.\r\n",
+        "hello\r\nworld\n"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        char *json = NULL;
+        pieces p = {NULL, 0, 0, -1};
+        tx2json_status a = tx2json_convert_buffer(ctx, "t", (const unsigned char *)texts[i],
+                                                  strlen(texts[i]), NULL, &json, &err);
+        tx2json_status b = tx2json_convert_stream(ctx, "t", owned(texts[i]), strlen(texts[i]), NULL,
+                                                  take_piece, &p, &err);
+        CHECK(a == TX2JSON_OK && b == TX2JSON_OK && json && p.s && !strcmp(json, p.s),
+              "stream %zu: the same bytes as tx2json_convert_buffer", i);
+        tx2json_free(json);
+        free(p.s);
+    }
+    pieces p = {NULL, 0, 0, 0};
+    CHECK(tx2json_convert_stream(ctx, "t", owned(texts[0]), strlen(texts[0]), NULL, take_piece, &p,
+                                 &err) == TX2JSON_EIO,
+          "stream: a write function that refuses is EIO");
+    free(p.s);
+    static const char nul[] = "ab\ncd\0ef\n";
+    unsigned char *d = malloc(sizeof nul);
+    if (d) memcpy(d, nul, sizeof nul);
+    pieces q = {NULL, 0, 0, -1};
+    CHECK(tx2json_convert_stream(ctx, "t", d, sizeof nul - 1, NULL, take_piece, &q, &err) ==
+                  TX2JSON_EDECODE &&
+              err.line == 2 && err.column == 3 && !q.s,
+          "stream: a NUL is found at its line and column, nothing written (got %zu:%zu)", err.line,
+          err.column);
+    free(q.s);
+    tx2json_ctx_free(ctx);
+}
+
 /* ---- boundaries.c: the decoder tools/train mirrors ---- */
 static void test_boundaries(void)
 {
@@ -998,6 +1121,8 @@ int main(int argc, char **argv)
     test_pipeline();
     test_check();
     test_defaults();
+    test_stream();
+    test_prefilter();
     test_boundaries();
     printf("unit: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

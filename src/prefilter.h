@@ -1,0 +1,43 @@
+/* prefilter.h - a rule's required literals: when every match of a pattern
+ * must consume one of a few literal strings, a subject without any of them
+ * cannot match, and one pass over its bytes says so faster than the
+ * pattern would. */
+#ifndef TX2JSON_PREFILTER_H
+#define TX2JSON_PREFILTER_H
+
+#include "internal.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The literals' first two bytes, as the low 4 bits of the first and the
+ * whole second (a Han character's lead byte differs in its low 4 bits). */
+enum { TX_PF_LOW_BITS = 4, TX_PF_BITS = 1 << (TX_PF_LOW_BITS + 8), TX_PF_WORDS = TX_PF_BITS / 64 };
+
+typedef struct tx_prefilter {
+    char **lit; /* a match consumes at least one of these */
+    size_t *len;
+    size_t nlit;
+    int utf;     /* literals start at character starts only */
+    size_t refs; /* rules sharing it (tx_prefilter_share) */
+    uint64_t starts[TX_PF_WORDS];
+} tx_prefilter;
+
+/* pf itself when it holds the same literals as other (which then gains a
+ * user), so that rules with the same requirement share one and a caller
+ * that tests several rules on one subject tests it once; else NULL. */
+TXI tx_prefilter *tx_prefilter_share(tx_prefilter *other, const tx_prefilter *pf);
+
+/* The required literals of PCRE2 pattern p (compiled case-sensitive,
+ * without extended mode; utf: quantifiers apply to a UTF-8 character, else
+ * to a byte), found by a conservative reading of its top-level sequence:
+ * a literal run, or a group that is an alternation of literals, that is
+ * not optional.  *out is NULL when the pattern requires none that it can
+ * tell (or uses syntax it does not read).  0, or -1 on OOM. */
+TXI int tx_prefilter_build(const char *p, int utf, tx_prefilter **out);
+/* 0 when s[0, n) holds none of pf's literals, so the rule cannot match
+ * there; else 1. */
+TXI int tx_prefilter_may_match(const tx_prefilter *pf, const char *s, size_t n);
+TXI void tx_prefilter_free(tx_prefilter *pf);
+
+#endif
