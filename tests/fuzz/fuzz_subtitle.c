@@ -16,7 +16,10 @@
  * With flag 32 the text is the file as given, framing and all, so the
  * malformed subtitles of tests/bad (bad timing lines, text before the
  * first cue, binary in a .vtt, broken JSON) and hand-cut ones (prose cut
- * mid-sentence, joined back by cuejoin.c) are seeds as they are.
+ * mid-sentence, joined back by cuejoin.c) are seeds as they are; byte 1
+ * then sets the line limit (--max-line) to (byte 1 + 1) x AS_GIVEN_LINE
+ * bytes, so a cue over the limit (tests/bad/srt-cue-10mb's error) fits in
+ * a seed.
  *
  * Input: byte 0 holds flags (1: SRT cues, 2: CRLF, 4: reference list,
  * 8: WebVTT cues, 16: Whisper JSON, 32: as given), byte 1 the line width
@@ -178,14 +181,19 @@ static void check_no_framing(const char *json, int is_json)
     cJSON_Delete(d);
 }
 
+/* Flag 32: the line limit's unit (byte 1 + 1 of them). */
+#define AS_GIVEN_LINE 64
+
 /* Flag 32: the bytes are the file; any status but success without a
  * document is fine (a malformed file is an error value, never a crash). */
-static int convert_as_given(tx2json_ctx *ctx, const unsigned char *s, size_t n)
+static int convert_as_given(tx2json_ctx *ctx, unsigned char width, const unsigned char *s,
+                            size_t n)
 {
     tx2json_error err;
     tx2json_options o = {0};
     char *json = NULL;
     o.max_input = 1 << 20;
+    o.max_line = ((size_t)width + 1) * AS_GIVEN_LINE;
     if (tx2json_convert_buffer(ctx, "fuzz.srt", s, n, &o, &json, &err) == TX2JSON_OK && !json)
         abort();
     tx2json_free(json);
@@ -201,7 +209,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     if (size < 2 || size > 16384) return 0;
     if (!ctx && tx2json_ctx_new(TX2JSON_RULES_DIR, &ctx, &err) != TX2JSON_OK) abort();
     int flags = data[0];
-    if (flags & 32) return convert_as_given(ctx, data + 2, size - 2);
+    if (flags & 32) return convert_as_given(ctx, data[1], data + 2, size - 2);
     size_t width = 8 + data[1] % 32;
     const unsigned char *text = data + 2, *ff = memchr(text, 0xFF, size - 2);
     size_t tn = ff ? (size_t)(ff - text) : size - 2;
