@@ -29,6 +29,7 @@ typedef enum rule_kind {
     RK_ASIDE,      /* notes-aside: a show-notes line that is neither a reference nor talk */
     RK_NAMEBEFORE, /* name-before: the words just before a mention (names.c features) */
     RK_NAMEAFTER,  /* name-after: the words just after it */
+    RK_FRAMING,    /* framing: a whole line of an export that is no speech ("End time: 12.5") */
     RK_NKINDS
 } rule_kind;
 

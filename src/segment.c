@@ -267,6 +267,21 @@ static tx2json_status split_sentences(segger *g, UBreakIterator *sb)
     return TX2JSON_OK;
 }
 
+/* Does a framing rule match the whole of the sentence [a, b) (an
+ * export's "End time: 12.5" or "Speaker: Name" line), so it is no speech? */
+static int is_framing(const tx_conv *c, size_t a, size_t b)
+{
+    const tx_rule *r;
+    tx_match m;
+    while (b > a && (c->norm->s[b - 1] == '\n' || c->norm->s[b - 1] == ' '))
+        b--;
+    for (size_t i = 0; c->rules && (r = tx_rules_get(c->rules, RK_FRAMING, c->lang, i)); i++)
+        if (tx_rule_match(c->rules, r, c->norm->s + a, b - a, 0, &m) == 1 && m.start == 0 &&
+            m.end == b - a)
+            return 1;
+    return 0;
+}
+
 /* Past a time-hint match ("(00:02:10) ", "说话人1 00:12") at norm byte a
  * of a sentence ending at b, and the spaces after it; a when none. */
 static size_t past_stamp(const tx_conv *c, size_t a, size_t b)
@@ -325,7 +340,8 @@ static int pauses_are_spaces(const char *t, size_t from, size_t to)
 
 /* An entry can only start where a sentence does.  So a time stamp or turn
  * header that opens a line (a time-hint rule) is left out of the sentence:
- * framing, not speech, the item starts at its words.  And for the scored
+ * framing, not speech, the item starts at its words, and a line a framing
+ * rule matches whole is no sentence at all.  And for the scored
  * segmenter, whose units are the sentences, in prose whose pauses are
  * spaces a pause ends a sentence (an unpunctuated recogniser's clause)
  * once the clause has the pause-clause-min parameter's code points ("好了
@@ -342,6 +358,8 @@ static tx2json_status unit_sentences(tx_conv *c, segger *g)
     size_t nv = 0, cap = 0;
     for (size_t i = 0; i < out->nsent; i++) {
         tx_sentence st = out->sent[i];
+        if ((st.label == g->from || t[st.label - 1] == '\n') && is_framing(c, st.label, st.end))
+            continue; /* a line of framing: no sentence */
         if (st.label == st.start && (st.start == g->from || t[st.start - 1] == '\n'))
             st.start = past_stamp(c, st.start, st.end);
         st.label = st.label == out->sent[i].start ? st.start : st.label;
