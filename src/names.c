@@ -189,10 +189,10 @@ static int opens_sentence(const tx_conv *c, size_t start)
     size_t si = tx_conv_sent_lower(c, start + 1);
     if (si == 0) return 0;
     const tx_sentence *st = &c->seg->sent[si - 1];
-    for (size_t i = st->start; i < start; i++)
-        if (is_alpha(c->norm->s[i]) || (unsigned char)c->norm->s[i] >= 0x80 ||
-            (c->norm->s[i] >= '0' && c->norm->s[i] <= '9'))
-            return 0;
+    for (size_t i = start; i > st->start; i--) { /* back to the nearest word character */
+        unsigned char ch = (unsigned char)c->norm->s[i - 1];
+        if (is_alpha((char)ch) || ch >= 0x80 || (ch >= '0' && ch <= '9')) return 0;
+    }
     return 1;
 }
 
@@ -242,7 +242,8 @@ static int next_to_han(const tx_conv *c, const tx_item *m)
 }
 
 /* The name-before rules that match the words of m's sentence before it,
- * and the name-after rules that match those after it, into cues. */
+ * and the name-after rules that match those after it (at most
+ * param:name-cue-window code points on each side), into cues. */
 static void cue_rules(const tx_conv *c, const tx_item *m, const tx_rule *cues[TX_NAME_CUES],
                       size_t *n)
 {
@@ -251,6 +252,15 @@ static void cue_rules(const tx_conv *c, const tx_item *m, const tx_rule *cues[TX
         s0 = c->seg->sent[si - 1].start;
         s1 = c->seg->sent[si - 1].end;
     }
+    /* Only the nearest words: bounded work in a sentence of any length. */
+    const tx_weights *w = c->weights;
+    size_t win = w->has_param[TXP_NAME_CUE_WINDOW] ? (size_t)w->param[TXP_NAME_CUE_WINDOW] : 0;
+    const char *t = c->norm->s;
+    size_t a = m->start, k = 0;
+    while (a > s0 && k < win)
+        if (((unsigned char)t[--a] & 0xC0) != 0x80) k++;
+    s0 = a;
+    s1 = m->end + tx_u8_skip(t + m->end, s1 - m->end, win);
     const tx_rule *r;
     tx_match mt;
     *n = 0;

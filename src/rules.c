@@ -92,7 +92,8 @@ struct tx_ruleset {
     tx_table *tab; /* language tables */
     size_t ntab, tabcap;
     tx_nmap rule_by_name, def_by_name; /* while loading: rule and define indices */
-    pcre2_general_context *gctx;       /* routes PCRE2's memory through malloc/free */
+    tx_nmap pf_by_lit;           /* a prefilter's first literal -> the first rule holding it */
+    pcre2_general_context *gctx; /* routes PCRE2's memory through malloc/free */
     pcre2_compile_context *cctx;
     pcre2_match_context *mctx;
     pcre2_match_data *md;
@@ -188,6 +189,7 @@ void tx_rules_free(tx_ruleset *rs)
     free(rs->tab);
     tx_nmap_free(&rs->rule_by_name);
     tx_nmap_free(&rs->def_by_name);
+    tx_nmap_free(&rs->pf_by_lit);
     tx_sb_free(&rs->bytes);
     for (int k = 0; k < RK_NKINDS; k++)
         for (int l = 0; l < TX_MAXLANGS + 1; l++)
@@ -367,15 +369,23 @@ static void jit_once(const tx_ruleset *rs, size_t ri)
 }
 
 /* Gives r the prefilter of an earlier rule with the same literals, so a
- * subject is scanned once for all of them (tx_pfmemo). */
-static void share_prefilter(tx_ruleset *rs, tx_rule *r)
+ * subject is scanned once for all of them (tx_pfmemo).  The earlier rule
+ * is found by the prefilter's first literal (the first rule with it; the
+ * key is that rule's own literal, which lives as long as the set), so
+ * loading stays linear in the rules.  -1 on OOM. */
+static int share_prefilter(tx_ruleset *rs, tx_rule *r)
 {
-    for (size_t i = 0; r->pf && i < rs->n && &rs->r[i] != r; i++) {
-        tx_prefilter *same = tx_prefilter_share(rs->r[i].pf, r->pf);
-        if (!same) continue;
+    if (!r->pf || !r->pf->nlit) return 0;
+    const char *k = r->pf->lit[0];
+    size_t i;
+    if (!tx_nmap_get(&rs->pf_by_lit, k, r->pf->len[0], &i))
+        return tx_nmap_put(&rs->pf_by_lit, k, r->pf->len[0], (size_t)(r - rs->r));
+    tx_prefilter *same = &rs->r[i] != r ? tx_prefilter_share(rs->r[i].pf, r->pf) : NULL;
+    if (same) {
         tx_prefilter_free(r->pf);
         r->pf = same;
     }
+    return 0;
 }
 
 static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
@@ -416,7 +426,10 @@ static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
         tx_seterr(err, TX2JSON_ENOMEM, r->file, r->line, 0, (size_t)-1, "out of memory");
         return -1;
     }
-    share_prefilter(rs, r);
+    if (share_prefilter(rs, r)) {
+        tx_seterr(err, TX2JSON_ENOMEM, r->file, r->line, 0, (size_t)-1, "out of memory");
+        return -1;
+    }
     uint32_t cap = 0, nc = 0, es = 0;
     PCRE2_SPTR tab;
     pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &cap);

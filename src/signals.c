@@ -72,7 +72,8 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "name-min",
                                            "cue-prose-stops",
                                            "cue-prose-open",
-                                           "cue-paragraph-gap"};
+                                           "cue-paragraph-gap",
+                                           "name-cue-window"};
 
 const char *const tx_name_feature_names[TXN_N] = {
     "bias",       "rule",        "anchor",     "one-word",     "many-words", "digit",

@@ -95,6 +95,7 @@ enum {
     TXP_CUE_PROSE_STOPS,     /* cut prose: sentence ends per cue the cue text needs at least */
     TXP_CUE_PROSE_OPEN,      /* ... and the share of cues ending mid-sentence it needs above */
     TXP_CUE_PARAGRAPH_GAP,   /* ... seconds of silence between two cues that end a paragraph */
+    TXP_NAME_CUE_WINDOW,     /* names.c: code points on each side a name-before/after rule sees */
     TXP_N
 };
 

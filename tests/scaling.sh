@@ -5,7 +5,7 @@
 # work quadruples.  N is chosen so that the N run takes roughly 0.3-1 s.
 # Run by `make pathological`, after tests/pathological.sh.
 #
-# Shapes: warnings, rules, pattern, names, references, entries, scored
+# Shapes: warnings, rules, pattern, names, sentence_names, references, entries, scored
 # (the entries through the scored segmenter), cues (an
 # SRT file), segments (the same as Whisper JSON on one line), html (the
 # entries as a review page), turns (turn headers) and records (--input
@@ -39,6 +39,8 @@
 #               code with the default link size) does not stop the 2N run;
 #               the rule loader reads every byte of the line all the same
 #   names       one entry mentioning 2N distinct project names
+#   sentence_names  one sentence of N capitalised names, none linked: the
+#               name filter's features (names.c) for each, --features
 #   references  a short transcript followed by N reference lines (-q)
 #   entries     N entries, one per paragraph (-q)
 #   scored      the same N entries and 150 references (anchors searched),
@@ -53,7 +55,7 @@ set -u
 BIN=${TX2JSON_BIN:-./tx2json}
 LIMIT=${SCALING_LIMIT:-2.3}
 XFAIL=${SCALING_XFAIL:-}
-SHAPES=${SCALING_SHAPES:-warnings rules pattern names references entries scored cues segments html turns records}
+SHAPES=${SCALING_SHAPES:-warnings rules pattern names sentence_names references entries scored cues segments html turns records}
 CLOCK=${SCALING_CLOCK:-cpu}
 TIMEOUT=${SCALING_TIMEOUT:-60}
 RULES=${TX2JSON_RULES_SRC:-rules}
@@ -66,6 +68,7 @@ n_warnings=40000
 n_rules=60000
 n_pattern=24576
 n_names=32000
+n_sentence_names=40000
 n_references=80000
 n_entries=30000
 n_scored=8000
@@ -107,6 +110,10 @@ gen() {
     names)
         awk -v n="$g_n" 'BEGIN { printf "大家好,这里是某某周报。\n\n某公司推出FooNet。"; for (i = 0; i < n; i++) { printf "此外,它超过了Name%dNet和Tool%dKit。", i, i; if (i % 20 == 19) printf "\n" } printf "\n" }' >"$d/in.txt"
         echo "-q $d/in.txt"
+        ;;
+    sentence_names)
+        awk -v n="$g_n" 'BEGIN { printf "某公司推出"; for (i = 0; i < n; i++) printf "Name%d,", i; printf "。\n\n[Name5] https://a.org/name5\n" }' >"$d/in.txt"
+        echo "-q --features $d/in.txt"
         ;;
     references)
         awk -v n="$g_n" 'BEGIN { printf "Welcome to Foo Weekly.\n\nFirst up, Foo released BarNet.\n\n"; for (i = 0; i < n; i++) printf "[Foo%d] https://a.org/%d\n", i, i }' >"$d/in.txt"
@@ -152,6 +159,7 @@ sane() {
     warnings) got=$(grep -c 'unlinked-reference' "$d/err") want=$2 what="unlinked-reference warnings" ;;
     rules | pattern) got=$(grep -c '"schema_version"' "$d/out") want=1 what="documents" ;;
     names) got=$(grep -c 'Name[0-9]*Net' "$d/out") want=$2 what="lines naming NameNNNNet" ;;
+    sentence_names) got=$(grep -c '"kept"' "$d/out") want=$2 what="mentions with name features" ;;
     references) got=$(grep -c '"url"' "$d/out") want=$2 what="references" ;;
     entries) got=$(grep -c '"index"' "$d/out") want=$2 what="entries" ;;
     scored) got=$(grep -c '"index"' "$d/out") want=$(($2 / 2)) what="entries" ;;
@@ -196,7 +204,7 @@ best() {
 }
 
 for shape in $SHAPES; do
-    case " warnings rules pattern names references entries scored cues segments html turns records jobs " in
+    case " warnings rules pattern names sentence_names references entries scored cues segments html turns records jobs " in
     *" $shape "*) [ "$shape" = jobs ] && continue ;; # timed after the loop
     *)
         echo "scaling: unknown shape '$shape'"
