@@ -17,6 +17,11 @@
 #define TX_DEFAULT_MAX_INPUT ((size_t)256 << 20)
 /* --max-line when not given: the longest line, in bytes (tx2json.h). */
 #define TX_DEFAULT_MAX_LINE ((size_t)1 << 20)
+/* A byte offset into a document's text where millions of them are kept
+ * (sentences, candidates): 32 bits, so a text, decoded or normalised, of
+ * more than TX_OFF_MAX bytes is refused (run_stages, tx2json.c). */
+typedef uint32_t tx_off;
+#define TX_OFF_MAX ((size_t)UINT32_MAX)
 
 TXI void tx_seterr(tx2json_error *err, tx2json_status code, const char *file, size_t line,
                    size_t col, size_t offset, const char *fmt, ...)
