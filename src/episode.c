@@ -37,6 +37,12 @@ typedef struct ctx {
     size_t entry_start;
     int lines_layout;
     char *ckeys; /* the keys of the candidates, one after another, each ending in NUL */
+    /* The current entry's mention keys by the bytes they were made from (a
+     * key is a function of them), so a name said again is keyed once; the
+     * keys are the items' own. */
+    tx_nmap key_by_text;
+    const char **keys;
+    size_t nkeys, keyscap;
 } ctx;
 
 /* The name key of candidate i. */
@@ -525,6 +531,33 @@ typedef struct build {
     char **orgk;        /* ... owned here */
     size_t norgk, orgkcap;
 } build;
+
+/* Notes that key is the name key of norm bytes [s, e).  -1 on OOM. */
+static int remember_key(ctx *c, size_t s, size_t e, const char *key)
+{
+    const char **v = tx_grow(c->keys, &c->keyscap, c->nkeys + 1, sizeof *v);
+    if (!v) return -1;
+    c->keys = v;
+    v[c->nkeys] = key;
+    return tx_nmap_put(&c->key_by_text, c->n->s + s, e - s, c->nkeys++);
+}
+
+/* The name key of norm bytes [s, e), the mention of the current entry:
+ * an earlier mention's with the same bytes, a candidate's with the same
+ * span, else made (caller frees).  NULL on OOM. */
+static char *name_key(ctx *c, size_t s, size_t e)
+{
+    size_t k = cand_lower(c->seg, s);
+    if (tx_nmap_get(&c->key_by_text, c->n->s + s, e - s, &k)) return tx_strdup(c->keys[k]);
+    char *key = k < c->seg->ncand && c->seg->cand[k].start == s && c->seg->cand[k].end == e
+                    ? tx_strdup(cand_key(c, k))
+                    : tx_name_key(c->cv->num, c->n->s + s, e - s);
+    if (key && remember_key(c, s, e, key)) {
+        free(key);
+        return NULL;
+    }
+    return key;
+}
 
 /* Appends the name key of candidate i to keys (with its NUL) and its
  * offset there to c->ckey[i].  -1 on OOM, or when the keys outgrow a
@@ -1042,9 +1075,10 @@ static int entry_mentions(build *b, tx_entry *en)
     if (anchor_mentions(b, en)) return -1;
     /* Keep mentions and organisations in text order. */
     if (sort_items(en->men, en->nmen) || sort_items(en->org, en->norg)) return -1;
+    tx_nmap_clear(&c->key_by_text);
+    c->nkeys = 0;
     for (size_t i = 0; i < en->nmen; i++) {
-        en->men[i].key =
-            tx_name_key(c->cv->num, c->n->s + en->men[i].start, en->men[i].end - en->men[i].start);
+        en->men[i].key = name_key(c, en->men[i].start, en->men[i].end);
         if (!en->men[i].key) return -1;
     }
     return 0;
@@ -1103,8 +1137,8 @@ static int build_phases(build *b)
 tx2json_status tx_build_episode(tx_conv *cv)
 {
     build b = {0};
-    b.c = (ctx){cv,   cv->rules, cv->doc, cv->norm,         cv->seg, cv->lang,
-                NULL, {0},       0,       cv->lines_layout, NULL};
+    b.c = (ctx){cv, cv->rules,        cv->doc, cv->norm, cv->seg, cv->lang, NULL, {0},
+                0,  cv->lines_layout, NULL,    {0},      NULL,    0,        0};
     b.ep = cv->ep;
     memset(b.ep, 0, sizeof *b.ep);
     b.ep->lines_layout = cv->lines_layout;
@@ -1127,6 +1161,8 @@ tx2json_status tx_build_episode(tx_conv *cv)
     free(b.c.ckey);
     free(b.c.ckeys);
     tx_nmap_free(&b.c.seen);
+    tx_nmap_free(&b.c.key_by_text);
+    free(b.c.keys);
     return rc;
 }
 
