@@ -10,6 +10,7 @@
 #include "tx2json.h"
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TXI __attribute__((visibility("hidden")))
 
@@ -36,8 +37,24 @@ typedef struct tx_strbuf {
     size_t len, cap;
     int oom;
 } tx_strbuf;
-TXI void tx_sb_add(tx_strbuf *b, const char *s, size_t n);
-TXI void tx_sb_addc(tx_strbuf *b, char c);
+/* tx_sb_add when s[0, n) does not fit: grows the buffer (or notes OOM). */
+TXI void tx_sb_add_grow(tx_strbuf *b, const char *s, size_t n);
+/* Appends s[0, n): in place when it fits, inlined, as most pieces are a
+ * few bytes. */
+static inline void tx_sb_add(tx_strbuf *b, const char *s, size_t n)
+{
+    if (b->oom || b->len + n + 1 > b->cap) {
+        tx_sb_add_grow(b, s, n);
+        return;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+static inline void tx_sb_addc(tx_strbuf *b, char c)
+{
+    tx_sb_add(b, &c, 1);
+}
 TXI void tx_sb_addcp(tx_strbuf *b, uint32_t cp); /* append one code point as UTF-8 */
 TXI void tx_sb_free(tx_strbuf *b);
 /* JSON laid out as `jq .` lays it out: tx_json_layout appends the compact

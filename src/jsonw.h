@@ -10,22 +10,15 @@
 #include <stddef.h>
 #include <string.h>
 
-/* s[0, n) appended to b: in place when it fits (the common case, inlined
- * as the pieces of a document are small), else through tx_sb_add. */
+/* s[0, n) as it is (tx_sb_add, inlined). */
 static inline void tx_jw_raw(tx_strbuf *b, const char *s, size_t n)
 {
-    if (b->oom || b->len + n + 1 > b->cap) {
-        tx_sb_add(b, s, n);
-        return;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = 0;
+    tx_sb_add(b, s, n);
 }
 
 static inline void tx_jw_char(tx_strbuf *b, char c)
 {
-    tx_jw_raw(b, &c, 1);
+    tx_sb_addc(b, c);
 }
 
 /* s[0, n) as a JSON string, escaped as cJSON escapes: \" \\ \b \f \n \r
