@@ -376,46 +376,6 @@ static void jit_once(const tx_ruleset *rs, size_t ri)
     if (rs->jit_seen) rs->jit_seen[ri] = 1;
 }
 
-/* The rules jit_all hands out, one at a time, to its threads. */
-typedef struct jit_work {
-    tx_ruleset *rs;
-    pthread_mutex_t mu;
-    size_t next;
-} jit_work;
-
-static void *jit_worker(void *arg)
-{
-    jit_work *w = arg;
-    for (;;) {
-        pthread_mutex_lock(&w->mu);
-        size_t i = w->next++;
-        pthread_mutex_unlock(&w->mu);
-        if (i >= w->rs->n) return NULL;
-        tx_rule *r = &w->rs->r[i];
-        if (r->code && !r->jit_done) jit_rule(r);
-    }
-}
-
-/* Checking runs every rule (its examples, its worst cases), so every rule
- * is JIT-compiled first, half of `tx2json check`'s work: by this thread
- * and one helper, as the rules are independent of each other.  The first
- * compile sets PCRE2's process-wide state (whether executable memory can
- * be had), so it is done before the helper starts.  Without the helper
- * (pthread_create failed) this thread does them all.  The rules' matches
- * come after, from one thread, so nothing else races. */
-static void jit_all(tx_ruleset *rs)
-{
-    jit_work w = {rs, PTHREAD_MUTEX_INITIALIZER, 0};
-    while (w.next < rs->n && !rs->r[w.next].code)
-        w.next++;
-    if (w.next < rs->n) jit_rule(&rs->r[w.next++]);
-    pthread_t t;
-    int helper = pthread_create(&t, NULL, jit_worker, &w) == 0;
-    jit_worker(&w);
-    if (helper) pthread_join(t, NULL);
-    pthread_mutex_destroy(&w.mu);
-}
-
 /* Gives r the prefilter of an earlier rule with the same literals, so a
  * subject is scanned once for all of them (tx_pfmemo). */
 static void share_prefilter(tx_ruleset *rs, tx_rule *r)
@@ -458,6 +418,7 @@ static int compile_rule(tx_ruleset *rs, tx_rule *r, tx2json_error *err)
         return report(rs, err, 1, "pcre2-compile", r->file, line, col, r->name,
                       "PCRE2 error in rule '%s': %s", r->name, (const char *)msg);
     }
+    if (rs->collect) jit_rule(r); /* checking: every rule runs its examples */
     /* Converting: a subject without the pattern's required literals skips
      * it.  Checking runs every pattern in full (its examples, its worst
      * cases). */
@@ -1268,7 +1229,6 @@ tx2json_status tx_rules_load_check(const char *const *paths, size_t npaths, tx_r
         tx_seterr(err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
         return TX2JSON_ENOMEM;
     }
-    jit_all(rs);
     *out = rs;
     return TX2JSON_OK;
 }
