@@ -32,11 +32,24 @@ typedef struct ctx {
     const tx_norm *n;
     const tx_seg *seg;
     const char *lang;
-    char **ckey;  /* name key of every candidate, computed once */
-    tx_nmap seen; /* keys heard in the current entry (into ckey) */
+    tx_off *ckey; /* name key of every candidate, computed once: its offset in ckeys */
+    tx_nmap seen; /* keys heard in the current entry (into ckeys) */
     size_t entry_start;
     int lines_layout;
+    char *ckeys; /* the keys of the candidates, one after another, each ending in NUL */
+    /* The current entry's mention keys by the bytes they were made from (a
+     * key is a function of them), so a name said again is keyed once; the
+     * keys are the items' own. */
+    tx_nmap key_by_text;
+    const char **keys;
+    size_t nkeys, keyscap;
 } ctx;
+
+/* The name key of candidate i. */
+static const char *cand_key(const ctx *c, size_t i)
+{
+    return c->ckeys + c->ckey[i];
+}
 
 static size_t cand_start(const void *v, size_t i)
 {
@@ -78,7 +91,7 @@ static void seen_reset(ctx *c, size_t entry_start)
 static int seen_add_range(ctx *c, size_t a, size_t b)
 {
     for (size_t i = cand_lower(c->seg, a); i < c->seg->ncand && c->seg->cand[i].end <= b; i++)
-        if (tx_nmap_put(&c->seen, c->ckey[i], strlen(c->ckey[i]), i)) return -1;
+        if (tx_nmap_put(&c->seen, cand_key(c, i), strlen(cand_key(c, i)), i)) return -1;
     return 0;
 }
 
@@ -242,7 +255,7 @@ static int has_new_name(const ctx *c, int fresh, size_t a, size_t b, size_t os, 
         const tx_cand *k = &c->seg->cand[i];
         if (oe > os && overlaps(k->start, k->end, os, oe)) continue;
         if (is_stop(c, k->start, k->end)) continue;
-        if (fresh || !seen_has(c, c->ckey[i])) return 1;
+        if (fresh || !seen_has(c, cand_key(c, i))) return 1;
     }
     const tx_rule *r;
     tx_match m;
@@ -519,17 +532,61 @@ typedef struct build {
     size_t norgk, orgkcap;
 } build;
 
-/* The name key of every candidate, computed once.  -1 on OOM. */
+/* Notes that key is the name key of norm bytes [s, e).  -1 on OOM. */
+static int remember_key(ctx *c, size_t s, size_t e, const char *key)
+{
+    const char **v = tx_grow(c->keys, &c->keyscap, c->nkeys + 1, sizeof *v);
+    if (!v) return -1;
+    c->keys = v;
+    v[c->nkeys] = key;
+    return tx_nmap_put(&c->key_by_text, c->n->s + s, e - s, c->nkeys++);
+}
+
+/* The name key of norm bytes [s, e), the mention of the current entry:
+ * an earlier mention's with the same bytes, a candidate's with the same
+ * span, else made (caller frees).  NULL on OOM. */
+static char *name_key(ctx *c, size_t s, size_t e)
+{
+    size_t k = cand_lower(c->seg, s);
+    if (tx_nmap_get(&c->key_by_text, c->n->s + s, e - s, &k)) return tx_strdup(c->keys[k]);
+    char *key = k < c->seg->ncand && c->seg->cand[k].start == s && c->seg->cand[k].end == e
+                    ? tx_strdup(cand_key(c, k))
+                    : tx_name_key(c->cv->num, c->n->s + s, e - s);
+    if (key && remember_key(c, s, e, key)) {
+        free(key);
+        return NULL;
+    }
+    return key;
+}
+
+/* Appends the name key of candidate i to keys (with its NUL) and its
+ * offset there to c->ckey[i].  -1 on OOM, or when the keys outgrow a
+ * tx_off. */
+static int add_candidate_key(ctx *c, tx_strbuf *keys, size_t i)
+{
+    const tx_cand *k = &c->seg->cand[i];
+    char *key = tx_name_key(c->cv->num, c->n->s + k->start, k->end - k->start);
+    if (!key) return -1;
+    c->ckey[i] = (tx_off)keys->len;
+    tx_sb_add(keys, key, strlen(key) + 1);
+    free(key);
+    return keys->oom || keys->len > TX_OFF_MAX ? -1 : 0;
+}
+
+/* The name key of every candidate, computed once, all in one buffer (a
+ * key apiece would cost more in allocator overhead than in bytes).  -1 on
+ * OOM. */
 static int candidate_keys(ctx *c)
 {
     const tx_seg *seg = c->seg;
-    c->ckey = calloc(seg->ncand ? seg->ncand : 1, sizeof *c->ckey);
-    if (!c->ckey) return -1;
-    for (size_t i = 0; i < seg->ncand; i++)
-        if (!(c->ckey[i] = tx_name_key(c->cv->num, c->n->s + seg->cand[i].start,
-                                       seg->cand[i].end - seg->cand[i].start)))
-            return -1;
-    return 0;
+    tx_strbuf keys = {0};
+    c->ckey = malloc((seg->ncand ? seg->ncand : 1) * sizeof *c->ckey);
+    int rc = c->ckey ? 0 : -1;
+    for (size_t i = 0; !rc && i < seg->ncand; i++)
+        rc = add_candidate_key(c, &keys, i);
+    char *fitted = rc || !keys.len ? NULL : realloc(keys.s, keys.len);
+    c->ckeys = fitted ? fitted : keys.s;
+    return rc;
 }
 
 /* Subtitle layout with numbered items: a first run of numbers that
@@ -542,8 +599,10 @@ static int numbered_items(build *b)
     if (!b->c.lines_layout || !seg->nsent) return 0;
     b->items = malloc(seg->nsent * sizeof *b->items);
     if (!b->items) return -1;
+    b->nitems = find_item_numbers(&b->c, b->items, seg->nsent);
+    itemnum *fitted = b->nitems ? realloc(b->items, b->nitems * sizeof *fitted) : NULL;
+    if (fitted) b->items = fitted; /* a failed shrink keeps the array */
     itemnum *items = b->items;
-    b->nitems = find_item_numbers(&b->c, items, seg->nsent);
     size_t restart = 0;
     for (size_t j = 1; j < b->nitems && !restart; j++)
         if (items[j].n <= items[j - 1].n) restart = j;
@@ -993,7 +1052,7 @@ static int entry_mentions(build *b, tx_entry *en)
         int org = 0;
         for (size_t o = 0; o < en->norg; o++)
             if (overlaps(en->org[o].start, en->org[o].end, cd->start, cd->end)) org = 1;
-        const char *ck = c->ckey[i];
+        const char *ck = cand_key(c, i);
         if (!org && *ck && tx_nmap_get(&b->orgkeys, ck, strlen(ck), &v)) org = 1;
         if (org) continue;
         if (add_item(&en->men, &en->nmen, &en->mencap, cd->start, cd->end, "latin-name", 0))
@@ -1016,12 +1075,36 @@ static int entry_mentions(build *b, tx_entry *en)
     if (anchor_mentions(b, en)) return -1;
     /* Keep mentions and organisations in text order. */
     if (sort_items(en->men, en->nmen) || sort_items(en->org, en->norg)) return -1;
+    tx_nmap_clear(&c->key_by_text);
+    c->nkeys = 0;
     for (size_t i = 0; i < en->nmen; i++) {
-        en->men[i].key =
-            tx_name_key(c->cv->num, c->n->s + en->men[i].start, en->men[i].end - en->men[i].start);
+        en->men[i].key = name_key(c, en->men[i].start, en->men[i].end);
         if (!en->men[i].key) return -1;
     }
     return 0;
+}
+
+/* Gives an item array back the room its doubling left over: the
+ * entries live until the document is written (a failed shrink keeps the
+ * array as it was). */
+static void fit_items(tx_item **v, size_t n, size_t *cap)
+{
+    tx_item *p = n && n < *cap ? realloc(*v, n * sizeof *p) : NULL;
+    if (!p) return;
+    *v = p;
+    *cap = n;
+}
+
+/* The same for the entries themselves (no one appends to them after the
+ * phases). */
+static void fit_entries(build *b)
+{
+    tx_episode *ep = b->ep;
+    tx_entry *p =
+        ep->nentry && ep->nentry < b->ecap ? realloc(ep->entry, ep->nentry * sizeof *p) : NULL;
+    if (!p) return;
+    ep->entry = p;
+    b->ecap = ep->nentry;
 }
 
 /* The phases, in order.  -1 on OOM. */
@@ -1041,16 +1124,21 @@ static int build_phases(build *b)
     entry_ends(b);
     drop_stop_orgs(b);
     if (org_keys(b)) return -1;
-    for (size_t k = 0; k < b->ep->nentry; k++)
-        if (entry_mentions(b, &b->ep->entry[k])) return -1;
+    for (size_t k = 0; k < b->ep->nentry; k++) {
+        tx_entry *en = &b->ep->entry[k];
+        if (entry_mentions(b, en)) return -1;
+        fit_items(&en->men, en->nmen, &en->mencap);
+        fit_items(&en->org, en->norg, &en->orgcap);
+    }
+    fit_entries(b);
     return 0;
 }
 
 tx2json_status tx_build_episode(tx_conv *cv)
 {
     build b = {0};
-    b.c =
-        (ctx){cv, cv->rules, cv->doc, cv->norm, cv->seg, cv->lang, NULL, {0}, 0, cv->lines_layout};
+    b.c = (ctx){cv, cv->rules,        cv->doc, cv->norm, cv->seg, cv->lang, NULL, {0},
+                0,  cv->lines_layout, NULL,    {0},      NULL,    0,        0};
     b.ep = cv->ep;
     memset(b.ep, 0, sizeof *b.ep);
     b.ep->lines_layout = cv->lines_layout;
@@ -1070,10 +1158,11 @@ tx2json_status tx_build_episode(tx_conv *cv)
     free(b.mk.number_line);
     free(b.mk.anchors);
     free(b.item_of);
-    for (size_t i = 0; b.c.ckey && i < cv->seg->ncand; i++)
-        free(b.c.ckey[i]);
     free(b.c.ckey);
+    free(b.c.ckeys);
     tx_nmap_free(&b.c.seen);
+    tx_nmap_free(&b.c.key_by_text);
+    free(b.c.keys);
     return rc;
 }
 

@@ -5,13 +5,13 @@
 #include "conv.h"
 
 typedef struct tx_item {
-    size_t start, end; /* norm bytes */
+    tx_off start, end; /* norm bytes */
+    int reference;     /* mentions: linked reference or -1 */
+    int primary;       /* mentions: named by an entry/mention rule */
     const char *rule;
-    int reference; /* mentions: linked reference or -1 */
     double score;
     const char *method;
-    int primary; /* mentions: named by an entry/mention rule */
-    char *key;   /* mentions: matching key (owned) */
+    char *key; /* mentions: matching key (owned) */
 } tx_item;
 
 /* Where a reference of the show notes is first heard in the body (the

@@ -10,6 +10,7 @@
 #include "tx2json.h"
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TXI __attribute__((visibility("hidden")))
 
@@ -17,6 +18,11 @@
 #define TX_DEFAULT_MAX_INPUT ((size_t)256 << 20)
 /* --max-line when not given: the longest line, in bytes (tx2json.h). */
 #define TX_DEFAULT_MAX_LINE ((size_t)1 << 20)
+/* A byte offset into a document's text where millions of them are kept
+ * (sentences, candidates): 32 bits, so a text, decoded or normalised, of
+ * more than TX_OFF_MAX bytes is refused (run_stages, tx2json.c). */
+typedef uint32_t tx_off;
+#define TX_OFF_MAX ((size_t)UINT32_MAX)
 
 TXI void tx_seterr(tx2json_error *err, tx2json_status code, const char *file, size_t line,
                    size_t col, size_t offset, const char *fmt, ...)
@@ -31,8 +37,24 @@ typedef struct tx_strbuf {
     size_t len, cap;
     int oom;
 } tx_strbuf;
-TXI void tx_sb_add(tx_strbuf *b, const char *s, size_t n);
-TXI void tx_sb_addc(tx_strbuf *b, char c);
+/* tx_sb_add when s[0, n) does not fit: grows the buffer (or notes OOM). */
+TXI void tx_sb_add_grow(tx_strbuf *b, const char *s, size_t n);
+/* Appends s[0, n): in place when it fits, inlined, as most pieces are a
+ * few bytes. */
+static inline void tx_sb_add(tx_strbuf *b, const char *s, size_t n)
+{
+    if (b->oom || b->len + n + 1 > b->cap) {
+        tx_sb_add_grow(b, s, n);
+        return;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+static inline void tx_sb_addc(tx_strbuf *b, char c)
+{
+    tx_sb_add(b, &c, 1);
+}
 TXI void tx_sb_addcp(tx_strbuf *b, uint32_t cp); /* append one code point as UTF-8 */
 TXI void tx_sb_free(tx_strbuf *b);
 /* JSON laid out as `jq .` lays it out: tx_json_layout appends the compact

@@ -37,11 +37,12 @@
 #define FLOOR (l->c->weights->param[TXP_LINK_FLOOR])           /* counted above LINK_MIN by */
 #define PRIMARY_EXTRA (l->c->weights->param[TXP_LINK_PRIMARY_EXTRA]) /* a project's second ref */
 
-/* A mention of the linker: its keys, its entry, and whether it is the
- * first time its key is heard. */
+/* A mention of the linker: its entry, whether it is the first time its
+ * key is heard, and where its pairs start in linker.pr.  Its keys
+ * (tx_meninfo) live only while its pairs are scored. */
 typedef struct meninfo {
-    tx_meninfo m;
     tx_item *it;
+    size_t pfirst;
     int entry;
     int first;
 } meninfo;
@@ -140,7 +141,7 @@ static int ref_infos(linker *l)
     return 0;
 }
 
-static int mention_infos(linker *l)
+static void mention_infos(linker *l)
 {
     const tx_episode *ep = l->c->ep;
     size_t k = 0;
@@ -148,9 +149,7 @@ static int mention_infos(linker *l)
         for (size_t j = 0; j < ep->entry[e].nmen; j++, k++) {
             l->mi[k].entry = (int)e;
             l->mi[k].it = &ep->entry[e].men[j];
-            if (tx_meninfo_init(l->c, &l->mi[k].m, &ep->entry[e].men[j], l->R > 0)) return -1;
         }
-    return 0;
 }
 
 /* Is mention *a before mention *b: by key, then by index? */
@@ -175,24 +174,62 @@ static int group_by_key(linker *l)
     return 0;
 }
 
+static int add_pair(linker *l, pair p)
+{
+    pair *v = tx_grow(l->pr, &l->prcap, l->npr + 1, sizeof *v);
+    if (!v) return -1;
+    l->pr = v;
+    l->pr[l->npr++] = p;
+    return 0;
+}
+
+/* Mention m against every reference: its best, and the pairs that can
+ * link.  -1 on OOM. */
+static int score_mention(linker *l, size_t m)
+{
+    tx_meninfo k = {0};
+    int rc = tx_meninfo_init(l->c, &k, l->mi[m].it, 1);
+    for (size_t r = 0; !rc && r < l->R; r++) {
+        const char *mt;
+        double v = tx_similarity(&k, &l->ri[r], l->c->weights->param, &mt);
+        if (v > l->bm[m].s) l->bm[m] = (best){v, (int)r, mt};
+        if (v >= LINK_MIN) rc = add_pair(l, (pair){m, r, v, mt});
+    }
+    tx_meninfo_free(&k);
+    return rc;
+}
+
+/* Mention m heard with the very bytes of earlier mention f: its keys, so
+ * its scores, are f's (a key is a function of the name's bytes). */
+static int copy_scores(linker *l, size_t m, size_t f)
+{
+    l->bm[m] = l->bm[f];
+    for (size_t i = l->mi[f].pfirst; i < l->npr && l->pr[i].m == f; i++)
+        if (add_pair(l, (pair){m, l->pr[i].r, l->pr[i].s, l->pr[i].meth})) return -1;
+    return 0;
+}
+
 /* Every mention against every reference: its best, and the pairs that
- * can link.  -1 on OOM. */
+ * can link; a name heard again takes the scores of its first hearing.
+ * -1 on OOM. */
 static int score_pairs(linker *l)
 {
-    for (size_t m = 0; m < l->M; m++) {
+    tx_nmap seen = {0};
+    const char *t = l->c->norm->s;
+    int rc = 0;
+    for (size_t m = 0; m < l->M && !rc; m++) {
+        const tx_item *it = l->mi[m].it;
+        size_t f;
         l->bm[m] = (best){0.0, -1, "none"};
-        for (size_t r = 0; r < l->R; r++) {
-            const char *mt;
-            double v = tx_similarity(&l->mi[m].m, &l->ri[r], l->c->weights->param, &mt);
-            if (v > l->bm[m].s) l->bm[m] = (best){v, (int)r, mt};
-            if (v < LINK_MIN) continue;
-            pair *p = tx_grow(l->pr, &l->prcap, l->npr + 1, sizeof *p);
-            if (!p) return -1;
-            l->pr = p;
-            l->pr[l->npr++] = (pair){m, r, v, mt};
-        }
+        l->mi[m].pfirst = l->npr;
+        if (!l->R) continue;
+        if (tx_nmap_get(&seen, t + it->start, it->end - it->start, &f))
+            rc = copy_scores(l, m, f);
+        else
+            rc = tx_nmap_put(&seen, t + it->start, it->end - it->start, m) || score_mention(l, m);
     }
-    return 0;
+    tx_nmap_free(&seen);
+    return rc;
 }
 
 /* The same pairs by reference, in mention order within each.  -1 on OOM. */
@@ -388,8 +425,6 @@ static void linker_free(linker *l)
 {
     for (size_t r = 0; l->ri && r < l->R; r++)
         tx_refinfo_free(&l->ri[r]);
-    for (size_t m = 0; l->mi && m < l->M; m++)
-        tx_meninfo_free(&l->mi[m].m);
     free(l->ri);
     free(l->mi);
     free(l->pr);
@@ -411,8 +446,9 @@ tx2json_status tx_link(tx_conv *c)
     l.mi = calloc(l.M ? l.M : 1, sizeof *l.mi);
     l.bm = calloc(l.M ? l.M : 1, sizeof *l.bm);
     l.ord = malloc((l.M ? l.M : 1) * sizeof *l.ord);
-    int bad = !l.ri || !l.mi || !l.bm || !l.ord || ref_infos(&l) || mention_infos(&l) ||
-              group_by_key(&l) || score_pairs(&l) || pairs_by_reference(&l) || assign_entries(&l) ||
+    if (l.mi) mention_infos(&l);
+    int bad = !l.ri || !l.mi || !l.bm || !l.ord || ref_infos(&l) || group_by_key(&l) ||
+              score_pairs(&l) || pairs_by_reference(&l) || assign_entries(&l) ||
               extra_references(&l) || anchored_references(&l) || repeat_mentions(&l);
     for (size_t r = 0; !bad && r < l.R; r++)
         if (c->refs->ref[r].entry < 0)

@@ -14,6 +14,7 @@
 #include "rules.h"
 #include "normalize.h"
 #include "numeral.h"
+#include "jsonw.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -127,21 +128,31 @@ static cJSON *count(size_t v)
     return cJSON_CreateRaw(p);
 }
 
+/* The largest x thousandths_text prints itself (llround's range). */
+#define THOUSANDTHS_MAX 1e12
+
 /* x rounded to 3 decimal places, printed as "%1.15g" would print it
- * ("0.857", "0.5", "1"); x is a similarity or a time in seconds, 0 <= x. */
-static cJSON *thousandths(double x)
+ * ("0.857", "0.5", "1") into buf; x is a similarity or a time in seconds,
+ * 0 <= x <= THOUSANDTHS_MAX (else 0: cJSON prints it). */
+static int thousandths_text(double x, char buf[40])
 {
-    if (!(x >= 0.0) || x > 1e12) return cJSON_CreateNumber(round(x * 1000.0) / 1000.0);
+    if (!(x >= 0.0) || x > THOUSANDTHS_MAX) return 0;
     unsigned long long k = (unsigned long long)llround(x * 1000.0);
-    char buf[40];
-    int n = snprintf(buf, sizeof buf, "%llu", k / 1000);
+    int n = snprintf(buf, 40, "%llu", k / 1000);
     unsigned f = (unsigned)(k % 1000);
     if (f) {
         char d[4] = {(char)('0' + f / 100), (char)('0' + f / 10 % 10), (char)('0' + f % 10), 0};
         for (int i = 2; i > 0 && d[i] == '0'; i--)
             d[i] = 0;
-        snprintf(buf + n, sizeof buf - (size_t)n, ".%s", d);
+        snprintf(buf + n, 40 - (size_t)n, ".%s", d);
     }
+    return 1;
+}
+
+static cJSON *thousandths(double x)
+{
+    char buf[40];
+    if (!thousandths_text(x, buf)) return cJSON_CreateNumber(round(x * 1000.0) / 1000.0);
     return cJSON_CreateRaw(buf);
 }
 
@@ -262,15 +273,7 @@ static cJSON *number_value(out *o, const char *number)
     return v > 0 ? count((size_t)v) : cJSON_CreateNull();
 }
 
-/* An organisation's canonical name: its org-aliases row (rules/), else
- * its text. */
-static cJSON *canonical(out *o, size_t s, size_t e)
-{
-    const char *c = tx_org_canonical(o->c->rules, o->c->norm->s + s, e - s);
-    return c ? cJSON_CreateString(c) : text(o, s, e);
-}
-
-/* text_span with the time: intro, outro, mentions. */
+/* text_span with the time: intro, outro. */
 static cJSON *text_span_time(out *o, size_t s, size_t e)
 {
     cJSON *j = text_span(o, s, e);
@@ -313,39 +316,168 @@ static void emit(out *o, tx_strbuf *b, cJSON *item, const layout *l, int depth)
     cJSON_free(s);
 }
 
-static cJSON *entry_json(out *o, const tx_episode *ep, size_t i)
+/* ---- Entries, written directly (jsonw.h): the same bytes as the cJSON
+ * tree of the other items, printed compact. */
+
+/* A string that may be NULL, as cJSON_CreateString takes it: NULL fails
+ * (the document then fails as out of memory). */
+static void w_str(out *o, tx_strbuf *b, const char *s)
+{
+    if (!s) o->oom = 1;
+    if (s) tx_jw_str(b, s, strlen(s));
+}
+
+/* text(): the input's text of norm bytes [s, e), up to a NUL as cJSON
+ * reads it. */
+static void w_text(out *o, tx_strbuf *b, size_t s, size_t e)
+{
+    if (tx_container_framed(o->c)) {
+        char *own = tx_span_copy(o->c, s, e);
+        if (!own) o->oom = 1;
+        if (own) tx_jw_str(b, own, strlen(own));
+        free(own);
+        return;
+    }
+    size_t len;
+    const char *p = tx_span_slice(o->c, s, e, &len);
+    const char *nul = memchr(p, 0, len);
+    tx_jw_str(b, p, nul ? (size_t)(nul - p) : len);
+}
+
+static void w_thousandths(out *o, tx_strbuf *b, double x)
+{
+    char buf[40];
+    if (thousandths_text(x, buf)) {
+        tx_jw_raw(b, buf, strlen(buf));
+        return;
+    }
+    cJSON *j = cJSON_CreateNumber(round(x * 1000.0) / 1000.0);
+    char *t = j ? cJSON_PrintUnformatted(j) : NULL;
+    if (!t) o->oom = 1;
+    if (t) tx_jw_raw(b, t, strlen(t));
+    cJSON_free(t);
+    cJSON_Delete(j);
+}
+
+/* span(): [start, end] in the document's offsets. */
+static void w_span(out *o, tx_strbuf *b, size_t s, size_t e)
+{
+    size_t cs, ce;
+    tx_span_cp(o->c, s, e < s ? s : e, &cs, &ce);
+    tx_jw_char(b, '[');
+    tx_jw_count(b, offset(o, cs));
+    tx_jw_char(b, ',');
+    tx_jw_count(b, offset(o, ce));
+    tx_jw_char(b, ']');
+}
+
+/* time_of(): [start, end] in seconds, or null. */
+static void w_time(out *o, tx_strbuf *b, size_t s, size_t e)
+{
+    size_t cs, ce;
+    long long t0, t1;
+    tx_span_cp(o->c, s, e, &cs, &ce);
+    if (!tx_container_time(o->c, cs, ce, &t0, &t1)) {
+        tx_jw_raw(b, "null", 4);
+        return;
+    }
+    tx_jw_char(b, '[');
+    w_thousandths(o, b, (double)t0 / MS_PER_SECOND);
+    tx_jw_char(b, ',');
+    w_thousandths(o, b, (double)t1 / MS_PER_SECOND);
+    tx_jw_char(b, ']');
+}
+
+/* "text" and "span" of norm bytes [s, e), the first members of an object. */
+static void w_text_span(out *o, tx_strbuf *b, size_t s, size_t e)
+{
+    tx_jw_key(b, "text", 1);
+    w_text(o, b, s, e);
+    tx_jw_key(b, "span", 0);
+    w_span(o, b, s, e);
+}
+
+static void w_org(out *o, tx_strbuf *b, const tx_item *it)
+{
+    tx_jw_char(b, '{');
+    w_text_span(o, b, it->start, it->end);
+    tx_jw_key(b, "rule", 0);
+    w_str(o, b, it->rule);
+    tx_jw_key(b, "canonical", 0);
+    const char *c = tx_org_canonical(o->c->rules, o->c->norm->s + it->start, it->end - it->start);
+    if (c)
+        w_str(o, b, c);
+    else
+        w_text(o, b, it->start, it->end);
+    tx_jw_char(b, '}');
+}
+
+static void w_mention(out *o, tx_strbuf *b, const tx_item *m)
+{
+    tx_jw_char(b, '{');
+    w_text_span(o, b, m->start, m->end);
+    tx_jw_key(b, "time", 0);
+    w_time(o, b, m->start, m->end);
+    tx_jw_key(b, "reference", 0);
+    if (m->reference >= 0)
+        tx_jw_count(b, (size_t)m->reference);
+    else
+        tx_jw_raw(b, "null", 4);
+    tx_jw_key(b, "score", 0);
+    w_thousandths(o, b, m->score);
+    tx_jw_key(b, "method", 0);
+    w_str(o, b, m->method ? m->method : "none");
+    tx_jw_key(b, "rule", 0);
+    w_str(o, b, m->rule);
+    tx_jw_char(b, '}');
+}
+
+/* Entry i of ep, compact. */
+static void w_entry(out *o, tx_strbuf *b, const tx_episode *ep, size_t i)
 {
     const tx_entry *en = &ep->entry[i];
-    cJSON *j = chk(o, cJSON_CreateObject());
-    if (!j) return NULL;
-    add(o, j, "index", count(i));
-    add(o, j, "span", span(o, en->start, en->end));
-    add(o, j, "time", time_of(o, en->start, en->end));
-    add(o, j, "text", text(o, en->start, en->end));
-    add(o, j, "rule", cJSON_CreateString(en->rule));
-    cJSON *orgs = attach(o, j, "organizations", cJSON_CreateArray());
-    for (size_t k = 0; orgs && k < en->norg; k++) {
-        cJSON *x = text_span(o, en->org[k].start, en->org[k].end);
-        if (x) add(o, x, "rule", cJSON_CreateString(en->org[k].rule));
-        if (x) add(o, x, "canonical", canonical(o, en->org[k].start, en->org[k].end));
-        push(o, orgs, x);
+    tx_jw_key(b, "index", 1);
+    tx_jw_count(b, i);
+    tx_jw_key(b, "span", 0);
+    w_span(o, b, en->start, en->end);
+    tx_jw_key(b, "time", 0);
+    w_time(o, b, en->start, en->end);
+    tx_jw_key(b, "text", 0);
+    w_text(o, b, en->start, en->end);
+    tx_jw_key(b, "rule", 0);
+    w_str(o, b, en->rule);
+    tx_jw_key(b, "organizations", 0);
+    for (size_t k = 0; k < en->norg; k++) {
+        tx_jw_char(b, k ? ',' : '[');
+        w_org(o, b, &en->org[k]);
     }
-    cJSON *mens = attach(o, j, "mentions", cJSON_CreateArray());
-    for (size_t k = 0; mens && k < en->nmen; k++) {
-        const tx_item *m = &en->men[k];
-        cJSON *x = text_span_time(o, m->start, m->end);
-        if (x) {
-            add(o, x, "reference", ref_or_null(o, m->reference));
-            add(o, x, "score", thousandths(m->score));
-            add(o, x, "method", cJSON_CreateString(m->method ? m->method : "none"));
-            add(o, x, "rule", cJSON_CreateString(m->rule));
-        }
-        push(o, mens, x);
+    tx_jw_raw(b, en->norg ? "]" : "[]", en->norg ? 1 : 2);
+    tx_jw_key(b, "mentions", 0);
+    for (size_t k = 0; k < en->nmen; k++) {
+        tx_jw_char(b, k ? ',' : '[');
+        w_mention(o, b, &en->men[k]);
     }
-    cJSON *rr = attach(o, j, "references", cJSON_CreateArray());
-    for (size_t k = 0; rr && k < en->nrefs; k++)
-        push(o, rr, count((size_t)en->refs[k]));
-    return j;
+    tx_jw_raw(b, en->nmen ? "]" : "[]", en->nmen ? 1 : 2);
+    tx_jw_key(b, "references", 0);
+    for (size_t k = 0; k < en->nrefs; k++) {
+        tx_jw_char(b, k ? ',' : '[');
+        tx_jw_count(b, (size_t)en->refs[k]);
+    }
+    tx_jw_raw(b, en->nrefs ? "]" : "[]", en->nrefs ? 1 : 2);
+}
+
+/* emit() for entry i: straight into b when compact, else through tmp and
+ * laid out from depth 2. */
+static void emit_entry(out *o, tx_strbuf *b, tx_strbuf *tmp, const layout *l, size_t i)
+{
+    if (o->oom) return;
+    tx_strbuf *w = l->compact ? b : tmp;
+    tmp->len = 0;
+    tx_jw_char(w, '{');
+    w_entry(o, w, o->c->ep, i);
+    tx_jw_char(w, '}');
+    if (w->oom) o->oom = 1;
+    if (!o->oom && !l->compact) tx_json_layout(b, tmp->s, l->indent, 2);
 }
 
 static cJSON *reference_json(out *o, const tx_reflist *refs, size_t i)
@@ -555,12 +687,13 @@ tx2json_status tx_write_json(const tx_conv *c, char **result)
     if (!o.oom && b.len >= 2) b.len -= l.compact ? 1 : 2;
 
     open_array(&b, "entries", &l);
+    tx_strbuf tmp = {0};
     for (size_t i = 0; i < ep->nentry && !o.oom && !o.werr; i++) {
         next_element(&b, &l, i);
-        emit(&o, &b, entry_json(&o, ep, i), &l, 2);
-        free_chunks(&o);
+        emit_entry(&o, &b, &tmp, &l, i);
         flush(&o, &b, 0);
     }
+    tx_sb_free(&tmp);
     close_array(&b, &l, ep->nentry);
     open_array(&b, "references", &l);
     for (size_t i = 0; i < refs->nref && !o.oom && !o.werr; i++) {

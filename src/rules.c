@@ -129,6 +129,13 @@ struct tx_ruleset {
      * and their SHA-256 in hex (the documents' tool.rules_sha256). */
     tx_strbuf bytes;
     char sha256[TX_SHA256_HEX];
+    /* The org-aliases rows by folded name (tx_org_canonical): built with
+     * the index, shared read-only with clones.  alias_keys holds the folded
+     * names the map points into; alias_val the rows' values. */
+    int has_aliases;
+    tx_nmap alias_by_key;
+    char *alias_keys;
+    const char **alias_val;
 };
 
 static void rule_free(tx_rule *r)
@@ -190,6 +197,9 @@ void tx_rules_free(tx_ruleset *rs)
     tx_nmap_free(&rs->rule_by_name);
     tx_nmap_free(&rs->def_by_name);
     tx_nmap_free(&rs->pf_by_lit);
+    tx_nmap_free(&rs->alias_by_key);
+    free(rs->alias_keys);
+    free(rs->alias_val);
     tx_sb_free(&rs->bytes);
     for (int k = 0; k < RK_NKINDS; k++)
         for (int l = 0; l < TX_MAXLANGS + 1; l++)
@@ -954,6 +964,7 @@ static int parse_text(tx_ruleset *rs, const char *path, char *text, tx2json_erro
 
 static tx_ruleset *ruleset_new(void);
 static int build_index(tx_ruleset *rs);
+static int build_aliases(tx_ruleset *rs);
 static int match_state_init(tx_ruleset *rs);
 
 /* A rule file is text: a NUL byte would end the C string the parser reads
@@ -1201,7 +1212,7 @@ tx2json_status tx_rules_load(const char *path, tx_ruleset **out, tx2json_error *
         tx_rules_free(rs);
         return err ? err->code : TX2JSON_ERULES;
     }
-    if (build_index(rs) || match_state_init(rs)) {
+    if (build_index(rs) || build_aliases(rs) || match_state_init(rs)) {
         tx_rules_free(rs);
         tx_seterr(err, TX2JSON_ENOMEM, path, 0, 0, (size_t)-1, "out of memory");
         return TX2JSON_ENOMEM;
@@ -1475,7 +1486,9 @@ static int fold_equal(const char *s, size_t n, const char *k)
     }
 }
 
-const char *tx_org_canonical(const tx_ruleset *rs, const char *s, size_t n)
+/* The canonical name of s[0..n) by a walk over every org-aliases row: the
+ * last row whose name folds as s does. */
+static const char *canonical_scan(const tx_ruleset *rs, const char *s, size_t n)
 {
     const char *found = NULL;
     for (size_t t = 0; t < rs->ntab; t++) {
@@ -1484,6 +1497,71 @@ const char *tx_org_canonical(const tx_ruleset *rs, const char *s, size_t n)
             if (fold_equal(s, n, rs->tab[t].row[r].key)) found = rs->tab[t].row[r].value;
     }
     return found;
+}
+
+/* Appends the folded form of s[0..n) (fold_next's bytes) to b. */
+static void fold_into(tx_strbuf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        int c = fold_next(s, n, &i);
+        if (c >= 0) tx_sb_addc(b, (char)c);
+    }
+}
+
+/* The folded names of the org-aliases rows into one buffer (off[k] where
+ * row k's starts, off[rows] its end), the values into rs->alias_val.  The
+ * number of rows, or -1 on OOM. */
+static long fold_aliases(tx_ruleset *rs, tx_strbuf *keys, size_t **off)
+{
+    size_t rows = 0, k = 0;
+    for (size_t t = 0; t < rs->ntab; t++)
+        if (rs->tab[t].kind == TK_ORG_ALIASES) rows += rs->tab[t].nrow;
+    *off = malloc((rows + 1) * sizeof **off);
+    rs->alias_val = malloc((rows ? rows : 1) * sizeof *rs->alias_val);
+    if (!*off || !rs->alias_val) return -1;
+    for (size_t t = 0; t < rs->ntab; t++)
+        for (size_t r = 0; rs->tab[t].kind == TK_ORG_ALIASES && r < rs->tab[t].nrow; r++, k++) {
+            (*off)[k] = keys->len;
+            fold_into(keys, rs->tab[t].row[r].key, strlen(rs->tab[t].row[r].key));
+            rs->alias_val[k] = rs->tab[t].row[r].value;
+        }
+    (*off)[rows] = keys->len;
+    return keys->oom ? -1 : (long)rows;
+}
+
+/* Indexes the org-aliases rows by folded name; a later row with the same
+ * folded name replaces an earlier one, as the scan's last match does.  0,
+ * or -1 on OOM. */
+static int build_aliases(tx_ruleset *rs)
+{
+    tx_strbuf keys = {0};
+    size_t *off = NULL;
+    tx_sb_add(&keys, "", 0); /* a buffer even when every name folds to "" */
+    long rows = fold_aliases(rs, &keys, &off);
+    rs->alias_keys = keys.s;
+    for (long k = 0; k < rows; k++)
+        if (tx_nmap_put(&rs->alias_by_key, keys.s + off[k], off[k + 1] - off[k], (size_t)k))
+            rows = -1;
+    free(off);
+    rs->has_aliases = rows >= 0;
+    return rows < 0 ? -1 : 0;
+}
+
+/* Folded names longer than this are looked up by the scan. */
+enum { ALIAS_FOLD_MAX = 256 };
+
+const char *tx_org_canonical(const tx_ruleset *rs, const char *s, size_t n)
+{
+    if (!rs->has_aliases) return canonical_scan(rs, s, n);
+    char buf[ALIAS_FOLD_MAX];
+    size_t len = 0, v;
+    for (size_t i = 0; i < n;) {
+        int c = fold_next(s, n, &i);
+        if (c < 0) break;
+        if (len == sizeof buf) return canonical_scan(rs, s, n);
+        buf[len++] = (char)c;
+    }
+    return tx_nmap_get(&rs->alias_by_key, buf, len, &v) ? rs->alias_val[v] : NULL;
 }
 
 int tx_rules_report(tx_ruleset *rs, int error, const char *id, const char *file, size_t line,

@@ -20,6 +20,10 @@
 
 enum { T_OTHER, T_LATIN, T_NUM };
 
+/* Tokens held before they become candidates (a memory bound, no tuning
+ * value: any batch size gives the same candidates). */
+enum { TOKEN_BATCH = 4096 };
+
 typedef struct tok {
     size_t s, e;
     int type;
@@ -227,8 +231,9 @@ typedef struct segger {
     size_t from, to;  /* the span segmented */
     size_t *lab;      /* speaker labels: [start, end) pairs */
     long nlab;
-    tok *toks; /* Latin words and numbers */
+    tok *toks; /* Latin words and numbers, a batch of stretches at a time */
     size_t ntok, tcap;
+    size_t csi; /* the sentence group_candidates has reached */
     tx_seg *out;
     size_t scap, ccap;
     UText *ut;
@@ -405,10 +410,32 @@ static int word_type(const char *t, size_t s, size_t e, int32_t status)
     return latin ? T_LATIN : digit ? T_NUM : T_OTHER;
 }
 
+static tx2json_status group_candidates(segger *g);
+
+/* Adds token k; with TOKEN_BATCH tokens or more held and a gap before k
+ * that no run crosses (more than a joiner or one space: run_continues
+ * never looks past it), the tokens held become candidates first, so
+ * memory stays in proportion to a batch, not to the text. */
+static tx2json_status add_token(segger *g, tok k)
+{
+    if (g->ntok >= TOKEN_BATCH && !is_joiner(g->t, g->toks[g->ntok - 1].e, k.s) &&
+        !is_space_only(g->t, g->toks[g->ntok - 1].e, k.s)) {
+        tx2json_status rc = group_candidates(g);
+        if (rc) return rc;
+        g->ntok = 0;
+    }
+    tok *p = tx_grow(g->toks, &g->tcap, g->ntok + 1, sizeof *p);
+    if (!p) return TX2JSON_ENOMEM;
+    g->toks = p;
+    g->toks[g->ntok++] = k;
+    return TX2JSON_OK;
+}
+
 /* Only Latin words and numbers become tokens, so the word iterator runs
  * over the stretches between ideographs and kana, never over Han text: ICU
  * always breaks where a Han character meets anything else, and its
- * dictionary break of Han text is the costliest step there is. */
+ * dictionary break of Han text is the costliest step there is.  The
+ * tokens become name candidates as they go (add_token). */
 static tx2json_status word_tokens(segger *g, UBreakIterator *wb)
 {
     const char *t = g->t;
@@ -428,16 +455,14 @@ static tx2json_status word_tokens(segger *g, UBreakIterator *wb)
             while (li < (size_t)g->nlab && g->lab[2 * li + 1] <= s)
                 li++;
             if (li < (size_t)g->nlab && g->lab[2 * li] <= s) continue; /* in a speaker label */
-            tok *p = tx_grow(g->toks, &g->tcap, g->ntok + 1, sizeof *p);
-            if (!p) return TX2JSON_ENOMEM;
-            g->toks = p;
             int ud = type == T_NUM;
             for (size_t i = s; i < e; i++)
                 if ((t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= '0' && t[i] <= '9')) ud = 1;
-            g->toks[g->ntok++] = (tok){s, e, type, ud};
+            tx2json_status rc = add_token(g, (tok){s, e, type, ud});
+            if (rc) return rc;
         }
     }
-    return TX2JSON_OK;
+    return group_candidates(g);
 }
 
 /* Does token j + 1 continue the run that token j is in: joined by a
@@ -489,7 +514,7 @@ static tx2json_status group_candidates(segger *g)
 {
     const char *t = g->t;
     tx_seg *out = g->out;
-    size_t si = 0;
+    size_t si = g->csi;
     for (size_t i = 0; i < g->ntok;) {
         if (g->toks[i].type != T_LATIN || !g->toks[i].upper_or_digit) {
             i++;
@@ -517,6 +542,7 @@ static tx2json_status group_candidates(segger *g)
         }
         i = j + 1;
     }
+    g->csi = si;
     return TX2JSON_OK;
 }
 
@@ -542,7 +568,6 @@ tx2json_status tx_segment(tx_conv *c, size_t from, size_t to)
     tx2json_status rc = U_FAILURE(g.st) ? TX2JSON_EINTERNAL : split_sentences(&g, sb);
     if (!rc) rc = unit_sentences(c, &g);
     if (!rc) rc = word_tokens(&g, wb);
-    if (!rc) rc = group_candidates(&g);
     if (rc == TX2JSON_EINTERNAL)
         tx_seterr(c->err, rc, NULL, 0, 0, (size_t)-1, "ICU break iterator: %s", u_errorName(g.st));
     else if (rc)
@@ -571,6 +596,13 @@ static void fit(tx_seg *s)
     if (v) s->sent = v;
     tx_cand *k = s->ncand ? realloc(s->cand, s->ncand * sizeof *k) : NULL;
     if (k) s->cand = k;
+}
+
+void tx_seg_free_cands(tx_seg *s)
+{
+    free(s->cand);
+    s->cand = NULL;
+    s->ncand = 0;
 }
 
 void tx_seg_free(tx_seg *s)

@@ -5,13 +5,13 @@
 #include "conv.h"
 
 typedef struct tx_sentence {
-    size_t start, end; /* byte offsets into norm, after any speaker label */
-    size_t label;      /* start of the line's speaker label ("HOST: "), else start */
+    tx_off start, end; /* byte offsets into norm, after any speaker label */
+    tx_off label;      /* start of the line's speaker label ("HOST: "), else start */
 } tx_sentence;
 
 enum { CAND_LATIN = 1, CAND_HAN = 2 };
 typedef struct tx_cand {
-    size_t start, end; /* byte offsets into norm */
+    tx_off start, end; /* byte offsets into norm */
     int kind;
     int sentence;
 } tx_cand;
@@ -30,5 +30,8 @@ typedef struct tx_seg {
  * (tx_sentence.label).  TX2JSON_OK, or ENOMEM/EINTERNAL in c->err. */
 TXI tx2json_status tx_segment(tx_conv *c, size_t from, size_t to);
 TXI void tx_seg_free(tx_seg *s);
+/* Frees the candidates alone: no stage after the episode reads them (the
+ * sentences live until the document is written). */
+TXI void tx_seg_free_cands(tx_seg *s);
 
 #endif

@@ -413,13 +413,24 @@ static tx2json_status notes_references(tx_conv *c)
 
 static tx2json_status report_warnings(tx_conv *c);
 
+/* The stages keep byte offsets in 32 bits (tx_off): a text, decoded or
+ * normalised, longer than that is refused.  TX2JSON_OK or ELIMIT. */
+static tx2json_status check_size(tx_conv *c)
+{
+    size_t n = c->doc->len > c->norm->len ? c->doc->len : c->norm->len;
+    if (n <= TX_OFF_MAX) return TX2JSON_OK;
+    tx_seterr(c->err, TX2JSON_ELIMIT, c->name, 0, 0, (size_t)-1,
+              "text is %zu bytes, over the limit of %zu", n, TX_OFF_MAX);
+    return TX2JSON_ELIMIT;
+}
+
 /* The stages, in order, from decoded bytes to the JSON document. */
 static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t len, char **json_out)
 {
     const tx2json_options *opts = c->opts;
     tx2json_status rc;
     if ((rc = tx_decode(c, data, len)) || (rc = check_text(c, len)) ||
-        (rc = tx_container_parse(c)) || (rc = tx_normalize(c)))
+        (rc = tx_container_parse(c)) || (rc = tx_normalize(c)) || (rc = check_size(c)))
         return rc;
     if ((rc = pick_language(c))) return rc;
     size_t budget = opts->max_limit_hits ? opts->max_limit_hits : TX2JSON_DEFAULT_LIMIT_HITS;
@@ -434,6 +445,7 @@ static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t l
     }
     c->lines_layout = tx_is_lines_layout(c, c->refs->region_start);
     if ((rc = tx_segment(c, 0, c->refs->region_start)) || (rc = tx_build_episode(c))) return rc;
+    tx_seg_free_cands(c->seg);
     size_t max_entries = opts->max_entries ? opts->max_entries : 20000;
     if (c->ep->nentry > max_entries) {
         tx_seterr(c->err, TX2JSON_ELIMIT, c->name, 0, 0, (size_t)-1,

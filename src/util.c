@@ -52,7 +52,7 @@ void *tx_grow(void *p, size_t *cap, size_t need, size_t elem)
     return q;
 }
 
-void tx_sb_add(tx_strbuf *b, const char *s, size_t n)
+void tx_sb_add_grow(tx_strbuf *b, const char *s, size_t n)
 {
     if (b->oom) return;
     char *p = tx_grow(b->s, &b->cap, b->len + n + 1, 1);
@@ -64,11 +64,6 @@ void tx_sb_add(tx_strbuf *b, const char *s, size_t n)
     memcpy(b->s + b->len, s, n);
     b->len += n;
     b->s[b->len] = 0;
-}
-
-void tx_sb_addc(tx_strbuf *b, char c)
-{
-    tx_sb_add(b, &c, 1);
 }
 
 size_t tx_u8_put(uint32_t c, char u[4])
