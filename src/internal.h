@@ -43,7 +43,7 @@ TXI void tx_sb_add_grow(tx_strbuf *b, const char *s, size_t n);
  * few bytes. */
 static inline void tx_sb_add(tx_strbuf *b, const char *s, size_t n)
 {
-    if (b->oom || b->len + n + 1 > b->cap) {
+    if (b->oom || n >= b->cap - b->len) { /* the piece and the NUL do not fit (cap >= len) */
         tx_sb_add_grow(b, s, n);
         return;
     }
