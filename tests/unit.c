@@ -1103,6 +1103,24 @@ static void test_boundaries(void)
     w.w[TXF_SEG_INTRO_UNIT] = -3;
     CHECK(tx_choose_starts(&w, v, 3, 1, st) == TX2JSON_OK && st[0] && st[1],
           "an intro unit costing more than a start is no intro: %d%d%d", st[0], st[1], st[2]);
+    /* seg-intro-anchor: an intro that runs over the items (batch 1601's
+     * swallowed the episode).  Units score -1, -0.9, -1, -0.5, and a
+     * reference is first heard in unit 1.  Free, the intro runs to unit
+     * 3, the best start, over the first hearing; at -2 for a reference
+     * heard in the intro, the entry starts at unit 1 instead. */
+    tx_unit y[4] = {0};
+    double ys[4] = {-1.0, -0.9, -1.0, -0.5};
+    for (int i = 0; i < 4; i++)
+        y[i].score = ys[i];
+    y[1].anchors = 1;
+    w = (tx_weights){0};
+    CHECK(tx_choose_starts(&w, y, 4, 1, st) == TX2JSON_OK && !st[0] && !st[1] && !st[2] && st[3],
+          "a first hearing may sit in the intro when it costs nothing: %d%d%d%d", st[0], st[1],
+          st[2], st[3]);
+    w.w[TXF_SEG_INTRO_ANCHOR] = -2;
+    CHECK(tx_choose_starts(&w, y, 4, 1, st) == TX2JSON_OK && !st[0] && st[1] && !st[2] && !st[3],
+          "seg-intro-anchor: the intro ends before a reference is first heard: %d%d%d%d", st[0],
+          st[1], st[2], st[3]);
 }
 
 int main(int argc, char **argv)
