@@ -235,12 +235,44 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, 
     return best;
 }
 
+/* The label without its parenthesised asides ("Seedream 4.0 (ByteDance
+ * Seed)" -> "Seedream 4.0 "), ASCII or full-width: they name the maker or
+ * the host, not the project.  The label itself when nothing is left
+ * outside them or nothing is inside.  A new string; NULL on OOM. */
+static char *label_core(const char *label)
+{
+    size_t n = strlen(label), o = 0, depth = 0, kept = 0;
+    char *out = malloc(n + 1);
+    if (!out) return NULL;
+    for (size_t i = 0; i < n;) {
+        size_t w = 1;
+        if (!strncmp(label + i, "\xef\xbc\x88", 3) || !strncmp(label + i, "\xef\xbc\x89", 3)) w = 3;
+        int open = label[i] == '(' || (w == 3 && label[i + 2] == '\x88');
+        int close = label[i] == ')' || (w == 3 && label[i + 2] == '\x89');
+        if (open) depth++;
+        if (!depth) {
+            memcpy(out + o, label + i, w);
+            o += w;
+            kept += isalnum((unsigned char)label[i]) || ((unsigned char)label[i] & 0x80);
+        }
+        if (close && depth) depth--;
+        i += w;
+    }
+    out[o] = 0;
+    if (!kept || o == n) memcpy(out, label, n + 1);
+    return out;
+}
+
 int tx_refinfo_init(const tx_conv *c, tx_refinfo *ri, const tx_ref *rf)
 {
-    ri->key = tx_name_key(c->num, rf->label, strlen(rf->label));
-    if (!ri->key || !(ri->phon = tx_phonetic_key(ri->key))) return -1;
-    ri->han = tx_has_han(rf->label, strlen(rf->label));
-    if (label_suffixes(c->num, ri, rf->label)) return -1;
+    char *core = label_core(rf->label);
+    if (!core) return -1;
+    ri->key = tx_name_key(c->num, core, strlen(core));
+    ri->han = tx_has_han(core, strlen(core));
+    int bad =
+        !ri->key || !(ri->phon = tx_phonetic_key(ri->key)) || label_suffixes(c->num, ri, core);
+    free(core);
+    if (bad) return -1;
     int nw = word_keys(c->num, rf->label, strlen(rf->label), ri->lword, 16);
     if (nw < 0) return -1;
     ri->nlword = (size_t)nw;
