@@ -351,10 +351,43 @@ static int pauses_are_spaces(const char *t, size_t from, size_t to)
  * spaces a pause ends a sentence (an unpunctuated recogniser's clause)
  * once the clause has the pause-clause-min parameter's code points ("好了
  * 以上就是" stays whole: a lone particle belongs to what follows). */
+/* Is the break between sentences ending at e and starting at n (a
+ * speaker label on the second counts as a start) a line break inside one
+ * sentence: the first ends in a Latin letter, digit or comma, no sentence
+ * end, and the second goes on in lower case ("…a b\n\nrief summary", an
+ * export cut into fixed-size chunks)? */
+static int broken_sentence(const char *t, size_t e, size_t n)
+{
+    if (!e) return 0;
+    unsigned char last = (unsigned char)t[e - 1], next = (unsigned char)t[n];
+    int nl = 0;
+    for (size_t i = e; i < n; i++)
+        nl |= t[i] == '\n';
+    return nl && (isalnum(last) || last == ',') && next >= 'a' && next <= 'z';
+}
+
+/* Joins the sentences a line break cut in two (broken_sentence), in
+ * prose: such a break is neither a sentence end nor a paragraph. */
+static void join_broken(const tx_conv *c, segger *g)
+{
+    tx_seg *out = g->out;
+    if (c->lines_layout || !out->nsent) return;
+    size_t keep = 1;
+    for (size_t i = 1; i < out->nsent; i++) {
+        tx_sentence *p = &out->sent[keep - 1], st = out->sent[i];
+        if (st.label == st.start && broken_sentence(g->t, p->end, st.start))
+            p->end = st.end;
+        else
+            out->sent[keep++] = st;
+    }
+    out->nsent = keep;
+}
+
 static tx2json_status unit_sentences(tx_conv *c, segger *g)
 {
     tx_seg *out = g->out;
     const char *t = g->t;
+    join_broken(c, g);
     const tx_weights *w = c->weights;
     int split = c->opts->segmenter == TX2JSON_SEGMENT_SCORED && !c->lines_layout && w &&
                 w->has_param[TXP_PAUSE_CLAUSE_MIN] && pauses_are_spaces(t, g->from, g->to);
