@@ -216,22 +216,6 @@ static int text_seen(const ctx *c, size_t from, size_t upto, size_t s, size_t e)
     return 0;
 }
 
-/* End of the head of a subject norm[s,e): its first Latin word, or its
- * first two other code points ("谷歌" of "谷歌同月"), so a subject with
- * trailing words still counts as heard. */
-static size_t subject_head(const char *t, size_t s, size_t e)
-{
-    size_t i = s;
-    if (i < e && ((t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'z')) {
-        while (i < e && (unsigned char)t[i] < 0x80 && t[i] != ' ')
-            i++;
-        return i;
-    }
-    for (int k = 0; k < 2 && i < e; k++)
-        tx_u8_next(t, &i);
-    return i;
-}
-
 /* A lower-case Latin name with two or more letters ("foo nemotron"), the
  * kind apply_mentions adds as a mention of its own. */
 static int lower_name(const char *s, size_t n)
@@ -384,7 +368,7 @@ static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s
         if ((tx_rule_requires(r) & REQ_HEARD) && tx_match_group(&m, "org", 1, &gs, &ge) &&
             (fresh || c->entry_start >= s->start ||
              !text_seen(c, c->entry_start, s->start, s->start + gs,
-                        subject_head(c->n->s, s->start + gs, s->start + ge))))
+                        tx_subject_head(c->n->s, s->start + gs, s->start + ge))))
             continue;
         return NULL;
     }
@@ -866,29 +850,55 @@ static int layout_marks(build *b)
     return 0;
 }
 
-/* Organisations an entry-start rule's org groups name in the entry's first
- * units: each unit alone, and in the subtitle layout also joined with the
- * next line, as a line often breaks between subject and verb.  -1 on OOM. */
+/* The first entry-start rule that matches norm[a,b) whose org group is a
+ * subject: a rule that requires a new name needs one outside its org
+ * group (else the "organisation" it caught is the name itself).  Fills sm
+ * with offsets relative to a; NULL when none. */
+static const tx_rule *subject_rule(const ctx *c, size_t a, size_t b, tx_match *sm)
+{
+    const tx_rule *r;
+    for (size_t i = 0; (r = tx_rules_get(c->rs, RK_ENTRY, c->lang, i)); i++) {
+        if (tx_rule_match(c->rs, r, c->n->s + a, b - a, 0, sm) != 1) continue;
+        size_t gs, ge;
+        if ((tx_rule_requires(r) & REQ_NEWNAME) && tx_match_group(sm, "org", 1, &gs, &ge) &&
+            !has_new_name(c, 1, a, b, a + gs, a + ge))
+            continue;
+        return r;
+    }
+    return NULL;
+}
+
+/* Organisations an entry-start rule's org groups name at the entry's
+ * start: in prose its first unit, and the next one too when the first
+ * only announces the item; in the subtitle layout its first line joined
+ * with the next, as a line often breaks between subject and verb.  -1 on
+ * OOM. */
 static int entry_subject_orgs(build *b, tx_entry *en, const tx_unit *u, size_t n)
 {
     ctx *c = &b->c;
     const tx_seg *seg = c->seg;
-    for (size_t k = 0; k < n && k < 2; k++) {
+    size_t upto = !c->lines_layout && u[0].f[TXF_ANNOUNCE] ? 2 : 1;
+    for (size_t k = 0; k < n && k < upto; k++) {
         const tx_sentence *s = &seg->sent[u[k].sent];
         size_t wend = c->lines_layout && k + 1 < n ? seg->sent[u[k + 1].sent].end : s->end;
         tx_match sm;
-        const tx_rule *r = first_match(c, RK_ENTRY, s->start, wend, &sm);
+        const tx_rule *r = subject_rule(c, s->start, wend, &sm);
         if (r && subject_orgs(en, s->start, &sm, tx_rule_name(r))) return -1;
     }
     return 0;
 }
 
-/* What an entry starting at unit u is credited to: its entry-start rule,
- * else its item-number rule, else the score. */
+/* What an entry starting at unit u is credited to: its item-number rule,
+ * else its entry-start rule (the first whose org group is a subject, else
+ * the first that matches), else the score. */
 static const char *start_reason(const build *b, const tx_unit *u)
 {
-    if (u->entry_rule) return tx_rule_name(u->entry_rule);
     if (b->item_of[u->sent] != SIZE_MAX) return tx_rule_name(b->items[b->item_of[u->sent]].rule);
+    const tx_sentence *s = &b->c.seg->sent[u->sent];
+    tx_match sm;
+    const tx_rule *r = u->entry_rule ? subject_rule(&b->c, s->start, s->end, &sm) : NULL;
+    if (r) return tx_rule_name(r);
+    if (u->entry_rule) return tx_rule_name(u->entry_rule);
     return "score";
 }
 
@@ -926,10 +936,13 @@ static int scored_entries(build *b)
         while (j < n && !st[j])
             j++;
         tx_entry *en = push_entry(ep, &b->ecap, u[i].start, start_reason(b, &u[i]));
-        if (!en || entry_subject_orgs(b, en, u + i, j - i)) goto out;
+        if (!en) goto out;
+        /* The org rules first: their spans are the more exact, and a
+         * subject overlapping one adds nothing. */
         for (size_t k = i; k < j; k++)
             if (sentence_orgs(c, en, c->seg->sent[u[k].sent].start, c->seg->sent[u[k].sent].end))
                 goto out;
+        if (entry_subject_orgs(b, en, u + i, j - i)) goto out;
         i = j;
     }
     rc = 0;

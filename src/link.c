@@ -434,6 +434,35 @@ static void linker_free(linker *l)
     free(l->ord);
 }
 
+/* Where entry en first hears reference r: the start of its first mention
+ * linked to r, or SIZE_MAX when none is (a reference given to the entry
+ * by its anchor alone). */
+static size_t first_heard(const tx_entry *en, int r)
+{
+    size_t at = SIZE_MAX;
+    for (size_t i = 0; i < en->nmen; i++)
+        if (en->men[i].reference == r && en->men[i].start < at) at = en->men[i].start;
+    return at;
+}
+
+/* Puts each entry's references in the order the entry first names them,
+ * so the primary one (first) is the item's own name, not whichever
+ * later word matched a label best ("max" of a second label).  A stable
+ * insertion sort: an entry owns a handful. */
+static void order_references(tx_episode *ep)
+{
+    for (size_t e = 0; e < ep->nentry; e++) {
+        tx_entry *en = &ep->entry[e];
+        for (size_t i = 1; i < en->nrefs; i++) {
+            int r = en->refs[i];
+            size_t at = first_heard(en, r), j = i;
+            for (; j > 0 && first_heard(en, en->refs[j - 1]) > at; j--)
+                en->refs[j] = en->refs[j - 1];
+            en->refs[j] = r;
+        }
+    }
+}
+
 tx2json_status tx_link(tx_conv *c)
 {
     linker l = {0};
@@ -450,6 +479,7 @@ tx2json_status tx_link(tx_conv *c)
     int bad = !l.ri || !l.mi || !l.bm || !l.ord || ref_infos(&l) || group_by_key(&l) ||
               score_pairs(&l) || pairs_by_reference(&l) || assign_entries(&l) ||
               extra_references(&l) || anchored_references(&l) || repeat_mentions(&l);
+    if (!bad) order_references(c->ep);
     for (size_t r = 0; !bad && r < l.R; r++)
         if (c->refs->ref[r].entry < 0)
             tx_diag_add_at(&c->diags, c->refs->ref[r].notes ? TX_AT_NOTES : TX_AT_NORM, "warning",

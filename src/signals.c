@@ -16,24 +16,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const tx_feature_names[TXF_N] = {"bias",           "entry-rule",
-                                             "entry-ok",       "announce",
-                                             "continuation",   "paragraph",
-                                             "line",           "turn",
-                                             "item-number",    "new-name",
-                                             "new-name-next",  "no-name",
-                                             "question",       "prev-question",
-                                             "outro",          "headlines",
-                                             "organization",   "mention",
-                                             "anchor",         "anchor-next",
-                                             "anchor-prev",    "recent-names",
-                                             "new-name-prev",  "short",
-                                             "transition",     "intro",
-                                             "first",          "prev-short",
-                                             "prev-leadin",    "event",
-                                             "prev-event",     "next-leadin",
-                                             "seg-no-anchor",  "seg-multi-anchor",
-                                             "seg-intro-unit", "seg-intro-anchor"};
+const char *const tx_feature_names[TXF_N] = {"bias",
+                                             "entry-rule",
+                                             "entry-ok",
+                                             "announce",
+                                             "continuation",
+                                             "paragraph",
+                                             "line",
+                                             "turn",
+                                             "item-number",
+                                             "new-name",
+                                             "new-name-next",
+                                             "no-name",
+                                             "question",
+                                             "prev-question",
+                                             "outro",
+                                             "headlines",
+                                             "organization",
+                                             "mention",
+                                             "anchor",
+                                             "anchor-next",
+                                             "anchor-prev",
+                                             "recent-names",
+                                             "new-name-prev",
+                                             "short",
+                                             "transition",
+                                             "intro",
+                                             "first",
+                                             "prev-short",
+                                             "prev-leadin",
+                                             "event",
+                                             "prev-event",
+                                             "next-leadin",
+                                             "org-heard",
+                                             "seg-no-anchor",
+                                             "seg-multi-anchor",
+                                             "seg-intro-unit",
+                                             "seg-intro-anchor"};
 const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "next-name-reach-lines",
                                            "anchor-min",
@@ -334,6 +353,49 @@ static int requirements_hold(const fstate *st, const tx_rule *r, size_t ui)
     return 1;
 }
 
+/* End of the head of a subject norm[s,e): its first Latin word, or its
+ * first two other code points ("谷歌" of "谷歌同月"), so a subject with
+ * trailing words still counts as heard. */
+size_t tx_subject_head(const char *t, size_t s, size_t e)
+{
+    size_t i = s;
+    if (i < e && ((t[i] | 0x20) >= 'a' && (t[i] | 0x20) <= 'z')) {
+        while (i < e && (unsigned char)t[i] < 0x80 && t[i] != ' ')
+            i++;
+        return i;
+    }
+    for (int k = 0; k < 2 && i < e; k++)
+        tx_u8_next(t, &i);
+    return i;
+}
+
+/* Is norm[a,b) (an organisation's name) in the text of the last few
+ * units before unit ui (param recent-units)? */
+static int heard_recently(const fstate *st, size_t ui, size_t a, size_t b)
+{
+    const tx_conv *c = st->c;
+    const tx_weights *w = c->weights;
+    size_t recent = w && w->has_param[TXP_RECENT_UNITS] ? (size_t)w->param[TXP_RECENT_UNITS] : 0;
+    if (!recent || !ui || b <= a) return 0;
+    size_t from = ui > recent ? ui - recent : 0;
+    size_t lo = c->seg->sent[st->u[from].sent].start, hi = c->seg->sent[st->u[ui - 1].sent].end;
+    size_t l = b - a;
+    for (size_t i = lo; i + l <= hi; i++)
+        if (!memcmp(c->norm->s + i, c->norm->s + a, l)) return 1;
+    return 0;
+}
+
+/* The org-heard feature of unit ui: the first org group of match m of a
+ * rule over the unit's sentence was heard in the last few units. */
+static void org_heard(fstate *st, size_t ui, const tx_match *m)
+{
+    const tx_sentence *s = &st->c->seg->sent[st->u[ui].sent];
+    size_t gs, ge;
+    if (st->u[ui].f[TXF_ORG_HEARD] || !tx_match_group(m, "org", 1, &gs, &ge)) return;
+    size_t a = s->start + gs, b = tx_subject_head(st->c->norm->s, a, s->start + ge);
+    if (heard_recently(st, ui, a, b)) st->u[ui].f[TXF_ORG_HEARD] = 1;
+}
+
 /* Rule features of unit ui: which entry-start and continuation rules
  * match. */
 static void rule_features(fstate *st, size_t ui)
@@ -358,6 +420,7 @@ static void rule_features(fstate *st, size_t ui)
                 continue;
             }
             u->f[TXF_ENTRY_RULE] = 1;
+            org_heard(st, ui, &m);
             if (!u->entry_rule) u->entry_rule = r;
             if (requirements_hold(st, r, ui)) {
                 u->f[TXF_ENTRY_OK] = 1;
@@ -401,7 +464,10 @@ static void layout_features(fstate *st, size_t ui)
     if (tx_conv_first_match(c, RK_EVENT, s->start, s->end, &m)) u->f[TXF_EVENT] = 1;
     if (u->sent == 0) u->f[TXF_FIRST] = 1;
     if (tx_conv_first_match(c, RK_HEADLINES, s->start, s->end, &m)) u->f[TXF_HEADLINES] = 1;
-    if (tx_conv_first_match(c, RK_ORG, s->start, s->end, &m)) u->f[TXF_ORG] = 1;
+    if (tx_conv_first_match(c, RK_ORG, s->start, s->end, &m)) {
+        u->f[TXF_ORG] = 1;
+        org_heard(st, ui, &m);
+    }
     if (st->mk->anchors) {
         if (st->mk->anchors[u->sent]) u->f[TXF_ANCHOR] = 1;
         if (u->sent + 1 < c->seg->nsent && st->mk->anchors[u->sent + 1]) u->f[TXF_ANCHOR_NEXT] = 1;

@@ -47,6 +47,8 @@ enum {
     TXF_PREV_EVENT,    /* the unit before it is */
     TXF_NEXT_LEADIN,   /* it is short and the unit after it opens with a transition or lead-in
                           ("Okay." before "Next, ...") */
+    TXF_ORG_HEARD,     /* the organisation an entry-start or org rule names in it was
+                          named in the last few units too (the same company goes on) */
     TXF_NUNIT,
     TXF_SEG_NO_ANCHOR = TXF_NUNIT, /* an entry where no reference is first heard */
     TXF_SEG_MULTI_ANCHOR,          /* an entry where two or more are */
@@ -181,5 +183,10 @@ typedef struct tx_marks {
  * *out (caller frees).  TX2JSON_OK or ENOMEM. */
 TXI tx2json_status tx_features(const tx_conv *c, const tx_marks *mk, size_t first, size_t last,
                                tx_unit **out, size_t *n);
+
+/* End of the head of the subject norm text t[s,e): its first Latin word,
+ * or its first two other code points ("谷歌" of "谷歌同月"), so a subject
+ * with trailing words still counts as heard. */
+size_t tx_subject_head(const char *t, size_t s, size_t e);
 
 #endif
