@@ -29,9 +29,9 @@ extern "C" {
  * built against this header needs a library of the same major version and
  * at least this minor version). */
 #define TX2JSON_VERSION_MAJOR 0
-#define TX2JSON_VERSION_MINOR 2
+#define TX2JSON_VERSION_MINOR 3
 #define TX2JSON_VERSION_PATCH 0
-#define TX2JSON_VERSION "0.2.0"
+#define TX2JSON_VERSION "0.3.0"
 /* MAJOR * 10000 + MINOR * 100 + PATCH, as PCRE2 and zlib number theirs. */
 #define TX2JSON_VERSION_NUMBER                                                                     \
     (TX2JSON_VERSION_MAJOR * 10000 + TX2JSON_VERSION_MINOR * 100 + TX2JSON_VERSION_PATCH)
@@ -101,7 +101,7 @@ typedef struct tx2json_stats {
  * later versions can add fields at the end: the library reads no field
  * past `size`.  A zero-initialised struct (size 0) still works and means
  * this version's fields, with the defaults for zero values. */
-enum { TX2JSON_SEGMENT_RULES = 0, TX2JSON_SEGMENT_SCORED = 1 };
+enum { TX2JSON_SEGMENT_SCORED = 0, TX2JSON_SEGMENT_RULES = 1 };
 
 typedef struct tx2json_options {
     size_t size;          /* sizeof(tx2json_options); tx2json_options_init sets it */
@@ -139,12 +139,13 @@ typedef struct tx2json_options {
     size_t notes_len;
     const char *notes_name; /* for messages; NULL: "notes" */
     tx2json_output output;  /* what *json_out holds; 0: the JSON document */
-    /* How entry starts are chosen: TX2JSON_SEGMENT_RULES (0, the default)
+    /* How entry starts are chosen: TX2JSON_SEGMENT_SCORED (0, the
+     * default) all at once, by the weights the rules' weights tables give
+     * each unit's features (tools/train fits them to gold corpora), with
+     * the references of the show notes as anchors; TX2JSON_SEGMENT_RULES
      * by the first entry-start rule whose requirements hold, sentence by
-     * sentence; TX2JSON_SEGMENT_SCORED all at once, by the weights the
-     * rules' weights tables give each unit's features (tools/train fits
-     * them to gold corpora), with the references of the show notes as
-     * anchors. */
+     * sentence (the older cascade, kept for comparison).  Through version
+     * 0.2 the values were swapped and the rules were the default. */
     int segmenter;
     /* Nonzero: the output gains "units", each unit of the episode body (a
      * sentence or subtitle line) with its start and the features that

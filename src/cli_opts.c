@@ -121,10 +121,11 @@ void cli_usage(FILE *f)
             "                        the decoded text (default; Python), UTF-16 units\n"
             "                        (JavaScript, Java) or UTF-8 bytes (C, Go, Rust)\n"
             "      --compact         one-line JSON\n"
-            "      --segmenter=rules|scored\n"
-            "                        how entry starts are chosen: by the first matching\n"
-            "                        entry-start rule (default), or all at once by learned\n"
+            "      --segmenter=scored|rules\n"
+            "                        how entry starts are chosen: all at once by learned\n"
             "                        feature weights with the show notes as anchors\n"
+            "                        (default), or by the first matching entry-start rule\n"
+            "                        (the older cascade, kept for comparison)\n"
             "      --features        add \"units\": the features of each possible entry\n"
             "                        start, and \"names\": of each mention, kept or not\n"
             "                        (what tools/train learns the weights from)\n"
@@ -240,7 +241,7 @@ static const char *const FORMAT_NAMES[] = {"json", "jsonl",  "chapters", "youtub
 /* The values of --offsets, in the order of tx2json_offsets. */
 static const char *const OFFSET_NAMES[] = {"codepoints", "utf16", "bytes", NULL};
 /* The values of --segmenter, in the order of TX2JSON_SEGMENT_*. */
-static const char *const SEGMENTER_NAMES[] = {"rules", "scored", NULL};
+static const char *const SEGMENTER_NAMES[] = {"scored", "rules", NULL};
 
 /* The values of --input: files (transcripts) or jsonl (records files). */
 static const char *const INPUT_NAMES[] = {"files", "jsonl", NULL};
