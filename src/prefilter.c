@@ -303,8 +303,9 @@ int tx_prefilter_build(const char *p, int utf, tx_prefilter **out)
             return -1;
         }
         pf->len[k] = f.len[k];
-        unsigned h = start_hash(f.s[k]);
+        unsigned h = start_hash(f.s[k]), b = (unsigned char)f.s[k][0];
         pf->starts[h / 64] |= 1ULL << (h % 64);
+        pf->first[b] = 1;
     }
     *out = pf;
     return 0;
@@ -325,8 +326,11 @@ int tx_prefilter_may_match(const tx_prefilter *pf, const char *s, size_t n)
 {
     if (pf->nhead && (n < pf->nhead || memcmp(s, pf->head, pf->nhead) != 0)) return 0;
     if (!pf->nlit) return 1;
+    const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i + 1 < n; i++) {
-        if (pf->utf && ((unsigned char)s[i] & 0xC0) == 0x80) continue; /* inside a character */
+        while (!pf->first[u[i]]) /* no literal starts with this byte */
+            if (++i + 1 >= n) return 0;
+        if (pf->utf && (u[i] & 0xC0) == 0x80) continue; /* inside a character */
         unsigned h = start_hash(s + i);
         if ((pf->starts[h / 64] >> (h % 64) & 1) && literal_at(pf, s + i, n - i)) return 1;
     }

@@ -23,8 +23,9 @@ typedef struct tx_prefilter {
      * a subject that does not start with it is skipped at once. */
     char *head;
     size_t nhead;
-    int utf;     /* literals start at character starts only */
-    size_t refs; /* rules sharing it (tx_prefilter_share) */
+    int utf;                  /* literals start at character starts only */
+    size_t refs;              /* rules sharing it (tx_prefilter_share) */
+    unsigned char first[256]; /* 1 for a byte a literal starts with */
     uint64_t starts[TX_PF_WORDS];
 } tx_prefilter;
 
