@@ -234,6 +234,43 @@ static int scan(const char *p, size_t n, int utf, found *f)
     return end_run(p, run, n, f);
 }
 
+/* The literal character of the item at p[i] (a plain character or an
+ * escaped punctuation character): its length in p in *ilen, its bytes
+ * from *lit, *llen of them; 0 when the item is anything else. */
+static int literal_item(const char *p, size_t n, size_t i, int utf, size_t *ilen, const char **lit,
+                        size_t *llen)
+{
+    if (p[i] == '\\') {
+        char c = i + 1 < n ? p[i + 1] : 0;
+        if (escape_len(p, n, i) != 2 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+            return 0; /* \d, \b, \n and the like are no literal */
+        *ilen = 2, *lit = p + i + 1, *llen = 1;
+        return 1;
+    }
+    if (meta(p[i])) return 0;
+    *ilen = *llen = item_len(p, n, i, utf);
+    *lit = p + i;
+    return 1;
+}
+
+/* The head of p: the literal characters a pattern that opens with '^' and
+ * has no top-level alternation matches first, up to its first other item
+ * (a quantified character ends it before).  Appended to b; its length. */
+static size_t head_literal(const char *p, size_t n, int utf, tx_strbuf *b)
+{
+    if (n == 0 || p[0] != '^' || top_alternation(p, n) != 0) return 0;
+    size_t i = 1, ilen, llen;
+    const char *lit;
+    int opt;
+    while (i < n && literal_item(p, n, i, utf, &ilen, &lit, &llen)) {
+        size_t q = quantifier(p, n, i + ilen, &opt);
+        if (q) break;
+        tx_sb_add(b, lit, llen);
+        i += ilen;
+    }
+    return b->len;
+}
+
 static unsigned start_hash(const char *s)
 {
     unsigned mask = (1u << TX_PF_LOW_BITS) - 1;
@@ -243,12 +280,20 @@ static unsigned start_hash(const char *s)
 int tx_prefilter_build(const char *p, int utf, tx_prefilter **out)
 {
     found f = {.n = 0};
+    tx_strbuf head = {0};
     *out = NULL;
-    if (scan(p, strlen(p), utf, &f) != 1) return 0;
+    int req = scan(p, strlen(p), utf, &f);
+    if (req < 0 || (!head_literal(p, strlen(p), utf, &head) && req != 1)) {
+        int oom = head.oom;
+        tx_sb_free(&head);
+        return oom ? -1 : 0;
+    }
+    if (req != 1) f.n = 0;
     tx_prefilter *pf = calloc(1, sizeof *pf);
-    if (pf) pf->utf = utf, pf->refs = 1;
-    if (!pf || !(pf->lit = calloc(f.n, sizeof *pf->lit)) ||
-        !(pf->len = calloc(f.n, sizeof *pf->len))) {
+    if (pf) pf->utf = utf, pf->refs = 1, pf->head = head.s, pf->nhead = head.len;
+    if (!pf || head.oom || !(pf->lit = calloc(f.n + 1, sizeof *pf->lit)) ||
+        !(pf->len = calloc(f.n + 1, sizeof *pf->len))) {
+        if (!pf) tx_sb_free(&head);
         tx_prefilter_free(pf);
         return -1;
     }
@@ -258,8 +303,9 @@ int tx_prefilter_build(const char *p, int utf, tx_prefilter **out)
             return -1;
         }
         pf->len[k] = f.len[k];
-        unsigned h = start_hash(f.s[k]);
+        unsigned h = start_hash(f.s[k]), b = (unsigned char)f.s[k][0];
         pf->starts[h / 64] |= 1ULL << (h % 64);
+        pf->first[b] = 1;
     }
     *out = pf;
     return 0;
@@ -278,8 +324,13 @@ static int literal_at(const tx_prefilter *pf, const char *s, size_t n)
 
 int tx_prefilter_may_match(const tx_prefilter *pf, const char *s, size_t n)
 {
+    if (pf->nhead && (n < pf->nhead || memcmp(s, pf->head, pf->nhead) != 0)) return 0;
+    if (!pf->nlit) return 1;
+    const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i + 1 < n; i++) {
-        if (pf->utf && ((unsigned char)s[i] & 0xC0) == 0x80) continue; /* inside a character */
+        while (!pf->first[u[i]]) /* no literal starts with this byte */
+            if (++i + 1 >= n) return 0;
+        if (pf->utf && (u[i] & 0xC0) == 0x80) continue; /* inside a character */
         unsigned h = start_hash(s + i);
         if ((pf->starts[h / 64] >> (h % 64) & 1) && literal_at(pf, s + i, n - i)) return 1;
     }
@@ -288,7 +339,9 @@ int tx_prefilter_may_match(const tx_prefilter *pf, const char *s, size_t n)
 
 tx_prefilter *tx_prefilter_share(tx_prefilter *other, const tx_prefilter *pf)
 {
-    if (!other || !pf || other->nlit != pf->nlit || other->utf != pf->utf) return NULL;
+    if (!other || !pf || other->nlit != pf->nlit || other->utf != pf->utf ||
+        other->nhead != pf->nhead || (pf->nhead && memcmp(other->head, pf->head, pf->nhead)))
+        return NULL;
     for (size_t k = 0; k < pf->nlit; k++)
         if (other->len[k] != pf->len[k] || strcmp(other->lit[k], pf->lit[k])) return NULL;
     other->refs++;
@@ -302,5 +355,6 @@ void tx_prefilter_free(tx_prefilter *pf)
         free(pf->lit[k]);
     free(pf->lit);
     free(pf->len);
+    free(pf->head);
     free(pf);
 }

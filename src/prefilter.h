@@ -15,11 +15,17 @@
 enum { TX_PF_LOW_BITS = 4, TX_PF_BITS = 1 << (TX_PF_LOW_BITS + 8), TX_PF_WORDS = TX_PF_BITS / 64 };
 
 typedef struct tx_prefilter {
-    char **lit; /* a match consumes at least one of these */
+    char **lit; /* a match consumes at least one of these (none: only head) */
     size_t *len;
     size_t nlit;
-    int utf;     /* literals start at character starts only */
-    size_t refs; /* rules sharing it (tx_prefilter_share) */
+    /* The literal a match of a pattern anchored by '^' starts with
+     * ("Start time:" of "^Start time:\s*"), checked before the literals:
+     * a subject that does not start with it is skipped at once. */
+    char *head;
+    size_t nhead;
+    int utf;                  /* literals start at character starts only */
+    size_t refs;              /* rules sharing it (tx_prefilter_share) */
+    unsigned char first[256]; /* 1 for a byte a literal starts with */
     uint64_t starts[TX_PF_WORDS];
 } tx_prefilter;
 
@@ -29,14 +35,16 @@ typedef struct tx_prefilter {
 TXI tx_prefilter *tx_prefilter_share(tx_prefilter *other, const tx_prefilter *pf);
 
 /* The required literals of PCRE2 pattern p (compiled case-sensitive,
- * without extended mode; utf: quantifiers apply to a UTF-8 character, else
- * to a byte), found by a conservative reading of its top-level sequence:
- * a literal run, or a group that is an alternation of literals, that is
- * not optional.  *out is NULL when the pattern requires none that it can
- * tell (or uses syntax it does not read).  0, or -1 on OOM. */
+ * without extended or multiline mode; utf: quantifiers apply to a UTF-8
+ * character, else to a byte), found by a conservative reading of its
+ * top-level sequence: a literal run, or a group that is an alternation of
+ * literals, that is not optional; and, for a pattern that opens with '^',
+ * the literal characters right after it.  *out is NULL when the pattern
+ * requires none that it can tell (or uses syntax it does not read).  0,
+ * or -1 on OOM. */
 TXI int tx_prefilter_build(const char *p, int utf, tx_prefilter **out);
-/* 0 when s[0, n) holds none of pf's literals, so the rule cannot match
- * there; else 1. */
+/* 0 when s[0, n) does not start with pf's head or holds none of its
+ * literals, so the rule cannot match there; else 1. */
 TXI int tx_prefilter_may_match(const tx_prefilter *pf, const char *s, size_t n);
 TXI void tx_prefilter_free(tx_prefilter *pf);
 

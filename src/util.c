@@ -90,12 +90,16 @@ size_t tx_u8_put(uint32_t c, char u[4])
     return 4;
 }
 
-/* The continuation bytes (10xxxxxx) of the eight bytes at s. */
+/* The continuation bytes (10xxxxxx) of the eight bytes at s: each one's
+ * top bit, moved to the bottom of its byte, and the eight bytes summed
+ * into the top byte by one multiplication (no popcount instruction is
+ * assumed: without -mpopcnt the builtin is a call into libgcc). */
 static size_t continuations8(const char *s)
 {
     uint64_t x;
     memcpy(&x, s, sizeof x);
-    return (size_t)__builtin_popcountll(x & ~(x << 1) & 0x8080808080808080ULL);
+    uint64_t tops = (x & ~(x << 1) & 0x8080808080808080ULL) >> 7;
+    return (size_t)((tops * 0x0101010101010101ULL) >> 56);
 }
 
 size_t tx_u8_count(const char *s, size_t n)

@@ -969,6 +969,32 @@ static void test_prefilter(void)
               !tx_prefilter_may_match(pf, "发", strlen("发")),
           "prefilter: a subject passes only with a literal in it");
     tx_prefilter_free(pf);
+    /* A pattern anchored by '^': the literal characters right after it. */
+    static const char *const heads[][2] = {
+        {"^Start time:[ \\t]*(?<s>\\d+)", "Start time:"},
+        {"^\\[(?:\\d+)\\]", "["},
+        {"^ab?c", "a"}, /* b is optional: the head ends before it */
+        {"^\\d+x", ""},
+        {"^ab|cd", ""}, /* '^' holds for the first branch only */
+        {"a^bc", ""},
+        {"^中文(?:x)", "中文"},
+    };
+    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++) {
+        pf = NULL;
+        CHECK(tx_prefilter_build(heads[i][0], 1, &pf) == 0, "prefilter of %s", heads[i][0]);
+        size_t hl = strlen(heads[i][1]);
+        CHECK(hl ? pf && pf->nhead == hl && !memcmp(pf->head, heads[i][1], hl) : !pf || !pf->nhead,
+              "prefilter head of %s: expected '%s'", heads[i][0], heads[i][1]);
+        tx_prefilter_free(pf);
+    }
+    pf = NULL;
+    CHECK(tx_prefilter_build("^a\\d+(?:xy|zw)", 1, &pf) == 0 && pf &&
+              tx_prefilter_may_match(pf, "a5zw", strlen("a5zw")) &&
+              !tx_prefilter_may_match(pf, "a5", strlen("a5")) &&
+              !tx_prefilter_may_match(pf, "b5xy", strlen("b5xy")) &&
+              !tx_prefilter_may_match(pf, "", 0),
+          "prefilter: a subject passes only when it starts with the head and has a literal");
+    tx_prefilter_free(pf);
 }
 
 /* ---- tx2json_convert_stream: the document in pieces ---- */
