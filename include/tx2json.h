@@ -140,12 +140,12 @@ typedef struct tx2json_options {
     const char *notes_name; /* for messages; NULL: "notes" */
     tx2json_output output;  /* what *json_out holds; 0: the JSON document */
     /* How entry starts are chosen: TX2JSON_SEGMENT_SCORED (0, the
-     * default) all at once, by the weights the rules' weights tables give
-     * each unit's features (tools/train fits them to gold corpora), with
-     * the references of the show notes as anchors; TX2JSON_SEGMENT_RULES
-     * by the first entry-start rule whose requirements hold, sentence by
-     * sentence (the older cascade, kept for comparison).  Through version
-     * 0.2 the values were swapped and the rules were the default. */
+     * default and the only one) all at once, by the weights the rules'
+     * weights tables give each unit's features (tools/train fits them to
+     * gold corpora), with the references of the show notes as anchors.
+     * TX2JSON_SEGMENT_RULES (the rule cascade, the default through 0.2,
+     * when the values were swapped) was removed in 0.3.0: asking for it
+     * is TX2JSON_EINVAL. */
     int segmenter;
     /* Nonzero: the output gains "units", each unit of the episode body (a
      * sentence or subtitle line) with its start and the features that

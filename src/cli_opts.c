@@ -121,11 +121,10 @@ void cli_usage(FILE *f)
             "                        the decoded text (default; Python), UTF-16 units\n"
             "                        (JavaScript, Java) or UTF-8 bytes (C, Go, Rust)\n"
             "      --compact         one-line JSON\n"
-            "      --segmenter=scored|rules\n"
+            "      --segmenter=scored\n"
             "                        how entry starts are chosen: all at once by learned\n"
-            "                        feature weights with the show notes as anchors\n"
-            "                        (default), or by the first matching entry-start rule\n"
-            "                        (the older cascade, kept for comparison)\n"
+            "                        feature weights with the show notes as anchors (the\n"
+            "                        only one since 0.3.0; 'rules' was removed)\n"
             "      --features        add \"units\": the features of each possible entry\n"
             "                        start, and \"names\": of each mention, kept or not\n"
             "                        (what tools/train learns the weights from)\n"
@@ -241,7 +240,7 @@ static const char *const FORMAT_NAMES[] = {"json", "jsonl",  "chapters", "youtub
 /* The values of --offsets, in the order of tx2json_offsets. */
 static const char *const OFFSET_NAMES[] = {"codepoints", "utf16", "bytes", NULL};
 /* The values of --segmenter, in the order of TX2JSON_SEGMENT_*. */
-static const char *const SEGMENTER_NAMES[] = {"scored", "rules", NULL};
+static const char *const SEGMENTER_NAMES[] = {"scored", NULL};
 
 /* The values of --input: files (transcripts) or jsonl (records files). */
 static const char *const INPUT_NAMES[] = {"files", "jsonl", NULL};
@@ -381,6 +380,11 @@ static int apply(cli *c, inputs *in, int id, const char *opt, const char *v)
         c->records = k;
         break;
     case OPT_SEGMENTER:
+        if (!strcmp(v, "rules")) {
+            fprintf(stderr, "tx2json: error: --segmenter=rules was removed in 0.3.0: the scored "
+                            "segmenter replaced the rule cascade\n");
+            return 2;
+        }
         if ((k = choice(opt, v, SEGMENTER_NAMES)) < 0) return 2;
         c->opts.segmenter = k;
         break;

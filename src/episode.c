@@ -1,16 +1,18 @@
 /* episode.c - stages 5 and 6: episode structure, entries, organisations and
  * mentions.
  *
- * Works sentence by sentence on the matching form.  The first sentence may
- * be the intro (rules of kind `intro`, whose named groups title, year,
- * month, day and number fill the episode fields); the first sentence an
- * `outro` rule matches starts the outro.  Between them each sentence either
- * starts an entry or continues the current one: a `continuation` rule
- * vetoes a start, then the first `entry-start` rule that matches (and whose
- * requirements hold) starts one.  Organisations come from `organization`
- * rules and from the `org` group of the entry-start match; mentions are the
- * Latin name candidates of the segmenter plus names captured by `mention`
- * rules, minus stop-names and organisations. */
+ * Works sentence by sentence on the matching form.  The layout comes
+ * first: numbered items and a headline block of a subtitle layout, then
+ * the outro (the first sentence an `outro` rule matches in the text's
+ * tail).  The entry starts between them are chosen all at once by the
+ * scored segmenter (signals.c's features, boundaries.c's decoder), and
+ * what comes before the first of them is the intro (`intro` rules, whose
+ * named groups title, year, month, day and number fill the episode
+ * fields).  Organisations come from `organization` rules and from the
+ * `org` group of the entry-start rule at the entry's start; mentions are
+ * the Latin name candidates of the segmenter plus names captured by
+ * `mention` rules, minus stop-names and organisations, plus the name at
+ * each reference's anchor. */
 #include "episode.h"
 #include "anchor.h"
 #include "references.h"
@@ -33,8 +35,6 @@ typedef struct ctx {
     const tx_seg *seg;
     const char *lang;
     tx_off *ckey; /* name key of every candidate, computed once: its offset in ckeys */
-    tx_nmap seen; /* keys heard in the current entry (into ckeys) */
-    size_t entry_start;
     int lines_layout;
     char *ckeys; /* the keys of the candidates, one after another, each ending in NUL */
     /* The current entry's mention keys by the bytes they were made from (a
@@ -72,27 +72,6 @@ static size_t cand_lower(const tx_seg *seg, size_t pos)
 static size_t sent_lower(const tx_seg *seg, size_t pos)
 {
     return tx_lower_bound(seg->sent, seg->nsent, pos, sent_start);
-}
-
-static int seen_has(const ctx *c, const char *key)
-{
-    size_t v;
-    return tx_nmap_get(&c->seen, key, strlen(key), &v);
-}
-
-/* Starts a new entry's set of heard names. */
-static void seen_reset(ctx *c, size_t entry_start)
-{
-    tx_nmap_clear(&c->seen);
-    c->entry_start = entry_start;
-}
-
-/* Adds the candidate keys of norm[a,b) to the heard set; -1 on OOM. */
-static int seen_add_range(ctx *c, size_t a, size_t b)
-{
-    for (size_t i = cand_lower(c->seg, a); i < c->seg->ncand && c->seg->cand[i].end <= b; i++)
-        if (tx_nmap_put(&c->seen, cand_key(c, i), strlen(cand_key(c, i)), i)) return -1;
-    return 0;
 }
 
 /* Does rule kind k match sentence [a,b)?  Fills m with sentence-relative
@@ -204,18 +183,6 @@ static int sentence_orgs(ctx *c, tx_entry *en, size_t a, size_t b)
     return 0;
 }
 
-/* Is candidate key new in [entry_start, sentence_start)? */
-/* Is the text of norm[s,e) heard in norm[from,upto)?  Looks back at most
- * 64 KiB, which bounds the work on huge entries. */
-static int text_seen(const ctx *c, size_t from, size_t upto, size_t s, size_t e)
-{
-    size_t l = e - s;
-    if (upto > from + 65536) from = upto - 65536;
-    for (size_t i = from; i + l <= upto; i++)
-        if (memcmp(c->n->s + i, c->n->s + s, l) == 0) return 1;
-    return 0;
-}
-
 /* A lower-case Latin name with two or more letters ("foo nemotron"), the
  * kind apply_mentions adds as a mention of its own. */
 static int lower_name(const char *s, size_t n)
@@ -228,18 +195,15 @@ static int lower_name(const char *s, size_t n)
     return letters >= 2;
 }
 
-/* A sentence holds a name not yet heard in the current entry: a Latin
- * candidate (not a stop-name, not inside the given org span), or a Han
- * name captured by a mention rule.  With fresh set, nothing counts as
- * heard (the sentence would start the entry itself). */
-static int has_new_name(const ctx *c, int fresh, size_t a, size_t b, size_t os, size_t oe)
+/* Does norm[a,b) name something outside the org span [os,oe): a Latin
+ * candidate that is no stop-name, or a Han or lower-case name a mention
+ * rule captures? */
+static int names_beyond(const ctx *c, size_t a, size_t b, size_t os, size_t oe)
 {
-    size_t entry_start = fresh ? a : c->entry_start;
     for (size_t i = cand_lower(c->seg, a); i < c->seg->ncand && c->seg->cand[i].end <= b; i++) {
         const tx_cand *k = &c->seg->cand[i];
         if (oe > os && overlaps(k->start, k->end, os, oe)) continue;
-        if (is_stop(c, k->start, k->end)) continue;
-        if (fresh || !seen_has(c, cand_key(c, i))) return 1;
+        if (!is_stop(c, k->start, k->end)) return 1;
     }
     const tx_rule *r;
     tx_match m;
@@ -250,8 +214,7 @@ static int has_new_name(const ctx *c, int fresh, size_t a, size_t b, size_t os, 
             !(tx_has_han(c->n->s + a + gs, ge - gs) || lower_name(c->n->s + a + gs, ge - gs)) ||
             is_stop(c, a + gs, a + ge))
             continue;
-        if (oe > os && overlaps(a + gs, a + ge, os, oe)) continue;
-        if (!(entry_start < a && text_seen(c, entry_start, a, a + gs, a + ge))) return 1;
+        if (!(oe > os && overlaps(a + gs, a + ge, os, oe))) return 1;
     }
     return 0;
 }
@@ -346,64 +309,6 @@ static tx_entry *push_entry(tx_episode *ep, size_t *cap, size_t start, const cha
     en->start = start;
     en->rule = rule;
     return en;
-}
-
-/* Does sentence s start an entry, given the names heard so far in the
- * current entry (none when fresh)?  next is the index in c->seg->sent of the
- * sentence after s (s may be a window over several sentences, or a copy, so
- * it is never compared with the array's addresses).  No continuation rule may match, then the first
- * entry-start rule whose requirements hold decides.  Returns that rule (its match in *sm, its org
- * span in *os,*oe) or NULL. */
-static const tx_rule *starts_entry(const ctx *c, int fresh, const tx_sentence *s, size_t next,
-                                   tx_match *sm, size_t *os, size_t *oe)
-{
-    tx_match m;
-    const tx_rule *r;
-    /* A continuation rule vetoes, unless it requires its subject to have
-     * been heard in the entry and it was not ("B则发布了…" after an item
-     * about A starts B's item). */
-    for (size_t k = 0; (r = tx_rules_get(c->rs, RK_CONTINUATION, c->lang, k)); k++) {
-        if (tx_rule_match(c->rs, r, c->n->s + s->start, s->end - s->start, 0, &m) != 1) continue;
-        size_t gs, ge;
-        if ((tx_rule_requires(r) & REQ_HEARD) && tx_match_group(&m, "org", 1, &gs, &ge) &&
-            (fresh || c->entry_start >= s->start ||
-             !text_seen(c, c->entry_start, s->start, s->start + gs,
-                        tx_subject_head(c->n->s, s->start + gs, s->start + ge))))
-            continue;
-        return NULL;
-    }
-    for (size_t k = 0; (r = tx_rules_get(c->rs, RK_ENTRY, c->lang, k)); k++) {
-        if (tx_rule_match(c->rs, r, c->n->s + s->start, s->end - s->start, 0, sm) != 1) continue;
-        size_t gs, ge;
-        if (tx_match_group(sm, "org", 1, &gs, &ge)) {
-            *os = s->start + gs;
-            *oe = s->start + ge;
-        } else {
-            *os = *oe = 0;
-        }
-        /* A line's first sentence (after any speaker label). */
-        if ((tx_rule_requires(r) & REQ_LINESTART) && s->label > 0 && c->n->s[s->label - 1] != '\n')
-            continue;
-        /* A paragraph's first sentence: a blank line before it (prose). */
-        if ((tx_rule_requires(r) & REQ_PARASTART) &&
-            (c->lines_layout || (s->label > 0 && !tx_conv_para_start(c->cv, s->label))))
-            continue;
-        if ((tx_rule_requires(r) & REQ_NEWNAME) &&
-            !has_new_name(c, fresh, s->start, s->end, *os, *oe))
-            continue;
-        /* A lead-in standing alone: the next sentence must bring the name. */
-        if (tx_rule_requires(r) & REQ_NEXTNAME) {
-            /* In the subtitle layout a sentence is a line, and the name
-             * may come a line or two later. */
-            size_t reach = c->lines_layout ? 3 : 1;
-            int found = 0;
-            for (size_t nx = next; nx < c->seg->nsent && nx < next + reach && !found; nx++)
-                found = has_new_name(c, 1, c->seg->sent[nx].start, c->seg->sent[nx].end, 0, 0);
-            if (!found) continue;
-        }
-        return r;
-    }
-    return NULL;
 }
 
 /* Fills title, date and number from every intro rule that matches norm[a,b),
@@ -621,68 +526,14 @@ static void unnumbered_headlines(build *b)
         }
 }
 
-/* Where an intro that starts at sentence 0 ends: when an entry starts
- * within a few sentences, there; otherwise over the sentences intro rules
- * match.  Sets *head to a prose preview sentence that ends it, if any. */
-static size_t intro_end(build *b, size_t *head)
-{
-    ctx *c = &b->c;
-    const tx_seg *seg = c->seg;
-    tx_match m, sm;
-    size_t os, oe;
-    size_t lim = c->lines_layout ? 12 : 6; /* subtitle lines are short */
-    size_t window = seg->nsent < lim ? seg->nsent : lim, upto = 1;
-    if (b->use_items && b->items[b->items_from].sent < window)
-        window = b->items[b->items_from].sent;
-    *head = 0;
-    /* In prose, a one-sentence preview ("Here's the quick rundown: …")
-     * ends the intro too, and is skipped as no entry's. */
-    while (upto < window) {
-        const tx_sentence *u = &seg->sent[upto];
-        if (first_match(c, RK_OUTRO, u->start, u->end, &m)) break;
-        if (!b->use_items && first_match(c, RK_HEADLINES, u->start, u->end, &m)) {
-            *head = upto;
-            break;
-        }
-        if (starts_entry(c, 1, u, upto + 1, &sm, &os, &oe)) break;
-        upto++;
-    }
-    if (b->use_items) {
-        /* Numbered items: the intro is all that comes before item one. */
-        upto = b->items[b->items_from].sent > 0 ? b->items[b->items_from].sent : 1;
-    } else if (upto >= window) {
-        upto = 1;
-        while (upto < window &&
-               first_match(c, RK_INTRO, seg->sent[upto].start, seg->sent[upto].end, &m))
-            upto++;
-    }
-    return upto;
-}
-
-/* A prose preview block from sentence head on: it runs over short
- * sentences that name nothing ("下面请听详细报道。", "Let's get into it."). */
-static void preview_block(build *b, size_t head)
-{
-    const tx_seg *seg = b->c.seg;
-    size_t hend = head + 1;
-    while (hend < seg->nsent && hend < head + 4 &&
-           seg->sent[hend].end - seg->sent[hend].start <= 40 &&
-           !has_new_name(&b->c, 1, seg->sent[hend].start, seg->sent[hend].end, 0, 0))
-        hend++;
-    b->ep->has_headlines = 1;
-    b->ep->headlines_start = seg->sent[head].label;
-    b->ep->headlines_end = seg->sent[hend - 1].end;
-    b->first = hend;
-}
-
-/* Intro: sentence 0, extended by following sentences an intro rule
- * matches; before a headline block, everything above it. */
+/* The intro before a numbered headline block: everything above it.  Any
+ * other intro is what comes before the first entry the scored segmenter
+ * chooses (scored_entries). */
 static void find_intro(build *b)
 {
     ctx *c = &b->c;
     const tx_seg *seg = c->seg;
     tx_episode *ep = b->ep;
-    tx_match m;
     if (ep->has_headlines && b->head_sent > 0) {
         ep->has_intro = 1;
         ep->intro_start = seg->sent[0].label;
@@ -690,15 +541,6 @@ static void find_intro(build *b)
         for (size_t i = 0; i < b->head_sent; i++)
             intro_meta(c, ep, seg->sent[i].start, seg->sent[i].end);
         b->first = b->items[b->items_from].sent;
-    } else if (seg->nsent && first_match(c, RK_INTRO, seg->sent[0].start, seg->sent[0].end, &m)) {
-        ep->has_intro = 1;
-        ep->intro_start = seg->sent[0].label;
-        size_t head, upto = intro_end(b, &head);
-        for (size_t i = 0; i < upto; i++)
-            intro_meta(c, ep, seg->sent[i].start, seg->sent[i].end);
-        ep->intro_end = seg->sent[upto - 1].end;
-        b->first = upto;
-        if (head) preview_block(b, head);
     }
     if (ep->has_headlines && !ep->has_intro) b->first = b->items[b->items_from].sent;
 }
@@ -729,86 +571,6 @@ static void find_outro(build *b)
             return;
         }
     }
-}
-
-/* How many following sentences may still name the item a sentence that
- * starts an entry announced, given the rule that started it. */
-static int announce_reach(const ctx *c, const tx_rule *sr, int announced, int starts, int joins)
-{
-    if (starts && (tx_rule_requires(sr) & REQ_NEXTNAME)) return c->lines_layout ? 3 : 1;
-    if (starts && !c->lines_layout && (tx_rule_requires(sr) & REQ_ANNOUNCE)) return 1;
-    if (joins) return 0;
-    return announced ? announced - 1 : 0;
-}
-
-/* Entries of prose and unnumbered subtitles.  A sentence that only
- * announces the next item (its rule requires next-name) starts the entry,
- * and the sentence after it, which names the item, joins that entry
- * instead of starting one.  The naming sentence may be a line or two later
- * in subtitles.  In prose, a sentence started by a rule flagged a (may
- * announce) that is followed at once by another start was an announcement
- * too ("最后,我们关注某公司在机器人方面的新进展。" before "某公司发布了…").
- * -1 on OOM. */
-static int prose_entries(build *b)
-{
-    ctx *c = &b->c;
-    tx_episode *ep = b->ep;
-    int announced = 0;
-    for (size_t i = b->first; i < b->last; i++) {
-        const tx_sentence *s = &c->seg->sent[i];
-        size_t os = 0, oe = 0;
-        tx_match sm;
-        const tx_rule *sr = starts_entry(c, ep->nentry == 0, s, i + 1, &sm, &os, &oe);
-        int joins = sr && announced && ep->nentry;
-        int starts = sr != NULL && !joins;
-        announced = announce_reach(c, sr, announced, starts, joins);
-        const char *why = sr ? tx_rule_name(sr) : NULL;
-        if (starts) seen_reset(c, s->start);
-        if (seen_add_range(c, s->start, s->end)) return -1;
-        if (starts || joins) {
-            tx_entry *en =
-                starts ? push_entry(ep, &b->ecap, s->label, why) : &ep->entry[ep->nentry - 1];
-            if (!en) return -1;
-            if (oe > os) {
-                if (sentence_orgs(c, en, s->start, s->end) || subject_orgs(en, s->start, &sm, why))
-                    return -1;
-                continue;
-            }
-        }
-        if (ep->nentry && sentence_orgs(c, &ep->entry[ep->nentry - 1], s->start, s->end)) return -1;
-    }
-    return 0;
-}
-
-/* Entries of numbered subtitles: each number starts one.  -1 on OOM. */
-static int numbered_entries(build *b)
-{
-    ctx *c = &b->c;
-    const tx_seg *seg = c->seg;
-    const itemnum *items = b->items;
-    for (size_t j = b->items_from; j < b->nitems; j++) {
-        /* A number right before the outro (or the end) introduces nothing. */
-        if (items[j].sent >= b->last || items[j].sent + 1 >= b->last) break;
-        tx_entry *en = push_entry(b->ep, &b->ecap, items[j].start, tx_rule_name(items[j].rule));
-        if (!en) return -1;
-        size_t stop =
-            j + 1 < b->nitems && items[j + 1].sent < b->last ? items[j + 1].sent : b->last;
-        for (size_t i = items[j].sent; i < stop; i++) {
-            if (sentence_orgs(c, en, seg->sent[i].start, seg->sent[i].end)) return -1;
-            /* The number starts the item, but the subject of its first
-             * lines is still the organisation behind it; a subtitle line
-             * often breaks between subject and verb, so each of the first
-             * two lines is tried together with the next. */
-            if (i >= items[j].sent + 2) continue;
-            size_t wlast = i + 1 < stop ? i + 1 : i;
-            tx_sentence win = {seg->sent[i].start, seg->sent[wlast].end, seg->sent[i].start};
-            size_t os = 0, oe = 0;
-            tx_match sm;
-            const tx_rule *sr = starts_entry(c, 1, &win, wlast + 1, &sm, &os, &oe);
-            if (sr && oe > os && subject_orgs(en, win.start, &sm, tx_rule_name(sr))) return -1;
-        }
-    }
-    return 0;
 }
 
 /* No rule fired: the whole body is one entry rather than none.  -1 on OOM. */
@@ -861,7 +623,7 @@ static const tx_rule *subject_rule(const ctx *c, size_t a, size_t b, tx_match *s
         if (tx_rule_match(c->rs, r, c->n->s + a, b - a, 0, sm) != 1) continue;
         size_t gs, ge;
         if ((tx_rule_requires(r) & REQ_NEWNAME) && tx_match_group(sm, "org", 1, &gs, &ge) &&
-            !has_new_name(c, 1, a, b, a + gs, a + ge))
+            !names_beyond(c, a, b, a + gs, a + ge))
             continue;
         return r;
     }
@@ -954,9 +716,7 @@ out:
 }
 
 /* Entry ends: the next start, or the end of the last content sentence;
- * a numbered item stops before the next number (the rules segmenter), an
- * entry before a line that holds only the next item's number (the scored
- * one). */
+ * an entry stops before a line that holds only the next item's number. */
 static void entry_ends(build *b)
 {
     const tx_seg *seg = b->c.seg;
@@ -965,11 +725,6 @@ static void entry_ends(build *b)
     for (size_t k = 0; k < ep->nentry; k++) {
         size_t end = k + 1 < ep->nentry ? ep->entry[k + 1].start
                                         : (b->last > b->first ? seg->sent[b->last - 1].end : 0);
-        if (b->use_items && !b->mk.number_line) { /* entry k is item items_from + k */
-            size_t j = b->items_from + k;
-            if (j + 1 < b->nitems && b->items[j + 1].sent < b->last)
-                end = seg->sent[b->items[j + 1].sent].start;
-        }
         size_t si = sent_lower(seg, end);
         while (b->mk.number_line && si > 0 && b->mk.number_line[si - 1] &&
                seg->sent[si - 1].start >= ep->entry[k].start && seg->sent[si - 1].label < end)
@@ -1125,14 +880,11 @@ static int build_phases(build *b)
 {
     if (candidate_keys(&b->c) || numbered_items(b)) return -1;
     unnumbered_headlines(b);
-    /* With no intro the rules find, the scored segmenter may still find
-     * one, as what comes before the first entry (scored_entries). */
+    /* An intro before a headline block is found here; any other is what
+     * comes before the first entry (scored_entries). */
     find_intro(b);
     find_outro(b);
-    if (b->c.cv->opts->segmenter == TX2JSON_SEGMENT_SCORED ? scored_entries(b)
-        : b->use_items                                     ? numbered_entries(b)
-                                                           : prose_entries(b))
-        return -1;
+    if (scored_entries(b)) return -1;
     if (fallback_entry(b)) return -1;
     entry_ends(b);
     drop_stop_orgs(b);
@@ -1150,8 +902,8 @@ static int build_phases(build *b)
 tx2json_status tx_build_episode(tx_conv *cv)
 {
     build b = {0};
-    b.c = (ctx){cv, cv->rules,        cv->doc, cv->norm, cv->seg, cv->lang, NULL, {0},
-                0,  cv->lines_layout, NULL,    {0},      NULL,    0,        0};
+    b.c = (ctx){cv,   cv->rules, cv->doc, cv->norm, cv->seg, cv->lang, NULL, cv->lines_layout,
+                NULL, {0},       NULL,    0,        0};
     b.ep = cv->ep;
     memset(b.ep, 0, sizeof *b.ep);
     b.ep->lines_layout = cv->lines_layout;
@@ -1173,7 +925,6 @@ tx2json_status tx_build_episode(tx_conv *cv)
     free(b.item_of);
     free(b.c.ckey);
     free(b.c.ckeys);
-    tx_nmap_free(&b.c.seen);
     tx_nmap_free(&b.c.key_by_text);
     free(b.c.keys);
     return rc;

@@ -1598,9 +1598,10 @@ int tx_rules_any_full(const tx_ruleset *rs, rule_kind k, const char *lang, const
  * can hide a later rule? */
 static int first_match_kind(int k)
 {
+    /* Entry-start and continuation rules are not: each one that matches
+     * is a feature of the segmenter, with a weight of its own. */
     return k == RK_INTRO || k == RK_OUTRO || k == RK_REFHEADER || k == RK_REFERENCE ||
-           k == RK_ENTRY || k == RK_CONTINUATION || k == RK_ITEMNUM || k == RK_HEADLINES ||
-           k == RK_REFLABEL || k == RK_URLLABEL;
+           k == RK_ITEMNUM || k == RK_HEADLINES || k == RK_REFLABEL || k == RK_URLLABEL;
 }
 
 static int langs_overlap(const tx_rule *a, const tx_rule *b)

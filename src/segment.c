@@ -343,14 +343,6 @@ static int pauses_are_spaces(const char *t, size_t from, size_t to)
     return pauses > marks;
 }
 
-/* An entry can only start where a sentence does.  So a time stamp or turn
- * header that opens a line (a time-hint rule) is left out of the sentence:
- * framing, not speech, the item starts at its words, and a line a framing
- * rule matches whole is no sentence at all.  And for the scored
- * segmenter, whose units are the sentences, in prose whose pauses are
- * spaces a pause ends a sentence (an unpunctuated recogniser's clause)
- * once the clause has the pause-clause-min parameter's code points ("好了
- * 以上就是" stays whole: a lone particle belongs to what follows). */
 /* Is the break between sentences ending at e and starting at n (a
  * speaker label on the second counts as a start) a line break inside one
  * sentence: the first ends in a Latin letter, digit or comma, no sentence
@@ -383,14 +375,22 @@ static void join_broken(const tx_conv *c, segger *g)
     out->nsent = keep;
 }
 
+/* An entry can only start where a sentence does.  So a time stamp or turn
+ * header that opens a line (a time-hint rule) is left out of the sentence:
+ * framing, not speech, the item starts at its words, and a line a framing
+ * rule matches whole is no sentence at all.  And as the sentences are the
+ * segmenter's units, in prose whose pauses are spaces a pause ends a
+ * sentence (an unpunctuated recogniser's clause)
+ * once the clause has the pause-clause-min parameter's code points ("好了
+ * 以上就是" stays whole: a lone particle belongs to what follows). */
 static tx2json_status unit_sentences(tx_conv *c, segger *g)
 {
     tx_seg *out = g->out;
     const char *t = g->t;
     join_broken(c, g);
     const tx_weights *w = c->weights;
-    int split = c->opts->segmenter == TX2JSON_SEGMENT_SCORED && !c->lines_layout && w &&
-                w->has_param[TXP_PAUSE_CLAUSE_MIN] && pauses_are_spaces(t, g->from, g->to);
+    int split = !c->lines_layout && w && w->has_param[TXP_PAUSE_CLAUSE_MIN] &&
+                pauses_are_spaces(t, g->from, g->to);
     double least = split ? w->param[TXP_PAUSE_CLAUSE_MIN] : 0.0;
     tx_sentence *v = NULL;
     size_t nv = 0, cap = 0;

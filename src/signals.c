@@ -16,43 +16,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const tx_feature_names[TXF_N] = {"bias",
-                                             "entry-rule",
-                                             "entry-ok",
-                                             "announce",
-                                             "continuation",
-                                             "paragraph",
-                                             "line",
-                                             "turn",
-                                             "item-number",
-                                             "new-name",
-                                             "new-name-next",
-                                             "no-name",
-                                             "question",
-                                             "prev-question",
-                                             "outro",
-                                             "headlines",
-                                             "organization",
-                                             "mention",
-                                             "anchor",
-                                             "anchor-next",
-                                             "anchor-prev",
-                                             "recent-names",
-                                             "new-name-prev",
-                                             "short",
-                                             "transition",
-                                             "intro",
-                                             "first",
-                                             "prev-short",
-                                             "prev-leadin",
-                                             "event",
-                                             "prev-event",
-                                             "next-leadin",
-                                             "org-heard",
-                                             "seg-no-anchor",
-                                             "seg-multi-anchor",
-                                             "seg-intro-unit",
-                                             "seg-intro-anchor"};
+const char *const tx_feature_names[TXF_N] = {
+    "bias",           "entry-rule",      "entry-ok",      "announce",
+    "continuation",   "paragraph",       "line",          "turn",
+    "item-number",    "new-name",        "new-name-next", "no-name",
+    "question",       "prev-question",   "outro",         "headlines",
+    "organization",   "mention",         "anchor",        "anchor-next",
+    "anchor-prev",    "recent-names",    "new-name-prev", "short",
+    "transition",     "intro",           "first",         "prev-short",
+    "prev-leadin",    "event",           "prev-event",    "next-leadin",
+    "org-heard",      "prev-intro",      "seg-no-anchor", "seg-multi-anchor",
+    "seg-intro-unit", "seg-intro-anchor"};
 const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "next-name-reach-lines",
                                            "anchor-min",
@@ -385,15 +359,21 @@ static int heard_recently(const fstate *st, size_t ui, size_t a, size_t b)
     return 0;
 }
 
-/* The org-heard feature of unit ui: the first org group of match m of a
- * rule over the unit's sentence was heard in the last few units. */
-static void org_heard(fstate *st, size_t ui, const tx_match *m)
+/* Was the head of the first org group of match m (of a rule over unit
+ * ui's sentence) heard in the last few units?  0 when m has no org group. */
+static int subject_heard(const fstate *st, size_t ui, const tx_match *m)
 {
     const tx_sentence *s = &st->c->seg->sent[st->u[ui].sent];
     size_t gs, ge;
-    if (st->u[ui].f[TXF_ORG_HEARD] || !tx_match_group(m, "org", 1, &gs, &ge)) return;
+    if (!tx_match_group(m, "org", 1, &gs, &ge)) return 0;
     size_t a = s->start + gs, b = tx_subject_head(st->c->norm->s, a, s->start + ge);
-    if (heard_recently(st, ui, a, b)) st->u[ui].f[TXF_ORG_HEARD] = 1;
+    return heard_recently(st, ui, a, b);
+}
+
+/* The org-heard feature of unit ui, from match m of a rule over it. */
+static void org_heard(fstate *st, size_t ui, const tx_match *m)
+{
+    if (!st->u[ui].f[TXF_ORG_HEARD] && subject_heard(st, ui, m)) st->u[ui].f[TXF_ORG_HEARD] = 1;
 }
 
 /* Rule features of unit ui: which entry-start and continuation rules
@@ -409,6 +389,12 @@ static void rule_features(fstate *st, size_t ui)
     for (int k = 0; k < 3; k++)
         for (size_t i = 0; (r = tx_rules_get(c->rules, kinds[k], c->lang, i)); i++) {
             if (tx_rule_match(c->rules, r, c->norm->s + s->start, s->end - s->start, 0, &m) != 1)
+                continue;
+            /* A continuation whose subject must have been heard, and was
+             * not in the last units, is a new subject's item ("B则发布了…"
+             * after an item about A): it does not count. */
+            if (kinds[k] == RK_CONTINUATION && (tx_rule_requires(r) & REQ_HEARD) &&
+                !subject_heard(st, ui, &m))
                 continue;
             if (u->nrules < TX_UNIT_RULES) u->rules[u->nrules++] = r;
             if (kinds[k] == RK_CONTINUATION) {
@@ -561,6 +547,7 @@ tx2json_status tx_features(const tx_conv *c, const tx_marks *mk, size_t first, s
         const float *p = st.u[i - 1].f;
         st.u[i].f[TXF_PREV_SHORT] = p[TXF_SHORT];
         st.u[i].f[TXF_PREV_EVENT] = p[TXF_EVENT];
+        st.u[i].f[TXF_PREV_INTRO] = p[TXF_INTRO];
         st.u[i].f[TXF_PREV_LEADIN] =
             p[TXF_SHORT] != 0 && (p[TXF_TRANSITION] != 0 || p[TXF_ENTRY_OK] != 0);
         const float *q = st.u[i].f;

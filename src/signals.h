@@ -49,6 +49,7 @@ enum {
                           ("Okay." before "Next, ...") */
     TXF_ORG_HEARD,     /* the organisation an entry-start or org rule names in it was
                           named in the last few units too (the same company goes on) */
+    TXF_PREV_INTRO,    /* an intro rule matches the unit before it (the greeting is over) */
     TXF_NUNIT,
     TXF_SEG_NO_ANCHOR = TXF_NUNIT, /* an entry where no reference is first heard */
     TXF_SEG_MULTI_ANCHOR,          /* an entry where two or more are */

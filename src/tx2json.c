@@ -65,6 +65,13 @@ static tx2json_status options_of(const tx2json_options *in, tx2json_options *out
                   out->indent, TX2JSON_MAX_INDENT);
         return TX2JSON_EINVAL;
     }
+    if (out->segmenter != TX2JSON_SEGMENT_SCORED) {
+        tx_seterr(err, TX2JSON_EINVAL, NULL, 0, 0, (size_t)-1,
+                  "segmenter %d: the rules segmenter was removed in 0.3.0 (the scored one, "
+                  "TX2JSON_SEGMENT_SCORED, replaced it)",
+                  out->segmenter);
+        return TX2JSON_EINVAL;
+    }
     return TX2JSON_OK;
 }
 

@@ -907,6 +907,15 @@ static void test_defaults(void)
                                      &err) == TX2JSON_EINVAL &&
               !json,
           "indent over TX2JSON_MAX_INDENT is EINVAL");
+    tx2json_options_init(&o);
+    o.segmenter = TX2JSON_SEGMENT_RULES;
+    CHECK(ctx &&
+              tx2json_convert_buffer(ctx, "t", (const unsigned char *)text, strlen(text), &o, &json,
+                                     &err) == TX2JSON_EINVAL &&
+              !json && strstr(err.message, "removed in 0.3.0"),
+          "the removed rules segmenter is EINVAL, and the message says so");
+    tx2json_free(json);
+    json = NULL;
     memset(&big, 0, sizeof big);
     tx2json_options_init(&big.o);
     big.o.size = sizeof big;
