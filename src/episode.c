@@ -151,8 +151,14 @@ static int overlaps(size_t a, size_t b, size_t c, size_t d)
 }
 
 /* Organisations of one sentence [a,b) into entry en. */
-#define MAX_ORGS 1000        /* organisations kept per entry */
-#define MENTION_SENTENCES 20 /* mention rules run on an entry's first sentences */
+#define MAX_ORGS 1000 /* organisations kept per entry (a memory bound, not a tuning value) */
+
+/* Parameter p of the rules' weights tables (tx_weights_load requires the
+ * ones read here). */
+static double param(const tx_conv *cv, int p)
+{
+    return cv->weights->param[p];
+}
 
 static int sentence_orgs(ctx *c, tx_entry *en, size_t a, size_t b)
 {
@@ -324,6 +330,7 @@ static void intro_meta(ctx *c, tx_episode *ep, size_t a, size_t b)
 int tx_is_lines_layout(const tx_conv *cv, size_t end)
 {
     const tx_norm *n = cv->norm;
+    double han_max = param(cv, TXP_LAYOUT_SHORT_HAN), latin_max = param(cv, TXP_LAYOUT_SHORT_LATIN);
     size_t lines = 0, shortl = 0, term = 0, i = 0;
     while (i < end) {
         size_t j = i;
@@ -341,7 +348,9 @@ int tx_is_lines_layout(const tx_conv *cv, size_t end)
             lines++;
             /* Short: a subtitle line holds about 20 Han characters or a
              * dozen English words. */
-            if (cps <= 40 || (cps <= 80 && !tx_has_han(n->s + a, b - a))) shortl++;
+            if ((double)cps <= han_max ||
+                ((double)cps <= latin_max && !tx_has_han(n->s + a, b - a)))
+                shortl++;
             const char *e = n->s + b;
             if (e[-1] == '.' || e[-1] == '!' || e[-1] == '?' ||
                 (b - a >= 3 && memcmp(e - 3, "\xe3\x80\x82", 3) == 0))
@@ -349,7 +358,9 @@ int tx_is_lines_layout(const tx_conv *cv, size_t end)
         }
         i = j + 1;
     }
-    return lines >= 12 && shortl * 10 >= lines * 7 && term * 10 < lines * 4;
+    return (double)lines >= param(cv, TXP_LAYOUT_MIN_LINES) &&
+           (double)shortl >= param(cv, TXP_LAYOUT_SHORT_SHARE) * (double)lines &&
+           (double)term < param(cv, TXP_LAYOUT_STOP_SHARE) * (double)lines;
 }
 
 /* Numbered items of a subtitle layout: "1" on its own line (or glued,
@@ -497,7 +508,8 @@ static int numbered_items(build *b)
         if (items[j].n <= items[j - 1].n) restart = j;
     int short_heads = restart > 0 && items[0].n == 1;
     for (size_t j = 0; short_heads && j + 1 < restart; j++)
-        if (items[j + 1].sent - items[j].sent > 4) short_heads = 0;
+        if ((double)(items[j + 1].sent - items[j].sent) > param(b->c.cv, TXP_HEADLINE_GAP))
+            short_heads = 0;
     if (short_heads) {
         ep->has_headlines = 1;
         ep->headlines_start = seg->sent[items[0].sent].start;
@@ -517,7 +529,8 @@ static void unnumbered_headlines(build *b)
     tx_match m;
     b->head_sent = ep->has_headlines ? b->items[0].sent : 0;
     size_t item1 = b->use_items ? b->items[b->items_from].sent : 0;
-    for (size_t i = 1; b->use_items && !ep->has_headlines && i < item1 && i < 40; i++)
+    double window = param(b->c.cv, TXP_HEADLINES_WINDOW);
+    for (size_t i = 1; b->use_items && !ep->has_headlines && i < item1 && (double)i < window; i++)
         if (first_match(&b->c, RK_HEADLINES, seg->sent[i].start, seg->sent[i].end, &m)) {
             ep->has_headlines = 1;
             ep->headlines_start = seg->sent[i].start;
@@ -826,7 +839,8 @@ static int entry_mentions(build *b, tx_entry *en)
         if (add_item(&en->men, &en->nmen, &en->mencap, cd->start, cd->end, "latin-name", 0))
             return -1;
     }
-    for (size_t si = sent_lower(seg, en->start), done = 0; si < b->last && done < MENTION_SENTENCES;
+    double most = param(c->cv, TXP_MENTION_SENTENCES);
+    for (size_t si = sent_lower(seg, en->start), done = 0; si < b->last && (double)done < most;
          si++) {
         const tx_sentence *s = &seg->sent[si];
         if (s->start >= en->end) break; /* sentences are in order */
@@ -836,7 +850,7 @@ static int entry_mentions(build *b, tx_entry *en)
     }
     if (c->lines_layout) {
         size_t wend = en->start, nl = 0;
-        while (wend < en->end && nl < 3)
+        while (wend < en->end && (double)nl < param(c->cv, TXP_MENTION_LINES))
             if (c->n->s[wend++] == '\n') nl++;
         if (apply_mentions(c, en, en->start, wend)) return -1;
     }

@@ -11,12 +11,14 @@
 #include <string.h>
 
 /* Phonetic keys are lossy: compare them only when the spelled keys are of
- * similar length, so "mola" never sounds like "handlemodelit". */
-static double phon_sim(const char *a, const char *b, const char *ka, const char *kb)
+ * similar length (the shorter at least match-phonetic-length of the
+ * longer), so "mola" never sounds like "handlemodelit". */
+static double phon_sim(const double *k, const char *a, const char *b, const char *ka,
+                       const char *kb)
 {
     if (!a || !b || strlen(a) < 2 || strlen(b) < 2) return 0.0;
     double la = (double)strlen(ka), lb = (double)strlen(kb);
-    if ((la < lb ? la / lb : lb / la) < 0.6) return 0.0;
+    if ((la < lb ? la / lb : lb / la) < k[TXP_MATCH_PHONETIC_LENGTH]) return 0.0;
     return tx_edit_sim(a, b);
 }
 
@@ -190,12 +192,14 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, 
                 "partial");
         /* The label says more than was spoken ("X and computer use"), or
          * the mention runs on past a label word ("ministroll 8b"). */
-        if (strlen(mk) >= 5) TRY(k[TXP_MATCH_PREFIX] * prefix_sim(r->key, mk), "partial");
+        if ((double)strlen(mk) >= k[TXP_MATCH_PREFIX_MIN])
+            TRY(k[TXP_MATCH_PREFIX] * prefix_sim(r->key, mk), "partial");
         for (size_t q = 0; q < r->nword; q++)
             TRY(k[TXP_MATCH_PREFIX] * prefix_sim(mk, r->word[q]), "partial");
         TRY(k[TXP_MATCH_WORDS] * word_overlap(m, r), "words");
-        if (strlen(mk) >= 3 && strlen(r->key) >= 3)
-            TRY(k[TXP_MATCH_PHONETIC] * phon_sim(m->phon, r->phon, mk, r->key), "phonetic");
+        if ((double)strlen(mk) >= k[TXP_MATCH_PHONETIC_MIN] &&
+            (double)strlen(r->key) >= k[TXP_MATCH_PHONETIC_MIN])
+            TRY(k[TXP_MATCH_PHONETIC] * phon_sim(k, m->phon, r->phon, mk, r->key), "phonetic");
     } else if (m->han && r->han) {
         if (m->pinyin && r->pinyin && *m->pinyin)
             TRY(strcmp(m->pinyin, r->pinyin) == 0
@@ -205,17 +209,19 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, 
         TRY(sim_above(mk, r->key, best), "edit");
     } else if (r->han && r->pinyin && *r->pinyin) {
         TRY(k[TXP_MATCH_PINYIN] * sim_above(mk, r->pinyin, best / k[TXP_MATCH_PINYIN]), "pinyin");
-        TRY(k[TXP_MATCH_PINYIN_SOUND] * phon_sim(m->phon, r->pyphon, mk, r->pinyin), "pinyin");
+        TRY(k[TXP_MATCH_PINYIN_SOUND] * phon_sim(k, m->phon, r->pyphon, mk, r->pinyin), "pinyin");
     } else if (m->han && m->pinyin && *m->pinyin) {
         TRY(k[TXP_MATCH_PINYIN] * sim_above(m->pinyin, r->key, best / k[TXP_MATCH_PINYIN]),
             "pinyin");
-        TRY(k[TXP_MATCH_PINYIN_SOUND] * phon_sim(m->pyphon, r->phon, m->pinyin, r->key), "pinyin");
+        TRY(k[TXP_MATCH_PINYIN_SOUND] * phon_sim(k, m->pyphon, r->phon, m->pinyin, r->key),
+            "pinyin");
         /* Brand names often keep only the tail: 某某千问 -> qianwen -> a short brand. */
         for (size_t q = 0; m->py && q < m->py->n; q++) {
             TRY(k[TXP_MATCH_PINYIN_TAIL] *
                     sim_above(m->py->key[q], r->key, best / k[TXP_MATCH_PINYIN_TAIL]),
                 "pinyin");
-            TRY(k[TXP_MATCH_PINYIN_TAIL] * phon_sim(m->py->phon[q], r->phon, m->py->key[q], r->key),
+            TRY(k[TXP_MATCH_PINYIN_TAIL] *
+                    phon_sim(k, m->py->phon[q], r->phon, m->py->key[q], r->key),
                 "pinyin");
         }
     }
@@ -229,7 +235,8 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, 
         TRY(w * sim_above(ak, r->tok[t], best / w), "url");
         /* Sounds-alike on a URL word is the weakest evidence there is. */
         if (strlen(r->tok[t]) >= 4)
-            TRY((w - k[TXP_MATCH_URL_SOUND]) * phon_sim(ap, r->tokphon[t], ak, r->tok[t]), "url");
+            TRY((w - k[TXP_MATCH_URL_SOUND]) * phon_sim(k, ap, r->tokphon[t], ak, r->tok[t]),
+                "url");
     }
 #undef TRY
     return best;

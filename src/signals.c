@@ -66,7 +66,19 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "cue-prose-stops",
                                            "cue-prose-open",
                                            "cue-paragraph-gap",
-                                           "name-cue-window"};
+                                           "name-cue-window",
+                                           "layout-min-lines",
+                                           "layout-short-han",
+                                           "layout-short-latin",
+                                           "layout-short-share",
+                                           "layout-stop-share",
+                                           "headline-gap",
+                                           "headlines-window",
+                                           "mention-lines",
+                                           "mention-sentences",
+                                           "match-phonetic-length",
+                                           "match-prefix-min",
+                                           "match-phonetic-min"};
 
 const char *const tx_name_feature_names[TXN_N] = {
     "bias",       "rule",        "anchor",     "one-word",     "many-words", "digit",
@@ -147,6 +159,15 @@ int tx_weights_key_ok(const tx_ruleset *rs, const char *key, char *why, size_t w
     return 0;
 }
 
+/* Must the rules give parameter p?  The linker's and the layout's are
+ * read without a fallback; the rest are optional (no row: the feature or
+ * filter they tune is off). */
+static int param_required(int p)
+{
+    return (p >= TXP_LINK_MIN && p <= TXP_MATCH_URL_SOUND) ||
+           (p >= TXP_LAYOUT_MIN_LINES && p <= TXP_MATCH_PHONETIC_MIN);
+}
+
 tx2json_status tx_weights_load(const tx_ruleset *rs, tx_weights *w, tx2json_error *err)
 {
     memset(w, 0, sizeof *w);
@@ -192,8 +213,8 @@ tx2json_status tx_weights_load(const tx_ruleset *rs, tx_weights *w, tx2json_erro
             }
         }
     }
-    for (int p = TXP_LINK_MIN; p <= TXP_MATCH_URL_SOUND; p++)
-        if (!w->has_param[p]) {
+    for (int p = 0; p < TXP_N; p++)
+        if (param_required(p) && !w->has_param[p]) {
             tx_seterr(err, TX2JSON_ERULES, nt ? t[0].file : "rules", 0, 0, (size_t)-1,
                       "the rules give no 'param:%s' (a row of a weights table; the shipped "
                       "rules/00-common.rules has every parameter)",

@@ -99,6 +99,18 @@ enum {
     TXP_CUE_PROSE_OPEN,      /* ... and the share of cues ending mid-sentence it needs above */
     TXP_CUE_PARAGRAPH_GAP,   /* ... seconds of silence between two cues that end a paragraph */
     TXP_NAME_CUE_WINDOW,     /* names.c: code points on each side a name-before/after rule sees */
+    TXP_LAYOUT_MIN_LINES,    /* episode.c, the layout: lines a text needs to be subtitles */
+    TXP_LAYOUT_SHORT_HAN,    /* ... code points a short line with Han text holds at most */
+    TXP_LAYOUT_SHORT_LATIN,  /* ... and one without */
+    TXP_LAYOUT_SHORT_SHARE,  /* ... the share of short lines subtitles need at least */
+    TXP_LAYOUT_STOP_SHARE,   /* ... the share of lines ending a sentence they stay below */
+    TXP_HEADLINE_GAP,        /* numbered headlines: sentences between two numbers at most */
+    TXP_HEADLINES_WINDOW,    /* sentences before item one a headlines rule is looked for in */
+    TXP_MENTION_LINES,       /* subtitles: an entry's first lines the mention rules see together */
+    TXP_MENTION_SENTENCES,   /* an entry's first sentences the mention rules run on */
+    TXP_MATCH_PHONETIC_LENGTH, /* similarity: phonetic keys compare only at this length ratio */
+    TXP_MATCH_PREFIX_MIN,      /* ... a name needs this many key bytes to match a label's start */
+    TXP_MATCH_PHONETIC_MIN,    /* ... and this many to be compared by sound */
     TXP_N
 };
 
