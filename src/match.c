@@ -242,37 +242,73 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, 
     return best;
 }
 
-/* The label without its parenthesised asides ("Seedream 4.0 (ByteDance
- * Seed)" -> "Seedream 4.0 "), ASCII or full-width: they name the maker or
- * the host, not the project.  The label itself when nothing is left
- * outside them or nothing is inside.  A new string; NULL on OOM. */
-static char *label_core(const char *label)
+/* Does the aside s[0,n) (a label's parenthesised text) name the maker or
+ * the host: its first word an organisation of the org-aliases tables
+ * ("Google Research blog", "Tencent"), or one of its words URL noise
+ * ("arXiv", "blog", "paper")?  Else it may be the project's own short
+ * name ("CycleGAN"). */
+static int aside_is_maker(const tx_conv *c, const char *s, size_t n)
 {
-    size_t n = strlen(label), o = 0, depth = 0, kept = 0;
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && (s[i] == ' ' || s[i] == ',' || s[i] == '.'))
+            i++;
+        size_t a = i;
+        while (i < n && s[i] != ' ' && s[i] != ',' && s[i] != '.')
+            i++;
+        if (i == a) break;
+        if ((a == 0 && tx_org_canonical(c->rules, s, i)) || tx_url_noise(c->rules, s + a, i - a))
+            return 1;
+    }
+    return 0;
+}
+
+/* Where the parenthesised aside opening at label[i] ends (past its
+ * closing bracket, ASCII or full-width), and its text in [*a, *b); 0
+ * when none opens there or it does not close. */
+static size_t aside_at(const char *label, size_t i, size_t *a, size_t *b)
+{
+    static const char *const open[2] = {"(", "\xef\xbc\x88"}, *const close[2] = {")",
+                                                                                 "\xef\xbc\x89"};
+    for (int k = 0; k < 2; k++) {
+        size_t lo = strlen(open[k]), lc = strlen(close[k]);
+        if (strncmp(label + i, open[k], lo)) continue;
+        const char *e = strstr(label + i + lo, close[k]);
+        if (!e) return 0;
+        *a = i + lo;
+        *b = (size_t)(e - label);
+        return *b + lc;
+    }
+    return 0;
+}
+
+/* The label without the parenthesised asides that name its maker or host
+ * ("Seedream 4.0 (ByteDance Seed)" -> "Seedream 4.0 "): they are not the
+ * project's name, and a maker heard in another item would match them.
+ * The label itself when nothing else is left.  A new string; NULL on
+ * OOM. */
+static char *label_core(const tx_conv *c, const char *label)
+{
+    size_t n = strlen(label), o = 0, kept = 0, a, b, e;
     char *out = malloc(n + 1);
     if (!out) return NULL;
     for (size_t i = 0; i < n;) {
-        size_t w = 1;
-        if (!strncmp(label + i, "\xef\xbc\x88", 3) || !strncmp(label + i, "\xef\xbc\x89", 3)) w = 3;
-        int open = label[i] == '(' || (w == 3 && label[i + 2] == '\x88');
-        int close = label[i] == ')' || (w == 3 && label[i + 2] == '\x89');
-        if (open) depth++;
-        if (!depth) {
-            memcpy(out + o, label + i, w);
-            o += w;
-            kept += isalnum((unsigned char)label[i]) || ((unsigned char)label[i] & 0x80);
+        if ((e = aside_at(label, i, &a, &b)) && aside_is_maker(c, label + a, b - a)) {
+            i = e;
+            continue;
         }
-        if (close && depth) depth--;
-        i += w;
+        out[o++] = label[i];
+        kept += isalnum((unsigned char)label[i]) || ((unsigned char)label[i] & 0x80);
+        i++;
     }
     out[o] = 0;
-    if (!kept || o == n) memcpy(out, label, n + 1);
+    if (!kept) memcpy(out, label, n + 1);
     return out;
 }
 
 int tx_refinfo_init(const tx_conv *c, tx_refinfo *ri, const tx_ref *rf)
 {
-    char *core = label_core(rf->label);
+    char *core = label_core(c, rf->label);
     if (!core) return -1;
     ri->key = tx_name_key(c->num, core, strlen(core));
     ri->han = tx_has_han(core, strlen(core));

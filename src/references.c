@@ -111,9 +111,7 @@ static int label_above(const tx_conv *c, const nline *u, nline *out, size_t *ls,
     return 1;
 }
 
-/* Is the word w[0, n) URL noise (lower-cased as the url-noise rules
- * expect)?  Words longer than a buffer's worth are not. */
-static int url_noise(const tx_ruleset *rs, const char *w, size_t n)
+int tx_url_noise(const tx_ruleset *rs, const char *w, size_t n)
 {
     char low[TX_MAX_URLWORD];
     if (n >= sizeof low) return 0;
@@ -158,16 +156,16 @@ static char *url_label(const tx_conv *c, const char *u, size_t n)
         const char *dot = memchr(u + b, '.', end - b);
         for (const char *d = dot; d; d = memchr(d + 1, '.', (size_t)(u + end - d - 1)))
             dot = d;
-        if (dot && url_noise(c->rules, dot + 1, (size_t)(u + end - dot - 1)))
+        if (dot && tx_url_noise(c->rules, dot + 1, (size_t)(u + end - dot - 1)))
             stem = (size_t)(dot - u);
-        if (stem > b && !url_noise(c->rules, u + b, stem - b) && !all_digits(u + b, stem - b))
+        if (stem > b && !tx_url_noise(c->rules, u + b, stem - b) && !all_digits(u + b, stem - b))
             return tx_strndup(u + b, stem - b);
         end = b > path ? b - 1 : path;
     }
     /* The host, without leading labels that are noise (www.). */
     while (host < path) {
         const char *dot = memchr(u + host, '.', path - host);
-        if (!dot || !url_noise(c->rules, u + host, (size_t)(dot - u) - host)) break;
+        if (!dot || !tx_url_noise(c->rules, u + host, (size_t)(dot - u) - host)) break;
         host = (size_t)(dot - u) + 1;
     }
     return tx_strndup(u + host, path - host);

@@ -35,6 +35,10 @@ TXI void tx_reflist_free(tx_reflist *r);
 /* Splits a URL into lower-case word tokens, dropping rule-listed noise.
  * Returns count; tokens are written to toks (each malloc'd, caller frees);
  * the first *nhost of them come from the host name. */
+/* Is the word w[0, n) URL noise ("blog", "paper", "arxiv": a url-noise
+ * rule matches it whole, lower-cased)?  Words longer than a buffer's
+ * worth are not. */
+TXI int tx_url_noise(const tx_ruleset *rs, const char *w, size_t n);
 TXI size_t tx_url_tokens(const tx_ruleset *rs, const char *url, char ***toks, size_t *nhost);
 
 #endif
