@@ -395,7 +395,9 @@ static int on_line(parser *p, const line *l)
 {
     const char *s = p->t + l->s;
     size_t n = l->e - l->s;
-    int blank = is_blank(s, n);
+    /* WebVTT ends a cue at an empty line only: a line of spaces inside a
+     * cue is (empty) cue text, as YouTube writes before a line. */
+    int blank = is_blank(s, n) && !(p->k->kind == TX_VTT && p->state == P_CUE && n > 0);
     if (p->state == P_HEADER || p->state == P_SKIP) {
         if (blank) p->state = P_GAP, p->block_start = 1;
         return 0;
@@ -929,6 +931,116 @@ static void order_warnings(tx_conv *c)
     }
 }
 
+/* Rolling captions (YouTube's automatic WebVTT): each cue shows the
+ * line before it again, and a line first appears with a time stamp per
+ * word ("the<00:00:00.320><c> next</c>") and then once more plain, in a
+ * cue of a few milliseconds.  The repeats are display, not speech: a line
+ * with word time stamps whose plain text one of the next few lines
+ * repeats is dropped, and then, once that has happened in a file, a line
+ * equal to the last line kept.  Lines outside the cues are never
+ * dropped. */
+typedef struct cline {
+    size_t p0, p1; /* its pieces [p0, p1) */
+    size_t k0, k1; /* its text in the key buffer */
+    int stamped;   /* it held word time stamps */
+    int drop;
+} cline;
+
+enum { ROLLING_LOOKAHEAD = 3 }; /* a format fact: the plain copy comes within two cues */
+
+static int same_line(const tx_strbuf *b, const cline *x, const cline *y)
+{
+    return x->k1 - x->k0 == y->k1 - y->k0 && !memcmp(b->s + x->k0, b->s + y->k0, x->k1 - x->k0);
+}
+
+/* Does the input between the line's pieces hold a time-stamp tag? */
+static int has_stamp(const char *t, size_t s, size_t e)
+{
+    for (const char *q = memchr(t + s, '<', e - s); q && q + 1 < t + e;
+         q = memchr(q + 1, '<', (size_t)(t + e - q - 1)))
+        if (q[1] >= '0' && q[1] <= '9') return 1;
+    return 0;
+}
+
+/* The cue lines of the pieces, with their text, into *out.  -1 on OOM. */
+static int cue_lines(tx_container *k, const char *t, tx_strbuf *b, cline **out, size_t *n)
+{
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    for (size_t i = 0; i < k->npiece; i++) {
+        const tx_piece *q = &k->piece[i];
+        int starts = !i || q->newline || q->cue != k->piece[i - 1].cue;
+        if (starts) {
+            cline *v = tx_grow(*out, &cap, *n + 1, sizeof *v);
+            if (!v) return -1;
+            *out = v;
+            v[(*n)++] = (cline){i, i, b->len, b->len, 0, 0};
+        }
+        cline *l = &(*out)[*n - 1];
+        char u8[4];
+        if (q->subst)
+            tx_sb_add(b, u8, tx_u8_put(q->subst, u8));
+        else
+            tx_sb_add(b, t + q->s, q->e - q->s);
+        if (i > l->p0 && has_stamp(t, k->piece[i - 1].e, q->s)) l->stamped = 1;
+        l->p1 = i + 1;
+        l->k1 = b->len;
+    }
+    return b->oom ? -1 : 0;
+}
+
+/* Marks the repeats of rolling captions; 1 when there are any. */
+static int mark_rolling(const tx_strbuf *b, cline *l, size_t n, const tx_container *k)
+{
+    int rolling = 0;
+    for (size_t a = 0; a < n; a++) {
+        if (!l[a].stamped || k->piece[l[a].p0].cue < 0) continue;
+        for (size_t j = a + 1; j < n && j <= a + ROLLING_LOOKAHEAD && !l[a].drop; j++)
+            if (!l[j].stamped && same_line(b, &l[a], &l[j])) l[a].drop = rolling = 1;
+    }
+    const cline *last = NULL;
+    for (size_t a = 0; rolling && a < n; a++) {
+        if (l[a].drop) continue;
+        if (last && k->piece[l[a].p0].cue >= 0 && same_line(b, last, &l[a]))
+            l[a].drop = 1;
+        else
+            last = &l[a];
+    }
+    return rolling;
+}
+
+/* Drops the marked lines' pieces; a line that now follows a piece of
+ * another cue is separated from it by a line break.  */
+static void drop_lines(tx_container *k, const cline *l, size_t n)
+{
+    size_t w = 0;
+    for (size_t a = 0; a < n; a++) {
+        if (l[a].drop) continue;
+        for (size_t i = l[a].p0; i < l[a].p1; i++) {
+            tx_piece q = k->piece[i];
+            if (i == l[a].p0 && w && k->piece[w - 1].cue != q.cue) q.sep = '\n';
+            if (i == l[a].p0 && !w) q.sep = 0;
+            k->piece[w++] = q;
+        }
+    }
+    k->npiece = w;
+}
+
+/* Drops the repeats of rolling captions.  -1 on OOM. */
+static int drop_rolling(tx_conv *c)
+{
+    tx_container *k = c->cont;
+    tx_strbuf b = {0};
+    cline *l = NULL;
+    size_t n = 0;
+    int rc = cue_lines(k, c->doc->text, &b, &l, &n);
+    if (!rc && mark_rolling(&b, l, n, k)) drop_lines(k, l, n);
+    free(l);
+    free(b.s);
+    return rc;
+}
+
 tx2json_status tx_container_parse(tx_conv *c)
 {
     tx_container *k = c->cont;
@@ -943,6 +1055,10 @@ tx2json_status tx_container_parse(tx_conv *c)
     if (rc) return rc;
     if (k->kind != TX_JSON && parse_lines(&p)) {
         if (p.rc) return p.rc;
+        tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
+    if (k->kind != TX_JSON && drop_rolling(c)) {
         tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
         return TX2JSON_ENOMEM;
     }
