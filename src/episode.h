@@ -51,7 +51,7 @@ typedef struct tx_episode {
     struct tx_unit *unit; /* the body's units with their features (signals.h) */
     size_t nunit;
     int unit_intro;      /* the units before the first entry were free to be the intro */
-    tx_anchor *anchor;   /* per reference, or NULL (the rules segmenter) */
+    tx_anchor *anchor;   /* per reference, or NULL (no body) */
     tx_dropped *dropped; /* unlinked mentions that are no names (names.c) */
     size_t ndropped;
 } tx_episode;

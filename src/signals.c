@@ -10,6 +10,7 @@
 #include "signals.h"
 #include "normalize.h"
 #include "segment.h"
+#include "references.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -78,7 +79,8 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "mention-sentences",
                                            "match-phonetic-length",
                                            "match-prefix-min",
-                                           "match-phonetic-min"};
+                                           "match-phonetic-min",
+                                           "mark-ref-ratio"};
 
 const char *const tx_name_feature_names[TXN_N] = {
     "bias",       "rule",        "anchor",     "one-word",     "many-words", "digit",
@@ -486,17 +488,24 @@ static void layout_features(fstate *st, size_t ui)
 /* A layout mark found on most units (a speaker label or a timestamp on
  * every line, one sentence per line) tells no unit from another: it is
  * cleared on all of them when it fires on more than the common-rate
- * parameter's share of the units. */
+ * parameter's share of the units.  So is one that fires far more often
+ * than the show notes have references (more than the mark-ref-ratio
+ * parameter times as often): the items are about as many as the
+ * references, and a panel's speaker turns are many more. */
 static void drop_common_layout(fstate *st)
 {
     const tx_weights *w = st->c->weights;
     if (!w || !w->has_param[TXP_COMMON_RATE] || !st->n) return;
+    size_t nref = st->c->refs ? st->c->refs->nref : 0;
+    double most = nref && w->has_param[TXP_MARK_REF_RATIO]
+                      ? w->param[TXP_MARK_REF_RATIO] * (double)nref
+                      : (double)st->n;
     static const int layout[] = {TXF_PARA, TXF_LINE, TXF_TURN};
     for (size_t k = 0; k < sizeof layout / sizeof *layout; k++) {
         size_t on = 0;
         for (size_t i = 0; i < st->n; i++)
             on += st->u[i].f[layout[k]] != 0;
-        if ((double)on > w->param[TXP_COMMON_RATE] * (double)st->n)
+        if ((double)on > w->param[TXP_COMMON_RATE] * (double)st->n || (double)on > most)
             for (size_t i = 0; i < st->n; i++)
                 st->u[i].f[layout[k]] = 0;
     }

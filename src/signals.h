@@ -111,6 +111,8 @@ enum {
     TXP_MATCH_PHONETIC_LENGTH, /* similarity: phonetic keys compare only at this length ratio */
     TXP_MATCH_PREFIX_MIN,      /* ... a name needs this many key bytes to match a label's start */
     TXP_MATCH_PHONETIC_MIN,    /* ... and this many to be compared by sound */
+    TXP_MARK_REF_RATIO,        /* a layout mark on more units than this times the references
+                                  is no item mark (optional: no row, no limit) */
     TXP_N
 };
 
