@@ -113,6 +113,18 @@ PINYIN_OBJ := $(BUILD)/similar.o $(BUILD)/pic/similar.o build-fuzz/similar.o
 $(PINYIN_OBJ): $(BUILD)/pinyin_table.inc
 $(PINYIN_OBJ): CFLAGS_ALL += -I$(BUILD)
 
+# The Traditional-to-Simplified table normalize.c compiles in, from the
+# same ICU (tools/t2s-gen.c).
+$(BUILD)/t2s-gen: tools/t2s-gen.c $(BUILD)/.deps
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(LDLIBS_ALL)
+
+$(BUILD)/t2s_table.inc: $(BUILD)/t2s-gen
+	./$(BUILD)/t2s-gen $@
+
+T2S_OBJ := $(BUILD)/normalize.o $(BUILD)/pic/normalize.o build-fuzz/normalize.o
+$(T2S_OBJ): $(BUILD)/t2s_table.inc
+$(T2S_OBJ): CFLAGS_ALL += -I$(BUILD)
+
 $(BUILD)/libtx2json.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^

@@ -1,7 +1,11 @@
 /* normalize.c - stage 2: the matching form of the text.
  *
  * Rules and candidate finding run on an NFKC form of the decoded text, so
- * full-width letters, digits and punctuation look like ASCII.  Each
+ * full-width letters, digits and punctuation look like ASCII, and where a
+ * Traditional Chinese character has one Simplified counterpart (ICU's
+ * Traditional-Simplified, character by character: build/t2s_table.inc,
+ * tools/t2s-gen.c) it is that one, so a show in Traditional characters
+ * meets the rules written in Simplified ones.  Each
  * normalisation chunk (a starter plus what combines with it) is normalised
  * on its own, and every output byte remembers the code point where its
  * chunk starts, so spans found in the matching form point into the input
@@ -18,6 +22,27 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/uscript.h>
+
+/* T2S, {traditional, simplified} pairs by code point, and T2S_BITS, a
+ * bit per ideograph that has a pair. */
+#include "t2s_table.inc"
+
+/* The Simplified counterpart of the ideograph c, or c. */
+static uint32_t simplified(uint32_t c)
+{
+    size_t lo = 0, hi = sizeof T2S / sizeof *T2S;
+    if (c < T2S_FIRST || c > T2S_LAST ||
+        !(T2S_BITS[(c - T2S_FIRST) / 8] & (1u << ((c - T2S_FIRST) % 8))))
+        return c;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (T2S[mid][0] < c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < sizeof T2S / sizeof *T2S && T2S[lo][0] == c ? T2S[lo][1] : c;
+}
 
 static int identity_cp(const UNormalizer2 *nf, uint32_t c)
 {
@@ -78,6 +103,19 @@ static int map_to(nform *f, size_t from, size_t cp)
     return n > 1 ? push_seg(f, from, 1, (long long)cp) : 0;
 }
 
+/* Appends ideograph c, or its Simplified counterpart (both three bytes of
+ * UTF-8: the table holds only ideographs of the Basic Multilingual
+ * Plane). */
+static void add_han(nform *f, const char *at, uint32_t c)
+{
+    uint32_t d = simplified(c);
+    char u8[4];
+    if (d == c)
+        tx_sb_add(&f->b, at, 3);
+    else
+        tx_sb_add(&f->b, u8, tx_u8_put(d, u8));
+}
+
 /* Fast path: an ASCII character not followed by a combining mark is its
  * own NFKC form.  1 when taken, 0 when not, -1 on OOM. */
 static int ascii_char(nform *f, size_t *i, size_t end, size_t *cp)
@@ -114,7 +152,7 @@ static int cjk_char(nform *f, size_t *i, size_t end, size_t *cp)
         uint32_t d = tx_u8_next(t, &k);
         if (d < 0x4E00 || d > 0x9FFF) return 0;
     }
-    tx_sb_add(&f->b, t + *i, 3);
+    add_han(f, t + *i, c);
     if (f->b.oom || map_one(f, f->b.len - 3, *cp)) return -1;
     *i = j;
     (*cp)++;
@@ -139,7 +177,10 @@ static int chunk(nform *f, size_t *i, size_t end, size_t *cp)
         single = 0;
     }
     size_t before = f->b.len;
-    if ((single && identity_cp(f->nf, c)) || *i - ci > 60) { /* > 60: absurd combining run, kept */
+    if (single && *i - ci == 3 && simplified(c) != c) {
+        add_han(f, t + ci, c);
+    } else if ((single && identity_cp(f->nf, c)) ||
+               *i - ci > 60) { /* > 60: absurd combining run, kept */
         tx_sb_add(&f->b, t + ci, *i - ci);
     } else {
         UChar src[64], dst[256];
