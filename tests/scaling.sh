@@ -1,6 +1,7 @@
 #!/bin/sh
 # scaling.sh - growth checks: for each input shape, time tx2json on an
-# input of size N and of size 2N (best of 3 runs each) and fail when
+# input of size N and of size 2N (best of 3 runs each, 6 when the first
+# ratio is over the limit) and fail when
 # t(2N)/t(N) exceeds SCALING_LIMIT (2.3): linear work doubles, quadratic
 # work quadruples.  N is chosen so that the N run takes roughly 0.3-1 s.
 # Run by `make pathological`, after tests/pathological.sh.
@@ -63,9 +64,11 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/tx2json-scaling.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT INT TERM
 fail=0
 
-# Default N per shape (measured on a 2-core machine: t(N) of 0.1-0.6 s).
+# Default N per shape (measured on a 2-core machine: t(N) of 0.1-0.8 s;
+# rules at 60000 sat at 2.2-2.3 from the hash table outgrowing the cache,
+# 2.0 at 120000).
 n_warnings=40000
-n_rules=60000
+n_rules=120000
 n_pattern=24576
 n_names=32000
 n_sentence_names=40000
@@ -226,6 +229,16 @@ for shape in $SHAPES; do
         # (Parentheses: a bare > in awk's printf is an output redirection.)
         ratio=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 99) }')
         over=$(awk -v r="$ratio" -v l="$LIMIT" 'BEGIN { print (r + 0 > l + 0) ? 1 : 0 }')
+        # Over the limit: measure both sizes again and keep the best of
+        # all six runs of each, so that one noisy run on a shared machine
+        # is not a verdict; quadratic work stays near 4 however often
+        # it is timed.
+        if [ "$over" = 1 ] && best "$TMP/$shape-1" $a1 && r1=$t && best "$TMP/$shape-2" $a2 && r2=$t; then
+            t1=$(awk -v a="$t1" -v b="$r1" 'BEGIN { printf "%.3f", (b < a ? b : a) }')
+            t2=$(awk -v a="$t2" -v b="$r2" 'BEGIN { printf "%.3f", (b < a ? b : a) }')
+            ratio=$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 99) }')
+            over=$(awk -v r="$ratio" -v l="$LIMIT" 'BEGIN { print (r + 0 > l + 0) ? 1 : 0 }')
+        fi
         if [ "$over" = 1 ] && [ "$xfail" = 1 ]; then
             verdict=XFAIL
         elif [ "$over" = 1 ]; then
