@@ -25,6 +25,17 @@
 
 /* A line that starts like a reference ("[Label]" or "- [Label]") but did
  * not match any reference rule. */
+/* Does a time-hint rule match at the start of the line ("[0:17](https://
+ * ...&t=17s) This week", a transcript's paragraph, not a reference)? */
+static int opens_with_time(const tx_ruleset *rs, const char *lang, const char *s, size_t n)
+{
+    const tx_rule *r;
+    tx_match m;
+    for (size_t i = 0; (r = tx_rules_get(rs, RK_TIMEHINT, lang, i)); i++)
+        if (tx_rule_match(rs, r, s, n, 0, &m) == 1 && m.start == 0) return 1;
+    return 0;
+}
+
 static int looks_like_reference(const char *s, size_t n)
 {
     size_t i = 0;
@@ -241,7 +252,8 @@ tx2json_status tx_find_references(tx_conv *c)
             a = rf->start;
             hit = 1;
         }
-        if (!hit && looks_like_reference(n->s + a, b - a)) {
+        if (!hit && looks_like_reference(n->s + a, b - a) &&
+            !opens_with_time(rs, lang, n->s + a, b - a)) {
             /* A reference without a usable URL: report it, keep reading up. */
             tx_diag_add(diags, "warning", "reference-without-url", (long)a, (long)b,
                         "reference line has no valid http(s) URL; it was skipped");

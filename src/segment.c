@@ -244,6 +244,19 @@ typedef struct segger {
  * sentence that opens with a speaker label starts after it; the label's
  * start is kept for where an entry or the outro begins.  A line holding
  * only its label is no sentence. */
+/* Is the break at byte i inside a Latin token, an ASCII stop between two
+ * letters or digits ("watch?v=", "v2.5"), not a Han sentence's end before
+ * a Latin one ("好!Next")?  ICU ends a sentence at
+ * "?" and "!" whatever follows; in speech such a break is a URL's query
+ * or a version number, and the sentence goes on. */
+static int inside_token(const char *t, size_t i, size_t end)
+{
+    if (i >= end || i < 2) return 0;
+    unsigned char o = (unsigned char)t[i - 2], p = (unsigned char)t[i - 1], q = (unsigned char)t[i];
+    return (p == '?' || p == '!' || p == '.') && o < 0x80 &&
+           (isalnum(o) || (o && strchr("/=&_-", o))) && q < 0x80 && isalnum(q);
+}
+
 static tx2json_status split_sentences(segger *g, UBreakIterator *sb)
 {
     tx_seg *out = g->out;
@@ -252,6 +265,7 @@ static tx2json_status split_sentences(segger *g, UBreakIterator *sb)
     int32_t prev = 0;
     tx2json_status rc;
     for (int32_t b = ubrk_next(sb); b != UBRK_DONE; b = ubrk_next(sb)) {
+        if (inside_token(g->t, g->from + (size_t)b, g->to)) continue;
         if ((rc = add_sentence(out, &g->scap, g->t, g->from + (size_t)prev, g->from + (size_t)b)))
             return rc;
         prev = b;
