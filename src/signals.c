@@ -8,6 +8,7 @@
  * heard in or next to it.  What each fact is worth comes from the rule
  * files' `weights` tables, which tools/train fits to the gold corpora. */
 #include "signals.h"
+#include "cohesion.h"
 #include "normalize.h"
 #include "segment.h"
 #include "references.h"
@@ -17,17 +18,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const tx_feature_names[TXF_N] = {
-    "bias",           "entry-rule",      "entry-ok",      "announce",
-    "continuation",   "paragraph",       "line",          "turn",
-    "item-number",    "new-name",        "new-name-next", "no-name",
-    "question",       "prev-question",   "outro",         "headlines",
-    "organization",   "mention",         "anchor",        "anchor-next",
-    "anchor-prev",    "recent-names",    "new-name-prev", "short",
-    "transition",     "intro",           "first",         "prev-short",
-    "prev-leadin",    "event",           "prev-event",    "next-leadin",
-    "org-heard",      "prev-intro",      "seg-no-anchor", "seg-multi-anchor",
-    "seg-intro-unit", "seg-intro-anchor"};
+const char *const tx_feature_names[TXF_N] = {"bias",           "entry-rule",
+                                             "entry-ok",       "announce",
+                                             "continuation",   "paragraph",
+                                             "line",           "turn",
+                                             "item-number",    "new-name",
+                                             "new-name-next",  "no-name",
+                                             "question",       "prev-question",
+                                             "outro",          "headlines",
+                                             "organization",   "mention",
+                                             "anchor",         "anchor-next",
+                                             "anchor-prev",    "recent-names",
+                                             "new-name-prev",  "short",
+                                             "transition",     "intro",
+                                             "first",          "prev-short",
+                                             "prev-leadin",    "event",
+                                             "prev-event",     "next-leadin",
+                                             "org-heard",      "prev-intro",
+                                             "cohesion-dip",   "cohesion-low",
+                                             "seg-no-anchor",  "seg-multi-anchor",
+                                             "seg-intro-unit", "seg-intro-anchor"};
 const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "next-name-reach-lines",
                                            "anchor-min",
@@ -80,7 +90,12 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "match-phonetic-length",
                                            "match-prefix-min",
                                            "match-phonetic-min",
-                                           "mark-ref-ratio"};
+                                           "mark-ref-ratio",
+                                           "cohesion-share",
+                                           "cohesion-window-min",
+                                           "cohesion-window-max",
+                                           "cohesion-latin-min",
+                                           "cohesion-low"};
 
 const char *const tx_name_feature_names[TXN_N] = {
     "bias",       "rule",        "anchor",     "one-word",     "many-words", "digit",
@@ -164,10 +179,11 @@ int tx_weights_key_ok(const tx_ruleset *rs, const char *key, char *why, size_t w
 /* Must the rules give parameter p?  The linker's and the layout's are
  * read without a fallback; the rest are optional (no row: the feature or
  * filter they tune is off). */
-static int param_required(int p)
+static int param_required(const tx_weights *w, int p)
 {
     return (p >= TXP_LINK_MIN && p <= TXP_MATCH_URL_SOUND) ||
-           (p >= TXP_LAYOUT_MIN_LINES && p <= TXP_MATCH_PHONETIC_MIN);
+           (p >= TXP_LAYOUT_MIN_LINES && p <= TXP_MATCH_PHONETIC_MIN) ||
+           (p > TXP_COHESION_SHARE && p <= TXP_COHESION_LOW && w->has_param[TXP_COHESION_SHARE]);
 }
 
 tx2json_status tx_weights_load(const tx_ruleset *rs, tx_weights *w, tx2json_error *err)
@@ -216,7 +232,7 @@ tx2json_status tx_weights_load(const tx_ruleset *rs, tx_weights *w, tx2json_erro
         }
     }
     for (int p = 0; p < TXP_N; p++)
-        if (param_required(p) && !w->has_param[p]) {
+        if (param_required(w, p) && !w->has_param[p]) {
             tx_seterr(err, TX2JSON_ERULES, nt ? t[0].file : "rules", 0, 0, (size_t)-1,
                       "the rules give no 'param:%s' (a row of a weights table; the shipped "
                       "rules/00-common.rules has every parameter)",
@@ -511,6 +527,32 @@ static void drop_common_layout(fstate *st)
     }
 }
 
+/* The cohesion features (cohesion.c): a dip, and a dip below the
+ * cohesion-low parameter times the mean over the units.  0, or -1 on OOM. */
+static int cohesion_features(fstate *st, size_t first, size_t last)
+{
+    const tx_weights *w = st->c->weights;
+    if (!st->n || !w || !w->has_param[TXP_COHESION_SHARE]) return 0;
+    double *sim = malloc(st->n * sizeof *sim);
+    unsigned char *dip = malloc(st->n);
+    int rc = -1;
+    if (!sim || !dip || tx_cohesion(st->c, first, last, sim, dip)) goto out;
+    double sum = 0;
+    size_t on = 0;
+    for (size_t i = 0; i < st->n; i++)
+        if (sim[i] >= 0) sum += sim[i], on++;
+    double low = on ? w->param[TXP_COHESION_LOW] * sum / (double)on : 0;
+    for (size_t i = 0; i < st->n; i++) {
+        st->u[i].f[TXF_COHESION_DIP] = dip[i];
+        st->u[i].f[TXF_COHESION_LOW] = dip[i] && sim[i] < low;
+    }
+    rc = 0;
+out:
+    free(sim);
+    free(dip);
+    return rc;
+}
+
 /* The start score of every unit. */
 static void scores(fstate *st)
 {
@@ -584,6 +626,7 @@ tx2json_status tx_features(const tx_conv *c, const tx_marks *mk, size_t first, s
         st.u[i - 1].f[TXF_NEXT_LEADIN] =
             p[TXF_SHORT] != 0 && (q[TXF_TRANSITION] != 0 || q[TXF_ENTRY_OK] != 0);
     }
+    if (!bad) bad = cohesion_features(&st, first, last) != 0;
     if (!bad) {
         drop_common_layout(&st);
         scores(&st);

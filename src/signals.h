@@ -50,6 +50,9 @@ enum {
     TXF_ORG_HEARD,     /* the organisation an entry-start or org rule names in it was
                           named in the last few units too (the same company goes on) */
     TXF_PREV_INTRO,    /* an intro rule matches the unit before it (the greeting is over) */
+    TXF_COHESION_DIP,  /* the words around its start share less than around any start
+                          near it (cohesion.c) */
+    TXF_COHESION_LOW,  /* ... and less than param:cohesion-low times the episode's mean */
     TXF_NUNIT,
     TXF_SEG_NO_ANCHOR = TXF_NUNIT, /* an entry where no reference is first heard */
     TXF_SEG_MULTI_ANCHOR,          /* an entry where two or more are */
@@ -113,6 +116,13 @@ enum {
     TXP_MATCH_PHONETIC_MIN,    /* ... and this many to be compared by sound */
     TXP_MARK_REF_RATIO,        /* a layout mark on more units than this times the references
                                   is no item mark (optional: no row, no limit) */
+    TXP_COHESION_SHARE,        /* cohesion.c: a window's words, as a share of the mean item's
+                                  (optional: no row, no cohesion features; with it, the
+                                  four below are required) */
+    TXP_COHESION_WINDOW_MIN,   /* ... the fewest words a window holds */
+    TXP_COHESION_WINDOW_MAX,   /* ... and the most */
+    TXP_COHESION_LATIN_MIN,    /* ... letters or digits a Latin word needs */
+    TXP_COHESION_LOW,          /* ... a start is low below this times the mean cohesion */
     TXP_N
 };
 
