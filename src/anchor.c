@@ -121,6 +121,110 @@ static int word_windows(const tx_conv *c, const tx_sentence *s, const unsigned c
     return 0;
 }
 
+/* The best score of each reference over one name it (key set), into
+ * best[R] and span[R]; a maker's name counts at most anchor-maker. */
+static void score_name(const tx_meninfo *mi, const tx_refinfo *ri, size_t R, const double *k,
+                       double cap, double *best, tx_anchor *span)
+{
+    for (size_t r = 0; r < R; r++) {
+        const char *meth;
+        double v = tx_similarity(mi, &ri[r], k, &meth);
+        if (v < 1.0 && v > cap) v = cap;
+        if (v > best[r]) best[r] = v, span[r].start = mi->it->start, span[r].end = mi->it->end;
+    }
+}
+
+/* Do the phonetic keys a and b start alike: their first two sound codes
+ * (one when either has one)?  A name that sounds like a label word does. */
+static int same_start(const char *a, const char *b)
+{
+    return a[0] && a[0] == b[0] && (!a[1] || !b[1] || a[1] == b[1]);
+}
+
+/* Does one of reference ri's phonetic keys (its label's, a Latin word's,
+ * a URL word's) start like the name's, ph? */
+static int starts_like(const tx_refinfo *ri, const char *ph)
+{
+    if (same_start(ri->phon, ph)) return 1;
+    for (size_t q = 0; q < ri->nword; q++)
+        if (same_start(ri->wphon[q], ph)) return 1;
+    for (size_t q = 0; q < ri->ntok; q++)
+        if (same_start(ri->tokphon[q], ph)) return 1;
+    return 0;
+}
+
+/* Is the code point at t[i] a Han character?  *next gets where the next
+ * one starts. */
+static int han_at(const char *t, size_t i, size_t *next)
+{
+    size_t j = i;
+    tx_u8_next(t, &j);
+    *next = j;
+    return tx_has_han(t + i, j - i);
+}
+
+/* Runs of two to `span` Han characters of sentence s, whose first
+ * character's pinyin starts with a sound some reference's keys start
+ * with (sounds: the first codes of their phonetic keys), each compared with every reference through
+ * its pinyin: a name the recogniser wrote as Chinese syllables (杰米尼, 克劳德四) that no rule
+ * offers.  The pinyin comes from the table, not the cache, which would grow with every window.  -1
+ * on OOM. */
+static int han_windows(const tx_conv *c, const tx_sentence *s, const tx_refinfo *ri, size_t R,
+                       const double *k, const unsigned char *sounds, size_t span, double *best,
+                       tx_anchor *spans)
+{
+    const char *t = c->norm->s;
+    size_t at[64], nx[64];
+    for (size_t i = s->start; i < s->end;) {
+        size_t n = 0, j = i, e;
+        while (j < s->end && n < 64 && han_at(t, j, &e))
+            at[n] = j, nx[n++] = e, j = e;
+        if (!n) {
+            tx_u8_next(t, &i);
+            continue;
+        }
+        for (size_t a = 0; a + 1 < n; a++) {
+            char first[8], *fp = NULL, *ph = NULL;
+            size_t fl = nx[a] - at[a];
+            memcpy(first, t + at[a], fl);
+            first[fl] = '\0';
+            int got = tx_pinyin_table(first, &fp);
+            if (got < 0 || (got > 0 && !(ph = tx_phonetic_key(fp)))) {
+                free(fp);
+                return -1;
+            }
+            int go = got > 0 && sounds[(unsigned char)ph[0]];
+            free(fp), free(ph);
+            for (size_t b = a + 1; go && b < n && b - a < span; b++) {
+                tx_item it = {0};
+                it.start = at[a];
+                it.end = nx[b];
+                tx_meninfo mi = {0};
+                mi.it = &it;
+                mi.han = 1;
+                mi.sound_only = 1;
+                char *py = NULL;
+                int rc = (it.key = tx_name_key(c->num, t + it.start, it.end - it.start)) ? 0 : -1;
+                if (!rc && tx_pinyin_table(it.key, &py) < 0) rc = -1;
+                mi.pinyin = py;
+                if (!rc && py &&
+                    (!(mi.phon = tx_phonetic_key(it.key)) || !(mi.pyphon = tx_phonetic_key(py))))
+                    rc = -1;
+                for (size_t r = 0; !rc && py && r < R; r++) {
+                    const char *meth;
+                    if (!starts_like(&ri[r], mi.pyphon)) continue;
+                    double v = tx_similarity(&mi, &ri[r], k, &meth);
+                    if (v > best[r]) best[r] = v, spans[r].start = it.start, spans[r].end = it.end;
+                }
+                free(mi.phon), free(mi.pyphon), free(py), free(it.key);
+                if (rc) return -1;
+            }
+        }
+        i = j;
+    }
+    return 0;
+}
+
 /* Is key a maker's name: a word of some reference's URL host ("foolab" of
  * foolab.ai)?  A maker is named in many items, so its name says little
  * about which reference an item is. */
@@ -135,8 +239,9 @@ static int is_maker(const tx_refinfo *ri, size_t R, const char *key)
 /* The best score of each reference in sentence s, into best[R].  -1 on
  * OOM. */
 static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, size_t R, const double *k,
-                           const tx_sentence *s, const unsigned char *firsts, size_t words,
-                           double *best, tx_anchor *span)
+                           const tx_sentence *s, const unsigned char *firsts,
+                           const unsigned char *sounds, size_t words, size_t hans, double *best,
+                           tx_anchor *span)
 {
     tx_item *it = NULL;
     size_t n = 0;
@@ -153,14 +258,10 @@ static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, size_t R, con
             break;
         }
         double cap = is_maker(ri, R, it[i].key) ? k[TXP_ANCHOR_MAKER] : DBL_MAX;
-        for (size_t r = 0; r < R; r++) {
-            const char *meth;
-            double v = tx_similarity(&mi, &ri[r], k, &meth);
-            if (v < 1.0 && v > cap) v = cap;
-            if (v > best[r]) best[r] = v, span[r].start = it[i].start, span[r].end = it[i].end;
-        }
+        score_name(&mi, ri, R, k, cap, best, span);
         tx_meninfo_free(&mi);
     }
+    if (!rc && hans > 1) rc = han_windows(c, s, ri, R, k, sounds, hans, best, span);
     for (size_t i = 0; i < n; i++)
         free(it[i].key);
     free(it);
@@ -271,10 +372,21 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anc
             firsts[(unsigned char)ri[r].tok[q][0]] = 1;
     }
     firsts[0] = 0;
+    unsigned char sounds[256] = {0}; /* first codes of their phonetic keys */
+    for (size_t r = 0; r < R; r++) {
+        sounds[(unsigned char)ri[r].phon[0]] = 1;
+        for (size_t q = 0; q < ri[r].nword; q++)
+            sounds[(unsigned char)ri[r].wphon[q][0]] = 1;
+        for (size_t q = 0; q < ri[r].ntok; q++)
+            sounds[(unsigned char)ri[r].tokphon[q][0]] = 1;
+    }
+    sounds[0] = 0;
     size_t words =
         w->has_param[TXP_ANCHOR_WINDOW_WORDS] ? (size_t)w->param[TXP_ANCHOR_WINDOW_WORDS] : 0;
+    size_t hans = w->has_param[TXP_ANCHOR_WINDOW_HAN] ? (size_t)w->param[TXP_ANCHOR_WINDOW_HAN] : 0;
     for (size_t i = first; i < last; i++) {
-        if (sentence_scores(c, ri, R, k, &c->seg->sent[i], firsts, words, best, span)) goto out;
+        if (sentence_scores(c, ri, R, k, &c->seg->sent[i], firsts, sounds, words, hans, best, span))
+            goto out;
         for (size_t r = 0; r < R; r++) {
             if (best[r] < need || count[r] >= per) continue;
             occ *p = tx_grow(o, &cap, n + 1, sizeof *p);

@@ -22,6 +22,17 @@ static double phon_sim(const double *k, const char *a, const char *b, const char
     return tx_edit_sim(a, b);
 }
 
+/* A name heard with more after it than the label word ("kelaode4" for a
+ * label's "claude"): the word's phonetic key against as much of the
+ * name's, when the word's has at least match-phonetic-min sounds. */
+static double sound_prefix(const double *k, const char *name, const char *word)
+{
+    if (!name || !word || (double)strlen(word) < k[TXP_MATCH_PHONETIC_MIN] ||
+        strlen(name) <= strlen(word) || strncmp(name, word, strlen(word)) != 0)
+        return 0.0;
+    return 1.0;
+}
+
 /* Keys of the label's trailing words, for a mention that names only the
  * project part of "Maker Project" labels.  A suffix must hold a digit or
  * at least 4 characters, so "mini" of "o3-mini" alone does not count. */
@@ -40,10 +51,12 @@ static int label_suffixes(const tx_numerals *nt, tx_refinfo *ri, const char *lab
             e++;
         char *k = tx_name_key(nt, label + starts[w], e - starts[w]);
         if (!k) return -1;
-        if (strlen(k) >= 5 && nw > 1)
-            ri->word[ri->nword++] = k;
-        else
+        if (strlen(k) >= 5 && nw > 1) {
+            ri->word[ri->nword] = k;
+            if (!(ri->wphon[ri->nword++] = tx_phonetic_key(k))) return -1;
+        } else {
             free(k);
+        }
     }
     for (size_t w = 1; w < nw && ri->nsuffix < 8; w++) {
         char *k = tx_name_key(nt, label + starts[w], len - starts[w]);
@@ -201,12 +214,25 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, 
             (double)strlen(r->key) >= k[TXP_MATCH_PHONETIC_MIN])
             TRY(k[TXP_MATCH_PHONETIC] * phon_sim(k, m->phon, r->phon, mk, r->key), "phonetic");
     } else if (m->han && r->han) {
-        if (m->pinyin && r->pinyin && *m->pinyin)
+        if (m->pinyin && r->pinyin && *m->pinyin && !m->sound_only)
             TRY(strcmp(m->pinyin, r->pinyin) == 0
                     ? k[TXP_MATCH_PINYIN_SAME]
                     : k[TXP_MATCH_PINYIN] * tx_edit_sim(m->pinyin, r->pinyin),
                 "pinyin");
-        TRY(sim_above(mk, r->key, best), "edit");
+        if (!m->sound_only) TRY(sim_above(mk, r->key, best), "edit");
+        /* A label that mixes Han and Latin ("Foo 4 发布"): the mention's
+         * pinyin against its Latin words, as against a Latin label. */
+        for (size_t q = 0; m->pinyin && *m->pinyin && q < r->nword; q++) {
+            if (tx_has_han(r->word[q], strlen(r->word[q])) ||
+                (double)strlen(r->wphon[q]) < k[TXP_MATCH_PHONETIC_MIN])
+                continue; /* a two-sound key ("KN") matches too much */
+            TRY(k[TXP_MATCH_PINYIN] * sim_above(m->pinyin, r->word[q], best / k[TXP_MATCH_PINYIN]),
+                "pinyin");
+            TRY(k[TXP_MATCH_PINYIN_SOUND] *
+                    phon_sim(k, m->pyphon, r->wphon[q], m->pinyin, r->word[q]),
+                "pinyin");
+            TRY(k[TXP_MATCH_PINYIN_SOUND] * sound_prefix(k, m->pyphon, r->wphon[q]), "pinyin");
+        }
     } else if (r->han && r->pinyin && *r->pinyin) {
         TRY(k[TXP_MATCH_PINYIN] * sim_above(mk, r->pinyin, best / k[TXP_MATCH_PINYIN]), "pinyin");
         TRY(k[TXP_MATCH_PINYIN_SOUND] * phon_sim(k, m->phon, r->pyphon, mk, r->pinyin), "pinyin");
@@ -337,7 +363,7 @@ void tx_refinfo_free(tx_refinfo *ri)
     for (size_t q = 0; q < ri->nsuffix; q++)
         free(ri->suffix[q]);
     for (size_t q = 0; q < ri->nword; q++)
-        free(ri->word[q]);
+        free(ri->word[q]), free(ri->wphon[q]);
     for (size_t q = 0; q < ri->nlword; q++)
         free(ri->lword[q]);
     free(ri->phon);

@@ -13,7 +13,8 @@ typedef struct tx_refinfo {
     char *key;
     char *suffix[8]; /* keys of the label's last words ("x2" of FooSeek-X2) */
     size_t nsuffix;
-    char *word[8]; /* keys of the label's single words of 5+ letters */
+    char *word[8];  /* keys of the label's single words of 5+ letters */
+    char *wphon[8]; /* ... their phonetic keys */
     size_t nword;
     char *lword[16]; /* keys of all the label's words of 4+ characters */
     size_t nlword;
@@ -45,6 +46,8 @@ typedef struct tx_meninfo {
     int han;
     char **mword; /* keys of the mention's words of 4+ characters */
     size_t nmword;
+    int sound_only; /* a run of Han text tried as a name: against a label's
+                       Latin words and URL only, not its Han words */
 } tx_meninfo;
 
 /* Fills ri with the keys of reference rf.  0, or -1 on OOM (ri may then

@@ -95,7 +95,8 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "cohesion-window-min",
                                            "cohesion-window-max",
                                            "cohesion-latin-min",
-                                           "cohesion-low"};
+                                           "cohesion-low",
+                                           "anchor-window-han"};
 
 const char *const tx_name_feature_names[TXN_N] = {
     "bias",       "rule",        "anchor",     "one-word",     "many-words", "digit",
