@@ -163,63 +163,91 @@ static int han_at(const char *t, size_t i, size_t *next)
     return tx_has_han(t + i, j - i);
 }
 
-/* Runs of two to `span` Han characters of sentence s, whose first
- * character's pinyin starts with a sound some reference's keys start
- * with (sounds: the first codes of their phonetic keys), each compared with every reference through
- * its pinyin: a name the recogniser wrote as Chinese syllables (杰米尼, 克劳德四) that no rule
- * offers.  The pinyin comes from the table, not the cache, which would grow with every window.  -1
+/* The longest pinyin of one Han character, with room to spare. */
+#define PY_MAX 16
+
+/* The pinyin of the Han character t[a, b) into py (PY_MAX bytes): 1, 0
+ * when the table has none, -1 on OOM. */
+static int char_pinyin(const char *t, size_t a, size_t b, char *py)
+{
+    char ch[8], *out = NULL;
+    memcpy(ch, t + a, b - a);
+    ch[b - a] = '\0';
+    int got = tx_pinyin_table(ch, &out);
+    if (got > 0 && strlen(out) < PY_MAX)
+        strcpy(py, out);
+    else if (got > 0)
+        got = 0;
+    free(out);
+    return got;
+}
+
+/* Window [a, b] of a run: the phonetic key of its characters' pinyin,
+ * and when some reference's keys start like it, the window as a name (its
+ * key, spoken numbers folded, "万二点二" -> 万2.2, and that key's pinyin)
+ * compared with each such reference through the pinyin alone.  0, or -1
  * on OOM. */
+static int score_window(const tx_conv *c, const size_t *at, const size_t *nx, char (*py)[PY_MAX],
+                        size_t a, size_t b, const tx_refinfo *ri, size_t R, const double *k,
+                        double *best, tx_anchor *spans)
+{
+    char pin[8 * PY_MAX + 1], ph[8 * PY_MAX + 1];
+    pin[0] = '\0';
+    for (size_t q = a; q <= b; q++)
+        strcat(pin, py[q]);
+    tx_phonetic_key_to(pin, ph);
+    size_t r0 = 0;
+    while (r0 < R && !starts_like(&ri[r0], ph))
+        r0++;
+    if (r0 == R) return 0;
+    tx_item it = {.start = at[a], .end = nx[b]};
+    tx_meninfo mi = {.it = &it, .han = 1, .sound_only = 1};
+    char *kp = NULL;
+    int rc = -1;
+    if (!(it.key = tx_name_key(c->num, c->norm->s + it.start, it.end - it.start)) ||
+        tx_pinyin_table(it.key, &kp) < 0)
+        goto out;
+    mi.pinyin = kp ? kp : pin;
+    if (!(mi.pyphon = tx_phonetic_key(mi.pinyin))) goto out;
+    for (size_t r = r0; r < R; r++) {
+        const char *meth;
+        if (!starts_like(&ri[r], ph) && !starts_like(&ri[r], mi.pyphon)) continue;
+        double v = tx_similarity(&mi, &ri[r], k, &meth);
+        if (v > best[r]) best[r] = v, spans[r].start = it.start, spans[r].end = it.end;
+    }
+    rc = 0;
+out:
+    free(it.key), free(kp), free(mi.pyphon);
+    return rc;
+}
+
+/* Runs of two to `span` (at most 8) Han characters of sentence s, each
+ * compared with the references through its pinyin (score_window): a name
+ * the recogniser wrote as Chinese syllables (杰米尼, 克劳德四) that no rule
+ * offers.  The pinyin comes from the table a character at a time, not the
+ * cache, which would grow with every window.  -1 on OOM. */
 static int han_windows(const tx_conv *c, const tx_sentence *s, const tx_refinfo *ri, size_t R,
-                       const double *k, const unsigned char *sounds, size_t span, double *best,
-                       tx_anchor *spans)
+                       const double *k, size_t span, double *best, tx_anchor *spans)
 {
     const char *t = c->norm->s;
     size_t at[64], nx[64];
+    char py[64][PY_MAX];
+    if (span > 8) span = 8;
     for (size_t i = s->start; i < s->end;) {
         size_t n = 0, j = i, e;
-        while (j < s->end && n < 64 && han_at(t, j, &e))
+        while (j < s->end && n < 64 && han_at(t, j, &e)) {
+            int got = char_pinyin(t, j, e, py[n]);
+            if (got < 0) return -1;
+            if (!got) break; /* no pinyin: the run ends here */
             at[n] = j, nx[n++] = e, j = e;
+        }
         if (!n) {
             tx_u8_next(t, &i);
             continue;
         }
-        for (size_t a = 0; a + 1 < n; a++) {
-            char first[8], *fp = NULL, *ph = NULL;
-            size_t fl = nx[a] - at[a];
-            memcpy(first, t + at[a], fl);
-            first[fl] = '\0';
-            int got = tx_pinyin_table(first, &fp);
-            if (got < 0 || (got > 0 && !(ph = tx_phonetic_key(fp)))) {
-                free(fp);
-                return -1;
-            }
-            int go = got > 0 && sounds[(unsigned char)ph[0]];
-            free(fp), free(ph);
-            for (size_t b = a + 1; go && b < n && b - a < span; b++) {
-                tx_item it = {0};
-                it.start = at[a];
-                it.end = nx[b];
-                tx_meninfo mi = {0};
-                mi.it = &it;
-                mi.han = 1;
-                mi.sound_only = 1;
-                char *py = NULL;
-                int rc = (it.key = tx_name_key(c->num, t + it.start, it.end - it.start)) ? 0 : -1;
-                if (!rc && tx_pinyin_table(it.key, &py) < 0) rc = -1;
-                mi.pinyin = py;
-                if (!rc && py &&
-                    (!(mi.phon = tx_phonetic_key(it.key)) || !(mi.pyphon = tx_phonetic_key(py))))
-                    rc = -1;
-                for (size_t r = 0; !rc && py && r < R; r++) {
-                    const char *meth;
-                    if (!starts_like(&ri[r], mi.pyphon)) continue;
-                    double v = tx_similarity(&mi, &ri[r], k, &meth);
-                    if (v > best[r]) best[r] = v, spans[r].start = it.start, spans[r].end = it.end;
-                }
-                free(mi.phon), free(mi.pyphon), free(py), free(it.key);
-                if (rc) return -1;
-            }
-        }
+        for (size_t a = 0; a + 1 < n; a++)
+            for (size_t b = a + 1; b < n && b - a < span; b++)
+                if (score_window(c, at, nx, py, a, b, ri, R, k, best, spans)) return -1;
         i = j;
     }
     return 0;
@@ -239,9 +267,8 @@ static int is_maker(const tx_refinfo *ri, size_t R, const char *key)
 /* The best score of each reference in sentence s, into best[R].  -1 on
  * OOM. */
 static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, size_t R, const double *k,
-                           const tx_sentence *s, const unsigned char *firsts,
-                           const unsigned char *sounds, size_t words, size_t hans, double *best,
-                           tx_anchor *span)
+                           const tx_sentence *s, const unsigned char *firsts, size_t words,
+                           size_t hans, double *best, tx_anchor *span)
 {
     tx_item *it = NULL;
     size_t n = 0;
@@ -261,7 +288,7 @@ static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, size_t R, con
         score_name(&mi, ri, R, k, cap, best, span);
         tx_meninfo_free(&mi);
     }
-    if (!rc && hans > 1) rc = han_windows(c, s, ri, R, k, sounds, hans, best, span);
+    if (!rc && hans > 1) rc = han_windows(c, s, ri, R, k, hans, best, span);
     for (size_t i = 0; i < n; i++)
         free(it[i].key);
     free(it);
@@ -372,20 +399,11 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anc
             firsts[(unsigned char)ri[r].tok[q][0]] = 1;
     }
     firsts[0] = 0;
-    unsigned char sounds[256] = {0}; /* first codes of their phonetic keys */
-    for (size_t r = 0; r < R; r++) {
-        sounds[(unsigned char)ri[r].phon[0]] = 1;
-        for (size_t q = 0; q < ri[r].nword; q++)
-            sounds[(unsigned char)ri[r].wphon[q][0]] = 1;
-        for (size_t q = 0; q < ri[r].ntok; q++)
-            sounds[(unsigned char)ri[r].tokphon[q][0]] = 1;
-    }
-    sounds[0] = 0;
     size_t words =
         w->has_param[TXP_ANCHOR_WINDOW_WORDS] ? (size_t)w->param[TXP_ANCHOR_WINDOW_WORDS] : 0;
     size_t hans = w->has_param[TXP_ANCHOR_WINDOW_HAN] ? (size_t)w->param[TXP_ANCHOR_WINDOW_HAN] : 0;
     for (size_t i = first; i < last; i++) {
-        if (sentence_scores(c, ri, R, k, &c->seg->sent[i], firsts, sounds, words, hans, best, span))
+        if (sentence_scores(c, ri, R, k, &c->seg->sent[i], firsts, words, hans, best, span))
             goto out;
         for (size_t r = 0; r < R; r++) {
             if (best[r] < need || count[r] >= per) continue;

@@ -219,9 +219,14 @@ static int vowel(char c)
  * share a code, vowels after the first letter drop, repeats collapse. */
 char *tx_phonetic_key(const char *k)
 {
+    char *out = malloc(strlen(k) + 1);
+    if (out) tx_phonetic_key_to(k, out);
+    return out;
+}
+
+void tx_phonetic_key_to(const char *k, char *out)
+{
     size_t n = strlen(k);
-    char *out = malloc(n * 2 + 1);
-    if (!out) return NULL;
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         char c = k[i], nx = i + 1 < n ? k[i + 1] : 0, code = 0;
@@ -291,7 +296,6 @@ char *tx_phonetic_key(const char *k)
         out[o++] = code;
     }
     out[o] = 0;
-    return out;
 }
 
 typedef struct pentry {

@@ -24,5 +24,8 @@ TXI size_t tx_levenshtein(const char *a, const char *b);
 TXI size_t tx_levenshtein_table(const char *a, const char *b);
 TXI double tx_edit_sim(const char *a, const char *b);
 TXI char *tx_phonetic_key(const char *key); /* caller frees; NULL on OOM */
+/* The same into out, which holds strlen(key) + 1 bytes: a key has at most
+ * one code per byte of its input. */
+TXI void tx_phonetic_key_to(const char *key, char *out);
 
 #endif
