@@ -273,7 +273,7 @@ train: $(BIN)
 # episodes (0.696, 0.572, 0.468, 0.433; over 66 before batches 1901-2004,
 # harder than the rest, they were 0.713, 0.595, 0.491, 0.466); the issue's
 # targets are far above them.
-SCORE_CV_MIN ?= --min-entry-f1 0.67 --min-link-p 0.55 --min-link-r 0.45 --min-mention 0.41
+SCORE_CV_MIN ?= --min-entry-f1 0.69 --min-link-p 0.55 --min-link-r 0.47 --min-mention 0.41
 
 score-cv: $(BIN)
 	python3 tools/train --bin ./$(BIN) $(SCORE_CV_MIN) --cv-full corpora corpora-blind
