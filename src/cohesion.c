@@ -17,24 +17,27 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicode/uscript.h>
 
 typedef struct {
-    size_t df;   /* the units it occurs in */
-    size_t last; /* the last unit it was seen in, + 1 */
+    uint32_t df;   /* the units it occurs in */
+    uint32_t last; /* the last unit it was seen in, + 1 (wraps harmlessly) */
 } seen;
 
 typedef struct {
-    size_t *id; /* per word: its index among the distinct words */
-    size_t nword, cap;
+    uint32_t *id; /* per word: its index among the distinct words */
+    size_t nword;
+    int counting;    /* the first pass: words are counted only */
     size_t *unit_at; /* per unit: its first word */
     seen *seen;      /* per distinct word */
     size_t nid, seencap;
-    double *w2;  /* per distinct word: its weight, squared */
-    tx_nmap map; /* word -> index; keys point into low */
-    char *low;   /* the matching form, ASCII letters in lower case */
+    double *w2;    /* per distinct word: its weight, squared */
+    tx_nmap map;   /* word -> index; keys point into low */
+    const char *t; /* where words are read: the matching form, then low */
+    char *low;     /* the matching form, ASCII letters in lower case */
 } words;
 
 static int is_han(uint32_t c)
@@ -43,31 +46,33 @@ static int is_han(uint32_t c)
     return c >= 0x2E80 && uscript_getScript((UChar32)c, &st) == USCRIPT_HAN;
 }
 
-/* Adds the word low[a, b) of unit u.  0, or -1 on OOM. */
+/* Adds the word t[a, b) of unit u.  0, or -1 on OOM. */
 static int add_word(words *ws, size_t a, size_t b, size_t u)
 {
     size_t id;
-    if (!tx_nmap_get(&ws->map, ws->low + a, b - a, &id)) {
+    if (ws->counting) {
+        ws->nword++;
+        return 0;
+    }
+    if (!tx_nmap_get(&ws->map, ws->t + a, b - a, &id)) {
         id = ws->nid;
         seen *sn = tx_grow(ws->seen, &ws->seencap, id + 1, sizeof *sn);
         if (!sn) return -1;
         ws->seen = sn;
-        if (tx_nmap_put(&ws->map, ws->low + a, b - a, id)) return -1;
+        if (id > UINT32_MAX - 1 || tx_nmap_put(&ws->map, ws->t + a, b - a, id)) return -1;
         ws->seen[id] = (seen){0, 0};
         ws->nid++;
     }
-    if (ws->seen[id].last != u + 1) ws->seen[id].df++, ws->seen[id].last = u + 1;
-    size_t *v = tx_grow(ws->id, &ws->cap, ws->nword + 1, sizeof *v);
-    if (!v) return -1;
-    ws->id = v;
-    ws->id[ws->nword++] = id;
+    if (ws->seen[id].last != (uint32_t)(u + 1))
+        ws->seen[id].df++, ws->seen[id].last = (uint32_t)(u + 1);
+    ws->id[ws->nword++] = (uint32_t)id; /* room counted by the first pass */
     return 0;
 }
 
 /* The words of the norm bytes [a, b), unit u.  0, or -1 on OOM. */
 static int unit_words(words *ws, size_t a, size_t b, size_t u, size_t latin_min)
 {
-    const char *t = ws->low;
+    const char *t = ws->t;
     size_t prev = SIZE_MAX; /* where the Han character before starts */
     for (size_t i = a; i < b;) {
         unsigned char ch = (unsigned char)t[i];
@@ -103,16 +108,30 @@ static void words_free(words *ws)
 }
 
 /* The words of every unit, and each distinct word's weight: the log of
- * the units over the units it occurs in, squared.  0, or -1 on OOM. */
+ * the units over the units it occurs in, squared.  0; 1 when the body
+ * has more words than param:cohesion-max-words (the word array is the
+ * largest allocation: a 50 MB file is no episode, and gets no cohesion);
+ * -1 on OOM. */
 static int read_words(const tx_conv *c, size_t first, size_t last, size_t latin_min, words *ws)
 {
-    size_t nu = last - first, n = c->norm->len;
-    ws->low = malloc(n + 1);
+    size_t nu = last - first;
+    ws->t = c->norm->s;
     ws->unit_at = malloc((nu + 1) * sizeof *ws->unit_at);
-    if (!ws->low || !ws->unit_at) return -1;
+    if (!ws->unit_at) return -1;
+    ws->counting = 1; /* the word array at its exact size: it is the largest */
+    for (size_t i = 0; i < nu; i++)
+        unit_words(ws, c->seg->sent[first + i].start, c->seg->sent[first + i].end, i, latin_min);
+    if ((double)ws->nword > c->weights->param[TXP_COHESION_MAX_WORDS]) return 1;
+    size_t n = c->norm->len;
+    ws->id = malloc((ws->nword ? ws->nword : 1) * sizeof *ws->id);
+    ws->low = malloc(n + 1);
+    if (!ws->id || !ws->low) return -1;
     for (size_t i = 0; i < n; i++)
         ws->low[i] = (char)tolower((unsigned char)c->norm->s[i]);
     ws->low[n] = '\0';
+    ws->t = ws->low;
+    ws->nword = 0;
+    ws->counting = 0;
     for (size_t i = 0; i < nu; i++) {
         const tx_sentence *s = &c->seg->sent[first + i];
         ws->unit_at[i] = ws->nword;
@@ -131,7 +150,7 @@ static int read_words(const tx_conv *c, size_t first, size_t last, size_t latin_
 /* The two windows, [l0, l1) before the boundary and [l1, r1) after it,
  * as counts per word and the cosine's three sums. */
 typedef struct {
-    size_t *cl, *cr;
+    uint32_t *cl, *cr;
     size_t l0, l1, r1;
     double dot, nl, nr;
 } windows;
@@ -216,7 +235,9 @@ tx2json_status tx_cohesion(const tx_conv *c, size_t first, size_t last, double *
     windows wn = {0};
     size_t *q = NULL;
     tx2json_status rc = TX2JSON_ENOMEM;
-    if (read_words(c, first, last, (size_t)w->param[TXP_COHESION_LATIN_MIN], &ws)) goto out;
+    int got = read_words(c, first, last, (size_t)w->param[TXP_COHESION_LATIN_MIN], &ws);
+    if (got > 0) rc = TX2JSON_OK;
+    if (got) goto out;
     wn.cl = calloc(ws.nid ? ws.nid : 1, sizeof *wn.cl);
     wn.cr = calloc(ws.nid ? ws.nid : 1, sizeof *wn.cr);
     q = malloc(2 * nu * sizeof *q);

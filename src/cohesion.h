@@ -18,8 +18,9 @@
  * kept between param:cohesion-window-min and cohesion-window-max.  And
  * dip[i] (caller's array too) is 1 where sim[i] is the lowest of the
  * units starting within a window's words of unit i, and not as high as
- * the highest.  Without param:cohesion-share every sim is -1 and no dip
- * is set.  TX2JSON_OK or ENOMEM.  The cost grows linearly with the text. */
+ * the highest.  Without param:cohesion-share, or with more words than
+ * param:cohesion-max-words, every sim is -1 and no dip is set.  TX2JSON_OK or ENOMEM.  The cost
+ * grows linearly with the text. */
 TXI tx2json_status tx_cohesion(const tx_conv *c, size_t first, size_t last, double *sim,
                                unsigned char *dip);
 

@@ -96,6 +96,7 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "cohesion-window-max",
                                            "cohesion-latin-min",
                                            "cohesion-low",
+                                           "cohesion-max-words",
                                            "anchor-window-han"};
 
 const char *const tx_name_feature_names[TXN_N] = {
@@ -184,7 +185,8 @@ static int param_required(const tx_weights *w, int p)
 {
     return (p >= TXP_LINK_MIN && p <= TXP_MATCH_URL_SOUND) ||
            (p >= TXP_LAYOUT_MIN_LINES && p <= TXP_MATCH_PHONETIC_MIN) ||
-           (p > TXP_COHESION_SHARE && p <= TXP_COHESION_LOW && w->has_param[TXP_COHESION_SHARE]);
+           (p > TXP_COHESION_SHARE && p <= TXP_COHESION_MAX_WORDS &&
+            w->has_param[TXP_COHESION_SHARE]);
 }
 
 tx2json_status tx_weights_load(const tx_ruleset *rs, tx_weights *w, tx2json_error *err)

@@ -123,6 +123,7 @@ enum {
     TXP_COHESION_WINDOW_MAX,   /* ... and the most */
     TXP_COHESION_LATIN_MIN,    /* ... letters or digits a Latin word needs */
     TXP_COHESION_LOW,          /* ... a start is low below this times the mean cohesion */
+    TXP_COHESION_MAX_WORDS,    /* ... a body of more words than this gets none (memory) */
     TXP_ANCHOR_WINDOW_HAN,     /* anchor.c: Han characters in a run the anchor search also tries
                                   as a name, through its pinyin (optional: no row, none) */
     TXP_N
