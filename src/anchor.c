@@ -134,22 +134,15 @@ static void score_name(const tx_meninfo *mi, const tx_refinfo *ri, size_t R, con
     }
 }
 
-/* Do the phonetic keys a and b start alike: their first two sound codes
- * (one when either has one)?  A name that sounds like a label word does. */
-static int same_start(const char *a, const char *b)
-{
-    return a[0] && a[0] == b[0] && (!a[1] || !b[1] || a[1] == b[1]);
-}
-
 /* Does one of reference ri's phonetic keys (its label's, a Latin word's,
  * a URL word's) start like the name's, ph? */
 static int starts_like(const tx_refinfo *ri, const char *ph)
 {
-    if (same_start(ri->phon, ph)) return 1;
+    if (tx_same_start(ri->phon, ph)) return 1;
     for (size_t q = 0; q < ri->nword; q++)
-        if (same_start(ri->wphon[q], ph)) return 1;
+        if (tx_same_start(ri->wphon[q], ph)) return 1;
     for (size_t q = 0; q < ri->ntok; q++)
-        if (same_start(ri->tokphon[q], ph)) return 1;
+        if (tx_same_start(ri->tokphon[q], ph)) return 1;
     return 0;
 }
 

@@ -22,10 +22,7 @@ static double phon_sim(const double *k, const char *a, const char *b, const char
     return tx_edit_sim(a, b);
 }
 
-/* Do phonetic keys a and b start alike: their first two codes (one when
- * either has one)?  A run of Han text tried as a name (sound_only) is
- * compared only with the keys that do. */
-static int same_start(const char *a, const char *b)
+int tx_same_start(const char *a, const char *b)
 {
     return a && b && a[0] && a[0] == b[0] && (!a[1] || !b[1] || a[1] == b[1]);
 }
@@ -233,7 +230,7 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, 
         for (size_t q = 0; m->pinyin && *m->pinyin && q < r->nword; q++) {
             if (tx_has_han(r->word[q], strlen(r->word[q])) ||
                 (double)strlen(r->wphon[q]) < k[TXP_MATCH_PHONETIC_MIN] ||
-                (m->sound_only && !same_start(r->wphon[q], m->pyphon)))
+                (m->sound_only && !tx_same_start(r->wphon[q], m->pyphon)))
                 continue; /* a two-sound key ("KN") matches too much */
             TRY(k[TXP_MATCH_PINYIN] * sim_above(m->pinyin, r->word[q], best / k[TXP_MATCH_PINYIN]),
                 "pinyin");
@@ -246,7 +243,7 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, 
         TRY(k[TXP_MATCH_PINYIN] * sim_above(mk, r->pinyin, best / k[TXP_MATCH_PINYIN]), "pinyin");
         TRY(k[TXP_MATCH_PINYIN_SOUND] * phon_sim(k, m->phon, r->pyphon, mk, r->pinyin), "pinyin");
     } else if (m->han && m->pinyin && *m->pinyin &&
-               (!m->sound_only || same_start(r->phon, m->pyphon))) {
+               (!m->sound_only || tx_same_start(r->phon, m->pyphon))) {
         TRY(k[TXP_MATCH_PINYIN] * sim_above(m->pinyin, r->key, best / k[TXP_MATCH_PINYIN]),
             "pinyin");
         TRY(k[TXP_MATCH_PINYIN_SOUND] * phon_sim(k, m->pyphon, r->phon, m->pinyin, r->key),
@@ -266,7 +263,7 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, 
     /* Host words usually name the maker, path words the project. */
     for (size_t t = 0; t < r->ntok && *ak; t++) {
         double w = t < r->nhost ? k[TXP_MATCH_URL_HOST] : k[TXP_MATCH_URL_PATH];
-        if (w <= 0.0 || (m->sound_only && !same_start(r->tokphon[t], ap))) continue;
+        if (w <= 0.0 || (m->sound_only && !tx_same_start(r->tokphon[t], ap))) continue;
         if (strcmp(ak, r->tok[t]) == 0) TRY(w + k[TXP_MATCH_URL_SAME], "url");
         TRY(w * sim_above(ak, r->tok[t], best / w), "url");
         /* Sounds-alike on a URL word is the weakest evidence there is. */

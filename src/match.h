@@ -59,6 +59,10 @@ TXI void tx_refinfo_free(tx_refinfo *ri);
  * open).  mi keeps a pointer to it.  0, or -1 on OOM. */
 TXI int tx_meninfo_init(const tx_conv *c, tx_meninfo *mi, tx_item *it, int want_pinyin);
 TXI void tx_meninfo_free(tx_meninfo *mi);
+/* Do phonetic keys a and b start alike: their first two sounds (one when
+ * either has one)?  A run of Han text tried as a name (sound_only) is
+ * compared only with the keys that do.  NULL keys never do. */
+TXI int tx_same_start(const char *a, const char *b);
 /* The similarity of name m to reference r, 0 to 1, and the signal that
  * decided it in *method (static storage).  k holds the weights' parameters
  * (tx_weights.param, indexed by TXP_*): the match-* weights of each
