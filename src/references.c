@@ -273,8 +273,11 @@ tx2json_status tx_find_references(tx_conv *c)
                 if (tx_rule_match(rs, r, n->s + a, b - a, 0, &m) == 1 && m.start == 0 &&
                     m.end == b - a)
                     header = 1;
-            if (header && out->nref) out->region_start = a;
-            break;
+            if (!header || !out->nref) break;
+            /* A header under which references were read: the list starts
+             * here, unless more of it lies above (a list with sub-headings,
+             * "Show notes" over "News" and "Resources"). */
+            out->region_start = a;
         }
         if (ls == 0) break;
         end = next;
