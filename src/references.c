@@ -22,6 +22,8 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 /* A line that starts like a reference ("[Label]" or "- [Label]") but did
  * not match any reference rule. */
@@ -34,6 +36,22 @@ static int opens_with_time(const tx_ruleset *rs, const char *lang, const char *s
     for (size_t i = 0; (r = tx_rules_get(rs, RK_TIMEHINT, lang, i)); i++)
         if (tx_rule_match(rs, r, s, n, 0, &m) == 1 && m.start == 0) return 1;
     return 0;
+}
+
+/* Drops a list marker written as one character that is a number of
+ * another kind (Unicode's No: "①", "⑴", "❶") from the start of label s,
+ * with the blanks after it.  The matching form reads "①Foo" as "1Foo", so
+ * no rule can take the marker off without taking a name's own digit. */
+static void strip_enclosed_number(char *s)
+{
+    size_t n = strlen(s), i = 0, k = 0;
+    UChar32 ch;
+    U8_NEXT(s, k, n, ch);
+    if (ch < 0 || u_charType(ch) != U_OTHER_NUMBER) return;
+    i = k;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (i < n) memmove(s, s + i, n - i + 1);
 }
 
 static int looks_like_reference(const char *s, size_t n)
@@ -249,6 +267,7 @@ tx2json_status tx_find_references(tx_conv *c)
                             : tx_span_copy(c, rf->lstart, rf->lend);
             rf->url = tx_strndup(n->s + rf->ustart, rf->uend - rf->ustart);
             if (!rf->label || !rf->url) goto oom;
+            strip_enclosed_number(rf->label);
             a = rf->start;
             hit = 1;
         }
