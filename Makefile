@@ -56,7 +56,7 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(EXTRA_CFLAGS) -fvisibility=hidden -Iinclud
 PATH_CFLAGS = -DTX2JSON_DATA_RULES_DIR='"$(DATA_RULES_DIR)"' -DTX2JSON_DOCS_URL='"$(DOCS_URL)"'
 LDLIBS_ALL = $(PKG_LIBS) -lm -lpthread $(EXTRA_LDFLAGS)
 
-LIB_SRC := util.c span.c diag.c numeral.c read.c container.c cuejoin.c normalize.c segment.c prefilter.c rules.c references.c signals.c cohesion.c boundaries.c episode.c conv.c match.c names.c anchor.c chapters.c html.c \
+LIB_SRC := util.c span.c diag.c numeral.c read.c container.c cuejoin.c normalize.c segment.c prefilter.c rules.c references.c signals.c cohesion.c boundaries.c episode.c conv.c match.c grow.c names.c anchor.c chapters.c html.c \
            similar.c link.c jsonw.c output.c check.c tx2json.c
 LIB_OBJ := $(addprefix $(BUILD)/,$(LIB_SRC:.c=.o))
 # The same, position-independent, for the shared library.

@@ -97,7 +97,9 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "cohesion-latin-min",
                                            "cohesion-low",
                                            "cohesion-max-words",
-                                           "anchor-window-han"};
+                                           "anchor-window-han",
+                                           "mention-grow-words",
+                                           "mention-grow-joiner"};
 
 const char *const tx_name_feature_names[TXN_N] = {
     "bias",       "rule",        "anchor",     "one-word",     "many-words", "digit",

@@ -126,6 +126,9 @@ enum {
     TXP_COHESION_MAX_WORDS,    /* ... a body of more words than this gets none (memory) */
     TXP_ANCHOR_WINDOW_HAN,     /* anchor.c: Han characters in a run the anchor search also tries
                                   as a name, through its pinyin (optional: no row, none) */
+    TXP_MENTION_GROW_WORDS,    /* grow.c: words a linked mention may take on each side from its
+                                  reference's label (optional: no row, none) */
+    TXP_MENTION_GROW_JOINER,   /* ... the longest lower-case label word taken between two */
     TXP_N
 };
 

@@ -7,6 +7,7 @@
 #include "episode.h"
 #include "signals.h"
 #include "link.h"
+#include "grow.h"
 #include "names.h"
 #include "normalize.h"
 #include "output.h"
@@ -459,7 +460,7 @@ static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t l
                   "%zu entries, over the limit of %zu (--max-entries)", c->ep->nentry, max_entries);
         return TX2JSON_ELIMIT;
     }
-    if ((rc = tx_link(c)) || (rc = tx_filter_names(c))) return rc;
+    if ((rc = tx_link(c)) || (rc = tx_grow_mentions(c)) || (rc = tx_filter_names(c))) return rc;
     run_warnings(c, budget);
     if (c->diags.oom) {
         tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
