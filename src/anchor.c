@@ -13,8 +13,10 @@
 #include "match.h"
 #include "normalize.h"
 #include "segment.h"
+#include "numeral.h"
 
 #include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,21 +125,83 @@ static int word_windows(const tx_conv *c, const tx_sentence *s, const unsigned c
 
 /* The best score of each reference over one name it (key set), into
  * best[R] and span[R]; a maker's name counts at most anchor-maker. */
+/* The floor under which a name's score for a reference that has best so
+ * far changes no anchor: a score below param:anchor-min is never an
+ * occurrence, and one not above best replaces nothing.  Just under
+ * anchor-min, so a score equal to it still counts. */
+static double below_need(const double *k, double best)
+{
+    double f = nextafter(k[TXP_ANCHOR_MIN], 0.0);
+    return best > f ? best : f < 0.0 ? 0.0 : f;
+}
+
 static void score_name(const tx_meninfo *mi, const tx_refinfo *ri, size_t R, const double *k,
                        double cap, double *best, tx_anchor *span)
 {
     for (size_t r = 0; r < R; r++) {
         const char *meth;
-        double v = tx_similarity(mi, &ri[r], k, &meth);
+        double v = tx_similarity_above(mi, &ri[r], k, below_need(k, best[r]), &meth);
         if (v < 1.0 && v > cap) v = cap;
         if (v > best[r]) best[r] = v, span[r].start = mi->it->start, span[r].end = mi->it->end;
     }
 }
 
-/* Does one of reference ri's phonetic keys (its label's, a Latin word's,
- * a URL word's) start like the name's, ph? */
-static int starts_like(const tx_refinfo *ri, const char *ph)
+/* How a reference's phonetic keys (its label's, its Latin words', its URL
+ * words') start, for starts_like: the first sounds of all, of those of
+ * one sound, and the first two of the others. */
+typedef struct refstart {
+    unsigned char first[32], one[32]; /* bit sets over the first byte */
+    unsigned short pair[1 + 8 + 64];  /* first two bytes */
+    size_t npair;
+    int more; /* keys beyond pair[]: starts_like asks tx_same_start */
+} refstart;
+
+static void bit_set(unsigned char *set, unsigned char b)
 {
+    set[b >> 3] |= (unsigned char)(1u << (b & 7));
+}
+
+static int bit_has(const unsigned char *set, unsigned char b)
+{
+    return (set[b >> 3] >> (b & 7)) & 1;
+}
+
+static void start_add(refstart *st, const char *key)
+{
+    if (!key || !key[0]) return;
+    bit_set(st->first, (unsigned char)key[0]);
+    if (!key[1])
+        bit_set(st->one, (unsigned char)key[0]);
+    else if (st->npair < sizeof st->pair / sizeof st->pair[0])
+        st->pair[st->npair++] =
+            (unsigned short)((unsigned char)key[0] << 8 | (unsigned char)key[1]);
+    else
+        st->more = 1;
+}
+
+static void refstart_init(refstart *st, const tx_refinfo *ri)
+{
+    memset(st, 0, sizeof *st);
+    start_add(st, ri->phon);
+    for (size_t q = 0; q < ri->nword; q++)
+        start_add(st, ri->wphon[q]);
+    for (size_t q = 0; q < ri->ntok; q++)
+        start_add(st, ri->tokphon[q]);
+}
+
+/* Does one of reference ri's phonetic keys (its label's, a Latin word's,
+ * a URL word's) start like the name's, ph (tx_same_start)?  st holds
+ * their starts. */
+static int starts_like(const refstart *st, const tx_refinfo *ri, const char *ph)
+{
+    if (!ph || !ph[0]) return 0;
+    unsigned char c0 = (unsigned char)ph[0];
+    if (!bit_has(st->first, c0)) return 0;
+    if (!ph[1] || bit_has(st->one, c0)) return 1;
+    unsigned short want = (unsigned short)(c0 << 8 | (unsigned char)ph[1]);
+    for (size_t q = 0; q < st->npair; q++)
+        if (st->pair[q] == want) return 1;
+    if (!st->more) return 0;
     if (tx_same_start(ri->phon, ph)) return 1;
     for (size_t q = 0; q < ri->nword; q++)
         if (tx_same_start(ri->wphon[q], ph)) return 1;
@@ -175,14 +239,35 @@ static int char_pinyin(const char *t, size_t a, size_t b, char *py)
     return got;
 }
 
+/* The name key of window [a, b] of a run (caller frees; NULL on OOM):
+ * the matching form is already NFKC and a Han character has no case, so
+ * a window without numeral characters is its own key, and only one with
+ * them ("万二点二" -> 万2.2) needs tx_name_key. */
+static char *window_key(const tx_conv *c, const size_t *at, const size_t *nx, size_t a, size_t b)
+{
+    const char *t = c->norm->s;
+    for (size_t q = a; q <= b; q++) {
+        size_t len;
+        if (tx_num_char(c->num, t + at[q], nx[q] - at[q], &len) != TX_NUM_NONE)
+            return tx_name_key(c->num, t + at[a], nx[b] - at[a]);
+    }
+    char *k = tx_strndup(t + at[a], nx[b] - at[a]);
+#ifdef TX_CHECK_WINDOW_KEY
+    char *ref = tx_name_key(c->num, t + at[a], nx[b] - at[a]);
+    if (ref && k && strcmp(ref, k)) fprintf(stderr, "WINDOWKEY MISMATCH [%s] [%s]\n", k, ref);
+    free(ref);
+#endif
+    return k;
+}
+
 /* Window [a, b] of a run: the phonetic key of its characters' pinyin,
  * and when some reference's keys start like it, the window as a name (its
  * key, spoken numbers folded, "万二点二" -> 万2.2, and that key's pinyin)
  * compared with each such reference through the pinyin alone.  0, or -1
  * on OOM. */
 static int score_window(const tx_conv *c, const size_t *at, const size_t *nx, char (*py)[PY_MAX],
-                        size_t a, size_t b, const tx_refinfo *ri, size_t R, const double *k,
-                        double *best, tx_anchor *spans)
+                        size_t a, size_t b, const tx_refinfo *ri, const refstart *rs, size_t R,
+                        const double *k, double *best, tx_anchor *spans)
 {
     char pin[8 * PY_MAX + 1], ph[8 * PY_MAX + 1];
     pin[0] = '\0';
@@ -190,22 +275,20 @@ static int score_window(const tx_conv *c, const size_t *at, const size_t *nx, ch
         strcat(pin, py[q]);
     tx_phonetic_key_to(pin, ph);
     size_t r0 = 0;
-    while (r0 < R && !starts_like(&ri[r0], ph))
+    while (r0 < R && !starts_like(&rs[r0], &ri[r0], ph))
         r0++;
     if (r0 == R) return 0;
     tx_item it = {.start = at[a], .end = nx[b]};
     tx_meninfo mi = {.it = &it, .han = 1, .sound_only = 1};
     char *kp = NULL;
     int rc = -1;
-    if (!(it.key = tx_name_key(c->num, c->norm->s + it.start, it.end - it.start)) ||
-        tx_pinyin_table(it.key, &kp) < 0)
-        goto out;
+    if (!(it.key = window_key(c, at, nx, a, b)) || tx_pinyin_table(it.key, &kp) < 0) goto out;
     mi.pinyin = kp ? kp : pin;
     if (!(mi.pyphon = tx_phonetic_key(mi.pinyin))) goto out;
     for (size_t r = r0; r < R; r++) {
         const char *meth;
-        if (!starts_like(&ri[r], ph) && !starts_like(&ri[r], mi.pyphon)) continue;
-        double v = tx_similarity(&mi, &ri[r], k, &meth);
+        if (!starts_like(&rs[r], &ri[r], ph) && !starts_like(&rs[r], &ri[r], mi.pyphon)) continue;
+        double v = tx_similarity_above(&mi, &ri[r], k, below_need(k, best[r]), &meth);
         if (v > best[r]) best[r] = v, spans[r].start = it.start, spans[r].end = it.end;
     }
     rc = 0;
@@ -219,8 +302,9 @@ out:
  * the recogniser wrote as Chinese syllables (杰米尼, 克劳德四) that no rule
  * offers.  The pinyin comes from the table a character at a time, not the
  * cache, which would grow with every window.  -1 on OOM. */
-static int han_windows(const tx_conv *c, const tx_sentence *s, const tx_refinfo *ri, size_t R,
-                       const double *k, size_t span, double *best, tx_anchor *spans)
+static int han_windows(const tx_conv *c, const tx_sentence *s, const tx_refinfo *ri,
+                       const refstart *rs, size_t R, const double *k, size_t span, double *best,
+                       tx_anchor *spans)
 {
     const char *t = c->norm->s;
     size_t at[64], nx[64];
@@ -240,7 +324,7 @@ static int han_windows(const tx_conv *c, const tx_sentence *s, const tx_refinfo 
         }
         for (size_t a = 0; a + 1 < n; a++)
             for (size_t b = a + 1; b < n && b - a < span; b++)
-                if (score_window(c, at, nx, py, a, b, ri, R, k, best, spans)) return -1;
+                if (score_window(c, at, nx, py, a, b, ri, rs, R, k, best, spans)) return -1;
         i = j;
     }
     return 0;
@@ -259,9 +343,9 @@ static int is_maker(const tx_refinfo *ri, size_t R, const char *key)
 
 /* The best score of each reference in sentence s, into best[R].  -1 on
  * OOM. */
-static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, size_t R, const double *k,
-                           const tx_sentence *s, const unsigned char *firsts, size_t words,
-                           size_t hans, double *best, tx_anchor *span)
+static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, const refstart *rs, size_t R,
+                           const double *k, const tx_sentence *s, const unsigned char *firsts,
+                           size_t words, size_t hans, double *best, tx_anchor *span)
 {
     tx_item *it = NULL;
     size_t n = 0;
@@ -281,7 +365,7 @@ static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, size_t R, con
         score_name(&mi, ri, R, k, cap, best, span);
         tx_meninfo_free(&mi);
     }
-    if (!rc && hans > 1) rc = han_windows(c, s, ri, R, k, hans, best, span);
+    if (!rc && hans > 1) rc = han_windows(c, s, ri, rs, R, k, hans, best, span);
     for (size_t i = 0; i < n; i++)
         free(it[i].key);
     free(it);
@@ -376,15 +460,17 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anc
     if (w->has_param[TXP_ANCHOR_URL_HOST]) k[TXP_MATCH_URL_HOST] = w->param[TXP_ANCHOR_URL_HOST];
     if (!w->has_param[TXP_ANCHOR_MAKER]) k[TXP_ANCHOR_MAKER] = DBL_MAX;
     tx_refinfo *ri = calloc(R, sizeof *ri);
+    refstart *rs = malloc(R * sizeof *rs);
     double *best = malloc(R * sizeof *best);
     tx_anchor *span = calloc(R, sizeof *span);
     size_t *at = malloc(R * sizeof *at), *count = calloc(R, sizeof *count), n = 0, cap = 0;
     occ *o = NULL;
     int rc = -1;
-    if (!ri || !best || !span || !at || !count) goto out;
+    if (!ri || !rs || !best || !span || !at || !count) goto out;
     unsigned char firsts[256] = {0}; /* first letters of the references' keys */
     for (size_t r = 0; r < R; r++) {
         if (tx_refinfo_init(c, &ri[r], &c->refs->ref[r])) goto out;
+        refstart_init(&rs[r], &ri[r]);
         firsts[(unsigned char)ri[r].key[0]] = 1;
         for (size_t q = 0; q < ri[r].nsuffix; q++)
             firsts[(unsigned char)ri[r].suffix[q][0]] = 1;
@@ -396,7 +482,7 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anc
         w->has_param[TXP_ANCHOR_WINDOW_WORDS] ? (size_t)w->param[TXP_ANCHOR_WINDOW_WORDS] : 0;
     size_t hans = w->has_param[TXP_ANCHOR_WINDOW_HAN] ? (size_t)w->param[TXP_ANCHOR_WINDOW_HAN] : 0;
     for (size_t i = first; i < last; i++) {
-        if (sentence_scores(c, ri, R, k, &c->seg->sent[i], firsts, words, hans, best, span))
+        if (sentence_scores(c, ri, rs, R, k, &c->seg->sent[i], firsts, words, hans, best, span))
             goto out;
         for (size_t r = 0; r < R; r++) {
             if (best[r] < need || count[r] >= per) continue;
@@ -416,6 +502,6 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anc
 out:
     for (size_t r = 0; ri && r < R; r++)
         tx_refinfo_free(&ri[r]);
-    free(ri), free(best), free(span), free(at), free(count), free(o);
+    free(ri), free(rs), free(best), free(span), free(at), free(count), free(o);
     return rc;
 }

@@ -184,11 +184,19 @@ static double sim_above(const char *a, const char *b, double need)
     return tx_edit_sim(a, b);
 }
 
-/* Similarity of mention m to reference r, and the signal that decided. */
 double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, const char **method)
 {
+    return tx_similarity_above(m, r, k, 0.0, method);
+}
+
+/* Similarity of mention m to reference r, and the signal that decided;
+ * each signal is computed only as far as it can still beat the best so
+ * far, which starts at floor. */
+double tx_similarity_above(const tx_meninfo *m, const tx_refinfo *r, const double *k, double floor,
+                           const char **method)
+{
     const char *mk = m->it->key;
-    double best = 0.0;
+    double best = floor;
     *method = "none";
 #define TRY(v, name)                                                                               \
     do {                                                                                           \
@@ -198,6 +206,13 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, 
             *method = name;                                                                        \
         }                                                                                          \
     } while (0)
+    /* w times a similarity (at most 1): not computed when w cannot beat
+     * the best so far */
+#define TRYW(w, sim, name)                                                                         \
+    do {                                                                                           \
+        double w_ = (w);                                                                           \
+        if (w_ > best) TRY(w_ *(sim), name);                                                       \
+    } while (0)
     if (!*mk || !*r->key) return 0.0;
     if (strcmp(mk, r->key) == 0) {
         *method = "exact";
@@ -206,18 +221,18 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, 
     if (!m->han && !r->han) {
         TRY(sim_above(mk, r->key, best), "edit");
         for (size_t q = 0; q < r->nsuffix; q++)
-            TRY(k[TXP_MATCH_PARTIAL] * sim_above(mk, r->suffix[q], best / k[TXP_MATCH_PARTIAL]),
-                "partial");
+            TRYW(k[TXP_MATCH_PARTIAL], sim_above(mk, r->suffix[q], best / k[TXP_MATCH_PARTIAL]),
+                 "partial");
         /* The label says more than was spoken ("X and computer use"), or
          * the mention runs on past a label word ("ministroll 8b"). */
         if ((double)strlen(mk) >= k[TXP_MATCH_PREFIX_MIN])
-            TRY(k[TXP_MATCH_PREFIX] * prefix_sim(r->key, mk), "partial");
+            TRYW(k[TXP_MATCH_PREFIX], prefix_sim(r->key, mk), "partial");
         for (size_t q = 0; q < r->nword; q++)
-            TRY(k[TXP_MATCH_PREFIX] * prefix_sim(mk, r->word[q]), "partial");
-        TRY(k[TXP_MATCH_WORDS] * word_overlap(m, r), "words");
+            TRYW(k[TXP_MATCH_PREFIX], prefix_sim(mk, r->word[q]), "partial");
+        TRYW(k[TXP_MATCH_WORDS], word_overlap(m, r), "words");
         if ((double)strlen(mk) >= k[TXP_MATCH_PHONETIC_MIN] &&
             (double)strlen(r->key) >= k[TXP_MATCH_PHONETIC_MIN])
-            TRY(k[TXP_MATCH_PHONETIC] * phon_sim(k, m->phon, r->phon, mk, r->key), "phonetic");
+            TRYW(k[TXP_MATCH_PHONETIC], phon_sim(k, m->phon, r->phon, mk, r->key), "phonetic");
     } else if (m->han && r->han) {
         if (m->pinyin && r->pinyin && *m->pinyin && !m->sound_only)
             TRY(strcmp(m->pinyin, r->pinyin) == 0
@@ -232,30 +247,27 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, 
                 (double)strlen(r->wphon[q]) < k[TXP_MATCH_PHONETIC_MIN] ||
                 (m->sound_only && !tx_same_start(r->wphon[q], m->pyphon)))
                 continue; /* a two-sound key ("KN") matches too much */
-            TRY(k[TXP_MATCH_PINYIN] * sim_above(m->pinyin, r->word[q], best / k[TXP_MATCH_PINYIN]),
-                "pinyin");
-            TRY(k[TXP_MATCH_PINYIN_SOUND] *
-                    phon_sim(k, m->pyphon, r->wphon[q], m->pinyin, r->word[q]),
-                "pinyin");
-            TRY(k[TXP_MATCH_PINYIN_SOUND] * sound_prefix(k, m->pyphon, r->wphon[q]), "pinyin");
+            TRYW(k[TXP_MATCH_PINYIN], sim_above(m->pinyin, r->word[q], best / k[TXP_MATCH_PINYIN]),
+                 "pinyin");
+            TRYW(k[TXP_MATCH_PINYIN_SOUND],
+                 phon_sim(k, m->pyphon, r->wphon[q], m->pinyin, r->word[q]), "pinyin");
+            TRYW(k[TXP_MATCH_PINYIN_SOUND], sound_prefix(k, m->pyphon, r->wphon[q]), "pinyin");
         }
     } else if (r->han && r->pinyin && *r->pinyin) {
-        TRY(k[TXP_MATCH_PINYIN] * sim_above(mk, r->pinyin, best / k[TXP_MATCH_PINYIN]), "pinyin");
-        TRY(k[TXP_MATCH_PINYIN_SOUND] * phon_sim(k, m->phon, r->pyphon, mk, r->pinyin), "pinyin");
+        TRYW(k[TXP_MATCH_PINYIN], sim_above(mk, r->pinyin, best / k[TXP_MATCH_PINYIN]), "pinyin");
+        TRYW(k[TXP_MATCH_PINYIN_SOUND], phon_sim(k, m->phon, r->pyphon, mk, r->pinyin), "pinyin");
     } else if (m->han && m->pinyin && *m->pinyin &&
                (!m->sound_only || tx_same_start(r->phon, m->pyphon))) {
-        TRY(k[TXP_MATCH_PINYIN] * sim_above(m->pinyin, r->key, best / k[TXP_MATCH_PINYIN]),
-            "pinyin");
-        TRY(k[TXP_MATCH_PINYIN_SOUND] * phon_sim(k, m->pyphon, r->phon, m->pinyin, r->key),
-            "pinyin");
+        TRYW(k[TXP_MATCH_PINYIN], sim_above(m->pinyin, r->key, best / k[TXP_MATCH_PINYIN]),
+             "pinyin");
+        TRYW(k[TXP_MATCH_PINYIN_SOUND], phon_sim(k, m->pyphon, r->phon, m->pinyin, r->key),
+             "pinyin");
         /* Brand names often keep only the tail: 某某千问 -> qianwen -> a short brand. */
         for (size_t q = 0; m->py && q < m->py->n; q++) {
-            TRY(k[TXP_MATCH_PINYIN_TAIL] *
-                    sim_above(m->py->key[q], r->key, best / k[TXP_MATCH_PINYIN_TAIL]),
-                "pinyin");
-            TRY(k[TXP_MATCH_PINYIN_TAIL] *
-                    phon_sim(k, m->py->phon[q], r->phon, m->py->key[q], r->key),
-                "pinyin");
+            TRYW(k[TXP_MATCH_PINYIN_TAIL],
+                 sim_above(m->py->key[q], r->key, best / k[TXP_MATCH_PINYIN_TAIL]), "pinyin");
+            TRYW(k[TXP_MATCH_PINYIN_TAIL],
+                 phon_sim(k, m->py->phon[q], r->phon, m->py->key[q], r->key), "pinyin");
         }
     }
     const char *ak = m->han ? (m->pinyin ? m->pinyin : "") : mk;
@@ -265,14 +277,15 @@ double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k, 
         double w = t < r->nhost ? k[TXP_MATCH_URL_HOST] : k[TXP_MATCH_URL_PATH];
         if (w <= 0.0 || (m->sound_only && !tx_same_start(r->tokphon[t], ap))) continue;
         if (strcmp(ak, r->tok[t]) == 0) TRY(w + k[TXP_MATCH_URL_SAME], "url");
-        TRY(w * sim_above(ak, r->tok[t], best / w), "url");
+        TRYW(w, sim_above(ak, r->tok[t], best / w), "url");
         /* Sounds-alike on a URL word is the weakest evidence there is. */
         if (strlen(r->tok[t]) >= 4)
-            TRY((w - k[TXP_MATCH_URL_SOUND]) * phon_sim(k, ap, r->tokphon[t], ak, r->tok[t]),
-                "url");
+            TRYW((w - k[TXP_MATCH_URL_SOUND]), phon_sim(k, ap, r->tokphon[t], ak, r->tok[t]),
+                 "url");
     }
+#undef TRYW
 #undef TRY
-    return best;
+    return best > floor ? best : 0.0;
 }
 
 /* Does the aside s[0,n) (a label's parenthesised text) name the maker or

@@ -69,5 +69,10 @@ TXI int tx_same_start(const char *a, const char *b);
  * signal; a URL word weight of 0 or less skips those words. */
 TXI double tx_similarity(const tx_meninfo *m, const tx_refinfo *r, const double *k,
                          const char **method);
+/* The same when it is above floor (0 <= floor < 1), else 0.0 with
+ * *method "none": signals that cannot beat floor are not computed, so a
+ * caller that needs a least score saves most of the work. */
+TXI double tx_similarity_above(const tx_meninfo *m, const tx_refinfo *r, const double *k,
+                               double floor, const char **method);
 
 #endif
