@@ -179,6 +179,48 @@ static void start_add(refstart *st, const char *key)
         st->more = 1;
 }
 
+/* The starts of every reference's keys at once: no window whose key
+ * starts like none of them needs a look at each reference. */
+typedef struct allstart {
+    unsigned char first[32], one[32];
+    unsigned char pair[65536 / 8];
+} allstart;
+
+static void all_add(allstart *as, const char *key)
+{
+    if (!key || !key[0]) return;
+    bit_set(as->first, (unsigned char)key[0]);
+    if (!key[1])
+        bit_set(as->one, (unsigned char)key[0]);
+    else {
+        unsigned v = (unsigned)(unsigned char)key[0] << 8 | (unsigned char)key[1];
+        as->pair[v >> 3] |= (unsigned char)(1u << (v & 7));
+    }
+}
+
+static void allstart_init(allstart *as, const tx_refinfo *ri, size_t R)
+{
+    memset(as, 0, sizeof *as);
+    for (size_t r = 0; r < R; r++) {
+        all_add(as, ri[r].phon);
+        for (size_t q = 0; q < ri[r].nword; q++)
+            all_add(as, ri[r].wphon[q]);
+        for (size_t q = 0; q < ri[r].ntok; q++)
+            all_add(as, ri[r].tokphon[q]);
+    }
+}
+
+/* Does some reference have a key that starts like ph (tx_same_start)? */
+static int any_starts_like(const allstart *as, const char *ph)
+{
+    if (!ph || !ph[0]) return 0;
+    unsigned char c0 = (unsigned char)ph[0];
+    if (!bit_has(as->first, c0)) return 0;
+    if (!ph[1] || bit_has(as->one, c0)) return 1;
+    unsigned v = (unsigned)c0 << 8 | (unsigned char)ph[1];
+    return (as->pair[v >> 3] >> (v & 7)) & 1;
+}
+
 static void refstart_init(refstart *st, const tx_refinfo *ri)
 {
     memset(st, 0, sizeof *st);
@@ -266,14 +308,16 @@ static char *window_key(const tx_conv *c, const size_t *at, const size_t *nx, si
  * compared with each such reference through the pinyin alone.  0, or -1
  * on OOM. */
 static int score_window(const tx_conv *c, const size_t *at, const size_t *nx, char (*py)[PY_MAX],
-                        size_t a, size_t b, const tx_refinfo *ri, const refstart *rs, size_t R,
-                        const double *k, double *best, tx_anchor *spans)
+                        size_t a, size_t b, const tx_refinfo *ri, const refstart *rs,
+                        const allstart *as, size_t R, const double *k, double *best,
+                        tx_anchor *spans)
 {
     char pin[8 * PY_MAX + 1], ph[8 * PY_MAX + 1];
     pin[0] = '\0';
     for (size_t q = a; q <= b; q++)
         strcat(pin, py[q]);
     tx_phonetic_key_to(pin, ph);
+    if (!any_starts_like(as, ph)) return 0;
     size_t r0 = 0;
     while (r0 < R && !starts_like(&rs[r0], &ri[r0], ph))
         r0++;
@@ -303,8 +347,8 @@ out:
  * offers.  The pinyin comes from the table a character at a time, not the
  * cache, which would grow with every window.  -1 on OOM. */
 static int han_windows(const tx_conv *c, const tx_sentence *s, const tx_refinfo *ri,
-                       const refstart *rs, size_t R, const double *k, size_t span, double *best,
-                       tx_anchor *spans)
+                       const refstart *rs, const allstart *as, size_t R, const double *k,
+                       size_t span, double *best, tx_anchor *spans)
 {
     const char *t = c->norm->s;
     size_t at[64], nx[64];
@@ -324,7 +368,7 @@ static int han_windows(const tx_conv *c, const tx_sentence *s, const tx_refinfo 
         }
         for (size_t a = 0; a + 1 < n; a++)
             for (size_t b = a + 1; b < n && b - a < span; b++)
-                if (score_window(c, at, nx, py, a, b, ri, rs, R, k, best, spans)) return -1;
+                if (score_window(c, at, nx, py, a, b, ri, rs, as, R, k, best, spans)) return -1;
         i = j;
     }
     return 0;
@@ -343,9 +387,10 @@ static int is_maker(const tx_refinfo *ri, size_t R, const char *key)
 
 /* The best score of each reference in sentence s, into best[R].  -1 on
  * OOM. */
-static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, const refstart *rs, size_t R,
-                           const double *k, const tx_sentence *s, const unsigned char *firsts,
-                           size_t words, size_t hans, double *best, tx_anchor *span)
+static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, const refstart *rs,
+                           const allstart *as, size_t R, const double *k, const tx_sentence *s,
+                           const unsigned char *firsts, size_t words, size_t hans, double *best,
+                           tx_anchor *span)
 {
     tx_item *it = NULL;
     size_t n = 0;
@@ -365,7 +410,7 @@ static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, const refstar
         score_name(&mi, ri, R, k, cap, best, span);
         tx_meninfo_free(&mi);
     }
-    if (!rc && hans > 1) rc = han_windows(c, s, ri, rs, R, k, hans, best, span);
+    if (!rc && hans > 1) rc = han_windows(c, s, ri, rs, as, R, k, hans, best, span);
     for (size_t i = 0; i < n; i++)
         free(it[i].key);
     free(it);
@@ -461,12 +506,13 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anc
     if (!w->has_param[TXP_ANCHOR_MAKER]) k[TXP_ANCHOR_MAKER] = DBL_MAX;
     tx_refinfo *ri = calloc(R, sizeof *ri);
     refstart *rs = malloc(R * sizeof *rs);
+    allstart *as = malloc(sizeof *as);
     double *best = malloc(R * sizeof *best);
     tx_anchor *span = calloc(R, sizeof *span);
     size_t *at = malloc(R * sizeof *at), *count = calloc(R, sizeof *count), n = 0, cap = 0;
     occ *o = NULL;
     int rc = -1;
-    if (!ri || !rs || !best || !span || !at || !count) goto out;
+    if (!ri || !rs || !as || !best || !span || !at || !count) goto out;
     unsigned char firsts[256] = {0}; /* first letters of the references' keys */
     for (size_t r = 0; r < R; r++) {
         if (tx_refinfo_init(c, &ri[r], &c->refs->ref[r])) goto out;
@@ -478,11 +524,12 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anc
             firsts[(unsigned char)ri[r].tok[q][0]] = 1;
     }
     firsts[0] = 0;
+    allstart_init(as, ri, R);
     size_t words =
         w->has_param[TXP_ANCHOR_WINDOW_WORDS] ? (size_t)w->param[TXP_ANCHOR_WINDOW_WORDS] : 0;
     size_t hans = w->has_param[TXP_ANCHOR_WINDOW_HAN] ? (size_t)w->param[TXP_ANCHOR_WINDOW_HAN] : 0;
     for (size_t i = first; i < last; i++) {
-        if (sentence_scores(c, ri, rs, R, k, &c->seg->sent[i], firsts, words, hans, best, span))
+        if (sentence_scores(c, ri, rs, as, R, k, &c->seg->sent[i], firsts, words, hans, best, span))
             goto out;
         for (size_t r = 0; r < R; r++) {
             if (best[r] < need || count[r] >= per) continue;
@@ -502,6 +549,6 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anc
 out:
     for (size_t r = 0; ri && r < R; r++)
         tx_refinfo_free(&ri[r]);
-    free(ri), free(rs), free(best), free(span), free(at), free(count), free(o);
+    free(ri), free(rs), free(as), free(best), free(span), free(at), free(count), free(o);
     return rc;
 }
