@@ -723,7 +723,11 @@ static int scored_entries(build *b)
     rc = 0;
 out:
     free(st);
-    ep->unit = u; /* kept for the output's units and the linker */
+    if (!c->cv->opts->features) { /* only --features prints them: freed as soon as used */
+        free(u);
+        u = NULL, n = 0;
+    }
+    ep->unit = u;
     ep->nunit = n;
     return rc;
 }
