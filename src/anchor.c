@@ -147,7 +147,7 @@ static void score_name(const tx_meninfo *mi, const tx_refinfo *ri, size_t R, con
 }
 
 /* How a reference's phonetic keys (its label's, its Latin words', its URL
- * words') start, for starts_like: the first sounds of all, of those of
+ * words', its parts') start, for starts_like: the first sounds of all, of those of
  * one sound, and the first two of the others. */
 typedef struct refstart {
     unsigned char first[32], one[32]; /* bit sets over the first byte */
@@ -207,6 +207,8 @@ static void allstart_init(allstart *as, const tx_refinfo *ri, size_t R)
             all_add(as, ri[r].wphon[q]);
         for (size_t q = 0; q < ri[r].ntok; q++)
             all_add(as, ri[r].tokphon[q]);
+        for (size_t q = 0; q < ri[r].npart; q++)
+            all_add(as, ri[r].part[q].phon), all_add(as, ri[r].part[q].pyphon);
     }
 }
 
@@ -229,6 +231,8 @@ static void refstart_init(refstart *st, const tx_refinfo *ri)
         start_add(st, ri->wphon[q]);
     for (size_t q = 0; q < ri->ntok; q++)
         start_add(st, ri->tokphon[q]);
+    for (size_t q = 0; q < ri->npart; q++)
+        start_add(st, ri->part[q].phon), start_add(st, ri->part[q].pyphon);
 }
 
 /* Does one of reference ri's phonetic keys (its label's, a Latin word's,
@@ -249,6 +253,10 @@ static int starts_like(const refstart *st, const tx_refinfo *ri, const char *ph)
         if (tx_same_start(ri->wphon[q], ph)) return 1;
     for (size_t q = 0; q < ri->ntok; q++)
         if (tx_same_start(ri->tokphon[q], ph)) return 1;
+    for (size_t q = 0; q < ri->npart; q++)
+        if (tx_same_start(ri->part[q].phon, ph) ||
+            (ri->part[q].pyphon && tx_same_start(ri->part[q].pyphon, ph)))
+            return 1;
     return 0;
 }
 

@@ -240,6 +240,9 @@ double tx_similarity_above(const tx_meninfo *m, const tx_refinfo *r, const doubl
                     : k[TXP_MATCH_PINYIN] * tx_edit_sim(m->pinyin, r->pinyin),
                 "pinyin");
         if (!m->sound_only) TRY(sim_above(mk, r->key, best), "edit");
+        /* The label says more than was spoken ("某某" of "某某智能"). */
+        if (!m->sound_only && (double)strlen(mk) >= k[TXP_MATCH_PREFIX_MIN])
+            TRYW(k[TXP_MATCH_PREFIX], prefix_sim(r->key, mk), "partial");
         /* A label that mixes Han and Latin ("Foo 4 发布"): the mention's
          * pinyin against its Latin words, as against a Latin label. */
         for (size_t q = 0; m->pinyin && *m->pinyin && q < r->nword; q++) {
@@ -282,6 +285,12 @@ double tx_similarity_above(const tx_meninfo *m, const tx_refinfo *r, const doubl
         if (strlen(r->tok[t]) >= 4)
             TRYW((w - k[TXP_MATCH_URL_SOUND]), phon_sim(k, ap, r->tokphon[t], ak, r->tok[t]),
                  "url");
+    }
+    /* A label of parts ("Foo 某某助手"): the name may be one of them. */
+    for (size_t q = 0; q < r->npart && k[TXP_MATCH_LABEL_PART] > best; q++) {
+        const char *pm;
+        double need = best / k[TXP_MATCH_LABEL_PART];
+        TRYW(k[TXP_MATCH_LABEL_PART], tx_similarity_above(m, &r->part[q], k, need, &pm), "partial");
     }
 #undef TRYW
 #undef TRY
@@ -352,6 +361,102 @@ static char *label_core(const tx_conv *c, const char *label)
     return out;
 }
 
+/* The most parts a label is split into. */
+enum { LABEL_PARTS = 6 };
+
+/* Is the code point at s[i] (ending at *next) a Han one? */
+static int han_cp(const char *s, size_t i, size_t *next)
+{
+    size_t j = i;
+    tx_u8_next(s, &j);
+    *next = j;
+    return tx_has_han(s + i, j - i);
+}
+
+/* Can the ASCII byte ch be inside a Latin part ("Kimi K2", "GPT-4.5")? */
+static int latin_part_char(unsigned char ch)
+{
+    return isalnum(ch) || ch == ' ' || ch == '-' || ch == '.' || ch == '_' || ch == '+' ||
+           ch == '\'';
+}
+
+/* One part [a, b) of a label into ri->part: its key, pinyin and keys, as
+ * a label of its own without URL.  A Latin part needs three key bytes
+ * and a letter, a Han one two characters; others are left out.  -1 on
+ * OOM. */
+static int add_part(const tx_conv *c, tx_refinfo *ri, const char *s, size_t a, size_t b)
+{
+    while (a < b && s[a] == ' ')
+        a++;
+    while (b > a && strchr(" -._", s[b - 1]))
+        b--;
+    if (a >= b) return 0;
+    char *key = tx_name_key(c->num, s + a, b - a);
+    if (!key) return -1;
+    int han = tx_has_han(key, strlen(key)), letter = 0;
+    size_t cps = 0;
+    for (const char *x = key; *x; x++) {
+        cps += ((unsigned char)*x & 0xC0) != 0x80;
+        letter |= isalpha((unsigned char)*x) || ((unsigned char)*x & 0x80);
+    }
+    if (!letter || (han ? cps < 2 : strlen(key) < 3)) {
+        free(key);
+        return 0;
+    }
+    tx_refinfo *p = &ri->part[ri->npart++];
+    memset(p, 0, sizeof *p);
+    p->key = key;
+    p->han = han;
+    if (!(p->phon = tx_phonetic_key(key)) || label_suffixes(c->num, p, key)) return -1;
+    if (han) {
+        p->pinyin = tx_pinyin_key(c->pinyin, key);
+        if (p->pinyin && !(p->pyphon = tx_phonetic_key(p->pinyin))) return -1;
+    }
+    return 0;
+}
+
+/* The parts of a label that holds Han text and more than one run: its
+ * Latin runs ("Foo K2") and its Han words (split at spaces too: "某某
+ * 智能 某助手"), each a name the show may say alone.  A Han run right
+ * after a Latin one describes it ("Foo 2 发布页", "Foo 模型"): no part.
+ * -1 on OOM. */
+static int label_parts(const tx_conv *c, tx_refinfo *ri, const char *core)
+{
+    size_t n = strlen(core), run[LABEL_PARTS + 1][2], nrun = 0, latin = 0;
+    int han_run[LABEL_PARTS + 1];
+    if (!ri->han) return 0;
+    for (size_t i = 0; i < n && nrun <= LABEL_PARTS;) {
+        size_t e, a = i;
+        if ((unsigned char)core[i] < 0x80 && latin_part_char((unsigned char)core[i])) {
+            if (core[i] == ' ') {
+                i++;
+                continue;
+            }
+            while (i < n && (unsigned char)core[i] < 0x80 &&
+                   latin_part_char((unsigned char)core[i]))
+                i++;
+            han_run[nrun] = 0, latin++;
+        } else if (han_cp(core, i, &e)) {
+            i = e;
+            while (i < n && han_cp(core, i, &e))
+                i = e;
+            han_run[nrun] = 1;
+        } else { /* a separator: "·", "（", "/" */
+            tx_u8_next(core, &i);
+            continue;
+        }
+        run[nrun][0] = a, run[nrun][1] = i, nrun++;
+    }
+    if (nrun < 2) return 0;
+    if (!(ri->part = calloc(nrun, sizeof *ri->part))) return -1;
+    for (size_t q = 0; q < nrun; q++) {
+        if (han_run[q] && q > 0 && !han_run[q - 1]) continue;
+        if (add_part(c, ri, core, run[q][0], run[q][1])) return -1;
+    }
+    if (!ri->npart) free(ri->part), ri->part = NULL;
+    return 0;
+}
+
 int tx_refinfo_init(const tx_conv *c, tx_refinfo *ri, const tx_ref *rf)
 {
     char *core = label_core(c, rf->label);
@@ -359,7 +464,8 @@ int tx_refinfo_init(const tx_conv *c, tx_refinfo *ri, const tx_ref *rf)
     ri->key = tx_name_key(c->num, core, strlen(core));
     ri->han = tx_has_han(core, strlen(core));
     int bad =
-        !ri->key || !(ri->phon = tx_phonetic_key(ri->key)) || label_suffixes(c->num, ri, core);
+        !ri->key || !(ri->phon = tx_phonetic_key(ri->key)) || label_suffixes(c->num, ri, core) ||
+        (c->weights && c->weights->param[TXP_MATCH_LABEL_PART] > 0.0 && label_parts(c, ri, core));
     free(core);
     if (bad) return -1;
     int nw = word_keys(c->num, rf->label, strlen(rf->label), ri->lword, 16);
@@ -394,6 +500,9 @@ void tx_refinfo_free(tx_refinfo *ri)
     }
     free(ri->tok);
     free(ri->tokphon);
+    for (size_t q = 0; q < ri->npart; q++)
+        tx_refinfo_free(&ri->part[q]);
+    free(ri->part);
     memset(ri, 0, sizeof *ri);
 }
 

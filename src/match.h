@@ -25,6 +25,8 @@ typedef struct tx_refinfo {
     char **tokphon;
     size_t ntok, nhost;
     int han;
+    struct tx_refinfo *part; /* a label mixing scripts: its parts, each a label of its own */
+    size_t npart;
 } tx_refinfo;
 
 /* The pinyin of a Han mention's last 2-4 Han characters (+ tail). */

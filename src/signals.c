@@ -99,7 +99,8 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "cohesion-max-words",
                                            "anchor-window-han",
                                            "mention-grow-words",
-                                           "mention-grow-joiner"};
+                                           "mention-grow-joiner",
+                                           "match-label-part"};
 
 const char *const tx_name_feature_names[TXN_N] = {
     "bias",       "rule",        "anchor",     "one-word",     "many-words", "digit",

@@ -129,6 +129,9 @@ enum {
     TXP_MENTION_GROW_WORDS,    /* grow.c: words a linked mention may take on each side from its
                                   reference's label (optional: no row, none) */
     TXP_MENTION_GROW_JOINER,   /* ... the longest lower-case label word taken between two */
+    TXP_MATCH_LABEL_PART,      /* similarity: a name against one part of a label that mixes
+                                  scripts or spaced Han words ("Foo 某某助手"), times this
+                                  (optional: no row, no parts) */
     TXP_N
 };
 
