@@ -42,7 +42,8 @@ static int is_joiner(const char *s, size_t a, size_t b)
     return s[a] == '-' || s[a] == '+' || s[a] == '.' || s[a] == '_' || s[a] == '\'';
 }
 
-static tx2json_status add_sentence(tx_seg *out, size_t *cap, const char *s, size_t a, size_t b)
+static tx2json_status add_sentence(tx_seg *out, size_t *cap, const char *s, size_t from, size_t a,
+                                   size_t b)
 {
     while (a < b && (s[a] == ' ' || s[a] == '\n' || s[a] == '\t'))
         a++;
@@ -58,6 +59,7 @@ static tx2json_status add_sentence(tx_seg *out, size_t *cap, const char *s, size
     out->sent[out->nsent].start = a;
     out->sent[out->nsent].end = b;
     out->sent[out->nsent].label = a;
+    out->sent[out->nsent].line = a == from || s[a - 1] == '\n';
     out->nsent++;
     return TX2JSON_OK;
 }
@@ -158,13 +160,18 @@ static int cmp_label(const void *a, const void *b)
     return la < lb ? -1 : la > lb;
 }
 
-/* Speaker labels ("HOST: ", "主持人:") at line starts in [from,to), as
+static size_t past_stamp(const tx_conv *c, size_t a, size_t b);
+
+/* Speaker labels ("HOST: ", "主持人:") that open a line in [from,to), or
+ * follow the time stamp that opens it ("[00:01:02] 发言人1："), as
  * [start,end) pairs in *lab; a label is kept only when the same speaker
  * starts another line too, so a lone "Note: ..." stays text.  Returns
  * the count, or -1 on OOM. */
-static long speaker_labels(const tx_norm *n, size_t from, size_t to, const tx_ruleset *rs,
-                           const char *lang, size_t **lab)
+static long speaker_labels(const tx_conv *c, size_t from, size_t to, size_t **lab)
 {
+    const tx_norm *n = c->norm;
+    const tx_ruleset *rs = c->rules;
+    const char *lang = c->lang;
     size_t cnt = 0, cap = 0;
     *lab = NULL;
     if (!rs || !tx_rules_get(rs, RK_SPEAKER, lang, 0)) return 0;
@@ -173,18 +180,21 @@ static long speaker_labels(const tx_norm *n, size_t from, size_t to, const tx_ru
         size_t e = nl ? (size_t)(nl - n->s) : to;
         const tx_rule *r;
         tx_match m;
+        size_t q = p;
+        if (e > p && (unsigned char)n->s[p] < 0x80 && !isalpha((unsigned char)n->s[p]))
+            q = past_stamp(c, p, e); /* a stamp opens with a digit or a bracket */
         for (size_t k = 0; (r = tx_rules_get(rs, RK_SPEAKER, lang, k)); k++)
-            if (tx_rule_match(rs, r, n->s + p, e - p, 0, &m) == 1 && m.start == 0 && m.end > 0 &&
-                m.end < e - p) {
-                size_t *q = tx_grow(*lab, &cap, 2 * cnt + 2, sizeof *q);
-                if (!q) {
+            if (tx_rule_match(rs, r, n->s + q, e - q, 0, &m) == 1 && m.start == 0 && m.end > 0 &&
+                m.end < e - q) {
+                size_t *l = tx_grow(*lab, &cap, 2 * cnt + 2, sizeof *l);
+                if (!l) {
                     free(*lab);
                     *lab = NULL;
                     return -1;
                 }
-                *lab = q;
-                q[2 * cnt] = p;
-                q[2 * cnt + 1] = p + m.end;
+                *lab = l;
+                l[2 * cnt] = q;
+                l[2 * cnt + 1] = q + m.end;
                 cnt++;
                 break;
             }
@@ -266,7 +276,8 @@ static tx2json_status split_sentences(segger *g, UBreakIterator *sb)
     tx2json_status rc;
     for (int32_t b = ubrk_next(sb); b != UBRK_DONE; b = ubrk_next(sb)) {
         if (inside_token(g->t, g->from + (size_t)b, g->to)) continue;
-        if ((rc = add_sentence(out, &g->scap, g->t, g->from + (size_t)prev, g->from + (size_t)b)))
+        if ((rc = add_sentence(out, &g->scap, g->t, g->from, g->from + (size_t)prev,
+                               g->from + (size_t)b)))
             return rc;
         prev = b;
     }
@@ -275,7 +286,10 @@ static tx2json_status split_sentences(segger *g, UBreakIterator *sb)
         tx_sentence st = out->sent[i];
         while (li < (size_t)g->nlab && g->lab[2 * li] < st.start)
             li++;
-        if (li < (size_t)g->nlab && g->lab[2 * li] == st.start) {
+        size_t at = li < (size_t)g->nlab ? g->lab[2 * li] : SIZE_MAX;
+        if (at != st.start && at < st.end && st.line && past_stamp(g->c, st.start, st.end) == at)
+            st.label = at; /* the label after the line's time stamp */
+        if (at == st.start || at == st.label) {
             st.start = g->lab[2 * li + 1];
             while (st.start < st.end && (g->t[st.start] == ' ' || g->t[st.start] == '\t'))
                 st.start++;
@@ -425,10 +439,11 @@ static tx2json_status unit_sentences(tx_conv *c, segger *g)
                 return TX2JSON_ENOMEM;
             }
             v = p;
-            v[nv++] = (tx_sentence){st.start, e, st.label};
+            v[nv++] = (tx_sentence){st.start, e, st.label, st.line};
             while (e < st.end && t[e] == ' ')
                 e++;
             st.start = st.label = e;
+            st.line = 0;
         }
     }
     free(out->sent);
@@ -605,7 +620,7 @@ tx2json_status tx_segment(tx_conv *c, size_t from, size_t to)
     g.to = to;
     g.out = c->seg;
     memset(g.out, 0, sizeof *g.out);
-    g.nlab = speaker_labels(c->norm, from, to, c->rules, c->lang, &g.lab);
+    g.nlab = speaker_labels(c, from, to, &g.lab);
     if (g.nlab < 0) {
         tx_seterr(c->err, TX2JSON_ENOMEM, NULL, 0, 0, (size_t)-1, "out of memory");
         return TX2JSON_ENOMEM;

@@ -5,8 +5,9 @@
 #include "conv.h"
 
 typedef struct tx_sentence {
-    tx_off start, end; /* byte offsets into norm, after any speaker label */
-    tx_off label;      /* start of the line's speaker label ("HOST: "), else start */
+    tx_off start, end;  /* byte offsets into norm, after any speaker label */
+    tx_off label;       /* start of the line's speaker label ("HOST: "), else start */
+    unsigned char line; /* it opens its line (only a time stamp may stand before it) */
 } tx_sentence;
 
 enum { CAND_LATIN = 1, CAND_HAN = 2 };

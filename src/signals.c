@@ -355,7 +355,8 @@ static int requirements_hold(const fstate *st, const tx_rule *r, size_t ui)
     const tx_unit *u = &st->u[ui];
     const tx_sentence *s = &c->seg->sent[u->sent];
     int req = tx_rule_requires(r);
-    if ((req & REQ_LINESTART) && s->label > 0 && c->norm->s[s->label - 1] != '\n') return 0;
+    if ((req & REQ_LINESTART) && !s->line && s->label > 0 && c->norm->s[s->label - 1] != '\n')
+        return 0;
     if ((req & REQ_PARASTART) &&
         (c->lines_layout || (s->label > 0 && !tx_conv_para_start(c, s->label))))
         return 0;
@@ -470,7 +471,8 @@ static void layout_features(fstate *st, size_t ui)
     tx_match m;
     u->f[TXF_BIAS] = 1;
     if (!c->lines_layout && s->label > 0 && tx_conv_para_start(c, s->label)) u->f[TXF_PARA] = 1;
-    if (!c->lines_layout && (s->label == 0 || t[s->label - 1] == '\n')) u->f[TXF_LINE] = 1;
+    if (!c->lines_layout && (s->line || s->label == 0 || t[s->label - 1] == '\n'))
+        u->f[TXF_LINE] = 1;
     if (s->label < s->start) u->f[TXF_TURN] = 1;
     if (st->mk->item_start[u->sent] != SIZE_MAX) {
         u->f[TXF_ITEM] = 1;
