@@ -269,11 +269,11 @@ score-subtitles: $(BIN)
 train: $(BIN)
 	python3 tools/train --bin ./$(BIN) corpora corpora-blind
 
-# Regression guards, a little below the cross-validated figures over 87
-# episodes (0.706, 0.575, 0.508, 0.466 with the per-episode training
-# objective; 0.710, 0.574, 0.498, 0.424 the session before); the issue's
+# Regression guards, a little below the cross-validated figures over 95
+# episodes (0.663, 0.544, 0.483, 0.437; over the 87 before batches
+# 2401-2404 and 2501-2504 joined, 0.706, 0.575, 0.508, 0.466); the issue's
 # targets are far above them.
-SCORE_CV_MIN ?= --min-entry-f1 0.69 --min-link-p 0.56 --min-link-r 0.49 --min-mention 0.45
+SCORE_CV_MIN ?= --min-entry-f1 0.65 --min-link-p 0.53 --min-link-r 0.47 --min-mention 0.42
 
 score-cv: $(BIN)
 	python3 tools/train --bin ./$(BIN) $(SCORE_CV_MIN) --cv-full corpora corpora-blind
