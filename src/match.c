@@ -422,7 +422,7 @@ static int add_part(const tx_conv *c, tx_refinfo *ri, const char *s, size_t a, s
  * -1 on OOM. */
 static int label_parts(const tx_conv *c, tx_refinfo *ri, const char *core)
 {
-    size_t n = strlen(core), run[LABEL_PARTS + 1][2], nrun = 0, latin = 0;
+    size_t n = strlen(core), run[LABEL_PARTS + 1][2], nrun = 0;
     int han_run[LABEL_PARTS + 1];
     if (!ri->han) return 0;
     for (size_t i = 0; i < n && nrun <= LABEL_PARTS;) {
@@ -435,7 +435,7 @@ static int label_parts(const tx_conv *c, tx_refinfo *ri, const char *core)
             while (i < n && (unsigned char)core[i] < 0x80 &&
                    latin_part_char((unsigned char)core[i]))
                 i++;
-            han_run[nrun] = 0, latin++;
+            han_run[nrun] = 0;
         } else if (han_cp(core, i, &e)) {
             i = e;
             while (i < n && han_cp(core, i, &e))
