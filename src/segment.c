@@ -160,19 +160,54 @@ static int cmp_label(const void *a, const void *b)
     return la < lb ? -1 : la > lb;
 }
 
+/* Keeps the labels of lab[0, 2 cnt) whose speaker (key's span of the same
+ * index) starts two or more lines, in order.  Returns how many, or -1 on
+ * OOM. */
+static long keep_repeated(const char *t, size_t *lab, const size_t *key, size_t cnt)
+{
+    size_t *ord = malloc((cnt ? cnt : 1) * sizeof *ord);
+    if (!ord) return -1;
+    for (size_t i = 0; i < cnt; i++)
+        ord[i] = i;
+    sort_text = t;
+    sort_lab = key;
+    qsort(ord, cnt, sizeof *ord, cmp_label);
+    /* Equal texts are neighbours in ord; mark the lone ones first and
+     * drop them after, so no comparison sees a dropped label. */
+    size_t keep = 0;
+    int prev_eq = 0;
+    for (size_t i = 0; i < cnt; i++) {
+        int next_eq = i + 1 < cnt && cmp_label(&ord[i], &ord[i + 1]) == 0;
+        if (!prev_eq && !next_eq) ord[i] |= LONE;
+        prev_eq = next_eq;
+    }
+    for (size_t i = 0; i < cnt; i++)
+        if (ord[i] & LONE) lab[2 * (ord[i] & ~LONE)] = (size_t)-1; /* dropped */
+    for (size_t i = 0; i < cnt; i++)
+        if (lab[2 * i] != (size_t)-1) {
+            lab[2 * keep] = lab[2 * i];
+            lab[2 * keep + 1] = lab[2 * i + 1];
+            keep++;
+        }
+    free(ord);
+    return (long)keep;
+}
+
 static size_t past_stamp(const tx_conv *c, size_t a, size_t b);
 
 /* Speaker labels ("HOST: ", "主持人:") that open a line in [from,to), or
  * follow the time stamp that opens it ("[00:01:02] 发言人1："), as
  * [start,end) pairs in *lab; a label is kept only when the same speaker
- * starts another line too, so a lone "Note: ..." stays text.  Returns
+ * starts another line too, so a lone "Note: ..." stays text.  The speaker
+ * is the rule's "speaker" group when it has one (a label that holds the
+ * turn's time, "发言人1<TAB>00:01:11<TAB>"), else the whole label.  Returns
  * the count, or -1 on OOM. */
 static long speaker_labels(const tx_conv *c, size_t from, size_t to, size_t **lab)
 {
     const tx_norm *n = c->norm;
     const tx_ruleset *rs = c->rules;
     const char *lang = c->lang;
-    size_t cnt = 0, cap = 0;
+    size_t cnt = 0, cap = 0, kcap = 0, *key = NULL;
     *lab = NULL;
     if (!rs || !tx_rules_get(rs, RK_SPEAKER, lang, 0)) return 0;
     for (size_t p = from; p < to;) {
@@ -187,50 +222,29 @@ static long speaker_labels(const tx_conv *c, size_t from, size_t to, size_t **la
             if (tx_rule_match(rs, r, n->s + q, e - q, 0, &m) == 1 && m.start == 0 && m.end > 0 &&
                 m.end < e - q) {
                 size_t *l = tx_grow(*lab, &cap, 2 * cnt + 2, sizeof *l);
-                if (!l) {
-                    free(*lab);
-                    *lab = NULL;
-                    return -1;
-                }
-                *lab = l;
+                if (l) *lab = l;
+                size_t *kk = l ? tx_grow(key, &kcap, 2 * cnt + 2, sizeof *kk) : NULL;
+                if (!kk) goto oom;
+                key = kk;
+                size_t gs = 0, ge = m.end;
+                if (!tx_match_group(&m, "speaker", 1, &gs, &ge)) gs = 0, ge = m.end;
                 l[2 * cnt] = q;
                 l[2 * cnt + 1] = q + m.end;
+                key[2 * cnt] = q + gs;
+                key[2 * cnt + 1] = q + ge;
                 cnt++;
                 break;
             }
         p = e + 1;
     }
-    /* Keep the labels whose text (the speaker) starts two or more lines. */
-    size_t *ord = malloc((cnt ? cnt : 1) * sizeof *ord);
-    if (!ord) {
-        free(*lab);
-        *lab = NULL;
-        return -1;
-    }
-    for (size_t i = 0; i < cnt; i++)
-        ord[i] = i;
-    sort_text = n->s;
-    sort_lab = *lab;
-    qsort(ord, cnt, sizeof *ord, cmp_label);
-    /* Equal texts are neighbours in ord; mark the lone ones first and
-     * drop them after, so no comparison sees a dropped label. */
-    size_t keep = 0;
-    int prev_eq = 0;
-    for (size_t i = 0; i < cnt; i++) {
-        int next_eq = i + 1 < cnt && cmp_label(&ord[i], &ord[i + 1]) == 0;
-        if (!prev_eq && !next_eq) ord[i] |= LONE;
-        prev_eq = next_eq;
-    }
-    for (size_t i = 0; i < cnt; i++)
-        if (ord[i] & LONE) (*lab)[2 * (ord[i] & ~LONE)] = (size_t)-1; /* dropped */
-    for (size_t i = 0; i < cnt; i++)
-        if ((*lab)[2 * i] != (size_t)-1) {
-            (*lab)[2 * keep] = (*lab)[2 * i];
-            (*lab)[2 * keep + 1] = (*lab)[2 * i + 1];
-            keep++;
-        }
-    free(ord);
-    return (long)keep;
+    long keep = keep_repeated(n->s, *lab, key, cnt);
+    free(key);
+    if (keep >= 0) return keep;
+oom:
+    free(*lab);
+    *lab = NULL;
+    free(key);
+    return -1;
 }
 
 /* The state of one segmentation, shared by its phases. */
