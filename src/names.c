@@ -3,8 +3,10 @@
  * A capitalised run is a mention candidate, and so is what a mention rule
  * names; many are no names at all: a word capitalised because it opens
  * a sentence ("All", "Because"), an organisation ("Anthropic"), a place
- * or a phrase cut too long.  Linked mentions are kept: the reference says
- * what they are.  Each unlinked one gets features (signals.h, TXN_*)
+ * or a phrase cut too long.  Linked mentions are kept (the reference says
+ * what they are), and so is the entry's primary mention (what a mention
+ * rule named: the entry's project, linked or not).  Each other unlinked
+ * one gets features (signals.h, TXN_*)
  * stating facts about its form and where else it is heard; the rules'
  * `name:FEATURE` weights, which tools/train fits to the gold corpora's
  * `names`, sum to its score, and below `param:name-min` it is dropped. */
@@ -242,8 +244,9 @@ static int next_to_han(const tx_conv *c, const tx_item *m)
 }
 
 /* The name-before rules that match the words of m's sentence before it,
- * and the name-after rules that match those after it (at most
- * param:name-cue-window code points on each side), into cues. */
+ * the name-after rules that match those after it (at most
+ * param:name-cue-window code points on each side) and the name-form
+ * rules that match all of m's own text, into cues. */
 static void cue_rules(const tx_conv *c, const tx_item *m, const tx_rule *cues[TX_NAME_CUES],
                       size_t *n)
 {
@@ -271,6 +274,11 @@ static void cue_rules(const tx_conv *c, const tx_item *m, const tx_rule *cues[TX
     for (size_t i = 0; *n < TX_NAME_CUES && (r = tx_rules_get(c->rules, RK_NAMEAFTER, c->lang, i));
          i++)
         if (tx_rule_match(c->rules, r, c->norm->s + m->end, s1 - m->end, 0, &mt) == 1)
+            cues[(*n)++] = r;
+    for (size_t i = 0; *n < TX_NAME_CUES && (r = tx_rules_get(c->rules, RK_NAMEFORM, c->lang, i));
+         i++)
+        if (tx_rule_match(c->rules, r, t + m->start, m->end - m->start, 0, &mt) == 1 &&
+            mt.start == 0 && mt.end == m->end - m->start)
             cues[(*n)++] = r;
 }
 

@@ -39,7 +39,7 @@ const char *const tx_kind_names[RK_NKINDS] = {
     "continuation", "organization", "mention",        "stop-name",       "url-noise",
     "item-number",  "headlines",    "speaker",        "reference-label", "url-label",
     "chapter-hint", "transition",   "org-stop",       "time-hint",       "event",
-    "notes-aside",  "name-before",  "name-after",     "framing"};
+    "notes-aside",  "name-before",  "name-after",     "framing",         "name-form"};
 
 typedef struct example {
     int positive;

@@ -30,6 +30,7 @@ typedef enum rule_kind {
     RK_NAMEBEFORE, /* name-before: the words just before a mention (names.c features) */
     RK_NAMEAFTER,  /* name-after: the words just after it */
     RK_FRAMING,    /* framing: a whole line of an export that is no speech ("End time: 12.5") */
+    RK_NAMEFORM,   /* name-form: a mention's own text, whole (names.c features) */
     RK_NKINDS
 } rule_kind;
 
