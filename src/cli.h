@@ -177,7 +177,9 @@ int notes_of_sibling(const inputs *in, int dfd, const char *name);
 void on_signal(int sig);
 
 /* Writes data to path (the file -o names) through a temporary beside it
- * and a rename.  Returns 0 or -1 (errno set). */
+ * and a rename; a path that names no regular file or directory (a device
+ * such as /dev/null or /dev/stdout, a named pipe) is written in place.
+ * Returns 0 or -1 (errno set). */
 int write_atomic(const char *path, const char *data);
 
 /* The output path of an input's rel below -o DIR: "", "." and ".."

@@ -1,5 +1,6 @@
 /* cli_out.c - the command line's output files: paths under -o DIR and
- * atomic writes (temporary + rename); the JSONL record of a failed input.
+ * atomic writes (temporary + rename; a named device or pipe, -o /dev/null,
+ * is written in place); the JSONL record of a failed input.
  *
  * -o DIR is opened once (following it if it is a link: the user named
  * it); every component below it is opened or created relative to the
@@ -34,6 +35,22 @@ void on_signal(int sig)
     raise(sig);
 }
 
+/* Writes all of data to fd.  0, or -1 with errno set. */
+static int write_all(int fd, const char *data)
+{
+    size_t len = strlen(data), done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, data + done, len - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+            if (w == 0) errno = EIO;
+            return -1;
+        }
+        done += (size_t)w;
+    }
+    return 0;
+}
+
 /* Writes data to name inside the directory dfd through a temporary file
  * (NAME.tmp.PID.SEQ) and renameat, so a reader never sees a half-written
  * file.  Returns 0 or -1 (errno set). */
@@ -54,16 +71,7 @@ static int write_at(int dfd, const char *name, const char *data)
         pending_dir = -1;
         return -1;
     }
-    size_t len = strlen(data), done = 0;
-    int ok = 1;
-    while (ok && done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0)
-            ok = 0;
-        else
-            done += (size_t)w;
-    }
+    int ok = write_all(fd, data) == 0;
     if (ok && fsync(fd) != 0) ok = 0;
     int e = errno;
     if (close(fd) != 0 && ok) ok = 0, e = errno;
@@ -74,8 +82,24 @@ static int write_at(int dfd, const char *name, const char *data)
     return ok ? 0 : -1;
 }
 
+/* Writes data into the file path names as it is, for one that is no
+ * regular file (a terminal, /dev/null, a pipe): renaming a temporary over
+ * it would put a regular file in the device's place.  0 or -1 (errno). */
+static int write_in_place(const char *path, const char *data)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = write_all(fd, data), e = errno;
+    if (close(fd) != 0 && rc == 0) rc = -1, e = errno;
+    errno = e;
+    return rc;
+}
+
 int write_atomic(const char *path, const char *data)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        return write_in_place(path, data);
     const char *slash = strrchr(path, '/');
     char *dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
     if (!dir) return -1;

@@ -301,6 +301,19 @@ $BIN -q -0 --files-from - -o "$TMP/root/out2" <"$TMP/list0"
 check_batch files-from-0 test "$(find "$TMP/root/out2" -name '*.json' | wc -l)" = 2
 check_batch nothing-outside test "$(find "$TMP/root" -name '*.json' | grep -v -c "/out")" = 0
 check_batch no-temporaries test "$(find "$TMP/root" -name '*.tmp.*' | wc -l)" = 0
+# -o naming a device or a pipe writes into it: renaming a temporary over
+# it replaced the device with a regular file (as root, `-o /dev/null`
+# destroyed /dev/null; found when PostgreSQL's initdb then failed on it).
+# A named pipe stands for the device; the reader gets the document and the
+# pipe stays a pipe.
+mkfifo "$TMP/pipe"
+timeout 20 cat "$TMP/pipe" >"$TMP/pipe.out" &
+reader=$!
+timeout 20 $BIN -q -o "$TMP/pipe" corpora/000_3c858c9825c89cc2.txt
+wait $reader
+check_batch out-pipe-stays-a-pipe test -p "$TMP/pipe"
+check_batch out-pipe-gets-the-document "$TOOLS/jsoncheck" <"$TMP/pipe.out"
+rm -f "$TMP/pipe" "$TMP/pipe.out"
 $BIN -q - <corpora/000_3c858c9825c89cc2.txt >"$TMP/stdin.json"
 unsha "$TMP/stdin.json" >"$TMP/stdin.unsha"
 check_batch stdin cmp -s "$TMP/stdin.unsha" tests/golden/000_3c858c9825c89cc2.json.stdin
