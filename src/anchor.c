@@ -7,7 +7,10 @@
  * is a possible anchor; the anchors kept are the heaviest chain that
  * rises with the list order and spreads over the sentences, so a title or
  * a preview that names every project at once, or a name heard out of
- * order in passing, does not anchor its reference there. */
+ * order in passing, does not anchor its reference there.  A name, or a
+ * run of Han text, is compared with the references once per document:
+ * what it scored is kept by its bytes (memo) for the next time it is
+ * heard. */
 #include "anchor.h"
 #include "signals.h"
 #include "match.h"
@@ -20,9 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The names of sentence s as items with keys (caller frees keys and the
- * array): its candidates, then the names mention rules capture.  -1 on
- * OOM. */
+/* The names of sentence s as items, their keys not yet set (the caller
+ * frees the array and any key it sets): its candidates, then the names
+ * mention rules capture.  -1 on OOM. */
 static int sentence_names(const tx_conv *c, const tx_sentence *s, tx_item **out, size_t *n)
 {
     size_t cap = *n;
@@ -38,14 +41,15 @@ static int sentence_names(const tx_conv *c, const tx_sentence *s, tx_item **out,
         memset(&p[*n], 0, sizeof *p);
         p[*n].start = k->start;
         p[*n].end = k->end;
-        if (!(p[*n].key = tx_name_key(c->num, c->norm->s + k->start, k->end - k->start))) return -1;
         (*n)++;
     }
     const tx_rule *r;
     tx_match m;
+    tx_pfmemo memo = {.n = 0};
     for (size_t ri = 0; (r = tx_rules_get(c->rules, RK_MENTION, c->lang, ri)); ri++) {
         size_t gs, ge;
-        if (tx_rule_match(c->rules, r, c->norm->s + s->start, s->end - s->start, 0, &m) != 1 ||
+        if (tx_rule_match_memo(c->rules, r, c->norm->s + s->start, s->end - s->start, 0, &m,
+                               &memo) != 1 ||
             !tx_match_group(&m, "name", 1, &gs, &ge) ||
             tx_conv_is_stop(c, s->start + gs, s->start + ge))
             continue;
@@ -55,14 +59,13 @@ static int sentence_names(const tx_conv *c, const tx_sentence *s, tx_item **out,
         memset(&p[*n], 0, sizeof *p);
         p[*n].start = s->start + gs;
         p[*n].end = s->start + ge;
-        if (!(p[*n].key = tx_name_key(c->num, c->norm->s + p[*n].start, ge - gs))) return -1;
         (*n)++;
     }
     return 0;
 }
 
-/* Appends the item norm[a,b) with its key.  -1 on OOM. */
-static int push_name(const tx_conv *c, tx_item **out, size_t *n, size_t *cap, size_t a, size_t b)
+/* Appends the item norm[a,b), its key not yet set.  -1 on OOM. */
+static int push_name(tx_item **out, size_t *n, size_t *cap, size_t a, size_t b)
 {
     tx_item *p = tx_grow(*out, cap, *n + 1, sizeof *p);
     if (!p) return -1;
@@ -70,7 +73,6 @@ static int push_name(const tx_conv *c, tx_item **out, size_t *n, size_t *cap, si
     memset(&p[*n], 0, sizeof *p);
     p[*n].start = a;
     p[*n].end = b;
-    if (!(p[*n].key = tx_name_key(c->num, c->norm->s + a, b - a))) return -1;
     (*n)++;
     return 0;
 }
@@ -117,33 +119,110 @@ static int word_windows(const tx_conv *c, const tx_sentence *s, const unsigned c
             /* only words joined by spaces or hyphens: "foo bar", "foo-bar" */
             if (k > w && (ws[k] - we[k - 1] != 1 || (t[we[k - 1]] != ' ' && t[we[k - 1]] != '-')))
                 break;
-            if (push_name(c, out, n, &cap, ws[w], we[k])) return -1;
+            if (push_name(out, n, &cap, ws[w], we[k])) return -1;
         }
     }
     return 0;
 }
 
-/* The best score of each reference over one name it (key set), into
- * best[R] and span[R]; a maker's name counts at most anchor-maker. */
-/* The floor under which a name's score for a reference that has best so
- * far changes no anchor: a score below param:anchor-min is never an
- * occurrence, and one not above best replaces nothing.  Just under
- * anchor-min, so a score equal to it still counts. */
-static double below_need(const double *k, double best)
+/* What each distinct name scored against the references, so a name heard
+ * again (in another sentence) is not compared again: by the name's bytes
+ * in the matching form, its scores above the search's floor, sparse. */
+typedef struct memo_score {
+    size_t r;
+    double v;
+} memo_score;
+enum { MEMO_EMPTY = 1, MEMO_MAKER = 2 }; /* an empty key; a maker's name */
+typedef struct memo_entry {
+    size_t from, to; /* its scores are sc[from, to) */
+    int flags;       /* MEMO_ */
+} memo_entry;
+typedef struct memo {
+    tx_nmap map; /* bytes -> entry */
+    memo_entry *ent;
+    size_t nent, capent;
+    memo_score *sc;
+    size_t nsc, capsc;
+} memo;
+
+static void memo_free(memo *m)
 {
-    double f = nextafter(k[TXP_ANCHOR_MIN], 0.0);
-    return best > f ? best : f < 0.0 ? 0.0 : f;
+    tx_nmap_free(&m->map);
+    free(m->ent), free(m->sc);
 }
 
-static void score_name(const tx_meninfo *mi, const tx_refinfo *ri, size_t R, const double *k,
-                       double cap, double *best, tx_anchor *span)
+/* The anchor search's state over one document. */
+typedef struct asearch {
+    const tx_conv *c;
+    const tx_refinfo *ri;
+    const struct refstart *rs;
+    const struct allstart *as;
+    size_t R;
+    const double *k; /* the linker's weights, the maker's word weighed down */
+    double floor;    /* no score at or under it is an occurrence */
+    double *best;    /* each reference's best score in the sentence */
+    tx_anchor *span; /* and the name that gave it */
+    memo names, windows;
+} asearch;
+
+/* The floor under which a name's score changes no anchor: a score below
+ * param:anchor-min is never an occurrence.  Just under anchor-min, so a
+ * score equal to it still counts.  A score not above a reference's best
+ * so far replaces nothing either, so each comparison starts at the
+ * higher of the two (tx_similarity_above skips what cannot beat it);
+ * a score above both is the same whichever floor it started from. */
+static double search_floor(const double *k)
 {
-    for (size_t r = 0; r < R; r++) {
-        const char *meth;
-        double v = tx_similarity_above(mi, &ri[r], k, below_need(k, best[r]), &meth);
+    double f = nextafter(k[TXP_ANCHOR_MIN], 0.0);
+    return f < 0.0 ? 0.0 : f;
+}
+
+/* Starts entry key[0, len) of m, with no scores; 0, or -1 on OOM. */
+static int memo_begin(memo *m, const char *key, size_t len)
+{
+    memo_entry *p = tx_grow(m->ent, &m->capent, m->nent + 1, sizeof *p);
+    if (!p) return -1;
+    m->ent = p;
+    if (tx_nmap_put(&m->map, key, len, m->nent)) return -1;
+    m->ent[m->nent++] = (memo_entry){m->nsc, m->nsc, 0};
+    return 0;
+}
+
+/* Adds score v of reference r to the entry begun last; -1 on OOM. */
+static int memo_add(memo *m, size_t r, double v)
+{
+    memo_score *p = tx_grow(m->sc, &m->capsc, m->nsc + 1, sizeof *p);
+    if (!p) return -1;
+    m->sc = p;
+    m->sc[m->nsc++] = (memo_score){r, v};
+    m->ent[m->nent - 1].to = m->nsc;
+    return 0;
+}
+
+/* Takes entry e's scores into the sentence's best, each capped at cap
+ * (a maker's name), as the name norm[start, end). */
+static void memo_apply(asearch *S, const memo *m, size_t e, double cap, size_t start, size_t end)
+{
+    for (size_t q = m->ent[e].from; q < m->ent[e].to; q++) {
+        size_t r = m->sc[q].r;
+        double v = m->sc[q].v;
+        if (v <= S->best[r]) continue; /* as a comparison from the best would find */
         if (v < 1.0 && v > cap) v = cap;
-        if (v > best[r]) best[r] = v, span[r].start = mi->it->start, span[r].end = mi->it->end;
+        if (v > S->best[r]) S->best[r] = v, S->span[r].start = start, S->span[r].end = end;
     }
+}
+
+/* The scores of one name (its keys mi) against every reference, into
+ * the entry of S->names begun last.  -1 on OOM. */
+static int score_name(asearch *S, const tx_meninfo *mi)
+{
+    memo *m = &S->names;
+    for (size_t r = 0; r < S->R; r++) {
+        const char *meth;
+        double v = tx_similarity_above(mi, &S->ri[r], S->k, S->floor, &meth);
+        if (v > 0.0 && memo_add(m, r, v)) return -1;
+    }
+    return 0;
 }
 
 /* How a reference's phonetic keys (its label's, its Latin words', its URL
@@ -260,92 +339,127 @@ static int starts_like(const refstart *st, const tx_refinfo *ri, const char *ph)
     return 0;
 }
 
-/* Is the code point at t[i] a Han character?  *next gets where the next
- * one starts. */
-static int han_at(const char *t, size_t i, size_t *next)
-{
-    size_t j = i;
-    tx_u8_next(t, &j);
-    *next = j;
-    return tx_has_han(t + i, j - i);
-}
-
 /* The longest pinyin of one Han character, with room to spare. */
 #define PY_MAX 16
+/* The most characters in one run of Han text the search takes at once. */
+#define RUN_MAX 64
 
-/* The pinyin of the Han character t[a, b) into py (PY_MAX bytes): 1, 0
- * when the table has none, -1 on OOM. */
-static int char_pinyin(const char *t, size_t a, size_t b, char *py)
-{
-    char ch[8], *out = NULL;
-    memcpy(ch, t + a, b - a);
-    ch[b - a] = '\0';
-    int got = tx_pinyin_table(ch, &out);
-    if (got > 0 && strlen(out) < PY_MAX)
-        strcpy(py, out);
-    else if (got > 0)
-        got = 0;
-    free(out);
-    return got;
-}
+/* One run of Han characters of a sentence, each with its pinyin: alone
+ * (py), and as the table reads it before the next character of the run
+ * (pyc; the same string unless a context rule applies); num[q] says
+ * whether character q is a numeral (万, 二, 点): NUM_UNKNOWN until a
+ * window that holds it is first looked at. */
+enum { NUM_NO, NUM_YES, NUM_UNKNOWN };
+typedef struct hrun {
+    size_t at[RUN_MAX], nx[RUN_MAX], n;
+    uint32_t cp[RUN_MAX];
+    const char *py[RUN_MAX], *pyc[RUN_MAX];
+    unsigned char num[RUN_MAX];
+} hrun;
 
-/* The name key of window [a, b] of a run (caller frees; NULL on OOM):
- * the matching form is already NFKC and a Han character has no case, so
- * a window without numeral characters is its own key, and only one with
- * them ("万二点二" -> 万2.2) needs tx_name_key. */
-static char *window_key(const tx_conv *c, const size_t *at, const size_t *nx, size_t a, size_t b)
+/* Reads the run of Han characters at norm[i, end) into h (h->n is 0 when
+ * the character at i is not one, or has no pinyin); returns where the
+ * run stops. */
+static size_t read_run(const tx_conv *c, size_t i, size_t end, hrun *h)
 {
     const char *t = c->norm->s;
-    for (size_t q = a; q <= b; q++) {
-        size_t len;
-        if (tx_num_char(c->num, t + at[q], nx[q] - at[q], &len) != TX_NUM_NONE)
-            return tx_name_key(c->num, t + at[a], nx[b] - at[a]);
+    size_t j = i;
+    h->n = 0;
+    while (j < end && h->n < RUN_MAX) {
+        size_t e = j;
+        uint32_t cp = tx_u8_next(t, &e);
+        if (!tx_has_han(t + j, e - j)) break;
+        const char *py = tx_pinyin_syl(cp, 0);
+        if (!py || strlen(py) >= PY_MAX) break; /* no pinyin: the run ends here */
+        size_t q = h->n++;
+        h->at[q] = j, h->nx[q] = e, h->cp[q] = cp, h->py[q] = py, h->num[q] = NUM_UNKNOWN;
+        j = e;
     }
-    char *k = tx_strndup(t + at[a], nx[b] - at[a]);
-#ifdef TX_CHECK_WINDOW_KEY
-    char *ref = tx_name_key(c->num, t + at[a], nx[b] - at[a]);
-    if (ref && k && strcmp(ref, k)) fprintf(stderr, "WINDOWKEY MISMATCH [%s] [%s]\n", k, ref);
-    free(ref);
-#endif
-    return k;
+    for (size_t q = 0; q < h->n; q++)
+        h->pyc[q] = q + 1 < h->n ? tx_pinyin_syl(h->cp[q], h->cp[q + 1]) : h->py[q];
+    return j;
 }
 
-/* Window [a, b] of a run: the phonetic key of its characters' pinyin,
- * and when some reference's keys start like it, the window as a name (its
- * key, spoken numbers folded, "万二点二" -> 万2.2, and that key's pinyin)
- * compared with each such reference through the pinyin alone.  0, or -1
- * on OOM. */
-static int score_window(const tx_conv *c, const size_t *at, const size_t *nx, char (*py)[PY_MAX],
-                        size_t a, size_t b, const tx_refinfo *ri, const refstart *rs,
-                        const allstart *as, size_t R, const double *k, double *best,
-                        tx_anchor *spans)
+/* The key of window [a, b] of run h into it->key and its pinyin into
+ * *py: a window without numeral characters is its own key (the matching
+ * form is NFKC, a Han character has no case) and its pinyin is its
+ * characters' in context, which is pin (theirs alone) unless a context
+ * rule applies; one with numerals ("万二点二" -> 万2.2) goes through
+ * tx_name_key and the table as a name does.  *own gets what the caller
+ * frees besides it->key.  0, or -1 on OOM. */
+static int window_keys(const tx_conv *c, hrun *h, size_t a, size_t b, const char *pin, char *buf,
+                       tx_item *it, const char **py, char **own)
 {
-    char pin[8 * PY_MAX + 1], ph[8 * PY_MAX + 1];
-    pin[0] = '\0';
-    for (size_t q = a; q <= b; q++)
-        strcat(pin, py[q]);
-    tx_phonetic_key_to(pin, ph);
-    if (!any_starts_like(as, ph)) return 0;
-    size_t r0 = 0;
+    const char *t = c->norm->s;
+    size_t from = h->at[a], len = h->nx[b] - from, l;
+    int num = 0, ctx = 0;
+    for (size_t q = a; q <= b; q++) {
+        if (h->num[q] == NUM_UNKNOWN)
+            h->num[q] = tx_num_char(c->num, t + h->at[q], h->nx[q] - h->at[q], &l) != TX_NUM_NONE
+                            ? NUM_YES
+                            : NUM_NO;
+        num |= h->num[q] == NUM_YES, ctx |= q < b && h->pyc[q] != h->py[q];
+    }
+    *own = NULL;
+    *py = pin;
+    if (num) {
+        if (!(it->key = tx_name_key(c->num, t + from, len))) return -1;
+        if (tx_pinyin_table(it->key, own) < 0) return -1;
+        if (*own) *py = *own;
+        return 0;
+    }
+    if (!(it->key = tx_strndup(t + from, len))) return -1;
+    if (ctx) {
+        buf[0] = '\0';
+        for (size_t q = a; q <= b; q++)
+            strcat(buf, q < b ? h->pyc[q] : h->py[q]);
+        *py = buf;
+    }
+    return 0;
+}
+
+/* Window [a, b] of run h, whose characters' pinyin is pin and its
+ * phonetic key ph: when some reference's keys start like ph, the window
+ * as a name (its key, spoken numbers folded, and that key's pinyin)
+ * compared with each such reference through the pinyin alone, once per
+ * distinct window (S->windows).  0, or -1 on OOM. */
+static int score_window(asearch *S, hrun *h, size_t a, size_t b, const char *pin, char *ph)
+{
+    const tx_refinfo *ri = S->ri;
+    const refstart *rs = S->rs;
+    if (!any_starts_like(S->as, ph)) return 0;
+    size_t r0 = 0, R = S->R, e;
     while (r0 < R && !starts_like(&rs[r0], &ri[r0], ph))
         r0++;
     if (r0 == R) return 0;
-    tx_item it = {.start = at[a], .end = nx[b]};
+    const char *t = S->c->norm->s;
+    tx_item it = {.start = h->at[a], .end = h->nx[b]};
+    if (tx_nmap_get(&S->windows.map, t + it.start, it.end - it.start, &e)) {
+        memo_apply(S, &S->windows, e, DBL_MAX, it.start, it.end);
+        return 0;
+    }
+    char buf[RUN_MAX * PY_MAX + 1], kph[RUN_MAX * PY_MAX + 1], *own = NULL;
     tx_meninfo mi = {.it = &it, .han = 1, .sound_only = 1};
-    char *kp = NULL;
     int rc = -1;
-    if (!(it.key = window_key(c, at, nx, a, b)) || tx_pinyin_table(it.key, &kp) < 0) goto out;
-    mi.pinyin = kp ? kp : pin;
-    if (!(mi.pyphon = tx_phonetic_key(mi.pinyin))) goto out;
+    if (window_keys(S->c, h, a, b, pin, buf, &it, &mi.pinyin, &own)) goto out;
+    if (mi.pinyin == pin) {
+        mi.pyphon = ph;
+    } else {
+        tx_phonetic_key_to(mi.pinyin, kph);
+        mi.pyphon = kph;
+    }
+    if (memo_begin(&S->windows, t + it.start, it.end - it.start)) goto out;
+    e = S->windows.nent - 1;
     for (size_t r = r0; r < R; r++) {
         const char *meth;
         if (!starts_like(&rs[r], &ri[r], ph) && !starts_like(&rs[r], &ri[r], mi.pyphon)) continue;
-        double v = tx_similarity_above(&mi, &ri[r], k, below_need(k, best[r]), &meth);
-        if (v > best[r]) best[r] = v, spans[r].start = it.start, spans[r].end = it.end;
+        double v = tx_similarity_above(&mi, &ri[r], S->k, S->floor, &meth);
+        if (v > 0.0 && memo_add(&S->windows, r, v)) goto out;
     }
+    memo_apply(S, &S->windows, e, DBL_MAX, it.start, it.end);
     rc = 0;
 out:
-    free(it.key), free(kp), free(mi.pyphon);
+    free(it.key), free(own);
     return rc;
 }
 
@@ -354,29 +468,29 @@ out:
  * the recogniser wrote as Chinese syllables (杰米尼, 克劳德四) that no rule
  * offers.  The pinyin comes from the table a character at a time, not the
  * cache, which would grow with every window.  -1 on OOM. */
-static int han_windows(const tx_conv *c, const tx_sentence *s, const tx_refinfo *ri,
-                       const refstart *rs, const allstart *as, size_t R, const double *k,
-                       size_t span, double *best, tx_anchor *spans)
+static int han_windows(asearch *S, const tx_sentence *s, size_t span)
 {
-    const char *t = c->norm->s;
-    size_t at[64], nx[64];
-    char py[64][PY_MAX];
+    const char *t = S->c->norm->s;
+    hrun h;
+    char pin[8 * PY_MAX + 1], ph[8 * PY_MAX + 1];
     if (span > 8) span = 8;
     for (size_t i = s->start; i < s->end;) {
-        size_t n = 0, j = i, e;
-        while (j < s->end && n < 64 && han_at(t, j, &e)) {
-            int got = char_pinyin(t, j, e, py[n]);
-            if (got < 0) return -1;
-            if (!got) break; /* no pinyin: the run ends here */
-            at[n] = j, nx[n++] = e, j = e;
-        }
-        if (!n) {
+        size_t j = read_run(S->c, i, s->end, &h);
+        if (!h.n) {
             tx_u8_next(t, &i);
             continue;
         }
-        for (size_t a = 0; a + 1 < n; a++)
-            for (size_t b = a + 1; b < n && b - a < span; b++)
-                if (score_window(c, at, nx, py, a, b, ri, rs, as, R, k, best, spans)) return -1;
+        for (size_t a = 0; a + 1 < h.n; a++) {
+            size_t len = strlen(h.py[a]);
+            memcpy(pin, h.py[a], len + 1);
+            for (size_t b = a + 1; b < h.n && b - a < span; b++) {
+                size_t l = strlen(h.py[b]);
+                memcpy(pin + len, h.py[b], l + 1);
+                len += l;
+                tx_phonetic_key_to(pin, ph);
+                if (score_window(S, &h, a, b, pin, ph)) return -1;
+            }
+        }
         i = j;
     }
     return 0;
@@ -393,36 +507,65 @@ static int is_maker(const tx_refinfo *ri, size_t R, const char *key)
     return 0;
 }
 
-/* The best score of each reference in sentence s, into best[R].  -1 on
- * OOM. */
-static int sentence_scores(const tx_conv *c, const tx_refinfo *ri, const refstart *rs,
-                           const allstart *as, size_t R, const double *k, const tx_sentence *s,
-                           const unsigned char *firsts, size_t words, size_t hans, double *best,
-                           tx_anchor *span)
+/* The entry of S->names for the name it (its key not yet set), made
+ * when the document has not met its bytes before: its key, whether it
+ * is empty or a maker's name, and its scores against every reference.
+ * -1 on OOM. */
+static int name_entry(asearch *S, tx_item *it, size_t *e)
 {
+    const tx_conv *c = S->c;
+    const char *b = c->norm->s + it->start;
+    size_t len = it->end - it->start;
+    if (tx_nmap_get(&S->names.map, b, len, e)) return 0;
+    if (!(it->key = tx_name_key(c->num, b, len)) || memo_begin(&S->names, b, len)) return -1;
+    *e = S->names.nent - 1;
+    if (!*it->key) {
+        S->names.ent[*e].flags = MEMO_EMPTY;
+        return 0;
+    }
+    if (is_maker(S->ri, S->R, it->key)) S->names.ent[*e].flags = MEMO_MAKER;
+    tx_meninfo mi = {0};
+    int rc = tx_meninfo_init(c, &mi, it, 1) || score_name(S, &mi) ? -1 : 0;
+    tx_meninfo_free(&mi);
+    return rc;
+}
+
+/* The names of sentence s (its candidates, the names mention rules
+ * capture, runs of Latin words), each scored against the references once
+ * per document (S->names).  -1 on OOM. */
+static int name_scores(asearch *S, const tx_sentence *s, const unsigned char *firsts, size_t words)
+{
+    const tx_conv *c = S->c;
     tx_item *it = NULL;
     size_t n = 0;
     int rc = sentence_names(c, s, &it, &n);
     if (!rc && words) rc = word_windows(c, s, firsts, words, &it, &n);
-    for (size_t r = 0; r < R; r++)
-        best[r] = 0.0;
     for (size_t i = 0; !rc && i < n; i++) {
-        if (!*it[i].key) continue;
-        tx_meninfo mi = {0};
-        if (tx_meninfo_init(c, &mi, &it[i], 1)) {
-            tx_meninfo_free(&mi);
+        size_t e;
+        if (name_entry(S, &it[i], &e)) {
             rc = -1;
             break;
         }
-        double cap = is_maker(ri, R, it[i].key) ? k[TXP_ANCHOR_MAKER] : DBL_MAX;
-        score_name(&mi, ri, R, k, cap, best, span);
-        tx_meninfo_free(&mi);
+        int fl = S->names.ent[e].flags;
+        if (fl & MEMO_EMPTY) continue;
+        double cap = fl & MEMO_MAKER ? S->k[TXP_ANCHOR_MAKER] : DBL_MAX;
+        memo_apply(S, &S->names, e, cap, it[i].start, it[i].end);
     }
-    if (!rc && hans > 1) rc = han_windows(c, s, ri, rs, as, R, k, hans, best, span);
     for (size_t i = 0; i < n; i++)
         free(it[i].key);
     free(it);
     return rc;
+}
+
+/* The best score of each reference in sentence s, into S->best.  -1 on
+ * OOM. */
+static int sentence_scores(asearch *S, const tx_sentence *s, const unsigned char *firsts,
+                           size_t words, size_t hans)
+{
+    for (size_t r = 0; r < S->R; r++)
+        S->best[r] = 0.0;
+    if (name_scores(S, s, firsts, words)) return -1;
+    return hans > 1 ? han_windows(S, s, hans) : 0;
 }
 
 /* One sentence where a reference is heard well enough, and the name. */
@@ -519,6 +662,7 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anc
     tx_anchor *span = calloc(R, sizeof *span);
     size_t *at = malloc(R * sizeof *at), *count = calloc(R, sizeof *count), n = 0, cap = 0;
     occ *o = NULL;
+    asearch S = {0};
     int rc = -1;
     if (!ri || !rs || !as || !best || !span || !at || !count) goto out;
     unsigned char firsts[256] = {0}; /* first letters of the references' keys */
@@ -536,9 +680,17 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anc
     size_t words =
         w->has_param[TXP_ANCHOR_WINDOW_WORDS] ? (size_t)w->param[TXP_ANCHOR_WINDOW_WORDS] : 0;
     size_t hans = w->has_param[TXP_ANCHOR_WINDOW_HAN] ? (size_t)w->param[TXP_ANCHOR_WINDOW_HAN] : 0;
+    S = (asearch){.c = c,
+                  .ri = ri,
+                  .rs = rs,
+                  .as = as,
+                  .R = R,
+                  .k = k,
+                  .floor = search_floor(k),
+                  .best = best,
+                  .span = span};
     for (size_t i = first; i < last; i++) {
-        if (sentence_scores(c, ri, rs, as, R, k, &c->seg->sent[i], firsts, words, hans, best, span))
-            goto out;
+        if (sentence_scores(&S, &c->seg->sent[i], firsts, words, hans)) goto out;
         for (size_t r = 0; r < R; r++) {
             if (best[r] < need || count[r] >= per) continue;
             occ *p = tx_grow(o, &cap, n + 1, sizeof *p);
@@ -558,5 +710,6 @@ out:
     for (size_t r = 0; ri && r < R; r++)
         tx_refinfo_free(&ri[r]);
     free(ri), free(rs), free(as), free(best), free(span), free(at), free(count), free(o);
+    memo_free(&S.names), memo_free(&S.windows);
     return rc;
 }

@@ -408,6 +408,17 @@ static int context_syl(uint32_t a, uint32_t b)
     return -1;
 }
 
+const char *tx_pinyin_syl(uint32_t c, uint32_t next)
+{
+    int k = table_syl(c);
+    if (k < 0) return NULL;
+    if (next) {
+        int kc = context_syl(c, next);
+        if (kc >= 0) k = kc;
+    }
+    return tx_py_syl[k];
+}
+
 int tx_pinyin_table(const char *s, char **out)
 {
     tx_strbuf b = {0};

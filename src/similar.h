@@ -14,6 +14,10 @@ TXI const char *tx_pinyin_key(tx_pinyin *p, const char *s);
  * returns 1 and sets *out (the caller frees it) when the table holds
  * every character of s, 0 (and *out NULL) when it does not, -1 on OOM. */
 TXI int tx_pinyin_table(const char *s, char **out);
+/* The pinyin of the code point c from the same table, as the syllable
+ * tx_pinyin_table gives it before next (0: at the end of the string);
+ * NULL when the table has none.  The string is static. */
+TXI const char *tx_pinyin_syl(uint32_t c, uint32_t next);
 /* The pinyin key of s from ICU's transliterator, opened on first use;
  * the caller frees the result; NULL on failure.  The reference the
  * table is tested against (tests/pinyin_check.c). */

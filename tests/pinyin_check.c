@@ -3,7 +3,10 @@
  * table holds, alone; every one again inside a generated string of table
  * characters and ASCII letters and digits; every context pair of
  * Han-Latin, alone and inside such strings.  A string the table does not
- * cover must be refused (0), never read differently.
+ * cover must be refused (0), never read differently.  And the table's
+ * syllables one at a time (tx_pinyin_syl, which the anchor search joins
+ * into a window's pinyin) against the table's reading of the whole
+ * string: every character alone, every context pair, random runs.
  *
  *   pinyin_check    prints "pinyin_check: N strings agree" and exits 0,
  *                   or prints each disagreement and exits 1 */
@@ -44,6 +47,27 @@ static void check(tx_pinyin *p, const char *s, int covered)
     free(u);
 }
 
+/* The syllables of the n code points cp, each read before the next, must
+ * join into what tx_pinyin_table reads for the string they make. */
+static void check_syl(const uint32_t *cp, size_t n)
+{
+    char s[4 * (RUN_MAX + 4) + 1], joined[16 * (RUN_MAX + 4) + 1] = "", *t = NULL;
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        len += tx_u8_put(cp[i], s + len);
+        const char *y = tx_pinyin_syl(cp[i], i + 1 < n ? cp[i + 1] : 0);
+        if (y) strcat(joined, y);
+    }
+    s[len] = 0;
+    int got = tx_pinyin_table(s, &t);
+    checked++;
+    if (got != 1 || strcmp(t, joined)) {
+        if (failed++ < MAX_SHOWN)
+            printf("    %s: table %s (%d), syllables %s\n", s, t ? t : "-", got, joined);
+    }
+    free(t);
+}
+
 static size_t nholds;
 static uint32_t *holds; /* every code point of the table */
 
@@ -82,6 +106,13 @@ int main(void)
         size_t n = tx_u8_put(holds[i], s);
         s[n] = 0;
         check(p, s, 1);
+        check_syl(&holds[i], 1);
+        uint32_t run[RUN_MAX + 1];
+        size_t m = 1 + rnd(RUN_MAX);
+        run[0] = holds[i];
+        for (size_t k = 1; k < m; k++)
+            run[k] = holds[rnd((unsigned)nholds)];
+        check_syl(run, m);
         n = put_random(s, 0);
         n += tx_u8_put(holds[i], s + n);
         for (unsigned k = rnd(RUN_MAX); k > 0; k--)
@@ -90,6 +121,10 @@ int main(void)
         check(p, s, 1);
     }
     for (size_t i = 0; tx_py_ctx[i].a; i++) { /* the context pairs */
+        uint32_t pair[3] = {tx_py_ctx[i].a, tx_py_ctx[i].b, tx_py_ctx[i].a};
+        check_syl(pair, 2);
+        check_syl(pair, 3);
+        check_syl(pair + 1, 2);
         size_t n = tx_u8_put(tx_py_ctx[i].a, s);
         n += tx_u8_put(tx_py_ctx[i].b, s + n);
         s[n] = 0;
