@@ -23,11 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The names of sentence s as items, their keys not yet set (the caller
+/* The names of sentence si as items, their keys not yet set (the caller
  * frees the array and any key it sets): its candidates, then the names
  * mention rules capture.  -1 on OOM. */
-static int sentence_names(const tx_conv *c, const tx_sentence *s, tx_item **out, size_t *n)
+static int sentence_names(const tx_conv *c, size_t si, tx_item **out, size_t *n)
 {
+    const tx_sentence *s = &c->seg->sent[si];
     size_t cap = *n;
     *out = NULL;
     *n = 0;
@@ -43,16 +44,12 @@ static int sentence_names(const tx_conv *c, const tx_sentence *s, tx_item **out,
         p[*n].end = k->end;
         (*n)++;
     }
-    const tx_rule *r;
-    tx_match m;
-    tx_pfmemo memo = {.n = 0};
-    for (size_t ri = 0; (r = tx_rules_get(c->rules, RK_MENTION, c->lang, ri)); ri++) {
-        size_t gs, ge;
-        if (tx_rule_match_memo(c->rules, r, c->norm->s + s->start, s->end - s->start, 0, &m,
-                               &memo) != 1 ||
-            !tx_match_group(&m, "name", 1, &gs, &ge) ||
-            tx_conv_is_stop(c, s->start + gs, s->start + ge))
-            continue;
+    const tx_named *nm;
+    size_t nn;
+    if (tx_conv_sentence_names(c, si, &nm, &nn)) return -1;
+    for (size_t q = 0; q < nn; q++) {
+        size_t gs = nm[q].gs, ge = nm[q].ge;
+        if (tx_conv_is_stop(c, s->start + gs, s->start + ge)) continue;
         tx_item *p = tx_grow(*out, &cap, *n + 1, sizeof *p);
         if (!p) return -1;
         *out = p;
@@ -530,15 +527,16 @@ static int name_entry(asearch *S, tx_item *it, size_t *e)
     return rc;
 }
 
-/* The names of sentence s (its candidates, the names mention rules
+/* The names of sentence si (its candidates, the names mention rules
  * capture, runs of Latin words), each scored against the references once
  * per document (S->names).  -1 on OOM. */
-static int name_scores(asearch *S, const tx_sentence *s, const unsigned char *firsts, size_t words)
+static int name_scores(asearch *S, size_t si, const unsigned char *firsts, size_t words)
 {
     const tx_conv *c = S->c;
+    const tx_sentence *s = &c->seg->sent[si];
     tx_item *it = NULL;
     size_t n = 0;
-    int rc = sentence_names(c, s, &it, &n);
+    int rc = sentence_names(c, si, &it, &n);
     if (!rc && words) rc = word_windows(c, s, firsts, words, &it, &n);
     for (size_t i = 0; !rc && i < n; i++) {
         size_t e;
@@ -557,15 +555,15 @@ static int name_scores(asearch *S, const tx_sentence *s, const unsigned char *fi
     return rc;
 }
 
-/* The best score of each reference in sentence s, into S->best.  -1 on
+/* The best score of each reference in sentence si, into S->best.  -1 on
  * OOM. */
-static int sentence_scores(asearch *S, const tx_sentence *s, const unsigned char *firsts,
-                           size_t words, size_t hans)
+static int sentence_scores(asearch *S, size_t si, const unsigned char *firsts, size_t words,
+                           size_t hans)
 {
     for (size_t r = 0; r < S->R; r++)
         S->best[r] = 0.0;
-    if (name_scores(S, s, firsts, words)) return -1;
-    return hans > 1 ? han_windows(S, s, hans) : 0;
+    if (name_scores(S, si, firsts, words)) return -1;
+    return hans > 1 ? han_windows(S, &S->c->seg->sent[si], hans) : 0;
 }
 
 /* One sentence where a reference is heard well enough, and the name. */
@@ -690,7 +688,7 @@ int tx_anchors(const tx_conv *c, size_t first, size_t last, int *anchors, tx_anc
                   .best = best,
                   .span = span};
     for (size_t i = first; i < last; i++) {
-        if (sentence_scores(&S, &c->seg->sent[i], firsts, words, hans)) goto out;
+        if (sentence_scores(&S, i, firsts, words, hans)) goto out;
         for (size_t r = 0; r < R; r++) {
             if (best[r] < need || count[r] >= per) continue;
             occ *p = tx_grow(o, &cap, n + 1, sizeof *p);

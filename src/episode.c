@@ -225,21 +225,17 @@ static int names_beyond(const ctx *c, size_t a, size_t b, size_t os, size_t oe)
     return 0;
 }
 
-/* Applies the mention rules to norm[a,b) inside entry en: a captured name
- * marks the candidate it overlaps as the entry's primary mention; a Han
- * name, or a lower-case one where the segmenter found no capitalised
+/* Applies the names the mention rules capture in a span starting at norm
+ * byte sa (nm, nn of them: tx_conv_names) inside entry en: a captured
+ * name marks the candidate it overlaps as the entry's primary mention; a
+ * Han name, or a lower-case one where the segmenter found no capitalised
  * candidate, becomes a mention of its own.  Returns 0, or -1 on OOM. */
-static int apply_mentions(const ctx *c, tx_entry *en, size_t sa, size_t sb)
+static int apply_mentions(const ctx *c, tx_entry *en, size_t sa, const tx_named *nm, size_t nn)
 {
-    const tx_rule *r;
-    tx_match m;
     const tx_norm *n = c->n;
-    tx_pfmemo memo = {.n = 0};
-    for (size_t ri = 0; (r = tx_rules_get(c->rs, RK_MENTION, c->lang, ri)); ri++) {
-        if (tx_rule_match_memo(c->rs, r, n->s + sa, sb - sa, 0, &m, &memo) != 1) continue;
-        size_t gs, ge;
-        if (!tx_match_group(&m, "name", 1, &gs, &ge)) continue;
-        size_t a = sa + gs, b = sa + ge;
+    for (size_t q = 0; q < nn; q++) {
+        const tx_rule *r = nm[q].r;
+        size_t a = sa + nm[q].gs, b = sa + nm[q].ge;
         if (is_stop(c, a, b)) continue;
         int found = 0, han = tx_has_han(n->s + a, b - a), lower = 1, letters = 0;
         for (size_t i = a; i < b; i++) {
@@ -849,14 +845,21 @@ static int entry_mentions(build *b, tx_entry *en)
         const tx_sentence *s = &seg->sent[si];
         if (s->start >= en->end) break; /* sentences are in order */
         if (s->start < en->start || s->end > en->end) continue;
-        if (apply_mentions(c, en, s->start, s->end)) return -1;
+        const tx_named *nm;
+        size_t nn;
+        if (tx_conv_sentence_names(c->cv, si, &nm, &nn) || apply_mentions(c, en, s->start, nm, nn))
+            return -1;
         done++;
     }
     if (c->lines_layout) {
-        size_t wend = en->start, nl = 0;
+        size_t wend = en->start, nl = 0, nn;
         while (wend < en->end && (double)nl < param(c->cv, TXP_MENTION_LINES))
             if (c->n->s[wend++] == '\n') nl++;
-        if (apply_mentions(c, en, en->start, wend)) return -1;
+        tx_named *nm;
+        if (tx_conv_names(c->cv, en->start, wend, &nm, &nn)) return -1;
+        int rc = apply_mentions(c, en, en->start, nm, nn);
+        free(nm);
+        if (rc) return -1;
     }
     if (anchor_mentions(b, en)) return -1;
     /* Keep mentions and organisations in text order. */

@@ -452,7 +452,12 @@ static tx2json_status run_stages(tx_conv *c, const unsigned char *data, size_t l
         return TX2JSON_ELIMIT;
     }
     c->lines_layout = tx_is_lines_layout(c, c->refs->region_start);
-    if ((rc = tx_segment(c, 0, c->refs->region_start)) || (rc = tx_build_episode(c))) return rc;
+    if ((rc = tx_segment(c, 0, c->refs->region_start))) return rc;
+    if (tx_conv_names_init(c)) {
+        tx_seterr(c->err, TX2JSON_ENOMEM, c->name, 0, 0, (size_t)-1, "out of memory");
+        return TX2JSON_ENOMEM;
+    }
+    if ((rc = tx_build_episode(c))) return rc;
     tx_seg_free_cands(c->seg);
     size_t max_entries = opts->max_entries ? opts->max_entries : 20000;
     if (c->ep->nentry > max_entries) {
@@ -617,6 +622,7 @@ static tx2json_status convert(tx2json_ctx *ctx, const char *name, const unsigned
         if (opts->notes) locate_error(err, c.notes_name, opts->notes, opts->notes_len);
     }
     tx_diags_free(&c.diags);
+    tx_conv_names_free(&c);
     tx_episode_free(&ep);
     tx_reflist_free(&refs);
     tx_seg_free(&seg);
