@@ -13,7 +13,7 @@
 /* The names of the sentences asked for so far: sentence i's are
  * named[at[i], at[i] + count[i]), count[i] == UNSEEN until asked. */
 struct tx_namecache {
-    size_t *at;
+    tx_off *at; /* 32 bits, as the sentences' offsets: a name per byte at most */
     unsigned *count;
     size_t nsent;
     tx_named *named;
@@ -84,14 +84,14 @@ int tx_conv_sentence_names(const tx_conv *c, size_t si, const tx_named **out, si
         size_t ng;
         if (tx_conv_names(c, s->start, s->end, &got, &ng)) return -1;
         tx_named *p = ng ? tx_grow(k->named, &k->cap, k->n + ng, sizeof *p) : k->named;
-        if (ng && !p) {
+        if (ng && (!p || k->n + ng > UINT32_MAX)) {
             free(got);
             return -1;
         }
         k->named = p;
         if (ng) memcpy(k->named + k->n, got, ng * sizeof *got);
         free(got);
-        k->at[si] = k->n;
+        k->at[si] = (tx_off)k->n;
         k->count[si] = (unsigned)ng;
         k->n += ng;
     }
