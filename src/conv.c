@@ -13,7 +13,7 @@
 /* The names of the sentences asked for so far: sentence i's are
  * named[at[i], at[i] + count[i]), count[i] == UNSEEN until asked. */
 struct tx_namecache {
-    tx_off *at; /* 32 bits, as the sentences' offsets: a name per byte at most */
+    tx_off *at; /* 32 bits, as the sentences' offsets (checked: see below) */
     unsigned *count;
     size_t nsent;
     tx_named *named;
@@ -83,8 +83,12 @@ int tx_conv_sentence_names(const tx_conv *c, size_t si, const tx_named **out, si
         tx_named *got;
         size_t ng;
         if (tx_conv_names(c, s->start, s->end, &got, &ng)) return -1;
+        if (k->n + ng > UINT32_MAX) { /* at[] holds 32 bits: refused as too much */
+            free(got);
+            return -1;
+        }
         tx_named *p = ng ? tx_grow(k->named, &k->cap, k->n + ng, sizeof *p) : k->named;
-        if (ng && (!p || k->n + ng > UINT32_MAX)) {
+        if (ng && !p) {
             free(got);
             return -1;
         }
@@ -95,7 +99,7 @@ int tx_conv_sentence_names(const tx_conv *c, size_t si, const tx_named **out, si
         k->count[si] = (unsigned)ng;
         k->n += ng;
     }
-    *out = k->named + k->at[si];
+    *out = k->count[si] ? k->named + k->at[si] : NULL;
     *n = k->count[si];
     return 0;
 }

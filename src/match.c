@@ -171,13 +171,15 @@ static double prefix_sim(const char *a, const char *b)
 }
 
 /* Edit similarity, or 0 when it cannot exceed need: the distance is at
- * least the length difference, so 1 - (max-min)/max bounds it. */
+ * least the length difference, so 1 - (max-min)/max bounds it, the
+ * lengths counted as tx_edit_sim sees them (cut at TX_SIM_MAX_CPS code
+ * points), so the bound never drops a comparison that could win. */
 static double sim_above(const char *a, const char *b, double need)
 {
     size_t la = 0, lb = 0;
-    for (const char *x = a; *x; x++)
+    for (const char *x = a; *x && la < TX_SIM_MAX_CPS; x++)
         la += ((unsigned char)*x & 0xC0) != 0x80;
-    for (const char *x = b; *x; x++)
+    for (const char *x = b; *x && lb < TX_SIM_MAX_CPS; x++)
         lb += ((unsigned char)*x & 0xC0) != 0x80;
     size_t mx = la > lb ? la : lb, mn = la > lb ? lb : la;
     if (!mx || (double)mn / (double)mx <= need) return 0.0;

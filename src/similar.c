@@ -18,7 +18,7 @@
 
 /* Code points of a key that count (longer keys are cut), and the most
  * the bit-parallel distance takes in one machine word. */
-enum { MAX_CPS = 128, WORD_BITS = 64 };
+enum { MAX_CPS = TX_SIM_MAX_CPS, WORD_BITS = 64 };
 
 /* A key as code points (at most MAX_CPS): ASCII bytes are copied,
  * anything else decoded. */

@@ -26,6 +26,9 @@ TXI char *tx_pinyin_icu(tx_pinyin *p, const char *s);
  * _table always fills the whole table (the reference for tests). */
 TXI size_t tx_levenshtein(const char *a, const char *b);
 TXI size_t tx_levenshtein_table(const char *a, const char *b);
+/* The code points of each key that tx_edit_sim compares: a longer key
+ * is cut there. */
+enum { TX_SIM_MAX_CPS = 128 };
 TXI double tx_edit_sim(const char *a, const char *b);
 TXI char *tx_phonetic_key(const char *key); /* caller frees; NULL on OOM */
 /* The same into out, which holds strlen(key) + 1 bytes: a key has at most
