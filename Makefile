@@ -264,8 +264,9 @@ score-subtitles: $(BIN)
 
 # The scored segmenter (--segmenter=scored): make train fits the weights of
 # rules/90-weights.rules to every gold episode; make score-cv reports
-# leave-one-show-out cross-validation (each episode scored with weights
-# trained without it), the honest figure for a show never seen.
+# leave-one-show-out cross-validation (each show's episodes scored with
+# weights trained without that show; the gold's optional "show" names it),
+# the honest figure for a show never seen.
 train: $(BIN)
 	python3 tools/train --bin ./$(BIN) corpora corpora-blind
 
