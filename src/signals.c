@@ -314,14 +314,13 @@ static int unit_names(fstate *st, size_t ui)
         if (tx_conv_is_stop(c, k->start, k->end)) continue;
         if (hear(st, ui, st->ckey[i], &h)) return -1;
     }
-    const tx_rule *r;
-    tx_match m;
-    for (size_t ri = 0; (r = tx_rules_get(c->rules, RK_MENTION, c->lang, ri)); ri++) {
-        size_t gs, ge;
-        if (tx_rule_match(c->rules, r, c->norm->s + s->start, s->end - s->start, 0, &m) != 1 ||
-            !tx_match_group(&m, "name", 1, &gs, &ge) ||
-            tx_conv_is_stop(c, s->start + gs, s->start + ge))
-            continue;
+    /* the names mention rules capture, found once per conversion */
+    const tx_named *nm;
+    size_t nn;
+    if (tx_conv_sentence_names(c, st->u[ui].sent, &nm, &nn)) return -1;
+    for (size_t q = 0; q < nn; q++) {
+        size_t gs = nm[q].gs, ge = nm[q].ge;
+        if (tx_conv_is_stop(c, s->start + gs, s->start + ge)) continue;
         st->u[ui].f[TXF_MENTION] = 1;
         char *k = tx_name_key(c->num, c->norm->s + s->start + gs, ge - gs);
         char **p = k ? tx_grow(st->hankeys, &st->hancap, st->nhan + 1, sizeof *p) : NULL;
