@@ -608,7 +608,13 @@ while IFS= read -r l; do
     case "$l" in
     PASS*) ok ;;
     FAIL*) bad "${l#FAIL }" ;;
-    SKIP*) echo "$l" && # 11. The scored segmenter: tools/train's decoder, with the weights of the
+    SKIP*) echo "$l" && nskip=$((nskip + 1)) ;;
+    *) echo "$l" ;;
+    esac
+done <"$TMP/install.out"
+grep -q '^PASS install/make-install' "$TMP/install.out" || bad "install: did not run"
+
+# 11. The scored segmenter: tools/train's decoder, with the weights of the
 #     rules, finds the entry starts the binary finds on every episode (the
 #     weights mean to the binary what they meant to the trainer).
 if command -v python3 >/dev/null 2>&1; then
@@ -621,11 +627,20 @@ else
     echo "SKIP train --check: python3 is not installed"
 fi
 
-nskip=$((nskip + 1)) ;;
-    *) echo "$l" ;;
-    esac
-done <"$TMP/install.out"
-grep -q '^PASS install/make-install' "$TMP/install.out" || bad "install: did not run"
+# 11b. tools/diagnose on the seed, whose output the golden file checks:
+#     every (entry, reference) pair linked in the right entry, no start
+#     missed or false, as many entries as the gold.
+if command -v python3 >/dev/null 2>&1; then
+    python3 tools/diagnose --bin "$BIN" corpora/000_3c858c9825c89cc2.txt >"$TMP/diag.out" 2>&1
+    if grep -q '^links   ok=15 entry-missed=0 other-entry=0 never-linked=0 not-read=0$' "$TMP/diag.out" &&
+        grep -q '^counts  under=0 over=0 equal=1 files=1 failed=0$' "$TMP/diag.out"; then
+        ok
+    else
+        bad "diagnose on the seed: $(head -4 "$TMP/diag.out" | tr '\n' ' ')"
+    fi
+else
+    echo "SKIP diagnose: python3 is not installed"
+fi
 
 # A tool's report in FILE, a line per check: "ok..." passes, any other
 # line fails as "NAME: line"; a nonzero exit STATUS with no FAIL line fails
