@@ -14,9 +14,15 @@
  * header, another reference or the start of the text); else the label
  * comes from the URL itself: a `url-label` rule's group (the repository
  * of a code host, the id on a paper or model hub), else its last path
- * segment that is not URL noise, else its host. */
+ * segment that is not URL noise, else its host.  Notes that give the URL
+ * first and its title under it are read too: a `reference-label` line
+ * right under a bare URL, with a break above the URL, labels it.  A line
+ * inside the list that no rule reads (a heading, an aside) is skipped
+ * when a reference stands above it within param:reflist-stray-lines
+ * lines. */
 #include "references.h"
 #include "normalize.h"
+#include "signals.h"
 #include "span.h"
 
 #include <ctype.h>
@@ -140,6 +146,66 @@ static int label_above(const tx_conv *c, const nline *u, nline *out, size_t *ls,
     return 1;
 }
 
+/* The line l, which no reference rule reads, labels the bare URL on the
+ * line just above it (show notes that give the URL first and its title
+ * under it): 1 with that URL line *u, the name of the rule that reads
+ * it, the URL's bytes [*us, *ue) and the label's [*ls, *le), else 0.  Above the URL the list must
+ * break (a blank line, a header, a chapter hint or the start of the text), as under a label of
+ * label_above, so a line of talk or a stray line under a list whose labels stand above their URLs
+ * does not shift every label by one. */
+static int label_below(const tx_conv *c, const nline *l, nline *u, const char **rule, size_t *us,
+                       size_t *ue, size_t *ls, size_t *le)
+{
+    const char *s = c->norm->s;
+    const tx_rule *r;
+    tx_match m;
+    size_t n = l->b - l->a, x, y;
+    if (l->first || !n || n > TX_MAX_REFLINE ||
+        !full_match(c->rules, RK_REFLABEL, c->lang, s + l->a, n, &r, &m) ||
+        !tx_match_group(&m, "label", 1, ls, le))
+        return 0;
+    *u = line_ending(s, l->ls - 1);
+    n = u->b - u->a;
+    if (!n || n > TX_MAX_REFLINE ||
+        !full_match(c->rules, RK_REFERENCE, c->lang, s + u->a, n, &r, &m) ||
+        !tx_match_group(&m, "url", 1, us, ue) || tx_match_group(&m, "label", 1, &x, &y))
+        return 0;
+    *rule = tx_rule_name(r);
+    if (!u->first) {
+        nline above = line_ending(s, u->ls - 1);
+        size_t an = above.b - above.a;
+        if (an && !full_match(c->rules, RK_REFHEADER, c->lang, s + above.a, an, &r, &m) &&
+            !full_match(c->rules, RK_CHAPTER, c->lang, s + above.a, an, &r, &m))
+            return 0;
+    }
+    *us += u->a, *ue += u->a, *ls += l->a, *le += l->a;
+    return 1;
+}
+
+/* Is the line l, which is neither a reference nor a header, a stray line
+ * inside the list (a group's heading or an aside no rule names): are
+ * there references above it within param:reflist-stray-lines lines that
+ * are not blank?  Optional: no row, no stray lines. */
+static int stray_in_list(const tx_conv *c, const nline *l)
+{
+    const tx_weights *w = c->weights;
+    if (!w || !w->has_param[TXP_REFLIST_STRAY_LINES] || l->first) return 0;
+    double left = w->param[TXP_REFLIST_STRAY_LINES];
+    const char *s = c->norm->s;
+    const tx_rule *r;
+    tx_match m;
+    nline up = *l;
+    while (!up.first) {
+        up = line_ending(s, up.ls - 1);
+        size_t n = up.b - up.a;
+        if (!n) continue;
+        if (n > TX_MAX_REFLINE) return 0;
+        if (full_match(c->rules, RK_REFERENCE, c->lang, s + up.a, n, &r, &m)) return 1;
+        if (--left < 0) return 0;
+    }
+    return 0;
+}
+
 int tx_url_noise(const tx_ruleset *rs, const char *w, size_t n)
 {
     char low[TX_MAX_URLWORD];
@@ -225,7 +291,11 @@ tx2json_status tx_find_references(tx_conv *c)
         int chapter = a < b && b - a <= TX_MAX_REFLINE &&
                       full_match(rs, RK_CHAPTER, lang, n->s + a, b - a, &r, &m);
         if (chapter && out->nref) break; /* chapters above the list: the list is read */
-        int aside = !chapter && a < b && b - a <= TX_MAX_REFLINE &&
+        nline url = {0, 0, 0, 0};
+        const char *urule = NULL;
+        size_t us = 0, ue = 0, lsx = 0, lex = 0;
+        int below = !chapter && a < b && label_below(c, &ln, &url, &urule, &us, &ue, &lsx, &lex);
+        int aside = !chapter && !below && a < b && b - a <= TX_MAX_REFLINE &&
                     full_match(rs, RK_ASIDE, lang, n->s + a, b - a, &r, &m) &&
                     !full_match(rs, RK_REFHEADER, lang, n->s + a, b - a, &r, &m);
         if (a == b || chapter || aside) {
@@ -280,6 +350,29 @@ tx2json_status tx_find_references(tx_conv *c)
             end = next;
             continue;
         }
+        if (!hit && below) {
+            tx_ref *p = tx_grow(out->ref, &cap, out->nref + 1, sizeof *p);
+            if (!p) goto oom;
+            out->ref = p;
+            tx_ref *rf = &out->ref[out->nref++];
+            memset(rf, 0, sizeof *rf);
+            rf->start = url.a;
+            rf->end = b;
+            rf->ustart = us;
+            rf->uend = ue;
+            rf->lstart = lsx;
+            rf->lend = lex;
+            rf->rule = urule;
+            rf->entry = -1;
+            rf->label = tx_span_copy(c, lsx, lex);
+            rf->url = tx_strndup(n->s + us, ue - us);
+            if (!rf->label || !rf->url) goto oom;
+            strip_enclosed_number(rf->label);
+            a = url.a;
+            ls = url.ls;
+            next = ls > 0 ? ls - 1 : 0;
+            hit = 1;
+        }
         if (hit && out->max_refs && out->nref > out->max_refs) {
             out->over_limit = 1;
             break;
@@ -292,6 +385,11 @@ tx2json_status tx_find_references(tx_conv *c)
                 if (tx_rule_match(rs, r, n->s + a, b - a, 0, &m) == 1 && m.start == 0 &&
                     m.end == b - a)
                     header = 1;
+            if (!header && out->nref && stray_in_list(c, &ln)) { /* skipped */
+                if (ls == 0) break;
+                end = next;
+                continue;
+            }
             if (!header || !out->nref) break;
             /* A header under which references were read: the list starts
              * here, unless more of it lies above (a list with sub-headings,

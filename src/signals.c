@@ -100,7 +100,8 @@ const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "anchor-window-han",
                                            "mention-grow-words",
                                            "mention-grow-joiner",
-                                           "match-label-part"};
+                                           "match-label-part",
+                                           "reflist-stray-lines"};
 
 const char *const tx_name_feature_names[TXN_N] = {
     "bias",       "rule",        "anchor",     "one-word",     "many-words", "digit",

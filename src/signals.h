@@ -132,6 +132,8 @@ enum {
     TXP_MATCH_LABEL_PART,      /* similarity: a name against one part of a label that mixes
                                   scripts or spaced Han words ("Foo 某某助手"), times this
                                   (optional: no row, no parts) */
+    TXP_REFLIST_STRAY_LINES,   /* references.c: lines of a list that no rule reads, skipped when a
+                                  reference stands above them (optional: no row, none) */
     TXP_N
 };
 
