@@ -278,7 +278,7 @@ tx2json_status tx_find_references(tx_conv *c)
     memset(out, 0, sizeof *out);
     out->max_refs = max_refs;
     out->region_start = n->len;
-    size_t cap = 0;
+    size_t cap = 0, ntimed = 0; /* references read from a timeline's lines */
     size_t end = n->len;
     const char *lang = c->lang;
     while (end > 0) {
@@ -290,7 +290,13 @@ tx2json_status tx_find_references(tx_conv *c)
         int hit = 0;
         int chapter = a < b && b - a <= TX_MAX_REFLINE &&
                       full_match(rs, RK_CHAPTER, lang, n->s + a, b - a, &r, &m);
-        if (chapter && out->nref) break; /* chapters above the list: the list is read */
+        /* A chapter that a reference rule reads too is a timeline's link. */
+        int timed = chapter && full_match(rs, RK_REFERENCE, lang, n->s + a, b - a, &r, &m);
+        if (timed) chapter = 0;
+        /* Chapters above the list: the list is read (a timestamped
+         * transcript above it is never searched), unless the chapter
+         * lies inside a timeline whose lines carry links. */
+        if (chapter && out->nref > ntimed && !stray_in_list(c, &ln)) break;
         nline url = {0, 0, 0, 0};
         const char *urule = NULL;
         size_t us = 0, ue = 0, lsx = 0, lex = 0;
@@ -378,6 +384,7 @@ tx2json_status tx_find_references(tx_conv *c)
             break;
         }
         if (hit) {
+            ntimed += (size_t)timed;
             out->region_start = a;
         } else {
             int header = 0;
