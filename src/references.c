@@ -185,8 +185,9 @@ static int label_below(const tx_conv *c, const nline *l, nline *u, const char **
 /* Is the line l, which is neither a reference nor a header, a stray line
  * inside the list (a group's heading or an aside no rule names): are
  * there references above it within param:reflist-stray-lines lines that
- * are not blank?  Optional: no row, no stray lines. */
-static int stray_in_list(const tx_conv *c, const nline *l)
+ * are not blank?  With timed, only a timeline's reference (a chapter line
+ * with a link) counts.  Optional: no row, no stray lines. */
+static int stray_in_list(const tx_conv *c, const nline *l, int timed)
 {
     const tx_weights *w = c->weights;
     if (!w || !w->has_param[TXP_REFLIST_STRAY_LINES] || l->first) return 0;
@@ -200,7 +201,8 @@ static int stray_in_list(const tx_conv *c, const nline *l)
         size_t n = up.b - up.a;
         if (!n) continue;
         if (n > TX_MAX_REFLINE) return 0;
-        if (full_match(c->rules, RK_REFERENCE, c->lang, s + up.a, n, &r, &m)) return 1;
+        if (full_match(c->rules, RK_REFERENCE, c->lang, s + up.a, n, &r, &m))
+            return !timed || full_match(c->rules, RK_CHAPTER, c->lang, s + up.a, n, &r, &m);
         if (--left < 0) return 0;
     }
     return 0;
@@ -296,7 +298,7 @@ tx2json_status tx_find_references(tx_conv *c)
         /* Chapters above the list: the list is read (a timestamped
          * transcript above it is never searched), unless the chapter
          * lies inside a timeline whose lines carry links. */
-        if (chapter && out->nref > ntimed && !stray_in_list(c, &ln)) break;
+        if (chapter && out->nref > ntimed && !stray_in_list(c, &ln, 1)) break;
         nline url = {0, 0, 0, 0};
         const char *urule = NULL;
         size_t us = 0, ue = 0, lsx = 0, lex = 0;
@@ -392,7 +394,7 @@ tx2json_status tx_find_references(tx_conv *c)
                 if (tx_rule_match(rs, r, n->s + a, b - a, 0, &m) == 1 && m.start == 0 &&
                     m.end == b - a)
                     header = 1;
-            if (!header && out->nref && stray_in_list(c, &ln)) { /* skipped */
+            if (!header && out->nref && stray_in_list(c, &ln, 0)) { /* skipped */
                 if (ls == 0) break;
                 end = next;
                 continue;
