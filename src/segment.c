@@ -195,6 +195,18 @@ static long keep_repeated(const char *t, size_t *lab, const size_t *key, size_t 
 
 static size_t past_stamp(const tx_conv *c, size_t a, size_t b);
 
+/* Does a speaker rule match at norm byte q of a line ending at e, with
+ * words after the label?  1 with *m, else 0. */
+static int speaker_at(const tx_conv *c, size_t q, size_t e, tx_match *m)
+{
+    const tx_rule *r;
+    for (size_t k = 0; (r = tx_rules_get(c->rules, RK_SPEAKER, c->lang, k)); k++)
+        if (tx_rule_match(c->rules, r, c->norm->s + q, e - q, 0, m) == 1 && m->start == 0 &&
+            m->end > 0 && m->end < e - q)
+            return 1;
+    return 0;
+}
+
 /* Speaker labels ("HOST: ", "主持人:") that open a line in [from,to), or
  * follow the time stamp that opens it ("[00:01:02] 发言人1："), as
  * [start,end) pairs in *lab; a label is kept only when the same speaker
@@ -213,28 +225,31 @@ static long speaker_labels(const tx_conv *c, size_t from, size_t to, size_t **la
     for (size_t p = from; p < to;) {
         const char *nl = memchr(n->s + p, '\n', to - p);
         size_t e = nl ? (size_t)(nl - n->s) : to;
-        const tx_rule *r;
         tx_match m;
         size_t q = p;
+        int found = 0;
         if (e > p && (unsigned char)n->s[p] < 0x80 && !isalpha((unsigned char)n->s[p]))
             q = past_stamp(c, p, e); /* a stamp opens with a digit or a bracket */
-        for (size_t k = 0; (r = tx_rules_get(rs, RK_SPEAKER, lang, k)); k++)
-            if (tx_rule_match(rs, r, n->s + q, e - q, 0, &m) == 1 && m.start == 0 && m.end > 0 &&
-                m.end < e - q) {
-                size_t *l = tx_grow(*lab, &cap, 2 * cnt + 2, sizeof *l);
-                if (l) *lab = l;
-                size_t *kk = l ? tx_grow(key, &kcap, 2 * cnt + 2, sizeof *kk) : NULL;
-                if (!kk) goto oom;
-                key = kk;
-                size_t gs = 0, ge = m.end;
-                if (!tx_match_group(&m, "speaker", 1, &gs, &ge)) gs = 0, ge = m.end;
-                l[2 * cnt] = q;
-                l[2 * cnt + 1] = q + m.end;
-                key[2 * cnt] = q + gs;
-                key[2 * cnt + 1] = q + ge;
-                cnt++;
-                break;
-            }
+        /* After the stamp first; else from the line's start, where a label
+         * may hold the stamp ("**Alex** [00:02:22] : so"). */
+        for (int pass = 0; !found && pass < 2; pass++) {
+            if (pass && q == p) break;
+            if (pass) q = p;
+            found = speaker_at(c, q, e, &m);
+            if (!found) continue;
+            size_t *l = tx_grow(*lab, &cap, 2 * cnt + 2, sizeof *l);
+            if (l) *lab = l;
+            size_t *kk = l ? tx_grow(key, &kcap, 2 * cnt + 2, sizeof *kk) : NULL;
+            if (!kk) goto oom;
+            key = kk;
+            size_t gs = 0, ge = m.end;
+            if (!tx_match_group(&m, "speaker", 1, &gs, &ge)) gs = 0, ge = m.end;
+            l[2 * cnt] = q;
+            l[2 * cnt + 1] = q + m.end;
+            key[2 * cnt] = q + gs;
+            key[2 * cnt + 1] = q + ge;
+            cnt++;
+        }
         p = e + 1;
     }
     long keep = keep_repeated(n->s, *lab, key, cnt);
@@ -253,6 +268,7 @@ typedef struct segger {
     const tx_numerals *nt;
     const tx_conv *c; /* for the stop-name rules */
     size_t from, to;  /* the span segmented */
+    size_t front;     /* the end of a front matter block opening it (from: none) */
     size_t *lab;      /* speaker labels: [start, end) pairs */
     long nlab;
     tok *toks; /* Latin words and numbers, a batch of stretches at a time */
@@ -312,6 +328,36 @@ static tx2json_status split_sentences(segger *g, UBreakIterator *sb)
     }
     out->nsent = keep;
     return TX2JSON_OK;
+}
+
+/* Is t[0, n) a line of YAML front matter: "key: value", an indented or
+ * listed continuation, or blank? */
+static int front_matter_line(const char *t, size_t n)
+{
+    if (!n || t[0] == ' ' || t[0] == '\t' || t[0] == '-') return 1;
+    size_t k = 0;
+    while (k < n && (isalnum((unsigned char)t[k]) || t[k] == '_' || t[k] == '-'))
+        k++;
+    return k > 0 && k < n && t[k] == ':' && (k + 1 == n || t[k + 1] == ' ');
+}
+
+/* The end of the YAML front matter that opens the text (a "---" line,
+ * front_matter_line lines, a closing "---" or "..." line), as Markdown
+ * transcripts written by notes tools and site generators carry:
+ * metadata, no speech.  from when the span does not open the text or no
+ * such block opens it. */
+static size_t front_matter_end(const char *t, size_t from, size_t to)
+{
+    if (from != 0 || to < 4 || memcmp(t, "---\n", 4) != 0) return from;
+    for (size_t p = 4; p < to;) {
+        const char *nl = memchr(t + p, '\n', to - p);
+        size_t e = nl ? (size_t)(nl - t) : to;
+        if (e - p == 3 && (!memcmp(t + p, "---", 3) || !memcmp(t + p, "...", 3)))
+            return nl ? e + 1 : e;
+        if (!front_matter_line(t + p, e - p)) return from;
+        p = e + 1;
+    }
+    return from;
 }
 
 /* Does a framing rule match the whole of the sentence [a, b) (an
@@ -438,6 +484,7 @@ static tx2json_status unit_sentences(tx_conv *c, segger *g)
     size_t nv = 0, cap = 0;
     for (size_t i = 0; i < out->nsent; i++) {
         tx_sentence st = out->sent[i];
+        if (st.label < g->front) continue; /* front matter: no sentence */
         if ((st.label == g->from || t[st.label - 1] == '\n') && is_framing(c, st.label, st.end))
             continue; /* a line of framing: no sentence */
         if (st.label == st.start && (st.start == g->from || t[st.start - 1] == '\n'))
@@ -632,6 +679,7 @@ tx2json_status tx_segment(tx_conv *c, size_t from, size_t to)
     g.c = c;
     g.from = from;
     g.to = to;
+    g.front = front_matter_end(g.t, from, to);
     g.out = c->seg;
     memset(g.out, 0, sizeof *g.out);
     g.nlab = speaker_labels(c, from, to, &g.lab);
