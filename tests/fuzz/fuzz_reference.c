@@ -3,6 +3,7 @@
 #include "normalize.h"
 #include "read.h"
 #include "references.h"
+#include "signals.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +17,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     static tx_ruleset *rs;
+    static tx_weights w; /* the parameters the reader reads (reflist-stray-lines) */
     tx2json_error err;
-    if (!rs && tx_rules_load(TX2JSON_RULES_DIR, &rs, &err) != TX2JSON_OK) abort();
+    if (!rs && (tx_rules_load(TX2JSON_RULES_DIR, &rs, &err) != TX2JSON_OK ||
+                tx_weights_load(rs, &w, &err) != TX2JSON_OK))
+        abort();
     if (size > 65536) return 0;
     static const char head[] = "某公司推出FooNet。\n\n";
     unsigned char *buf = malloc(sizeof head + size);
@@ -33,6 +37,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     c.opts = &o;
     c.err = &err;
     c.rules = rs;
+    c.weights = &w;
     c.doc = &doc;
     c.norm = &n;
     c.refs = &refs;
