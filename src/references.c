@@ -208,6 +208,27 @@ static int stray_in_list(const tx_conv *c, const nline *l, int timed)
     return 0;
 }
 
+/* The line [a, b) that ends the search holds an http(s) URL that no
+ * reference rule read: say so, since the list (or the rest of it) above
+ * goes unread, and a rule for the layout would read it.  A line with a
+ * time-hint stamp in it ("[10:59](https://…&t=659s) …", maybe after a
+ * speaker's name) is talk, not notes: no word. */
+static void unread_url_line(tx_conv *c, size_t a, size_t b)
+{
+    const char *s = c->norm->s;
+    for (size_t i = a; i < b; i++)
+        if ((s[i] == '[' || s[i] == '(') && opens_with_time(c->rules, c->lang, s + i, b - i))
+            return;
+    for (size_t i = a; i + 8 <= b; i++)
+        if ((s[i] == 'h' || s[i] == 'H') &&
+            (!strncmp(s + i, "http://", 7) || !strncmp(s + i, "https://", 8))) {
+            tx_diag_add(&c->diags, "warning", "unread-reference-line", (long)a, (long)b,
+                        "line holds a URL that no reference rule reads; the show notes above it "
+                        "were not read");
+            return;
+        }
+}
+
 int tx_url_noise(const tx_ruleset *rs, const char *w, size_t n)
 {
     char low[TX_MAX_URLWORD];
@@ -399,7 +420,11 @@ tx2json_status tx_find_references(tx_conv *c)
                 end = next;
                 continue;
             }
-            if (!header || !out->nref) break;
+            if (!header) {
+                unread_url_line(c, a, b);
+                break;
+            }
+            if (!out->nref) break;
             /* A header under which references were read: the list starts
              * here, unless more of it lies above (a list with sub-headings,
              * "Show notes" over "News" and "Resources"). */
