@@ -130,8 +130,7 @@ static void addf(tx_strbuf *b, const char *fmt, size_t v)
  * could end the attribute (esc() quotes the rest). */
 static int web_url(const char *u)
 {
-    return u && (!strncasecmp(u, "http://", strlen("http://")) ||
-                 !strncasecmp(u, "https://", strlen("https://")));
+    return u && tx_web_url_at(u, strlen(u));
 }
 
 /* Seconds as H:MM:SS, or M:SS under an hour. */

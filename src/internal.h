@@ -27,8 +27,10 @@ typedef uint32_t tx_off;
 TXI void tx_seterr(tx2json_error *err, tx2json_status code, const char *file, size_t line,
                    size_t col, size_t offset, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
-TXI char *tx_strndup(const char *s, size_t n);                     /* NULL on OOM; caller frees */
-TXI char *tx_strdup(const char *s);                                /* NULL on OOM; caller frees */
+TXI char *tx_strndup(const char *s, size_t n); /* NULL on OOM; caller frees */
+TXI char *tx_strdup(const char *s);            /* NULL on OOM; caller frees */
+/* Does s[0, n) open with "http://" or "https://", in any case?  1 or 0. */
+TXI int tx_web_url_at(const char *s, size_t n);
 TXI void *tx_grow(void *p, size_t *cap, size_t need, size_t elem); /* NULL on OOM */
 
 /* Growable byte buffer; s is always NUL-terminated when non-NULL. */

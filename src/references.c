@@ -219,9 +219,8 @@ static void unread_url_line(tx_conv *c, size_t a, size_t b)
     for (size_t i = a; i < b; i++)
         if ((s[i] == '[' || s[i] == '(') && opens_with_time(c->rules, c->lang, s + i, b - i))
             return;
-    for (size_t i = a; i + 8 <= b; i++)
-        if ((s[i] == 'h' || s[i] == 'H') &&
-            (!strncmp(s + i, "http://", 7) || !strncmp(s + i, "https://", 8))) {
+    for (size_t i = a; i < b; i++)
+        if ((s[i] == 'h' || s[i] == 'H') && tx_web_url_at(s + i, b - i)) {
             tx_diag_add(&c->diags, "warning", "unread-reference-line", (long)a, (long)b,
                         "line holds a URL that no reference rule reads; the show notes above it "
                         "were not read");

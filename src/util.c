@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void tx_seterr(tx2json_error *err, tx2json_status code, const char *file, size_t line, size_t col,
                size_t offset, const char *fmt, ...)
@@ -27,6 +28,11 @@ void tx_seterr(tx2json_error *err, tx2json_status code, const char *file, size_t
 char *tx_strdup(const char *s)
 {
     return tx_strndup(s, strlen(s));
+}
+
+int tx_web_url_at(const char *s, size_t n)
+{
+    return (n >= 7 && !strncasecmp(s, "http://", 7)) || (n >= 8 && !strncasecmp(s, "https://", 8));
 }
 
 char *tx_strndup(const char *s, size_t n)
