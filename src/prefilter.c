@@ -292,7 +292,8 @@ int tx_prefilter_build(const char *p, int utf, tx_prefilter **out)
     tx_prefilter *pf = calloc(1, sizeof *pf);
     if (pf) pf->utf = utf, pf->refs = 1, pf->head = head.s, pf->nhead = head.len;
     if (!pf || head.oom || !(pf->lit = calloc(f.n + 1, sizeof *pf->lit)) ||
-        !(pf->len = calloc(f.n + 1, sizeof *pf->len))) {
+        !(pf->len = calloc(f.n + 1, sizeof *pf->len)) ||
+        (f.n > 1 && !(pf->sets = calloc(1, sizeof *pf->sets)))) {
         if (!pf) tx_sb_free(&head);
         tx_prefilter_free(pf);
         return -1;
@@ -303,9 +304,10 @@ int tx_prefilter_build(const char *p, int utf, tx_prefilter **out)
             return -1;
         }
         pf->len[k] = f.len[k];
+        if (!pf->sets) continue;
         unsigned h = start_hash(f.s[k]), b = (unsigned char)f.s[k][0];
-        pf->starts[h / 64] |= 1ULL << (h % 64);
-        pf->first[b] = 1;
+        pf->sets->starts[h / 64] |= 1ULL << (h % 64);
+        pf->sets->first[b] = 1;
     }
     *out = pf;
     return 0;
@@ -322,17 +324,33 @@ static int literal_at(const tx_prefilter *pf, const char *s, size_t n)
     return 0;
 }
 
+/* Does pf's one literal occur in s[0, n)?  Its first byte is found by
+ * memchr; a literal starts at a character start, so in UTF-8 that byte
+ * is never inside a character. */
+static int one_literal_in(const tx_prefilter *pf, const char *s, size_t n)
+{
+    const char *l = pf->lit[0], *p = s, *end = s + n;
+    size_t len = pf->len[0];
+    while ((size_t)(end - p) >= len && (p = memchr(p, l[0], (size_t)(end - p) - len + 1))) {
+        if (memcmp(p, l, len) == 0) return 1;
+        p++;
+    }
+    return 0;
+}
+
 int tx_prefilter_may_match(const tx_prefilter *pf, const char *s, size_t n)
 {
     if (pf->nhead && (n < pf->nhead || memcmp(s, pf->head, pf->nhead) != 0)) return 0;
     if (!pf->nlit) return 1;
+    if (!pf->sets) return one_literal_in(pf, s, n);
     const unsigned char *u = (const unsigned char *)s;
+    const unsigned char *first = pf->sets->first;
     for (size_t i = 0; i + 1 < n; i++) {
-        while (!pf->first[u[i]]) /* no literal starts with this byte */
+        while (!first[u[i]]) /* no literal starts with this byte */
             if (++i + 1 >= n) return 0;
         if (pf->utf && (u[i] & 0xC0) == 0x80) continue; /* inside a character */
         unsigned h = start_hash(s + i);
-        if ((pf->starts[h / 64] >> (h % 64) & 1) && literal_at(pf, s + i, n - i)) return 1;
+        if ((pf->sets->starts[h / 64] >> (h % 64) & 1) && literal_at(pf, s + i, n - i)) return 1;
     }
     return 0;
 }
@@ -356,5 +374,6 @@ void tx_prefilter_free(tx_prefilter *pf)
     free(pf->lit);
     free(pf->len);
     free(pf->head);
+    free(pf->sets);
     free(pf);
 }

@@ -23,10 +23,16 @@ typedef struct tx_prefilter {
      * a subject that does not start with it is skipped at once. */
     char *head;
     size_t nhead;
-    int utf;                  /* literals start at character starts only */
-    size_t refs;              /* rules sharing it (tx_prefilter_share) */
-    unsigned char first[256]; /* 1 for a byte a literal starts with */
-    uint64_t starts[TX_PF_WORDS];
+    int utf;     /* literals start at character starts only */
+    size_t refs; /* rules sharing it (tx_prefilter_share) */
+    /* With two literals or more, where they start, to skip positions
+     * none can start at; NULL with one, which a scan for its first byte
+     * finds (the sets cost a rule 768 bytes, most of a rule set's memory
+     * when most rules require one word). */
+    struct tx_pf_sets {
+        unsigned char first[256]; /* 1 for a byte a literal starts with */
+        uint64_t starts[TX_PF_WORDS];
+    } * sets;
 } tx_prefilter;
 
 /* pf itself when it holds the same literals as other (which then gains a

@@ -1266,18 +1266,33 @@ const char *tx_rules_language(const tx_ruleset *rs, size_t i)
     return i < rs->nlangs ? rs->langs[i] : NULL;
 }
 
-/* Builds the by-kind index; -1 on OOM. */
+/* Whether rule r belongs on the by-kind list of language slot l (the
+ * slot nlangs, for any language, takes every rule). */
+static int in_slot(const tx_ruleset *rs, const tx_rule *r, size_t l)
+{
+    return l == rs->nlangs || lang_ok(r, rs->langs[l]);
+}
+
+/* Builds the by-kind index in two passes over the rules, one to size
+ * each list and one to fill it, so that its memory grows with the rules
+ * and not with rules x kinds x languages; -1 on OOM. */
 static int build_index(tx_ruleset *rs)
 {
+    for (size_t i = 0; i < rs->n; i++)
+        for (size_t l = 0; l <= rs->nlangs; l++)
+            if (!rs->r[i].bad && rs->r[i].kind >= 0 && in_slot(rs, &rs->r[i], l))
+                rs->nbyk[rs->r[i].kind][l]++;
     for (int k = 0; k < RK_NKINDS; k++)
         for (size_t l = 0; l <= rs->nlangs; l++) {
-            const char *lang = l < rs->nlangs ? rs->langs[l] : NULL;
-            size_t *v = malloc((rs->n ? rs->n : 1) * sizeof *v), c = 0;
-            if (!v) return -1;
-            for (size_t i = 0; i < rs->n; i++)
-                if (rs->r[i].kind == k && !rs->r[i].bad && lang_ok(&rs->r[i], lang)) v[c++] = i;
-            rs->byk[k][l] = v;
-            rs->nbyk[k][l] = c;
+            rs->byk[k][l] = malloc((rs->nbyk[k][l] ? rs->nbyk[k][l] : 1) * sizeof **rs->byk[k]);
+            if (!rs->byk[k][l]) return -1;
+            rs->nbyk[k][l] = 0;
+        }
+    for (size_t i = 0; i < rs->n; i++)
+        for (size_t l = 0; l <= rs->nlangs; l++) {
+            int k = rs->r[i].kind;
+            if (!rs->r[i].bad && k >= 0 && in_slot(rs, &rs->r[i], l))
+                rs->byk[k][l][rs->nbyk[k][l]++] = i;
         }
     return 0;
 }

@@ -1004,6 +1004,17 @@ static void test_prefilter(void)
               !tx_prefilter_may_match(pf, "", 0),
           "prefilter: a subject passes only when it starts with the head and has a literal");
     tx_prefilter_free(pf);
+    /* One literal: found by its first byte, anywhere, without the sets. */
+    pf = NULL;
+    CHECK(tx_prefilter_build("发布会(?<x>\\d+)", 1, &pf) == 0 && pf && pf->nlit == 1 && !pf->sets &&
+              tx_prefilter_may_match(pf, "发布会", strlen("发布会")) &&
+              tx_prefilter_may_match(pf, "发发布会3", strlen("发发布会3")) &&
+              tx_prefilter_may_match(pf, "开了发布会", strlen("开了发布会")) &&
+              !tx_prefilter_may_match(pf, "发布", strlen("发布")) &&
+              !tx_prefilter_may_match(pf, "发布了会", strlen("发布了会")) &&
+              !tx_prefilter_may_match(pf, "", 0),
+          "prefilter: one literal passes a subject where it stands whole, at any place");
+    tx_prefilter_free(pf);
 }
 
 /* ---- tx2json_convert_stream: the document in pieces ---- */
