@@ -1,4 +1,4 @@
-/* container.c - stage 1b: SRT, WebVTT and speech-recognition JSON
+/* container.c - stage 1b: SRT, WebVTT, SBV and speech-recognition JSON
  * framing (see container.h).
  *
  * The text is read line by line once.  A timing line ("00:00:02,600 -->
@@ -124,12 +124,28 @@ static const char *find_arrow(const char *s, size_t n)
     return NULL;
 }
 
-/* Is s[0..n) a timing line ("A --> B", anything after B past a space:
- * cue settings, SRT coordinates)?  A line that holds "-->" or opens with a
- * timestamp but is no timing line is malformed. */
-static enum timing timing_line(const char *s, size_t n, long long *a, long long *b)
+/* Is s[0..n) SBV's timing line, "A,B" (A's fraction after a '.'), and
+ * nothing else but blanks? */
+static int sbv_timing(const char *s, size_t n, long long *a, long long *b)
 {
     size_t i = 0;
+    while (i < n && is_ws(s[i]))
+        i++;
+    if (!read_time(s, n, &i, a) || s[i - 4] != '.' || i >= n || s[i] != ',') return 0;
+    i++;
+    if (!read_time(s, n, &i, b)) return 0;
+    while (i < n && is_ws(s[i]))
+        i++;
+    return i == n;
+}
+
+/* Is s[0..n) a timing line ("A --> B", anything after B past a space:
+ * cue settings, SRT coordinates; in SBV, "A,B")?  A line that holds "-->"
+ * or opens with a timestamp but is no timing line is malformed. */
+static enum timing timing_line(const char *s, size_t n, int sbv, long long *a, long long *b)
+{
+    size_t i = 0;
+    if (sbv && sbv_timing(s, n, a, b)) return T_VALID;
     while (i < n && is_ws(s[i]))
         i++;
     int first = read_time(s, n, &i, a);
@@ -320,6 +336,7 @@ static int pend_is_label(const parser *p)
     const line *l = &p->pend;
     if (!p->has_pend) return 0;
     if (p->k->kind == TX_SRT) return is_digits(p->t + l->s, l->e - l->s);
+    if (p->k->kind == TX_SBV) return 0; /* no numbers or identifiers */
     return !p->pend_in_cue && p->pend_block_start;
 }
 
@@ -408,7 +425,7 @@ static int on_line(parser *p, const line *l)
         return flush_pend(p);
     }
     long long a = -1, b = -1;
-    enum timing tm = timing_line(s, n, &a, &b);
+    enum timing tm = timing_line(s, n, p->k->kind == TX_SBV, &a, &b);
     if (tm != T_NONE) return open_cue(p, l, tm, a, b);
     if (flush_pend(p)) return -1;
     if (p->k->kind == TX_VTT && p->state == P_GAP && p->block_start && vtt_block(s, n)) {
@@ -872,7 +889,8 @@ static tx2json_status json_parse(tx_conv *c, parser *p)
 }
 
 /* SRT when a valid timing line is the first line with text or follows a
- * cue number; WebVTT when the text opens with its signature. */
+ * cue number; WebVTT when the text opens with its signature; SBV when the
+ * first line with text is SBV's timing line. */
 static tx_container_kind detect(const char *t, size_t len)
 {
     if (len >= 6 && memcmp(t, "WEBVTT", 6) == 0 && (len == 6 || is_ws(t[6]) || t[6] == '\n'))
@@ -880,6 +898,9 @@ static tx_container_kind detect(const char *t, size_t len)
     size_t first = 0; /* the first byte that is not white space */
     while (first < len && (is_ws(t[first]) || t[first] == '\n'))
         first++;
+    const char *fe = memchr(t + first, '\n', len - first);
+    long long x, y;
+    if (sbv_timing(t + first, fe ? (size_t)(fe - t) - first : len - first, &x, &y)) return TX_SBV;
     for (const char *a = t, *end = t + len; (a = find_arrow(a, (size_t)(end - a)));) {
         size_t ls = (size_t)(a - t), le = ls;
         while (ls > 0 && t[ls - 1] != '\n')
@@ -887,8 +908,7 @@ static tx_container_kind detect(const char *t, size_t len)
         while (le < len && t[le] != '\n')
             le++;
         a = t + le;
-        long long x, y;
-        if (timing_line(t + ls, le - ls, &x, &y) != T_VALID) continue;
+        if (timing_line(t + ls, le - ls, 0, &x, &y) != T_VALID) continue;
         if (ls <= first) return TX_SRT;
         size_t ps = ls - 1;
         while (ps > 0 && t[ps - 1] != '\n')
@@ -1071,6 +1091,7 @@ tx2json_status tx_container_parse(tx_conv *c)
     tx_seterr(c->err, TX2JSON_EEMPTY, c->name, 0, 0, (size_t)-1, "the %s file holds no %s text",
               k->kind == TX_VTT    ? "WebVTT"
               : k->kind == TX_JSON ? "JSON"
+              : k->kind == TX_SBV  ? "SBV"
                                    : "SRT",
               k->kind == TX_JSON ? "segment" : "cue");
     return TX2JSON_EEMPTY;

@@ -1,5 +1,5 @@
 /* container.h - stage 1b, container: subtitle framing told apart from the
- * spoken text.  SRT, WebVTT and speech-recognition JSON (Whisper's
+ * spoken text.  SRT, WebVTT, SBV and speech-recognition JSON (Whisper's
  * verbose_json, or a list of {start, end, text} segments) are found by
  * content (not by file name); cue numbers, timing lines, headers,
  * NOTE/STYLE/REGION blocks, inline tags and JSON syntax are framing.  The stage does not copy or
@@ -14,7 +14,9 @@
 
 #define MS_PER_SECOND 1000
 
-typedef enum tx_container_kind { TX_PLAIN, TX_SRT, TX_VTT, TX_JSON } tx_container_kind;
+/* SBV: YouTube's caption format, a cue is an "H:MM:SS.mmm,H:MM:SS.mmm"
+ * timing line then its text, up to a blank line; no cue numbers. */
+typedef enum tx_container_kind { TX_PLAIN, TX_SRT, TX_VTT, TX_JSON, TX_SBV } tx_container_kind;
 
 /* A kept piece of the decoded text.  The matching form is the pieces in
  * order, each preceded by its sep byte (none when 0): '\n' before a cue's

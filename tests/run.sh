@@ -425,6 +425,33 @@ else
     echo "SKIP notes: python3 is not installed"
 fi
 
+# 4b2. SBV (YouTube's caption format): tests/episodes/subtitle-prose-en.sbv
+#      is subtitle-prose-en.srt with SBV's timing lines and no cue numbers;
+#      it must give the same document as the SRT but for spans and source:
+#      the same entries, texts, times, mentions, links and references.
+if command -v python3 >/dev/null 2>&1; then
+    $BIN -q --compact tests/episodes/subtitle-prose-en.srt >"$TMP/srt.json" 2>/dev/null
+    a=$?
+    $BIN -q --compact tests/episodes/subtitle-prose-en.sbv >"$TMP/sbv.json" 2>/dev/null
+    b=$?
+    if [ "$a" = 0 ] && [ "$b" = 0 ] && python3 -c 'import json, sys
+def strip(v):
+    if isinstance(v, dict):
+        return {k: strip(x) for k, x in v.items() if k not in ("span", "source", "line", "column")}
+    if isinstance(v, list):
+        return [strip(x) for x in v]
+    return v
+a, b = (strip(json.load(open(f, encoding="utf-8"))) for f in sys.argv[1:])
+n = len(b.get("entries") or [])
+sys.exit(0 if a == b and n >= 2 and all(e.get("time") for e in b["entries"]) else 1)' "$TMP/srt.json" "$TMP/sbv.json"; then
+        ok
+    else
+        bad "sbv: exit $a/$b, or the SBV document differs from the SRT one beyond spans"
+    fi
+else
+    echo "SKIP sbv: python3 is not installed"
+fi
+
 # 4c. Turn headers in plain text ("说话人1 00:12", "Speaker 1 (00:01:02):",
 #     "[00:01:02] Name:"): each tests/asr/turns-*.txt against the headers
 #     listed by hand in its .expected; every item's time must come from the
