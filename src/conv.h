@@ -51,6 +51,7 @@ typedef struct tx_conv {
     tx_container *cont;     /* container: the spoken pieces of doc (all of it when plain) */
     tx_norm *norm;          /* normalize */
     const char *notes_name; /* the notes' name, when opts->notes is given */
+    int notes_only;         /* the text is show notes given apart (--notes): all of it is notes */
     tx_doc *notes_doc;      /* the notes, read and normalised as plain text */
     tx_norm *notes_norm;
     tx_reflist *refs;    /* references (links filled by link) */

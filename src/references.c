@@ -107,8 +107,25 @@ static int full_match(const tx_ruleset *rs, rule_kind k, const char *lang, const
     return 0;
 }
 
+/* Does a line the list skips (notes-aside) open a block at l: a blank
+ * line above it, not the text's first line (a chat export's "Name  08:08"
+ * over each shared link, a group's heading)? */
+static int aside_opens_block(const tx_conv *c, const nline *l)
+{
+    const char *s = c->norm->s;
+    const tx_rule *r;
+    tx_match m;
+    size_t n = l->b - l->a;
+    if (l->first || n > TX_MAX_REFLINE ||
+        !full_match(c->rules, RK_ASIDE, c->lang, s + l->a, n, &r, &m))
+        return 0;
+    nline above = line_ending(s, l->ls - 1);
+    return above.a == above.b;
+}
+
 /* Can the line l be a boundary of the list above a labelled URL: blank,
- * the start of the text, a header, a chapter hint or a reference? */
+ * the start of the text, a header, a chapter hint, a reference, or a
+ * skipped line that opens a block (aside_opens_block)? */
 static int list_goes_on(const tx_conv *c, const nline *l)
 {
     const char *s = c->norm->s;
@@ -117,7 +134,8 @@ static int list_goes_on(const tx_conv *c, const nline *l)
     size_t n = l->b - l->a;
     return n == 0 || full_match(c->rules, RK_REFHEADER, c->lang, s + l->a, n, &r, &m) ||
            full_match(c->rules, RK_CHAPTER, c->lang, s + l->a, n, &r, &m) ||
-           full_match(c->rules, RK_REFERENCE, c->lang, s + l->a, n, &r, &m);
+           full_match(c->rules, RK_REFERENCE, c->lang, s + l->a, n, &r, &m) ||
+           aside_opens_block(c, l);
 }
 
 /* The label line just above the bare URL on line u: 1 with its line and
@@ -288,6 +306,91 @@ static char *url_label(const tx_conv *c, const char *u, size_t n)
     return tx_strndup(u + host, path - host);
 }
 
+/* Appends to out the links that reference-inline rules find inside the
+ * lines of n->s[0, end) (a Markdown link in a heading, a bullet or a
+ * sentence), in text order: notes given apart are notes throughout, so a
+ * link anywhere in them above the lines the reference rules read is a
+ * reference.  0, or -1 on OOM. */
+static int inline_links(tx_conv *c, size_t end, tx_reflist *out, size_t *cap)
+{
+    const char *s = c->norm->s;
+    const tx_rule *r;
+    tx_match m;
+    for (size_t ls = 0; ls < end;) {
+        const char *nl = memchr(s + ls, '\n', end - ls);
+        size_t le = nl ? (size_t)(nl - s) : end;
+        for (size_t from = ls; from < le && le - ls <= TX_MAX_REFLINE;) {
+            size_t best = le, us = 0, ue = 0, lsx = 0, lex = 0, mend = 0;
+            const tx_rule *hit = NULL;
+            for (size_t i = 0; (r = tx_rules_get(c->rules, RK_REFINLINE, c->lang, i)); i++) {
+                if (tx_rule_match(c->rules, r, s + ls, le - ls, from - ls, &m) != 1 ||
+                    ls + m.start >= best || !tx_match_group(&m, "url", 1, &us, &ue))
+                    continue;
+                best = ls + m.start, mend = ls + m.end, hit = r;
+                if (!tx_match_group(&m, "label", 1, &lsx, &lex)) lsx = us, lex = ue;
+                us += ls, ue += ls, lsx += ls, lex += ls;
+            }
+            if (!hit || mend <= from) break;
+            tx_ref *p = tx_grow(out->ref, cap, out->nref + 1, sizeof *p);
+            if (!p) return -1;
+            out->ref = p;
+            tx_ref *rf = &out->ref[out->nref++];
+            *rf = (tx_ref){.start = best,
+                           .end = mend,
+                           .ustart = us,
+                           .uend = ue,
+                           .lstart = lsx,
+                           .lend = lex,
+                           .rule = tx_rule_name(hit),
+                           .entry = -1};
+            rf->label = lsx == us ? url_label(c, s + us, ue - us) : tx_span_copy(c, lsx, lex);
+            rf->url = tx_strndup(s + us, ue - us);
+            if (!rf->label || !rf->url) return -1;
+            strip_enclosed_number(rf->label);
+            from = mend;
+        }
+        ls = le + 1;
+    }
+    return 0;
+}
+
+/* The links inline_links finds above the list that was read, put before
+ * its references (reading order), within max_refs.  0, or -1 on OOM. */
+static int prepend_inline_links(tx_conv *c, tx_reflist *out, size_t *cap)
+{
+    tx_reflist in = {0};
+    size_t icap = 0, end = out->nref ? out->ref[0].start : out->region_start;
+    if (inline_links(c, end, &in, &icap)) {
+        tx_reflist_free(&in);
+        return -1;
+    }
+    if (out->max_refs && out->nref + in.nref > out->max_refs) {
+        out->over_limit = 1;
+        tx_reflist_free(&in);
+        return 0;
+    }
+    tx_ref *p = in.nref ? tx_grow(out->ref, cap, out->nref + in.nref, sizeof *p) : out->ref;
+    if (in.nref && !p) {
+        tx_reflist_free(&in);
+        return -1;
+    }
+    out->ref = p;
+    memmove(out->ref + in.nref, out->ref, out->nref * sizeof *out->ref);
+    memcpy(out->ref, in.ref, in.nref * sizeof *in.ref);
+    out->nref += in.nref;
+    if (in.nref) out->region_start = out->ref[0].start;
+    free(in.ref);
+    return 0;
+}
+
+/* Is a reference read from a part of the line [a, b)? */
+static int covered(const tx_reflist *out, size_t a, size_t b)
+{
+    for (size_t i = 0; i < out->nref; i++)
+        if (out->ref[i].start < b && out->ref[i].end > a) return 1;
+    return 0;
+}
+
 tx2json_status tx_find_references(tx_conv *c)
 {
     const tx_ruleset *rs = c->rules;
@@ -300,8 +403,9 @@ tx2json_status tx_find_references(tx_conv *c)
     memset(out, 0, sizeof *out);
     out->max_refs = max_refs;
     out->region_start = n->len;
-    size_t cap = 0, ntimed = 0; /* references read from a timeline's lines */
-    size_t end = n->len;
+    size_t cap = 0, ntimed = 0;                  /* references read from a timeline's lines */
+    size_t end = n->len, stop_a = 0, stop_b = 0; /* the line where the reading stopped */
+    int stopped = 0;
     const char *lang = c->lang;
     while (end > 0) {
         nline ln = line_ending(n->s, end);
@@ -420,7 +524,7 @@ tx2json_status tx_find_references(tx_conv *c)
                 continue;
             }
             if (!header) {
-                unread_url_line(c, a, b);
+                stop_a = a, stop_b = b, stopped = 1;
                 break;
             }
             if (!out->nref) break;
@@ -438,6 +542,8 @@ tx2json_status tx_find_references(tx_conv *c)
         out->ref[i] = out->ref[out->nref - 1 - i];
         out->ref[out->nref - 1 - i] = t;
     }
+    if (c->notes_only && !out->over_limit && prepend_inline_links(c, out, &cap)) goto oom;
+    if (stopped && !covered(out, stop_a, stop_b)) unread_url_line(c, stop_a, stop_b);
     /* Repeated labels: kept (each line is a reference), but reported. */
     for (size_t i = 1; i < out->nref && i < 5000; i++)
         for (size_t j = 0; j < i; j++)

@@ -35,11 +35,12 @@ const char *const tx_table_kind_names[TK_NKINDS] = {"numerals",   "measure-words
                                                     "org-aliases"};
 
 const char *const tx_kind_names[RK_NKINDS] = {
-    "intro",        "outro",        "reflist-header", "reference",       "entry-start",
-    "continuation", "organization", "mention",        "stop-name",       "url-noise",
-    "item-number",  "headlines",    "speaker",        "reference-label", "url-label",
-    "chapter-hint", "transition",   "org-stop",       "time-hint",       "event",
-    "notes-aside",  "name-before",  "name-after",     "framing",         "name-form"};
+    "intro",           "outro",        "reflist-header", "reference",       "entry-start",
+    "continuation",    "organization", "mention",        "stop-name",       "url-noise",
+    "item-number",     "headlines",    "speaker",        "reference-label", "url-label",
+    "chapter-hint",    "transition",   "org-stop",       "time-hint",       "event",
+    "notes-aside",     "name-before",  "name-after",     "framing",         "name-form",
+    "reference-inline"};
 
 typedef struct example {
     int positive;

@@ -31,6 +31,7 @@ typedef enum rule_kind {
     RK_NAMEAFTER,  /* name-after: the words just after it */
     RK_FRAMING,    /* framing: a whole line of an export that is no speech ("End time: 12.5") */
     RK_NAMEFORM,   /* name-form: a mention's own text, whole (names.c features) */
+    RK_REFINLINE,  /* reference-inline: a link inside a line of notes given apart */
     RK_NKINDS
 } rule_kind;
 

@@ -405,6 +405,7 @@ static tx2json_status notes_references(tx_conv *c)
     n.cont = NULL; /* plain text */
     n.norm = c->notes_norm;
     n.refs = &nr;
+    n.notes_only = 1;
     n.take = NULL; /* the notes are the caller's */
     memset(&n.diags, 0, sizeof n.diags);
     tx2json_status rc;
