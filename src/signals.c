@@ -37,7 +37,8 @@ const char *const tx_feature_names[TXF_N] = {"bias",           "entry-rule",
                                              "org-heard",      "prev-intro",
                                              "cohesion-dip",   "cohesion-low",
                                              "seg-no-anchor",  "seg-multi-anchor",
-                                             "seg-intro-unit", "seg-intro-anchor"};
+                                             "seg-intro-unit", "seg-intro-anchor",
+                                             "seg-one-unit"};
 const char *const tx_param_names[TXP_N] = {"next-name-reach-prose",
                                            "next-name-reach-lines",
                                            "anchor-min",

@@ -58,6 +58,7 @@ enum {
     TXF_SEG_MULTI_ANCHOR,          /* an entry where two or more are */
     TXF_SEG_INTRO_UNIT,            /* a unit of the intro, before the first entry */
     TXF_SEG_INTRO_ANCHOR,          /* a reference first heard in the intro (per reference) */
+    TXF_SEG_ONE_UNIT,              /* an entry of one unit (a start right before the next) */
     TXF_N
 };
 /* Parameters of the features (windows), rows `param:NAME`. */

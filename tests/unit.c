@@ -1167,6 +1167,26 @@ static void test_boundaries(void)
     CHECK(tx_choose_starts(&w, y, 4, 1, st) == TX2JSON_OK && !st[0] && st[1] && !st[2] && !st[3],
           "seg-intro-anchor: the intro ends before a reference is first heard: %d%d%d%d", st[0],
           st[1], st[2], st[3]);
+    /* seg-one-unit: two good starts side by side (a heading, then the
+     * lead-in under it) make an entry of one unit.  Units score 0, -5, 1,
+     * 0.8, -5: free, entries start at 0, 2 and 3 (1.8); at -2 for an
+     * entry of one unit, 2..3 costs more than the 0.8 it earns, and the
+     * entries start at 0 and 2 only (1.0). */
+    tx_unit z[5] = {0};
+    double zs[5] = {0.0, -5.0, 1.0, 0.8, -5.0};
+    for (int i = 0; i < 5; i++)
+        z[i].score = zs[i];
+    w = (tx_weights){0};
+    CHECK(tx_choose_starts(&w, z, 5, 0, st) == TX2JSON_OK && st[0] && !st[1] && st[2] && st[3] &&
+              !st[4],
+          "two good starts side by side both start when one unit costs nothing: %d%d%d%d%d", st[0],
+          st[1], st[2], st[3], st[4]);
+    w.w[TXF_SEG_ONE_UNIT] = -2;
+    CHECK(tx_choose_starts(&w, z, 5, 0, st) == TX2JSON_OK && st[0] && !st[1] && st[2] && !st[3] &&
+              !st[4],
+          "seg-one-unit: an entry of one unit is dropped when it earns less than it costs: "
+          "%d%d%d%d%d",
+          st[0], st[1], st[2], st[3], st[4]);
 }
 
 int main(int argc, char **argv)
