@@ -369,16 +369,17 @@ static int prepend_inline_links(tx_conv *c, tx_reflist *out, size_t *cap)
         tx_reflist_free(&in);
         return 0;
     }
-    tx_ref *p = in.nref ? tx_grow(out->ref, cap, out->nref + in.nref, sizeof *p) : out->ref;
-    if (in.nref && !p) {
+    if (!in.nref) return 0; /* (in.ref is NULL: no memcpy from it) */
+    tx_ref *p = tx_grow(out->ref, cap, out->nref + in.nref, sizeof *p);
+    if (!p) {
         tx_reflist_free(&in);
         return -1;
     }
     out->ref = p;
-    memmove(out->ref + in.nref, out->ref, out->nref * sizeof *out->ref);
+    if (out->nref) memmove(out->ref + in.nref, out->ref, out->nref * sizeof *out->ref);
     memcpy(out->ref, in.ref, in.nref * sizeof *in.ref);
     out->nref += in.nref;
-    if (in.nref) out->region_start = out->ref[0].start;
+    out->region_start = out->ref[0].start;
     free(in.ref);
     return 0;
 }
