@@ -1,5 +1,6 @@
 /* fuzz_reference.c - libFuzzer harness: the reference-list reader and URL
- * tokeniser on arbitrary text placed after a short transcript. */
+ * tokeniser on arbitrary text placed after a short transcript (read as
+ * notes given apart, inline links included, when the first byte is odd). */
 #include "normalize.h"
 #include "read.h"
 #include "references.h"
@@ -42,10 +43,13 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
     c.norm = &n;
     c.refs = &refs;
     strcpy(c.lang, "zh");
+    c.notes_only = size > 0 && (data[0] & 1); /* as notes given apart: inline links read too */
     if (tx_decode(&c, buf, sizeof head - 1 + size) == TX2JSON_OK &&
         tx_normalize(&c) == TX2JSON_OK && tx_find_references(&c) == TX2JSON_OK) {
         for (size_t i = 0; i < refs.nref; i++) {
-            if (refs.ref[i].start > n.len || refs.ref[i].end > n.len) abort();
+            if (refs.ref[i].start > n.len || refs.ref[i].end > n.len || refs.ref[i].uend > n.len ||
+                refs.ref[i].ustart > refs.ref[i].uend || refs.ref[i].lstart > refs.ref[i].lend)
+                abort();
             char **tok = NULL;
             size_t nh = 0, nt = tx_url_tokens(rs, refs.ref[i].url, &tok, &nh);
             if (nh > nt) abort();
